@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Rampart",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rampart", targets: ["rampart"]),
+        .library(name: "DICOM", targets: ["DICOM"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "DICOM",
+            dependencies: ["CZlib"]
+        ),
+        .target(
+            name: "RampartServer",
+            dependencies: ["DICOM"]
+        ),
+        .executableTarget(
+            name: "rampart",
+            dependencies: [
+                "RampartServer",
+                "DICOM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DICOMTests",
+            dependencies: ["DICOM"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
