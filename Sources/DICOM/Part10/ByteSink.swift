@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where encoded bytes go: memory, a file, a deflating stream.
+public protocol ByteSink {
+    mutating func write(_ bytes: [UInt8]) throws
+}
+
+/// Collects encoded bytes in memory.
+public struct ByteArraySink: ByteSink {
+    public private(set) var bytes: [UInt8] = []
+    public init() {}
+    public mutating func write(_ bytes: [UInt8]) throws { self.bytes.append(contentsOf: bytes) }
+}
+
+/// Buffered writes to a file descriptor; `sync()` makes what was written durable.
+public final class FileSink: ByteSink {
+    private let fd: Int32
+    private let path: String
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+    private static let bufferSize = 1 << 18
+
+    /// Creates (or truncates) a file with mode 0600: archive files hold patient data.
+    public init(creating path: String, exclusive: Bool = false) throws {
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (exclusive ? O_EXCL : O_TRUNC)
+        let fd = open(path, flags, 0o600)
+        guard fd >= 0 else { throw DICOMFileError.cannotWrite(path: path, errno: errno) }
+        self.fd = fd
+        self.path = path
+        ownsDescriptor = true
+        buffer.reserveCapacity(Self.bufferSize)
+    }
+
+    /// Writes to a descriptor someone else owns, such as standard output.
+    public init(descriptor: Int32, name: String) {
+        fd = descriptor
+        path = name
+        ownsDescriptor = false
+    }
+
+    deinit {
+        try? flush()
+        if ownsDescriptor { close(fd) }
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        if buffer.count + bytes.count > Self.bufferSize { try flush() }
+        if bytes.count >= Self.bufferSize {
+            try writeAll(bytes)
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    public func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let pending = buffer
+        buffer.removeAll(keepingCapacity: true)
+        try writeAll(pending)
+    }
+
+    /// Flushes and fsyncs: after this returns, the bytes survive a crash.
+    public func sync() throws {
+        try flush()
+        guard fsync(fd) == 0 else { throw DICOMFileError.cannotWrite(path: path, errno: errno) }
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + done, raw.count - done) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw DICOMFileError.cannotWrite(path: path, errno: errno)
+            }
+            done += n
+        }
+    }
+}
+
+/// Deflates everything written through it into another sink (PS3.5 A.5); call `finish()` at the end.
+final class DeflatingSink<Inner: ByteSink>: ByteSink {
+    private(set) var inner: Inner
+    private let deflater: Deflater
+
+    init(_ inner: Inner) throws {
+        self.inner = inner
+        deflater = try Deflater()
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        try deflater.compress(bytes, finish: false) { try inner.write($0) }
+    }
+
+    func finish() throws {
+        try deflater.compress([], finish: true) { try inner.write($0) }
+    }
+}

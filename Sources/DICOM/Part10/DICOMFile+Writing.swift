@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension DICOMFile {
+    /// Identifies Rampart as the writer of a file (PS3.7 D.3.3.2); a UUID-derived UID (PS3.5 B.2).
+    public static let implementationClassUID = "2.25.323541408573454260616335267934795940365"
+    public static let implementationVersionName = "RAMPART_010"
+
+    /// The file meta information as written: version, SOP class and instance taken from the data
+    /// set when absent, this transfer syntax, Rampart as the implementation, and the group length.
+    public func metaForWriting() -> DataSet {
+        var meta = DataSet(self.meta.filter { $0.tag.group == 0x0002 && $0.tag != .fileMetaInformationGroupLength })
+        if meta[.fileMetaInformationVersion] == nil {
+            meta.insert(DataElement(tag: .fileMetaInformationVersion, vr: .OB, bytes: [0x00, 0x01]))
+        }
+        if meta[.mediaStorageSOPClassUID] == nil, let uid = dataSet.string(.sopClassUID) {
+            meta.insert(.uid(.mediaStorageSOPClassUID, uid))
+        }
+        if meta[.mediaStorageSOPInstanceUID] == nil, let uid = dataSet.string(.sopInstanceUID) {
+            meta.insert(.uid(.mediaStorageSOPInstanceUID, uid))
+        }
+        meta.insert(.uid(.transferSyntaxUID, transferSyntax.uid))
+        meta.insert(.uid(.implementationClassUID, Self.implementationClassUID))
+        meta.insert(DataElement(tag: .implementationVersionName, vr: .SH, bytes: Self.padded(Self.implementationVersionName, vr: .SH)))
+        let body = (try? DataSetEncoder(explicitVR: true).encode(meta)) ?? []
+        var length: [UInt8] = []
+        LittleEndian.append(UInt32(body.count), to: &length)
+        meta.insert(DataElement(tag: .fileMetaInformationGroupLength, vr: .UL, bytes: length))
+        return meta
+    }
+
+    /// Encodes the whole file: a zeroed preamble (a preamble can carry an executable, CVE-2019-11687),
+    /// "DICM", the meta group, and the data set in its transfer syntax.
+    public func write<Sink: ByteSink>(into sink: inout Sink) throws {
+        try sink.write([UInt8](repeating: 0, count: 128) + Array("DICM".utf8))
+        try DataSetEncoder(explicitVR: true).encode(metaForWriting(), into: &sink)
+        let body = dataSet.filter { $0.tag.group != 0x0002 }
+        if transferSyntax.isDeflated {
+            let deflating = try DeflatingSink(sink)
+            var forwarding = deflating
+            try DataSetEncoder(explicitVR: true).encode(DataSet(body), into: &forwarding)
+            try deflating.finish()
+            sink = deflating.inner
+        } else {
+            try DataSetEncoder(transferSyntax).encode(DataSet(body), into: &sink)
+        }
+    }
+
+    public func encoded() throws -> [UInt8] {
+        var sink = ByteArraySink()
+        try write(into: &sink)
+        return sink.bytes
+    }
+
+    /// Writes the file. With `durable`, it goes to a temporary name in the same folder, is fsynced,
+    /// renamed into place and the folder fsynced: readers never see half a file, and once this
+    /// returns the file survives a crash.
+    public func write(toPath path: String, durable: Bool = false) throws {
+        let target = durable ? path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))" : path
+        do {
+            var sink = try FileSink(creating: target, exclusive: durable)
+            try write(into: &sink)
+            if durable { try sink.sync() } else { try sink.flush() }
+        } catch {
+            if durable { unlink(target) }
+            throw error
+        }
+        guard durable else { return }
+        guard rename(target, path) == 0 else {
+            let code = errno
+            unlink(target)
+            throw DICOMFileError.cannotWrite(path: path, errno: code)
+        }
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let dirfd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY)
+        if dirfd >= 0 {
+            defer { close(dirfd) }
+            guard fsync(dirfd) == 0 else { throw DICOMFileError.cannotWrite(path: folder, errno: errno) }
+        }
+    }
+
+    static func padded(_ text: String, vr: VR) -> [UInt8] {
+        var bytes = Array(text.utf8)
+        if bytes.count % 2 == 1 { bytes.append(vr.paddingByte) }
+        return bytes
+    }
+}
+
+extension DataElement {
+    /// A UI element, NUL-padded to even length.
+    public static func uid(_ tag: Tag, _ uid: String) -> DataElement {
+        DataElement(tag: tag, vr: .UI, bytes: DICOMFile.padded(uid, vr: .UI))
+    }
+
+    /// A string element in the default repertoire, padded as its VR requires.
+    public static func text(_ tag: Tag, _ vr: VR, _ values: [String]) -> DataElement {
+        DataElement(tag: tag, vr: vr, bytes: DICOMFile.padded(values.joined(separator: "\\"), vr: vr))
+    }
+}
