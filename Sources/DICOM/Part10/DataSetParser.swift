@@ -128,16 +128,18 @@ struct DataSetParser {
         }
 
         let available = reader.remaining
-        guard Int(length) <= available else {
-            throw DICOMParseError(offset: valueOffset, .valuePastEnd(tag: tag, length: length, available: available))
-        }
         if resolved == .SQ {
             // A UN value re-read as SQ was encoded in implicit VR little endian.
             let itemsExplicit = vr == .UN ? false : explicitHere
-            let end = valueOffset + Int(length)
+            // A sequence whose length overshoots the end of the file is read to the end, as DCMTK
+            // does: its elements must still be whole, so no value is ever cut short.
+            let end = valueOffset + min(Int(length), available)
             let items = try parseItems(end: .offset(end), explicitVR: itemsExplicit,
                                        context: context, parents: parents, depth: depth, owner: tag)
             return DataElement(tag: tag, vr: .SQ, value: .sequence(items))
+        }
+        guard Int(length) <= available else {
+            throw DICOMParseError(offset: valueOffset, .valuePastEnd(tag: tag, length: length, available: available))
         }
         return DataElement(tag: tag, vr: resolved, value: .bytes(try readValue(length: Int(length), vr: resolved, tag: tag)))
     }
@@ -171,10 +173,8 @@ struct DataSetParser {
                 if length == Self.undefinedLength {
                     items.append(try parseDataSet(explicitVR: explicitVR, end: .itemDelimiter, parents: nestedParents, depth: depth + 1))
                 } else {
-                    let itemEnd = reader.position + Int(length)
-                    guard Int(length) <= reader.remaining else {
-                        throw DICOMParseError(offset: itemStart, .valuePastEnd(tag: tag, length: length, available: reader.remaining))
-                    }
+                    // Read an item that overshoots the end of the file to the end (see above).
+                    let itemEnd = reader.position + min(Int(length), reader.remaining)
                     if case .offset(let limit) = end, itemEnd > limit {
                         throw DICOMParseError(offset: itemStart, .valuePastEnd(tag: tag, length: length, available: limit - reader.position))
                     }
@@ -222,7 +222,7 @@ struct DataSetParser {
             return privateVR(for: tag, context: context, length: length)
         }
         if let entry = DataDictionary.entry(for: tag) {
-            return resolve(entry, tag: tag, context: context, parents: parents, explicitVR: false)
+            return resolve(entry, tag: tag, context: context, parents: parents, explicitVR: false, length: length)
         }
         if tag.isGroupLength { return .UL }
         if length == Self.undefinedLength, try looksLikeItems() { return .SQ }
@@ -237,7 +237,7 @@ struct DataSetParser {
         // Like pydicom, only values shorter than 64 KiB are re-interpreted: a long UN value may
         // not fit the short length field of its real VR.
         guard length == Self.undefinedLength || length < 0xFFFF, let entry = DataDictionary.entry(for: tag) else { return nil }
-        return resolve(entry, tag: tag, context: context, parents: parents, explicitVR: true)
+        return resolve(entry, tag: tag, context: context, parents: parents, explicitVR: true, length: length)
     }
 
     private func privateVR(for tag: Tag, context: DataSet, length: UInt32) -> VR {
@@ -250,8 +250,9 @@ struct DataSetParser {
         return .UN
     }
 
-    private func resolve(_ entry: DictionaryEntry, tag: Tag, context: DataSet, parents: [DataSet], explicitVR: Bool) -> VR {
-        entry.vr  // AMBIGUOUS-PENDING
+    private func resolve(_ entry: DictionaryEntry, tag: Tag, context: DataSet, parents: [DataSet], explicitVR: Bool, length: UInt32) -> VR {
+        AmbiguousVR.resolve(tag, candidates: entry.vrs, in: context, parents: parents, explicitVR: explicitVR,
+                            undefinedLength: length == Self.undefinedLength)
     }
 
     /// An undefined-length value of unknown VR is a sequence if it starts with an item tag.
