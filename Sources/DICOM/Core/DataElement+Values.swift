@@ -61,10 +61,11 @@ extension DataSet {
 
 /// Rules for string values shared by every character set (PS3.5 6.2).
 public enum TextValue {
-    /// Drops trailing padding: NUL and spaces (UI pads with NUL; others with space, some writers with NUL).
+    /// Drops trailing padding: NUL and spaces (UI pads with NUL; others with space, some writers with
+    /// NUL). Trailing spaces are insignificant in every string VR, UT and UR included (PS3.5 6.2).
     public static func trimmingPadding(_ bytes: ArraySlice<UInt8>, vr: VR) -> ArraySlice<UInt8> {
         var end = bytes.endIndex
-        while end > bytes.startIndex, bytes[end - 1] == 0x00 || (bytes[end - 1] == 0x20 && vr != .UT) {
+        while end > bytes.startIndex, bytes[end - 1] == 0x00 || bytes[end - 1] == 0x20 {
             end -= 1
         }
         return bytes[bytes.startIndex..<end]
@@ -83,8 +84,6 @@ public enum TextValue {
             return String(value.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " || $0 == "\0" }).reversed())
         case .UI:
             return String(value.reversed().drop(while: { $0 == "\0" || $0 == " " }).reversed())
-        case .UT, .UR:
-            return String(value.reversed().drop(while: { $0 == " " && vr == .UR }).reversed())
         default:
             return String(value.reversed().drop(while: { $0 == " " || $0 == "\0" }).reversed())
         }

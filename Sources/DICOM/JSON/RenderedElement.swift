@@ -54,11 +54,7 @@ struct RenderedElement {
             let text = vr.usesSpecificCharacterSet
                 ? characterSet.decode(trimmed, vr: vr)
                 : SpecificCharacterSet.default.decode(trimmed, vr: vr)
-            var values = TextValue.split(text, vr: vr)
-            // Trailing spaces of UT are not significant (PS3.5 Table 6.2-1), and pydicom drops them.
-            if vr == .UT, let last = values.last, last.hasSuffix(" ") {
-                values[values.count - 1] = String(last.reversed().drop(while: { $0 == " " }).reversed())
-            }
+            let values = TextValue.split(text, vr: vr)
             if values.count == 1 && values[0].isEmpty { return .empty }
             if vr == .PN {
                 return .personNames(values.map { value in
