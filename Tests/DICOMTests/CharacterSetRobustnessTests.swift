@@ -126,7 +126,7 @@ import Testing
             ["", "ISO 2022 IR 87", "ISO 2022 IR 159"], ["ISO 2022 IR 13", "ISO 2022 IR 87"],
             ["", "ISO 2022 IR 149"], ["", "ISO 2022 IR 58"], ["ISO 2022 IR 100", "ISO 2022 IR 144"],
         ]
-        var generator = ByteNoise(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         // Escape sequences and their pieces, so that random values switch sets often.
         let pieces: [[UInt8]] = [[esc, 0x24, 0x42], [esc, 0x28, 0x42], [esc, 0x28, 0x4A], [esc, 0x24, 0x28, 0x44],
                                  [esc, 0x24, 0x29, 0x43], [esc, 0x24, 0x29, 0x41], [esc, 0x2D, 0x4C], [esc], [0x5E], [0x5C]]
@@ -163,18 +163,5 @@ import Testing
         }
         #expect(results.count == 64)
         #expect(Set(results) == ["ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=홍^길동"])
-    }
-}
-
-/// A small deterministic generator, so the random bytes are the same on every run.
-private struct ByteNoise {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
