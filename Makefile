@@ -1,0 +1,55 @@
+# Rampart: `make run` starts it, `make test` tests it. See README.md.
+#
+#   make run     install what is missing, build for release, run `rampart serve`
+#   make test    install what is missing, one debug build (with the tests), the Swift
+#                unit tests, then the interop tests (Tests/interop, pytest) against
+#                the debug binary; fails if either kind of test fails
+#   make build   release build only
+#   make clean   remove the build folder, the Python virtualenv and test caches
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# The Swift toolchain lives at /opt/swift on our machines; use it even if PATH lacks it.
+ifneq ($(wildcard /opt/swift/usr/bin/swift),)
+export PATH := /opt/swift/usr/bin:$(PATH)
+endif
+
+VENV := .venv
+PYTEST := $(VENV)/bin/pytest
+DEBUG_BINARY := $(CURDIR)/.build/debug/rampart
+RELEASE_BINARY := $(CURDIR)/.build/release/rampart
+# DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
+TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY)
+
+.PHONY: help run test build clean deps deps-system
+
+help:
+	@sed -n 's/^#   //p' Makefile
+
+deps:
+	@bash Scripts/install-deps.sh
+
+deps-system:
+	@bash Scripts/install-deps.sh --no-venv
+
+build: deps-system
+	swift build -c release
+
+run: build
+	$(RELEASE_BINARY) serve
+
+test: deps
+	swift build --build-tests
+	@status=0; \
+	echo "== Swift tests"; \
+	TCP_NODELAY=1 swift test --skip-build || status=$$?; \
+	echo "== Interop tests (Tests/interop, RAMPART=$(DEBUG_BINARY))"; \
+	$(TEST_ENV) $(PYTEST) Tests/interop || { rc=$$?; [[ $$status -ne 0 ]] || status=$$rc; }; \
+	if [[ $$status -ne 0 ]]; then echo "make test: FAILED (exit $$status)"; fi; \
+	exit $$status
+
+clean:
+	rm -rf .build $(VENV) Tests/interop/.pytest_cache
+	find Tests/interop -name __pycache__ -type d -prune -exec rm -rf {} +

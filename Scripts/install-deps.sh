@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Installs what building and testing Rampart needs, and nothing when it is all there
+# (then it prints nothing). Safe to run any number of times; `make run` and `make test` do.
+#
+#   Debian packages  dcmtk (dcmdump, storescu and its data dictionary), zlib1g-dev and
+#                    pkg-config (the Deflate transfer syntax), python3 with venv and pip,
+#                    time (/usr/bin/time measures peak memory in the large-file tests)
+#   Swift            6.x at /opt/swift or on PATH: checked, never installed here
+#   .venv/           Python packages of the interop tests (Tests/interop/requirements.txt),
+#                    re-installed only when that file changes
+#
+# Usage: Scripts/install-deps.sh [--no-venv]
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+want_venv=1
+for argument in "$@"; do
+    case "$argument" in
+        --no-venv) want_venv=0 ;;
+        *) echo "usage: $0 [--no-venv]" >&2; exit 2 ;;
+    esac
+done
+
+say() { echo "install-deps: $*"; }
+die() { echo "install-deps: error: $*" >&2; exit 1; }
+
+# --- Debian packages -------------------------------------------------------------------
+packages=(dcmtk zlib1g-dev pkg-config python3 python3-venv python3-pip time)
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
+        missing+=("$package")
+    fi
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) -eq 0 ]]; then
+        sudo=()
+    elif command -v sudo >/dev/null; then
+        sudo=(sudo)
+    else
+        die "missing Debian packages (${missing[*]}) and not root: run as root, or apt-get install ${missing[*]}"
+    fi
+    say "installing ${missing[*]}"
+    log=$(mktemp)
+    export DEBIAN_FRONTEND=noninteractive
+    if ! { "${sudo[@]}" apt-get update -q && "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        rm -f "$log"
+        die "apt-get could not install ${missing[*]}"
+    fi
+    rm -f "$log"
+fi
+for tool in /usr/bin/dcmdump /usr/bin/storescu /usr/bin/time; do
+    [[ -x $tool ]] || die "$tool is missing although its package is installed"
+done
+ls /usr/share/libdcmtk*/dicom.dic >/dev/null 2>&1 || die "DCMTK's data dictionary (/usr/share/libdcmtk*/dicom.dic) is missing"
+
+# --- Swift --------------------------------------------------------------------------------
+if ! command -v swift >/dev/null; then
+    if [[ -x /opt/swift/usr/bin/swift ]]; then
+        export PATH="/opt/swift/usr/bin:$PATH"
+    else
+        die "no Swift toolchain: expected /opt/swift/usr/bin/swift or swift on PATH (Swift 6.x from swift.org)"
+    fi
+fi
+swift_version=$(swift --version 2>&1 | grep -o 'Swift version [0-9][0-9.]*' | head -n 1 || true)
+[[ -n $swift_version ]] || die "'swift --version' failed (are the toolchain's system libraries installed?): $(swift --version 2>&1 | head -n 3)"
+[[ ${swift_version#Swift version } == 6.* ]] || die "Rampart needs Swift 6.x, found $swift_version"
+
+# --- Python packages of the interop tests ---------------------------------------------------
+((want_venv)) || exit 0
+requirements=Tests/interop/requirements.txt
+venv=.venv
+stamp=$venv/.requirements.sha256
+wanted=$(sha256sum "$requirements" | cut -d' ' -f1)
+if [[ -x $venv/bin/python ]] && "$venv/bin/python" -c 'import sys' 2>/dev/null \
+    && [[ -f $stamp && $(cat "$stamp") == "$wanted" ]]; then
+    exit 0
+fi
+if ! [[ -x $venv/bin/python ]] || ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
+    say "creating $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
+fi
+say "installing $requirements into $venv"
+log=$(mktemp)
+if ! "$venv/bin/python" -m pip install --disable-pip-version-check -q -r "$requirements" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    rm -f "$log"
+    die "pip could not install $requirements"
+fi
+rm -f "$log"
+echo "$wanted" >"$stamp"
