@@ -11,7 +11,7 @@ extension DICOMFile {
 
     /// The file meta information as written: version, SOP class and instance taken from the data
     /// set when absent, this transfer syntax, Rampart as the implementation, and the group length.
-    public func metaForWriting() -> DataSet {
+    public func metaForWriting() throws -> DataSet {
         var meta = DataSet(self.meta.filter { $0.tag.group == 0x0002 && $0.tag != .fileMetaInformationGroupLength })
         if meta[.fileMetaInformationVersion] == nil {
             meta.insert(DataElement(tag: .fileMetaInformationVersion, vr: .OB, bytes: [0x00, 0x01]))
@@ -25,7 +25,7 @@ extension DICOMFile {
         meta.insert(.uid(.transferSyntaxUID, transferSyntax.uid))
         meta.insert(.uid(.implementationClassUID, Self.implementationClassUID))
         meta.insert(DataElement(tag: .implementationVersionName, vr: .SH, bytes: Self.padded(Self.implementationVersionName, vr: .SH)))
-        let body = (try? DataSetEncoder(explicitVR: true).encode(meta)) ?? []
+        let body = try DataSetEncoder(explicitVR: true).encode(meta)
         var length: [UInt8] = []
         LittleEndian.append(UInt32(body.count), to: &length)
         meta.insert(DataElement(tag: .fileMetaInformationGroupLength, vr: .UL, bytes: length))
@@ -36,7 +36,7 @@ extension DICOMFile {
     /// "DICM", the meta group, and the data set in its transfer syntax.
     public func write<Sink: ByteSink>(into sink: inout Sink) throws {
         try sink.write([UInt8](repeating: 0, count: 128) + Array("DICM".utf8))
-        try DataSetEncoder(explicitVR: true).encode(metaForWriting(), into: &sink)
+        try DataSetEncoder(explicitVR: true).encode(try metaForWriting(), into: &sink)
         let body = dataSet.filter { $0.tag.group != 0x0002 }
         if transferSyntax.isDeflated {
             let deflating = try DeflatingSink(sink)
