@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -22,6 +23,13 @@ let package = Package(
         .target(
             name: "DICOM",
             dependencies: ["CZlib"]
+        ),
+        .target(
+            name: "DICOMNetwork",
+            dependencies: [
+                "DICOM",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "RampartServer",
@@ -38,6 +46,14 @@ let package = Package(
         .testTarget(
             name: "DICOMTests",
             dependencies: ["DICOM"]
+        ),
+        .testTarget(
+            name: "DICOMNetworkTests",
+            dependencies: [
+                "DICOMNetwork",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
