@@ -164,27 +164,25 @@ public struct DICOMJSONWriter: Sendable {
             }
             try emitter.endArray()
         case .bulk(let storage):
-            if let uri = options.bulkDataURI?(path, element) {
-                try emitter.key("BulkDataURI")
-                try emitter.string(uri)
-            } else {
-                try emitter.key("InlineBinary")
-                try emitter.beginRawString()
-                try InlineBinary.stream(storage) { try emitter.raw($0) }
-                try emitter.endRawString()
-            }
+            try writeBulk(path, element, to: &emitter) { try InlineBinary.stream(storage, $0) }
         case .encapsulated(let pixels):
-            if let uri = options.bulkDataURI?(path, element) {
-                try emitter.key("BulkDataURI")
-                try emitter.string(uri)
-            } else {
-                try emitter.key("InlineBinary")
-                try emitter.beginRawString()
-                try InlineBinary.stream(pixels) { try emitter.raw($0) }
-                try emitter.endRawString()
-            }
+            try writeBulk(path, element, to: &emitter) { try InlineBinary.stream(pixels, $0) }
         }
         try emitter.endObject()
+    }
+
+    /// A BulkDataURI when the provider gives one, else the value inline in base64, streamed.
+    private func writeBulk<Sink>(_ path: ElementPath, _ element: DataElement, to emitter: inout JSONEmitter<Sink>,
+                                 stream: (([UInt8]) throws -> Void) throws -> Void) throws {
+        if let uri = options.bulkDataURI?(path, element) {
+            try emitter.key("BulkDataURI")
+            try emitter.string(uri)
+        } else {
+            try emitter.key("InlineBinary")
+            try emitter.beginRawString()
+            try stream { try emitter.raw($0) }
+            try emitter.endRawString()
+        }
     }
 
     private func writeNumber<Sink>(_ number: RenderedElement.Number, to emitter: inout JSONEmitter<Sink>) throws {
