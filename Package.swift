@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -29,6 +30,8 @@ let package = Package(
             dependencies: [
                 "DICOM",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -40,8 +43,21 @@ let package = Package(
             dependencies: [
                 "RampartServer",
                 "DICOM",
+                "DICOMNetwork",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
+        ),
+        // The interop tests' SCP: DICOMNetwork over an in-memory index, no archive.
+        .executableTarget(
+            name: "rampart-test-scp",
+            dependencies: [
+                "DICOM",
+                "DICOMNetwork",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/TestSCP"
         ),
         .testTarget(
             name: "DICOMTests",
@@ -53,6 +69,7 @@ let package = Package(
                 "DICOMNetwork",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ],

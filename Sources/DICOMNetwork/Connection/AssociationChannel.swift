@@ -1,0 +1,35 @@
+import NIOCore
+import NIOSSL
+
+/// The channel pipeline of one association: optional TLS, the PDU codec, the association handler.
+enum AssociationChannel {
+    typealias Async = NIOAsyncChannel<AssociationEvent, AssociationCommand>
+
+    static func configure(_ channel: Channel, side: AssociationHandler.Side, tls: NIOSSLContext?, serverHostname: String?,
+                          artimTimeout: TimeAmount, maximumPDULength: Int) throws -> Async {
+        let operations = channel.pipeline.syncOperations
+        if let tls {
+            switch side {
+            case .acceptor: try operations.addHandler(NIOSSLServerHandler(context: tls))
+            case .requestor: try operations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+            }
+        }
+        try operations.addHandler(ByteToMessageHandler(PDUFrameDecoder(decoder: PDUDecoder(maximumPDULength: maximumPDULength))))
+        try operations.addHandler(MessageToByteHandler(PDUFrameEncoder()))
+        try operations.addHandler(AssociationHandler(side: side, artimTimeout: artimTimeout))
+        return try Async(wrappingChannelSynchronously: channel)
+    }
+
+    /// The peer's address and, over TLS, its certificate.
+    static func peer(of channel: Channel) async -> AssociationPeer {
+        let address = channel.remoteAddress.map { address -> String in
+            if let ip = address.ipAddress, let port = address.port { return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
+            return "\(address)"
+        } ?? "unknown"
+        guard let certificate = try? await channel.nioSSL_peerCertificate().get() else {
+            return AssociationPeer(address: address)
+        }
+        let subject = certificate.description
+        return AssociationPeer(address: address, certificate: try? certificate.toDERBytes(), certificateSubject: subject)
+    }
+}

@@ -1,0 +1,117 @@
+import DICOM
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A DICOM SCP: accepts associations and runs each one's DIMSE services on a provider.
+///
+/// One failing or hostile association never affects another: each runs in its own task, and
+/// anything it does wrong ends only that association (PS3.8 A-ABORT).
+public struct DICOMServer: Sendable {
+    public let configuration: DICOMServerConfiguration
+    public let provider: any DICOMServiceProvider
+    /// Logs one line per event; never patient data. Defaults to standard error.
+    public let log: @Sendable (String) -> Void
+
+    public init(configuration: DICOMServerConfiguration, provider: any DICOMServiceProvider,
+                log: @escaping @Sendable (String) -> Void = { FileLog.standardError.write($0) }) {
+        self.configuration = configuration
+        self.provider = provider
+        self.log = log
+    }
+
+    /// Listens until the task is cancelled. `onListening` gets the bound address (useful with port 0).
+    public func run(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                    onListening: @Sendable (SocketAddress) -> Void = { _ in }) async throws {
+        let tls = try configuration.tls?.makeContext()
+        let configuration = self.configuration
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let asyncChannel = try AssociationChannel.configure(
+                        channel, side: .acceptor, tls: tls, serverHostname: nil,
+                        artimTimeout: configuration.artimTimeout, maximumPDULength: configuration.maximumPDULength)
+                    return (asyncChannel, channel)
+                }
+            }
+        if let address = server.channel.localAddress { onListening(address) }
+        let active = ActiveAssociations()
+        try await withThrowingDiscardingTaskGroup { group in
+            try await server.executeThenClose { inbound in
+                for try await (child, channel) in inbound {
+                    let count = active.count.add(1, ordering: .relaxed).newValue
+                    group.addTask {
+                        defer { active.count.subtract(1, ordering: .relaxed) }
+                        await serve(child, channel: channel, overLimit: count > configuration.maximumAssociations)
+                    }
+                }
+            }
+        }
+    }
+
+    private func serve(_ child: AssociationChannel.Async, channel: Channel, overLimit: Bool) async {
+        do {
+            try await child.executeThenClose { inbound, outbound in
+                var events = inbound.makeAsyncIterator()
+                guard let first = try await events.next() else { return }
+                let peer = await AssociationChannel.peer(of: channel)
+                guard case let .associationRequested(request) = first else {
+                    if case let .aborted(why) = first { log("association from \(peer): \(why)") }
+                    return
+                }
+                let who = "\(request.callingAETitle)@\(peer) -> \(request.calledAETitle)"
+                if overLimit {
+                    log("association \(who) rejected: \(configuration.maximumAssociations) associations already active")
+                    try await outbound.write(.reject(AssociateRJ(result: .rejectedTransient, source: .serviceProviderPresentation(.localLimitExceeded))))
+                    try await drain(&events)
+                    return
+                }
+                let accepted: (AssociateAC, NegotiatedAssociation)
+                switch await provider.associationRequested(request, peer: peer) {
+                case let .reject(rj, reason):
+                    log("association \(who) rejected: \(reason)")
+                    try await outbound.write(.reject(rj))
+                    try await drain(&events)
+                    return
+                case let .accept(acceptor, identityResponse):
+                    switch AssociationNegotiator.answer(request, configuration: acceptor, userIdentityResponse: identityResponse) {
+                    case let .reject(rj, failure):
+                        log("association \(who) rejected: \(failure)")
+                        try await outbound.write(.reject(rj))
+                        try await drain(&events)
+                        return
+                    case let .accept(ac, negotiated):
+                        accepted = (ac, negotiated)
+                    }
+                }
+                try await outbound.write(.accept(accepted.0, accepted.1))
+                log("association \(who) accepted: \(accepted.1.acceptedContexts.count) presentation contexts")
+                let association = Association(negotiated: accepted.1, peer: peer, outbound: outbound, options: configuration.association)
+                let services = ServiceDispatcher(association: association, provider: provider, log: log)
+                await withDiscardingTaskGroup { group in
+                    group.addTask { await services.run() }
+                    await association.route(&events)
+                }
+                if let end = association.endReason, end != .closed("released") {
+                    log("association \(who) ended: \(end)")
+                }
+            }
+        } catch {
+            log("association from \(channel.remoteAddress.map { "\($0)" } ?? "?"): \(error)")
+        }
+    }
+
+    /// After a reject, waits for the peer to close (or ARTIM to close for it).
+    private func drain<Events: AsyncIteratorProtocol>(_ events: inout Events) async throws where Events.Element == AssociationEvent {
+        while try await events.next() != nil {}
+    }
+}
+
+/// How many associations are being served; shared by the tasks that serve them.
+private final class ActiveAssociations: Sendable {
+    let count = Atomic<Int>(0)
+}

@@ -1,0 +1,114 @@
+import DICOM
+
+/// What an SCP does, independent of the network: the archive implements this, and the server
+/// runs associations and DIMSE on its behalf (PS3.4 Annexes A, B, C).
+///
+/// Each operation gets the `ServiceContext` of its association, which carries who the peer is
+/// and what was negotiated, so the implementation can decide what that peer may do.
+public protocol DICOMServiceProvider: Sendable {
+    /// Decides on an association request: authenticate the user identity and the peer, and say
+    /// which services are offered. Called once per association, before anything else.
+    func associationRequested(_ request: AssociateRQ, peer: AssociationPeer) async -> AssociationDecision
+    /// C-ECHO (PS3.4 A).
+    func echo(context: ServiceContext) async -> DIMSEStatus
+    /// C-STORE (PS3.4 B). Answer success only once the instance is safely stored. A spooled file
+    /// that is not moved away is deleted after this returns.
+    func store(_ instance: ReceivedInstance, context: ServiceContext) async -> DIMSEServiceResult
+    /// C-FIND (PS3.4 C.4.1): the matches, as response identifiers.
+    func find(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> AsyncThrowingStream<DataSet, any Error>
+    /// C-MOVE and C-GET (PS3.4 C.4.2, C.4.3): the instances to send.
+    func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance]
+    /// Where a C-MOVE destination AE title is; nil when unknown (status A801).
+    func moveDestination(_ aeTitle: AETitle, context: ServiceContext) async -> MoveDestination?
+}
+
+/// How to answer an association request.
+public enum AssociationDecision: Sendable {
+    /// Negotiate with this configuration; `userIdentityResponse` goes back when asked for.
+    case accept(AcceptorConfiguration, userIdentityResponse: UserIdentityAC?)
+    /// Refuse; `reason` is for the log, the peer sees only the A-ASSOCIATE-RJ.
+    case reject(AssociateRJ, reason: String)
+}
+
+/// The association an operation runs in.
+public struct ServiceContext: Sendable {
+    public let association: NegotiatedAssociation
+    public let peer: AssociationPeer
+    /// The request's message ID.
+    public let messageID: UInt16
+    let cancelled: @Sendable () -> Bool
+
+    /// True once the peer sent a C-CANCEL for this operation.
+    public var isCancelled: Bool { cancelled() }
+}
+
+/// A C-STORE data set as received.
+public struct ReceivedInstance: Sendable {
+    public var sopClassUID: String
+    public var sopInstanceUID: String
+    public var transferSyntax: TransferSyntax
+    public var dataSet: ReceivedDataSet
+    /// Set when the store is a sub-operation of another AE's C-MOVE (PS3.7 9.1.1.1).
+    public var moveOriginator: AETitle?
+}
+
+/// A C-FIND, C-MOVE or C-GET request.
+public struct ServiceQuery: Sendable {
+    public var sopClassUID: String
+    public var identifier: DataSet
+    public var priority: Priority
+}
+
+/// One instance a retrieve will send: a Part 10 file.
+public struct RetrievableInstance: Sendable, Hashable {
+    public var sopClassUID: String
+    public var sopInstanceUID: String
+    public var path: String
+
+    public init(sopClassUID: String, sopInstanceUID: String, path: String) {
+        self.sopClassUID = sopClassUID
+        self.sopInstanceUID = sopInstanceUID
+        self.path = path
+    }
+}
+
+/// Where a C-MOVE sends to.
+public struct MoveDestination: Sendable {
+    public var aeTitle: AETitle
+    public var host: String
+    public var port: Int
+    public var tls: DICOMTLSClientConfiguration?
+
+    public init(aeTitle: AETitle, host: String, port: Int, tls: DICOMTLSClientConfiguration? = nil) {
+        self.aeTitle = aeTitle
+        self.host = host
+        self.port = port
+        self.tls = tls
+    }
+}
+
+/// A DIMSE status with the comment that explains it (PS3.7 C.4, Error Comment 0000,0902).
+public struct DIMSEServiceResult: Sendable {
+    public var status: DIMSEStatus
+    public var comment: String?
+
+    public init(_ status: DIMSEStatus, comment: String? = nil) {
+        self.status = status
+        self.comment = comment
+    }
+
+    public static let success = DIMSEServiceResult(.success)
+}
+
+/// An operation failed with this status; the comment goes to the peer (no patient data in it).
+public struct DIMSEServiceFailure: Error, Sendable, CustomStringConvertible {
+    public var status: DIMSEStatus
+    public var comment: String
+
+    public init(_ status: DIMSEStatus, _ comment: String) {
+        self.status = status
+        self.comment = comment
+    }
+
+    public var description: String { "\(status): \(comment)" }
+}

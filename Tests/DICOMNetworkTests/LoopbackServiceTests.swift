@@ -1,0 +1,177 @@
+import DICOM
+import DICOMNetwork
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+private typealias Tag = DICOM.Tag
+
+/// Rampart's SCU against Rampart's SCP over loopback TCP: every layer, no peer but ourselves.
+/// The interop tests do the same against DCMTK and pynetdicom.
+@Suite("SCU and SCP over loopback")
+struct LoopbackServiceTests {
+    static let ctImageStorage = "1.2.840.10008.5.1.4.1.1.2"
+
+    /// Keeps what it is sent; answers C-FIND with one fixed match per query.
+    final class RecordingProvider: DICOMServiceProvider {
+        let received = Mutex<[(uid: String, bytes: Int, spooled: Bool)]>([])
+        let rejectAll: Bool
+
+        init(rejectAll: Bool = false) { self.rejectAll = rejectAll }
+
+        func associationRequested(_ request: AssociateRQ, peer: AssociationPeer) async -> AssociationDecision {
+            if rejectAll {
+                return .reject(AssociateRJ(result: .rejectedPermanent, source: .serviceUser(.callingAETitleNotRecognized)), reason: "test")
+            }
+            let plain = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
+            return .accept(AcceptorConfiguration(aeTitle: try! AETitle("RAMPART"), abstractSyntaxes: [
+                WellKnownSOPClass.verification: AbstractSyntaxSupport(transferSyntaxes: plain),
+                LoopbackServiceTests.ctImageStorage: AbstractSyntaxSupport(transferSyntaxes: plain),
+                "1.2.840.10008.5.1.4.1.2.2.1": AbstractSyntaxSupport(transferSyntaxes: plain),
+            ]), userIdentityResponse: nil)
+        }
+
+        func echo(context: ServiceContext) async -> DIMSEStatus { .success }
+
+        func store(_ instance: ReceivedInstance, context: ServiceContext) async -> DIMSEServiceResult {
+            var size = 0
+            var spooled = false
+            if case let .file(file) = instance.dataSet {
+                size = file.length
+                spooled = true
+            }
+            received.withLock { $0.append((instance.sopInstanceUID, size, spooled)) }
+            return .success
+        }
+
+        func find(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> AsyncThrowingStream<DataSet, any Error> {
+            var match = DataSet()
+            match.insert(.text(Tag(0x0008, 0x0052), .CS, ["STUDY"]))
+            match.insert(.text(Tag(0x0010, 0x0020), .LO, ["SYNTH-1"]))
+            let (stream, continuation) = AsyncThrowingStream.makeStream(of: DataSet.self)
+            continuation.yield(match)
+            continuation.finish()
+            return stream
+        }
+
+        func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance] {
+            throw DIMSEServiceFailure(.sopClassNotSupported, "no retrieve here")
+        }
+
+        func moveDestination(_ aeTitle: AETitle, context: ServiceContext) async -> MoveDestination? { nil }
+    }
+
+    /// Runs a server on a free loopback port for the duration of `body`.
+    private func withServer(_ provider: RecordingProvider, spool: String? = nil,
+                            _ body: @Sendable (Int) async throws -> Void) async throws {
+        let server = DICOMServer(configuration: DICOMServerConfiguration(port: 0, association: AssociationOptions(spoolDirectory: spool)),
+                                 provider: provider, log: { _ in })
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run { continuation.yield($0.port ?? 0) } }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            try await body(port)
+            group.cancelAll()
+        }
+    }
+
+    private func proposal(_ sopClass: String) throws -> AssociationProposal {
+        AssociationProposal(callingAETitle: try AETitle("TESTSCU"), calledAETitle: try AETitle("RAMPART"),
+                            contexts: [.init(abstractSyntax: sopClass, transferSyntaxes: [TransferSyntax.explicitVRLittleEndian.uid])])
+    }
+
+    private func temporaryFolder() -> String {
+        var template = Array("/tmp/rampart-loopback-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
+    @Test func echoSucceeds() async throws {
+        try await withServer(RecordingProvider()) { port in
+            let status = try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(try proposal(WellKnownSOPClass.verification)) { association in
+                let context = try #require(association.negotiated.context(forAbstractSyntax: WellKnownSOPClass.verification))
+                return try await association.requestSingle(.echoRequest(messageID: association.nextMessageID()), contextID: context.id).command.status
+            }
+            #expect(status == .success)
+        }
+    }
+
+    @Test func rejectionReachesTheSCUAsATypedError() async throws {
+        try await withServer(RecordingProvider(rejectAll: true)) { port in
+            await #expect(throws: AssociationError.rejected(AssociateRJ(result: .rejectedPermanent, source: .serviceUser(.callingAETitleNotRecognized)))) {
+                try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(try proposal(WellKnownSOPClass.verification)) { _ in }
+            }
+        }
+    }
+
+    @Test func aLargeStoreIsStreamedToASpoolFile() async throws {
+        let folder = temporaryFolder()
+        defer { _ = FileList.remove(folder) }
+        let spool = folder + "/spool"
+        mkdir(spool, 0o700)
+        // 24 MiB of pixel data: many PDUs, one spooled file.
+        var dataSet = DataSet()
+        dataSet.insert(.uid(.sopClassUID, Self.ctImageStorage))
+        dataSet.insert(.uid(.sopInstanceUID, "2.25.1234567"))
+        dataSet.insert(DataElement(tag: Tag(0x7FE0, 0x0010), vr: .OW, bytes: [UInt8](repeating: 0x5A, count: 24 << 20)))
+        let path = folder + "/big.dcm"
+        try DICOMFile(meta: DataSet(), dataSet: dataSet, transferSyntax: .explicitVRLittleEndian).write(toPath: path)
+        let provider = RecordingProvider()
+        try await withServer(provider, spool: spool) { port in
+            let result = try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(try proposal(Self.ctImageStorage)) { association in
+                try await InstanceSender.send(path: path, on: association)
+            }
+            #expect(result.status == .success)
+        }
+        let received = provider.received.withLock { $0 }
+        #expect(received.count == 1)
+        #expect(received.first?.uid == "2.25.1234567")
+        #expect(received.first?.spooled == true)
+        #expect((received.first?.bytes ?? 0) > 24 << 20)
+    }
+
+    @Test func findReturnsPendingMatchesThenSuccess() async throws {
+        try await withServer(RecordingProvider()) { port in
+            let sopClass = "1.2.840.10008.5.1.4.1.2.2.1"
+            let statuses = try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(try proposal(sopClass)) { association in
+                let context = try #require(association.negotiated.context(forAbstractSyntax: sopClass))
+                var identifier = DataSet()
+                identifier.insert(.text(Tag(0x0008, 0x0052), .CS, ["STUDY"]))
+                let bytes = ByteBuffer(bytes: try identifier.encoded(in: .explicitVRLittleEndian))
+                var statuses: [DIMSEStatus] = []
+                for try await response in try await association.request(.findRequest(messageID: association.nextMessageID(), sopClassUID: sopClass),
+                                                                        contextID: context.id, dataSet: .bytes(bytes)) {
+                    statuses.append(response.command.status ?? .processingFailure)
+                    if response.command.status == .pending {
+                        #expect(try response.decodedDataSet()?.string(Tag(0x0010, 0x0020)) == "SYNTH-1")
+                    }
+                }
+                return statuses
+            }
+            #expect(statuses == [.pending, .success])
+        }
+    }
+}
+
+enum FileList {
+    /// Removes a folder tree; test cleanup only.
+    static func remove(_ path: String) -> Int32 {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return -1 }
+        if (info.st_mode & S_IFMT) == S_IFDIR, let directory = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(directory)
+            for name in names { _ = remove(path + "/" + name) }
+            return rmdir(path)
+        }
+        return unlink(path)
+    }
+}
