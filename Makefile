@@ -20,8 +20,9 @@ VENV := .venv
 PYTEST := $(VENV)/bin/pytest
 DEBUG_BINARY := $(CURDIR)/.build/debug/rampart
 RELEASE_BINARY := $(CURDIR)/.build/release/rampart
+TEST_SCP_BINARY := $(CURDIR)/.build/debug/rampart-test-scp
 # DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
-TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY)
+TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY) RAMPART_TEST_SCP=$(TEST_SCP_BINARY)
 
 .PHONY: help run test build clean deps deps-system
 
