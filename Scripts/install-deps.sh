@@ -4,7 +4,8 @@
 #
 #   Debian packages  dcmtk (dcmdump, storescu and its data dictionary), zlib1g-dev and
 #                    pkg-config (the Deflate transfer syntax), python3 with venv and pip,
-#                    time (/usr/bin/time measures peak memory in the large-file tests)
+#                    time (/usr/bin/time measures peak memory in the large-file tests),
+#                    openssl (the network tests make their TLS certificates with it)
 #   Swift            6.x at /opt/swift or on PATH: checked, never installed here
 #   .venv/           Python packages of the interop tests (Tests/interop/requirements.txt),
 #                    re-installed only when that file changes
@@ -26,7 +27,7 @@ say() { echo "install-deps: $*"; }
 die() { echo "install-deps: error: $*" >&2; exit 1; }
 
 # --- Debian packages -------------------------------------------------------------------
-packages=(dcmtk zlib1g-dev pkg-config python3 python3-venv python3-pip time)
+packages=(dcmtk zlib1g-dev pkg-config python3 python3-venv python3-pip time openssl)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then

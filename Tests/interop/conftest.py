@@ -8,6 +8,9 @@
   reads; one that takes `rejected_file` once per file pydicom refuses. Test ids
   are package-relative paths, e.g. `[pydicom.data/test_files/CT_small.dcm]`.
 * `stats`: counters that the end-of-run summary prints ("compared N files with pydicom").
+* The network tests (test_net_*.py, marker `net`; `pytest Tests/interop -k net` runs
+  only them) take their fixtures from netpeers.py: `peers`, `module_peers`,
+  `net_archive`, `net_variety`, `net_bulk`, `tls_material`, `rampart_test_scp_binary`.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import pytest
 
 import dicomfiles
 import rampart_cli
+
+pytest_plugins = ["netpeers"]  # the fixtures of the network tests (test_net_*.py)
 
 
 @dataclass
@@ -47,6 +52,7 @@ STATS = pytest.StashKey[Stats]()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATS] = Stats()
+    config.addinivalue_line("markers", "net: DICOM network tests (test_net_*.py) against DCMTK and pynetdicom peers")
     # pydicom logs a warning for every invalid value of the (deliberately odd) test files:
     # noise in a failure report, which says what differs on its own.
     logging.getLogger("pydicom").setLevel(logging.ERROR)

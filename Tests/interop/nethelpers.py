@@ -1,0 +1,555 @@
+"""Helpers of the network tests: running DCMTK SCUs and `rampart` SCU commands, pynetdicom
+clients, comparing received instances with the generated ones, C-FIND expectations,
+and raw DICOM upper layer PDUs for the robustness tests.
+
+Failure messages name instances by file name and UID, never by patient attributes:
+the data are synthetic, but the habit is the one we keep for real data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import ssl
+import struct
+import subprocess
+import time
+import warnings
+from pathlib import Path
+
+import pydicom
+from pydicom.dataset import Dataset
+from pydicom.multival import MultiValue
+
+import dicomcompare
+import netdata
+import nettls
+import rampart_cli
+from netpeers import HOST, Peer, describe_run, run_dcmtk
+
+UNCOMPRESSED = {str(ts) for ts in netdata.UNCOMPRESSED}
+
+
+# --- comparing instances -------------------------------------------------------------------------------
+
+
+def read(path: Path) -> Dataset:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pydicom.dcmread(path)
+
+
+def compare_instance(original: netdata.Instance, received: Path) -> list[str]:
+    """Differences between a generated instance and a received copy of it: every data
+    element (dicomcompare, "dataset" mode), the file meta SOP class/instance, and the
+    transfer syntax (an uncompressed one may change to another uncompressed one; a
+    compressed one must be kept as it was)."""
+    expected, actual = read(original.path), read(received)
+    meta = getattr(actual, "file_meta", None)
+    if (meta is not None and str(meta.get("TransferSyntaxUID", "")) == IMPLICIT_LE and "PixelData" in expected
+            and "PixelData" in actual and expected["PixelData"].VR == "OB" and actual["PixelData"].VR == "OW"):
+        actual["PixelData"].VR = "OB"  # native Pixel Data is always OW in Implicit VR (PS3.5 A.1): not a difference
+    problems = dicomcompare.compare_datasets(expected, actual, mode="dataset")
+    if meta is None or "TransferSyntaxUID" not in meta:
+        return problems + ["no file meta information"]
+    if str(meta.get("MediaStorageSOPInstanceUID", "")) != original.sop_instance_uid:
+        problems.append(f"MediaStorageSOPInstanceUID {meta.get('MediaStorageSOPInstanceUID')} != {original.sop_instance_uid}")
+    if str(meta.get("MediaStorageSOPClassUID", "")) != original.sop_class_uid:
+        problems.append(f"MediaStorageSOPClassUID {meta.get('MediaStorageSOPClassUID')} != {original.sop_class_uid}")
+    ts = str(meta.TransferSyntaxUID)
+    if original.transfer_syntax in UNCOMPRESSED:
+        if ts not in UNCOMPRESSED:
+            problems.append(f"transfer syntax {ts}: an uncompressed original came back compressed")
+    elif ts != original.transfer_syntax:
+        problems.append(f"transfer syntax {ts} != {original.transfer_syntax}: a compressed instance must be kept as received")
+    return problems
+
+
+def check_received(originals: list[netdata.Instance], received: dict[str, Path], *, exact: bool = True) -> list[str]:
+    """Problems with a set of received files (SOP Instance UID -> path) against the
+    instances that should have arrived: missing ones, unexpected ones (when
+    `exact`) and any difference inside an instance."""
+    problems = []
+    wanted = {i.sop_instance_uid: i for i in originals}
+    for uid in sorted(set(wanted) - set(received)):
+        problems.append(f"{wanted[uid].path.name} ({uid}): not received")
+    if exact:
+        for uid in sorted(set(received) - set(wanted)):
+            problems.append(f"{received[uid].name} ({uid}): received but not expected")
+    for uid in sorted(set(wanted) & set(received)):
+        for difference in compare_instance(wanted[uid], received[uid])[:10]:
+            problems.append(f"{wanted[uid].path.name} ({uid}): {difference}")
+    return problems
+
+
+def summary(problems: list[str], limit: int = 25) -> str:
+    head = "\n  ".join(problems[:limit])
+    more = f"\n  … and {len(problems) - limit} more" if len(problems) > limit else ""
+    return f"{len(problems)} problems:\n  {head}{more}"
+
+
+# --- C-FIND results ------------------------------------------------------------------------------------
+
+
+def value_text(keyword: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, MultiValue)):
+        return "\\".join(value_text(keyword, v) for v in value)
+    text = str(value).strip()
+    vr = pydicom.datadict.dictionary_VR(keyword)
+    if vr == "PN":
+        return dicomcompare.normalise_person_name(text)
+    if vr == "TM" and "." in text and set(text.split(".", 1)[1]) <= {"0"}:
+        return text.split(".", 1)[0]
+    if vr == "IS" and text:
+        try:
+            return str(int(text))
+        except ValueError:
+            return text
+    return text
+
+
+def find_rows(datasets: list[Dataset], level: str, keys: dict[str, str]) -> list[dict]:
+    """C-FIND responses as rows comparable with `Archive.expected(level, keys)`."""
+    unique = netdata.UNIQUE_KEY[level]
+    wanted = [k for k in keys if k in _level_and_above(level)]
+    if unique not in wanted:
+        wanted.append(unique)
+    rows = []
+    for ds in datasets:
+        rows.append({k: value_text(k, ds.get(k)) for k in wanted})
+    return sorted(rows, key=lambda r: r[unique])
+
+
+def _level_and_above(level: str) -> set[str]:
+    return {k for lvl in netdata.LEVELS[: netdata.LEVELS.index(level) + 1] for k in netdata.LEVEL_KEYS[lvl]}
+
+
+def expected_rows(archive: netdata.Archive, level: str, keys: dict[str, str]) -> list[dict]:
+    rows = archive.expected(level, keys)
+    return [{k: value_text(k, v) for k, v in row.items()} for row in rows]
+
+
+def diff_rows(expected: list[dict], actual: list[dict], level: str) -> str:
+    unique = netdata.UNIQUE_KEY[level]
+    exp = {r[unique]: r for r in expected}
+    act = {r[unique]: r for r in actual}
+    lines = []
+    lines += [f"missing match {u}" for u in sorted(set(exp) - set(act))]
+    lines += [f"unexpected match {u}" for u in sorted(set(act) - set(exp))]
+    for u in sorted(set(exp) & set(act)):
+        for k in exp[u]:
+            if exp[u][k] != act[u].get(k):
+                lines.append(f"{u}: {k} differs (len {len(act[u].get(k) or '')} vs expected len {len(exp[u][k])})")
+    if len(actual) != len(act):
+        lines.append(f"{len(actual) - len(act)} duplicate matches")
+    return "; ".join(lines[:20]) or "no difference"
+
+
+# Return keys DCMTK's dcmqrscp does not keep in its index (it returns them empty).
+DCMQRSCP_UNSUPPORTED = frozenset({"SeriesDescription", "SOPClassUID"})
+
+QUERY_IDS = [
+    "patient-all", "patient-name-wildcard", "patient-birthdate-range", "study-by-patient", "study-date-range",
+    "study-date-open-end", "study-accession-question-mark", "study-uid-list", "study-patient-root", "series-of-study",
+    "series-modality", "image-of-series", "image-patient-root",
+]
+
+
+def query(archive: netdata.Archive, query_id: str, *, drop: frozenset = frozenset()) -> tuple[str, str, dict]:
+    """(level, model, keys) of the query `query_id` of `queries(archive)`, without the keys in `drop`."""
+    for qid, level, model, keys in queries(archive):
+        if qid == query_id:
+            return level, model, {k: v for k, v in keys.items() if k not in drop}
+    raise KeyError(query_id)
+
+
+# A table of C-FIND queries over the generated archive, built from what it holds:
+# (id, level, model, keys). Model "study" or "patient" (root). Keys with '' are return keys.
+def queries(archive: netdata.Archive) -> list[tuple[str, str, str, dict]]:
+    first = archive.instances[0].attrs
+    last = archive.instances[-1].attrs
+    other_study = next(i.attrs for i in archive.instances if i.study_uid != first["StudyInstanceUID"])
+    mr_study = next(i.attrs for i in archive.instances if i.attrs["Modality"] == "MR")
+    accession = first["AccessionNumber"]
+    return [
+        ("patient-all", "PATIENT", "patient", {"PatientID": "*", "PatientName": "", "PatientBirthDate": "", "PatientSex": ""}),
+        ("patient-name-wildcard", "PATIENT", "patient", {"PatientName": first["PatientName"][:3] + "*", "PatientID": ""}),
+        ("patient-birthdate-range", "PATIENT", "patient", {"PatientBirthDate": "19000101-19791231", "PatientID": "", "PatientName": ""}),
+        ("study-by-patient", "STUDY", "study", {"PatientID": first["PatientID"], "StudyInstanceUID": "", "StudyDate": "",
+                                                "StudyTime": "", "AccessionNumber": "", "StudyDescription": "", "PatientName": ""}),
+        ("study-date-range", "STUDY", "study", {"StudyDate": "20200101-20211231", "StudyInstanceUID": "", "AccessionNumber": ""}),
+        ("study-date-open-end", "STUDY", "study", {"StudyDate": "20220101-", "StudyInstanceUID": "", "PatientID": ""}),
+        ("study-accession-question-mark", "STUDY", "study", {"AccessionNumber": accession[:-2] + "??", "StudyInstanceUID": "",
+                                                             "ReferringPhysicianName": ""}),
+        ("study-uid-list", "STUDY", "study", {"StudyInstanceUID": f"{first['StudyInstanceUID']}\\{last['StudyInstanceUID']}",
+                                              "StudyID": "", "PatientID": ""}),
+        ("study-patient-root", "STUDY", "patient", {"PatientID": other_study["PatientID"], "StudyDate": "-20211231",
+                                                    "StudyInstanceUID": "", "StudyDescription": ""}),
+        ("series-of-study", "SERIES", "study", {"StudyInstanceUID": first["StudyInstanceUID"], "SeriesInstanceUID": "",
+                                                "Modality": "", "SeriesNumber": "", "SeriesDescription": ""}),
+        ("series-modality", "SERIES", "study", {"StudyInstanceUID": mr_study["StudyInstanceUID"], "Modality": "MR",
+                                                "SeriesInstanceUID": "", "SeriesDescription": ""}),
+        ("image-of-series", "IMAGE", "study", {"StudyInstanceUID": first["StudyInstanceUID"], "SeriesInstanceUID": first["SeriesInstanceUID"],
+                                               "SOPInstanceUID": "", "SOPClassUID": "", "InstanceNumber": ""}),
+        ("image-patient-root", "IMAGE", "patient", {"PatientID": last["PatientID"], "StudyInstanceUID": last["StudyInstanceUID"],
+                                                    "SeriesInstanceUID": last["SeriesInstanceUID"], "SOPInstanceUID": "", "InstanceNumber": ""}),
+    ]
+
+
+# --- DCMTK SCUs -------------------------------------------------------------------------------------------
+
+
+def dcmtk_tls(tls: nettls.TLSMaterial | None, *, client_cert: bool = True, untrusted: bool = False) -> list[str]:
+    """DCMTK client TLS options: +tls KEY CERT (or +tla, anonymous) and +cf CA."""
+    if tls is None:
+        return []
+    if not client_cert:
+        return ["+tla", "+cf", str(tls.ca)]
+    if untrusted:
+        return ["+tls", str(tls.untrusted_client_key), str(tls.untrusted_client_cert), "-pw", "+cf", str(tls.ca)]
+    return ["+tls", str(tls.client_key), str(tls.client_cert), "-pw", "+cf", str(tls.ca)]
+
+
+def echoscu(peer: Peer, *, tls=None, client_cert=True, untrusted=False, calling="ECHOSCU", called=None, timeout=60) -> subprocess.CompletedProcess:
+    return run_dcmtk("echoscu", "-aet", calling, "-aec", called or peer.ae, "-to", "20", "-ta", "20", "-td", "20",
+                     *dcmtk_tls(tls, client_cert=client_cert, untrusted=untrusted), peer.host, peer.port, timeout=timeout)
+
+
+def storescu(peer: Peer, *paths, tls=None, client_cert=True, proposal="-xr", extra=(), timeout=300) -> subprocess.CompletedProcess:
+    """storescu of files and folders (recursively) on one association, not halting on a failed
+    store (-nh). The default `proposal` "-xr" proposes RLE Lossless besides the uncompressed
+    syntaxes, so that the RLE files of the variety set go as they are; "-xi" proposes only
+    Implicit VR Little Endian (and DCMTK converts every uncompressed file to it)."""
+    return run_dcmtk("storescu", "-aet", "STORESCU", "-aec", peer.ae, "+sd", "+r", "-nh", "-to", "20", "-ta", "20", "-td", "60",
+                     proposal, *dcmtk_tls(tls, client_cert=client_cert), *extra, peer.host, peer.port, *paths, timeout=timeout)
+
+
+def dcmtk_keys(level: str, keys: dict[str, str]) -> list[str]:
+    out = ["-k", f"QueryRetrieveLevel={level}"]
+    for keyword, value in keys.items():
+        out += ["-k", f"{keyword}={value}" if value else keyword]
+    return out
+
+
+def findscu(peer: Peer, folder: Path, level: str, model: str, keys: dict[str, str], *, tls=None, timeout=120) -> tuple[subprocess.CompletedProcess, list[Dataset]]:
+    """findscu -X into `folder` (responses are not logged: -sr); returns the run and the responses."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("rsp*.dcm"):
+        old.unlink()
+    result = run_dcmtk("findscu", "-aet", "FINDSCU", "-aec", peer.ae, "-P" if model == "patient" else "-S", "-X", "-sr",
+                       "-od", str(folder), "-to", "20", "-ta", "20", "-td", "60", *dcmtk_tls(tls),
+                       *dcmtk_keys(level, keys), peer.host, peer.port, timeout=timeout)
+    responses = [read(p) for p in sorted(folder.glob("rsp*.dcm"))]
+    return result, responses
+
+
+def movescu(peer: Peer, level: str, model: str, keys: dict[str, str], *, destination: str, own_port: int | None = None,
+            folder: Path | None = None, calling: str = "MOVESCU", timeout=300) -> subprocess.CompletedProcess:
+    args = ["-aet", calling, "-aec", peer.ae, "-aem", destination, "-P" if model == "patient" else "-S", "-to", "20", "-ta", "20", "-td", "60"]
+    if own_port is not None:
+        args += ["+P", str(own_port), "+xa", "-od", str(folder)]
+    return run_dcmtk("movescu", *args, *dcmtk_keys(level, keys), peer.host, peer.port, timeout=timeout)
+
+
+def getscu(peer: Peer, folder: Path, level: str, model: str, keys: dict[str, str], *, timeout=300) -> subprocess.CompletedProcess:
+    folder.mkdir(parents=True, exist_ok=True)
+    return run_dcmtk("getscu", "-aet", "GETSCU", "-aec", peer.ae, "-P" if model == "patient" else "-S", "-od", str(folder),
+                     "-to", "20", "-ta", "20", "-td", "60", *dcmtk_keys(level, keys), peer.host, peer.port, timeout=timeout)
+
+
+# --- the rampart SCU commands ---------------------------------------------------------------------------
+
+
+def rampart_scu(rampart: Path, command: str, peer: Peer, *args, called_ae: str | None = None, calling_ae: str | None = None,
+                tls: nettls.TLSMaterial | None = None, client_cert: bool = True, username: str | None = None,
+                password: str | None = None, token: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """`rampart COMMAND --host H --port P --called-ae AE [TLS] [identity] ARGS…`."""
+    cmd = [command, "--host", peer.host, "--port", str(peer.port), "--called-ae", called_ae or peer.ae]
+    if calling_ae:
+        cmd += ["--calling-ae", calling_ae]
+    if tls:
+        cmd += ["--tls", "--tls-ca", str(tls.ca)]
+        if client_cert:
+            cmd += ["--tls-cert", str(tls.client_cert), "--tls-key", str(tls.client_key)]
+    if username is not None:
+        cmd += ["--username", username, "--password", password or ""]
+    if token is not None:
+        cmd += ["--token", token]
+    return rampart_cli.run(rampart, *cmd, *map(str, args), timeout=timeout)
+
+
+def describe_rampart(result: subprocess.CompletedProcess, limit: int = 800) -> str:
+    out = (result.stdout or b"").decode("utf-8", "replace")
+    return f"{rampart_cli.describe(result, limit)}; stdout tail: {out[-limit:]!r}"
+
+
+def stdout_lines(result: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in (result.stdout or b"").decode("utf-8", "replace").splitlines() if line.strip()]
+
+
+def count_line(result: subprocess.CompletedProcess, verb: str) -> tuple[int, int] | None:
+    """(N, M) from the last stdout line `VERB N of M instances…`, or None."""
+    lines = stdout_lines(result)
+    if not lines:
+        return None
+    match = re.match(rf"^{verb} (\d+) of (\d+) instances\b", lines[-1].strip())
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def keys_args(level: str, keys: dict[str, str], model: str | None = None) -> list[str]:
+    args = ["--level", level]
+    if model:
+        args += ["--model", model]
+    for keyword, value in keys.items():
+        args += ["-k", f"{keyword}={value}" if value else keyword]
+    return args
+
+
+def json_datasets(result: subprocess.CompletedProcess) -> list[Dataset]:
+    """The DICOM JSON array on stdout of `rampart find`, as pydicom data sets."""
+    data = json.loads((result.stdout or b"").decode("utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"expected a JSON array, got {type(data).__name__}")
+    return [Dataset.from_json(item) for item in data]
+
+
+def clean_refusal(result: subprocess.CompletedProcess) -> str | None:
+    """Why a failed `rampart` SCU command did not fail cleanly (None when it did):
+    non-zero exit, not killed, and one stderr line starting 'rampart:'."""
+    if result.returncode == 0:
+        return "exit 0"
+    if result.returncode < 0:
+        return f"killed by {rampart_cli.signal_name(result.returncode)}"
+    lines = rampart_cli.stderr_lines(result)
+    errors = [line for line in lines if line.startswith("rampart:")]
+    if not errors:
+        return "no stderr line starts with 'rampart:'"
+    return None
+
+
+# --- pynetdicom clients ----------------------------------------------------------------------------------
+
+
+def pynetdicom_tls(tls: nettls.TLSMaterial | None, *, client_cert: bool = True, untrusted: bool = False, hostname: str = "localhost"):
+    if tls is None:
+        return None
+    return nettls.client_context(tls, cert=client_cert, untrusted=untrusted), hostname
+
+
+def associate(ae, peer: Peer, *, tls=None, client_cert=True, untrusted=False, ae_title: str | None = None, **kwargs):
+    """ae.associate to `peer` (TLS when `tls`), with the peer's AE title as called AE."""
+    return ae.associate(peer.host, peer.port, ae_title=ae_title or peer.ae,
+                        tls_args=pynetdicom_tls(tls, client_cert=client_cert, untrusted=untrusted), **kwargs)
+
+
+def association_outcome(assoc) -> str:
+    if assoc.is_established:
+        return "established"
+    if assoc.is_rejected:
+        rsp = assoc.acceptor.primitive
+        if rsp is not None:
+            return f"rejected (result {rsp.result}, source {rsp.result_source}, reason {rsp.diagnostic})"
+        return "rejected"
+    if assoc.is_aborted:
+        return "aborted"
+    return "failed (no association: connection or TLS failure)"
+
+
+def reject_triple(assoc) -> tuple[int, int, int] | None:
+    rsp = assoc.acceptor.primitive
+    if not assoc.is_rejected or rsp is None:
+        return None
+    return int(rsp.result), int(rsp.result_source), int(rsp.diagnostic)
+
+
+# --- raw DICOM upper layer PDUs (PS3.8 9.3) ---------------------------------------------------------------
+
+APPLICATION_CONTEXT = "1.2.840.10008.3.1.1.1"
+VERIFICATION = "1.2.840.10008.1.1"
+IMPLICIT_LE = "1.2.840.10008.1.2"
+EXPLICIT_LE = "1.2.840.10008.1.2.1"
+HARNESS_IMPLEMENTATION_UID = "2.25.119911296137843416186231212812394766432"
+
+
+def _uid_bytes(uid: str) -> bytes:
+    data = uid.encode("ascii")
+    return data + b"\0" if len(data) % 2 else data
+
+
+def _item(item_type: int, payload: bytes) -> bytes:
+    return struct.pack(">BBH", item_type, 0, len(payload)) + payload
+
+
+def a_associate_rq(called: str, calling: str = "RAWSCU", contexts=((1, VERIFICATION, (IMPLICIT_LE,)),), max_pdu: int = 16384) -> bytes:
+    variable = _item(0x10, _uid_bytes(APPLICATION_CONTEXT))
+    for context_id, abstract, syntaxes in contexts:
+        sub = _item(0x30, _uid_bytes(abstract)) + b"".join(_item(0x40, _uid_bytes(ts)) for ts in syntaxes)
+        variable += _item(0x20, struct.pack(">BBBB", context_id, 0, 0, 0) + sub)
+    user = _item(0x51, struct.pack(">I", max_pdu)) + _item(0x52, _uid_bytes(HARNESS_IMPLEMENTATION_UID))
+    variable += _item(0x50, user)
+    fixed = struct.pack(">HH", 1, 0) + called.encode("ascii").ljust(16) + calling.encode("ascii").ljust(16) + bytes(32)
+    body = fixed + variable
+    return struct.pack(">BBI", 0x01, 0, len(body)) + body
+
+
+def p_data_tf(context_id: int, payload: bytes, *, command: bool = True, last: bool = True) -> bytes:
+    header = (0x01 if command else 0) | (0x02 if last else 0)
+    pdv = struct.pack(">IBB", len(payload) + 2, context_id, header) + payload
+    return struct.pack(">BBI", 0x04, 0, len(pdv)) + pdv
+
+
+def connect(peer: Peer, timeout: float = 10) -> socket.socket:
+    sock = socket.create_connection((peer.host, peer.port), timeout=timeout)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def recv_exact(sock: socket.socket, count: int, deadline: float) -> bytes:
+    data = b""
+    while len(data) < count:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"got {len(data)} of {count} bytes before the deadline")
+        sock.settimeout(remaining)
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            raise ConnectionError(f"closed after {len(data)} of {count} bytes")
+        data += chunk
+    return data
+
+
+def read_pdu(sock: socket.socket, timeout: float = 10) -> tuple[int, bytes]:
+    deadline = time.monotonic() + timeout
+    header = recv_exact(sock, 6, deadline)
+    pdu_type, _, length = struct.unpack(">BBI", header)
+    return pdu_type, recv_exact(sock, length, deadline)
+
+
+def ac_max_pdu(body: bytes) -> int | None:
+    """The acceptor's maximum PDU length from an A-ASSOCIATE-AC body."""
+    offset = 68
+    while offset + 4 <= len(body):
+        item_type, _, length = struct.unpack(">BBH", body[offset:offset + 4])
+        if item_type == 0x50:
+            sub = body[offset + 4: offset + 4 + length]
+            pos = 0
+            while pos + 4 <= len(sub):
+                sub_type, _, sub_len = struct.unpack(">BBH", sub[pos:pos + 4])
+                if sub_type == 0x51 and sub_len == 4:
+                    return struct.unpack(">I", sub[pos + 4:pos + 8])[0]
+                pos += 4 + sub_len
+        offset += 4 + length
+    return None
+
+
+def accepted_context_ids(body: bytes) -> list[int]:
+    ids, offset = [], 68
+    while offset + 4 <= len(body):
+        item_type, _, length = struct.unpack(">BBH", body[offset:offset + 4])
+        if item_type == 0x21 and body[offset + 6] == 0:  # result 0: acceptance
+            ids.append(body[offset + 4])
+        offset += 4 + length
+    return ids
+
+
+def send_all_tolerant(sock: socket.socket, data: bytes) -> str | None:
+    """sendall; returns None, or the error when the peer already closed or reset."""
+    try:
+        sock.settimeout(10)
+        sock.sendall(data)
+        return None
+    except (BrokenPipeError, ConnectionResetError, socket.timeout) as error:
+        return type(error).__name__
+
+
+def await_end(sock: socket.socket, timeout: float) -> tuple[str, bytes]:
+    """Read until the peer ends the connection or `timeout` passes. Returns (how, data):
+    how is "abort" (a whole A-ABORT PDU came), "rejected" (a whole A-ASSOCIATE-RJ came),
+    "closed" (FIN without either), "reset" (RST without either) or "open" (still open at the
+    deadline). It returns as soon as an A-ABORT or A-ASSOCIATE-RJ is in: after sending one,
+    the server may keep the connection until its ARTIM timer expires (PS3.8 9.2, Sta13),
+    waiting for the client to close."""
+    deadline = time.monotonic() + timeout
+    data = b""
+    how = "open"
+    while True:
+        if contains_abort(data):
+            return "abort", data
+        if data[:1] == b"\x03" and len(data) >= 10:
+            return "rejected", data
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        sock.settimeout(min(remaining, 1.0))
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        except (ConnectionResetError, ssl.SSLError, OSError):
+            how = "reset"
+            break
+        if not chunk:
+            how = "closed"
+            break
+        data += chunk
+    if contains_abort(data):
+        return "abort", data
+    if data[:1] == b"\x03" and len(data) >= 10:
+        return "rejected", data
+    return how, data
+
+
+def contains_abort(data: bytes) -> bool:
+    """Whether `data` (a stream of PDUs from the server) holds an A-ABORT PDU."""
+    offset = 0
+    while offset + 6 <= len(data):
+        pdu_type, _, length = struct.unpack(">BBI", data[offset:offset + 6])
+        if pdu_type == 0x07 and length == 4:
+            return True
+        offset += 6 + length
+    return False
+
+
+def c_echo_rq_command(message_id: int = 1) -> bytes:
+    """A C-ECHO-RQ command set, implicit VR little endian."""
+    def element(group, elem, value: bytes) -> bytes:
+        return struct.pack("<HHI", group, elem, len(value)) + value
+    body = (element(0x0000, 0x0002, _uid_bytes(VERIFICATION)) + element(0x0000, 0x0100, struct.pack("<H", 0x0030))
+            + element(0x0000, 0x0110, struct.pack("<H", message_id)) + element(0x0000, 0x0800, struct.pack("<H", 0x0101)))
+    return element(0x0000, 0x0000, struct.pack("<I", len(body))) + body
+
+
+def host_port(peer: Peer) -> tuple[str, int]:
+    return peer.host or HOST, peer.port
+
+
+
+def c_store_rq_command(sop_class: str, sop_instance: str, message_id: int = 1) -> bytes:
+    """A C-STORE-RQ command set (a data set follows), implicit VR little endian."""
+    def element(group, elem, value: bytes) -> bytes:
+        return struct.pack("<HHI", group, elem, len(value)) + value
+    body = (element(0x0000, 0x0002, _uid_bytes(sop_class)) + element(0x0000, 0x0100, struct.pack("<H", 0x0001))
+            + element(0x0000, 0x0110, struct.pack("<H", message_id)) + element(0x0000, 0x0700, struct.pack("<H", 0))
+            + element(0x0000, 0x0800, struct.pack("<H", 0x0000)) + element(0x0000, 0x1000, _uid_bytes(sop_instance)))
+    return element(0x0000, 0x0000, struct.pack("<I", len(body))) + body
+
+
+def raw_associate(peer: Peer, contexts=((1, VERIFICATION, (IMPLICIT_LE,)),), max_pdu: int = 16384, calling: str = "RAWSCU") -> tuple[socket.socket, bytes]:
+    """Connect and negotiate an association with raw PDUs; returns the socket and the
+    A-ASSOCIATE-AC body. Raises AssertionError when the answer is not an AC."""
+    sock = connect(peer)
+    sock.sendall(a_associate_rq(peer.ae, calling, contexts, max_pdu))
+    pdu_type, body = read_pdu(sock)
+    if pdu_type != 0x02:
+        sock.close()
+        raise AssertionError(f"expected A-ASSOCIATE-AC (0x02), got PDU type 0x{pdu_type:02x}")
+    return sock, body
+
+
+def reset_close(sock: socket.socket) -> None:
+    """Close with a TCP RST (SO_LINGER 0): the peer sees the connection vanish."""
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
