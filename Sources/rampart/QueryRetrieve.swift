@@ -71,24 +71,16 @@ struct Find: AsyncParsableCommand {
         let identifier = try query.identifier()
         let proposal = try network.proposal([.init(abstractSyntax: sopClass, transferSyntaxes: uncompressedSyntaxes)])
         do {
-            let (matches, status, comment) = try await network.client.withAssociation(proposal) { association in
-                guard let context = association.negotiated.context(forAbstractSyntax: sopClass) else {
-                    throw AssociationError.protocolViolation("the peer did not accept C-FIND for this information model")
-                }
-                let syntax = TransferSyntax(uid: context.transferSyntax)
-                let request = DIMSECommand.findRequest(messageID: association.nextMessageID(), sopClassUID: sopClass)
+            let (matches, final) = try await network.client.withAssociation(proposal) { association in
                 var matches: [DataSet] = []
-                var final: DIMSECommand?
-                let bytes = ByteBuffer(bytes: try identifier.encoded(in: syntax))
-                for try await response in try await association.request(request, contextID: context.id, dataSet: .bytes(bytes)) {
-                    if response.command.status?.category == .pending {
-                        if let match = try response.decodedDataSet() { matches.append(match) }
-                    } else {
-                        final = response.command
-                    }
+                let final = try await association.queryRetrieve(service: "C-FIND", sopClass: sopClass, identifier: identifier,
+                                                                 request: { .findRequest(messageID: $0, sopClassUID: sopClass) }) { response in
+                    if let match = try response.decodedDataSet() { matches.append(match) }
                 }
-                return (matches, final?.status ?? .processingFailure, final?.errorComment)
+                return (matches, final)
             }
+            let status = final?.status ?? .processingFailure
+            let comment = final?.errorComment
             var out = standardOutput()
             try DICOMJSONWriter().write(matches, to: &out)
             try out.write([0x0A])
@@ -148,19 +140,10 @@ struct Move: AsyncParsableCommand {
         let proposal = try network.proposal([.init(abstractSyntax: sopClass, transferSyntaxes: uncompressedSyntaxes)])
         do {
             let outcome = try await network.client.withAssociation(proposal) { association in
-                guard let context = association.negotiated.context(forAbstractSyntax: sopClass) else {
-                    throw AssociationError.protocolViolation("the peer did not accept C-MOVE for this information model")
-                }
-                let request = DIMSECommand.moveRequest(messageID: association.nextMessageID(), sopClassUID: sopClass, destination: destinationAE)
-                let bytes = ByteBuffer(bytes: try identifier.encoded(in: TransferSyntax(uid: context.transferSyntax)))
-                var final: DIMSECommand?
-                for try await response in try await association.request(request, contextID: context.id, dataSet: .bytes(bytes)) {
-                    if response.command.status?.category == .pending {
-                        let c = response.command
-                        standardError("moving: \(c.completedSubOperations ?? 0) done, \(c.remainingSubOperations ?? 0) to go")
-                    } else {
-                        final = response.command
-                    }
+                let final = try await association.queryRetrieve(service: "C-MOVE", sopClass: sopClass, identifier: identifier,
+                                                                 request: { .moveRequest(messageID: $0, sopClassUID: sopClass, destination: destinationAE) }) { response in
+                    let c = response.command
+                    standardError("moving: \(c.completedSubOperations ?? 0) done, \(c.remainingSubOperations ?? 0) to go")
                 }
                 return RetrieveOutcome(final)
             }
@@ -198,17 +181,10 @@ struct Get: AsyncParsableCommand {
         let output = self.output
         do {
             let outcome = try await client.withAssociation(proposal) { association in
-                guard let context = association.negotiated.context(forAbstractSyntax: sopClass) else {
-                    throw AssociationError.protocolViolation("the peer did not accept C-GET for this information model")
-                }
                 let receiver = Task { await GetReceiver(association: association, folder: output).run() }
                 defer { receiver.cancel() }
-                let request = DIMSECommand.getRequest(messageID: association.nextMessageID(), sopClassUID: sopClass)
-                let bytes = ByteBuffer(bytes: try identifier.encoded(in: TransferSyntax(uid: context.transferSyntax)))
-                var final: DIMSECommand?
-                for try await response in try await association.request(request, contextID: context.id, dataSet: .bytes(bytes)) {
-                    if response.command.status?.category != .pending { final = response.command }
-                }
+                let final = try await association.queryRetrieve(service: "C-GET", sopClass: sopClass, identifier: identifier,
+                                                                 request: { .getRequest(messageID: $0, sopClassUID: sopClass) }) { _ in }
                 return RetrieveOutcome(final)
             }
             try outcome.report("retrieved")
@@ -250,5 +226,26 @@ struct GetReceiver {
             try? await association.send(.storeResponse(to: message.command, status: status, errorComment: comment),
                                         contextID: message.context.id)
         }
+    }
+}
+
+extension Association {
+    /// Sends a C-FIND, C-MOVE or C-GET request with its identifier on the context accepted for
+    /// `sopClass`, hands each pending response to `pending`, and returns the final response.
+    func queryRetrieve(service: String, sopClass: String, identifier: DataSet, request: (UInt16) -> DIMSECommand,
+                       pending: (DIMSEMessage) throws -> Void) async throws -> DIMSECommand? {
+        guard let context = negotiated.context(forAbstractSyntax: sopClass) else {
+            throw AssociationError.protocolViolation("the peer did not accept \(service) for this information model")
+        }
+        let bytes = ByteBuffer(bytes: try identifier.encoded(in: TransferSyntax(uid: context.transferSyntax)))
+        var final: DIMSECommand?
+        for try await response in try await self.request(request(nextMessageID()), contextID: context.id, dataSet: .bytes(bytes)) {
+            if response.command.status?.category == .pending {
+                try pending(response)
+            } else {
+                final = response.command
+            }
+        }
+        return final
     }
 }

@@ -18,7 +18,7 @@ struct Store: AsyncParsableCommand {
     func run() async throws {
         var files: [(path: String, sopClassUID: String, transferSyntax: TransferSyntax)] = []
         var unreadable = 0
-        for path in FileWalker.files(under: paths) {
+        for path in FileTree.regularFiles(under: paths) {
             guard let header = try? DICOMFileHeader(contentsOf: path), let sopClass = header.sopClassUID else {
                 standardError("rampart: \(path): not a DICOM Part 10 file, skipped")
                 unreadable += 1
@@ -65,32 +65,6 @@ struct Store: AsyncParsableCommand {
             throw exit
         } catch {
             throw reportNetworkFailure(error)
-        }
-    }
-}
-
-/// Regular files under the given paths, folders walked recursively in name order.
-enum FileWalker {
-    static func files(under paths: [String]) -> [String] {
-        var found: [String] = []
-        for path in paths { walk(path, into: &found) }
-        return found
-    }
-
-    private static func walk(_ path: String, into found: inout [String]) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            guard let directory = opendir(path) else { return }
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(directory)
-            for name in names.sorted() { walk(path + "/" + name, into: &found) }
-        } else if (info.st_mode & S_IFMT) == S_IFREG {
-            found.append(path)
         }
     }
 }

@@ -71,7 +71,7 @@ struct AssociationHandlerTests {
 
     @Test func garbageIsAnsweredWithAnAbortAndTheConnectionClosesAfterARTIM() throws {
         let channel = try makeAcceptor(artim: .seconds(5))
-        try? channel.writeInbound(ByteBuffer(bytes: [0x47, 0x45, 0x54, 0x20, 0x2F, 0x20, 0x48, 0x54, 0x54, 0x50]))
+        _ = try? channel.writeInbound(ByteBuffer(bytes: [0x47, 0x45, 0x54, 0x20, 0x2F, 0x20, 0x48, 0x54, 0x54, 0x50]))
         let sent = try outboundPDUs(channel)
         #expect(sent.count == 1)
         if case let .abort(abort)? = sent.first {

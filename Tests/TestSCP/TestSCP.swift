@@ -36,7 +36,7 @@ struct TestSCP: AsyncParsableCommand {
         let folder = storeDirectory ?? makeTemporaryFolder()
         let archive = MemoryArchive(folder: folder)
         if let preload {
-            for path in FileList.files(under: preload) { archive.index(path: path) }
+            for path in FileTree.regularFiles(under: [preload]) { archive.index(path: path) }
         }
         var destinations: [String: MoveDestination] = [:]
         for entry in destination {
@@ -205,31 +205,6 @@ struct MemoryProvider: DICOMServiceProvider {
             return try QueryIdentifier(query.identifier, model: model, operation: operation)
         } catch {
             throw DIMSEServiceFailure(DIMSEStatus(rawValue: error.dimseStatus), "\(error)")
-        }
-    }
-}
-
-enum FileList {
-    static func files(under path: String) -> [String] {
-        var found: [String] = []
-        walk(path, into: &found)
-        return found
-    }
-
-    private static func walk(_ path: String, into found: inout [String]) {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            guard let directory = opendir(path) else { return }
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(directory)
-            for name in names.sorted() { walk(path + "/" + name, into: &found) }
-        } else if (info.st_mode & S_IFMT) == S_IFREG {
-            found.append(path)
         }
     }
 }
