@@ -313,6 +313,40 @@ def test_get_tls(peers, net_archive, tls_material, tmp_path):
     assert not problems, h.summary(problems) + scp_log(scp)
 
 
+def test_get_cancel_stops_the_sub_operations(qr, net_archive, tmp_path):
+    """C-CANCEL during a C-GET (PS3.4 C.4.3.2): the SCU cancels while answering the first C-STORE
+    sub-operation, so the SCP sees the cancel before it starts the second. The final response has
+    status Cancel (FE00), one completed sub-operation, and the rest counted as remaining."""
+    patient = net_archive.instances[0].patient_id
+    instances = net_archive.select(PatientID=patient)
+    assert len(instances) > 2
+    folder = tmp_path / "get"
+    folder.mkdir()
+    ae = AE(OWN_AE)
+    ae.add_requested_context(GET["patient"])
+    for sop_class in (CTImageStorage, MRImageStorage):
+        for ts in UNCOMPRESSED_TS:
+            ae.add_requested_context(sop_class, [ts])
+    roles = [build_role(CTImageStorage, scp_role=True), build_role(MRImageStorage, scp_role=True)]
+    message_id = 7
+    stored = []
+
+    def on_store(event):
+        if not stored:
+            context_id = next(c.context_id for c in event.assoc.accepted_contexts if c.abstract_syntax == GET["patient"])
+            event.assoc.send_c_cancel(message_id, context_id)
+        stored.append(event.request.AffectedSOPInstanceUID)
+        return 0x0000
+
+    with established(ae, qr.scp, ext_neg=roles, evt_handlers=[(evt.EVT_C_STORE, on_store)]) as assoc:
+        responses = list(assoc.send_c_get(identifier("PATIENT", {"PatientID": patient}), GET["patient"], msg_id=message_id))
+    last = final(responses)
+    assert last.Status == 0xFE00, f"final C-GET status {hex(last.Status)}" + scp_log(qr.scp)
+    assert len(stored) == 1, scp_log(qr.scp)
+    assert last.get("NumberOfCompletedSuboperations") == 1
+    assert last.get("NumberOfRemainingSuboperations") == len(instances) - 1
+
+
 # --- user identity --------------------------------------------------------------------------------------
 
 

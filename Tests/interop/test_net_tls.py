@@ -9,6 +9,7 @@ Certificates come from nettls.py (a test CA, a server certificate for localhost 
 from __future__ import annotations
 
 import socket
+import time
 import ssl
 import threading
 
@@ -159,3 +160,14 @@ def test_tls_1_2_and_1_3_accepted(tls_scp, tls_material, version):
     ctx.minimum_version = ctx.maximum_version = getattr(ssl.TLSVersion, version)
     outcome, detail = handshake(tls_scp, ctx)
     assert outcome == "ok", f"{version} refused: {detail[:200]!r}" + scp_log(tls_scp)
+
+
+def test_peer_certificate_reaches_the_upper_layer(peers, tls_material):
+    """The client certificate is handed to the layers above TLS (they will authenticate and audit
+    with it): the SCP's association log line names the client certificate's common name."""
+    scp = peers.test_scp(tls=tls_material, require_client_cert=True)
+    tls_echo_works(scp, tls_material)
+    deadline = time.monotonic() + DEADLINE
+    while "rampart-test-client" not in scp.log_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "rampart-test-client" in scp.log_text(), "the client certificate is not known above TLS" + scp_log(scp)
