@@ -43,8 +43,8 @@ struct NetworkOptions: ParsableArguments {
     @Option(help: "User identity: a JSON web token. Also read from RAMPART_TOKEN.")
     var token: String?
 
-    @Option(help: "Seconds to wait for the peer to answer the association request.")
-    var timeout = 30
+    @Option(help: "Seconds to wait for the peer to answer the association request, and for each response after a request is sent.")
+    var timeout = 60
 
     func validate() throws {
         if !tls, tlsCA != nil || tlsCertificate != nil || tlsKey != nil {
@@ -65,7 +65,8 @@ struct NetworkOptions: ParsableArguments {
         DICOMClient(host: host, port: port,
                     tls: tls ? DICOMTLSClientConfiguration(trustedCAPath: tlsCA, certificateChainPath: tlsCertificate,
                                                            privateKeyPath: tlsKey, verifiesHostname: !tlsNoVerifyHostname) : nil,
-                    artimTimeout: .seconds(Int64(timeout)))
+                    artimTimeout: .seconds(Int64(timeout)),
+                    options: AssociationOptions(responseTimeout: .seconds(timeout)))
     }
 
     var userIdentity: UserIdentityRQ? {

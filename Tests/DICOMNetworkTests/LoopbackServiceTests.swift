@@ -20,8 +20,12 @@ struct LoopbackServiceTests {
     final class RecordingProvider: DICOMServiceProvider {
         let received = Mutex<[(uid: String, bytes: Int, spooled: Bool)]>([])
         let rejectAll: Bool
+        let silentEcho: Bool
 
-        init(rejectAll: Bool = false) { self.rejectAll = rejectAll }
+        init(rejectAll: Bool = false, silentEcho: Bool = false) {
+            self.rejectAll = rejectAll
+            self.silentEcho = silentEcho
+        }
 
         func associationRequested(_ request: AssociateRQ, peer: AssociationPeer) async -> AssociationDecision {
             if rejectAll {
@@ -35,7 +39,10 @@ struct LoopbackServiceTests {
             ]), userIdentityResponse: nil)
         }
 
-        func echo(context: ServiceContext) async -> DIMSEStatus { .success }
+        func echo(context: ServiceContext) async -> DIMSEStatus {
+            if silentEcho { try? await Task.sleep(for: .seconds(60)) }
+            return .success
+        }
 
         func store(_ instance: ReceivedInstance, context: ServiceContext) async -> DIMSEServiceResult {
             var size = 0
@@ -97,6 +104,20 @@ struct LoopbackServiceTests {
                 return try await association.requestSingle(.echoRequest(messageID: association.nextMessageID()), contextID: context.id).command.status
             }
             #expect(status == .success)
+        }
+    }
+
+    @Test func aSilentPeerFailsTheRequestWithATimeoutInsteadOfHanging() async throws {
+        try await withServer(RecordingProvider(silentEcho: true)) { port in
+            let client = DICOMClient(host: "127.0.0.1", port: port, options: AssociationOptions(responseTimeout: .milliseconds(300)))
+            await #expect {
+                try await client.withAssociation(try proposal(WellKnownSOPClass.verification)) { association in
+                    let context = try #require(association.negotiated.context(forAbstractSyntax: WellKnownSOPClass.verification))
+                    _ = try await association.requestSingle(.echoRequest(messageID: association.nextMessageID()), contextID: context.id)
+                }
+            } throws: { error in
+                if case AssociationError.timedOut = error { true } else { false }
+            }
         }
     }
 

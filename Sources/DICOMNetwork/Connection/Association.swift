@@ -33,6 +33,8 @@ public final class Association: Sendable {
 
     private struct Routing {
         var responseWaiters: [UInt16: AsyncThrowingStream<DIMSEMessage, any Error>.Continuation] = [:]
+        /// Responses routed so far per outstanding request, for the response timeout.
+        var responseCounts: [UInt16: Int] = [:]
         var cancelled: Set<UInt16> = []
         var lastMessageID: UInt16 = 0
         var end: AssociationError?
@@ -98,7 +100,34 @@ public final class Association: Sendable {
             _ = routing.withLock { $0.responseWaiters.removeValue(forKey: messageID) }
             throw error
         }
+        if let timeout = options.responseTimeout {
+            // Started once the request is sent, so a long data set does not count against it.
+            Task { await self.watchResponses(to: messageID, timeout: timeout) }
+        }
         return stream
+    }
+
+    /// Fails a request whose peer stays silent for a whole `timeout` (no response, pending or
+    /// final), and aborts the association: its state is unknown after that.
+    private func watchResponses(to messageID: UInt16, timeout: Duration) async {
+        var seen = 0
+        while true {
+            try? await Task.sleep(for: timeout)
+            let count = routing.withLock { routing -> Int? in
+                routing.responseWaiters[messageID] == nil ? nil : routing.responseCounts[messageID, default: 0]
+            }
+            guard let count else { return }
+            if count == seen {
+                let waiter = routing.withLock { routing in
+                    routing.responseCounts.removeValue(forKey: messageID)
+                    return routing.responseWaiters.removeValue(forKey: messageID)
+                }
+                waiter?.finish(throwing: AssociationError.timedOut("waiting \(timeout) for a response to message \(messageID)"))
+                await abort()
+                return
+            }
+            seen = count
+        }
     }
 
     /// Sends a request that has exactly one response, and returns it.
@@ -261,7 +290,12 @@ public final class Association: Sendable {
             guard let id = command.messageIDBeingRespondedTo else { return }
             let isFinal = command.status?.category != .pending
             let waiter = routing.withLock { routing in
-                isFinal ? routing.responseWaiters.removeValue(forKey: id) : routing.responseWaiters[id]
+                if isFinal {
+                    routing.responseCounts.removeValue(forKey: id)
+                    return routing.responseWaiters.removeValue(forKey: id)
+                }
+                routing.responseCounts[id, default: 0] += 1
+                return routing.responseWaiters[id]
             }
             waiter?.yield(message)
             if isFinal { waiter?.finish() }
@@ -293,11 +327,16 @@ public struct AssociationOptions: Sendable {
     public var maximumInMemoryDataSet: Int
     /// Bytes read from a file per write when sending a data set.
     public var fileChunkSize: Int
+    /// How long a sent request may go without any response before it fails and the association
+    /// is aborted; nil waits as long as the association lives.
+    public var responseTimeout: Duration?
 
-    public init(spoolDirectory: String? = nil, maximumInMemoryDataSet: Int = 64 * 1024 * 1024, fileChunkSize: Int = 256 * 1024) {
+    public init(spoolDirectory: String? = nil, maximumInMemoryDataSet: Int = 64 * 1024 * 1024, fileChunkSize: Int = 256 * 1024,
+                responseTimeout: Duration? = nil) {
         self.spoolDirectory = spoolDirectory
         self.maximumInMemoryDataSet = maximumInMemoryDataSet
         self.fileChunkSize = fileChunkSize
+        self.responseTimeout = responseTimeout
     }
 }
 

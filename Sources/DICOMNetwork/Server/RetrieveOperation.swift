@@ -75,7 +75,8 @@ struct RetrieveOperation {
         var proposal = AssociationProposal(callingAETitle: context.association.calledAETitle, calledAETitle: destination.aeTitle,
                                            contexts: Array(InstanceSender.contexts(for: proposalFiles).prefix(128)))
         proposal.maximumLength = context.association.acceptorMaximumLength
-        let client = DICOMClient(host: destination.host, port: destination.port, tls: destination.tls)
+        let client = DICOMClient(host: destination.host, port: destination.port, tls: destination.tls,
+                                 options: AssociationOptions(responseTimeout: .seconds(60)))
         let originator = (context.association.callingAETitle, command.messageID ?? 0)
         let operation = self
         do {
