@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -32,6 +33,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(
+            name: "Access",
+            dependencies: ["DICOM"]
+        ),
+        .target(
+            name: "Archive",
+            dependencies: [
+                "DICOM",
+                "DICOMNetwork",
+                "Access",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
@@ -60,12 +74,24 @@ let package = Package(
             path: "Tests/TestSCP"
         ),
         .testTarget(
+            name: "AccessTests",
+            dependencies: ["Access"]
+        ),
+        .testTarget(
+            name: "ArchiveTests",
+            dependencies: [
+                "Archive", "Access", "DICOM", "DICOMNetwork",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
             name: "DICOMTests",
             dependencies: ["DICOM"]
         ),
         .testTarget(
             name: "DICOMNetworkTests",
             dependencies: [
+                "DICOM",
                 "DICOMNetwork",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

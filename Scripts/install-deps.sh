@@ -2,7 +2,8 @@
 # Installs what building and testing Rampart needs, and nothing when it is all there
 # (then it prints nothing). Safe to run any number of times; `make run` and `make test` do.
 #
-#   Debian packages  dcmtk (dcmdump, storescu and its data dictionary), zlib1g-dev and
+#   Debian packages  dcmtk (dcmdump, storescu and its data dictionary), libsqlite3-dev (the
+#                    archive index, through GRDB), zlib1g-dev and
 #                    pkg-config (the Deflate transfer syntax), python3 with venv and pip,
 #                    time (/usr/bin/time measures peak memory in the large-file tests),
 #                    openssl (the network tests make their TLS certificates with it)
@@ -27,7 +28,7 @@ say() { echo "install-deps: $*"; }
 die() { echo "install-deps: error: $*" >&2; exit 1; }
 
 # --- Debian packages -------------------------------------------------------------------
-packages=(dcmtk zlib1g-dev pkg-config python3 python3-venv python3-pip time openssl)
+packages=(dcmtk zlib1g-dev libsqlite3-dev pkg-config python3 python3-venv python3-pip time openssl)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then

@@ -1,0 +1,11 @@
+/// What a principal asks to do.
+public enum AccessAction: String, Sendable, Hashable, CaseIterable {
+    case store, query, retrieve, delete, administer
+}
+
+/// What the action is on: the whole archive, or one patient, study, series or instance.
+public enum AccessResource: Sendable, Hashable {
+    case archive
+    case study(String)
+    case instance(String)
+}

@@ -1,0 +1,60 @@
+/// Who is asking, through which channel, from where, and how sure we are of it: what the gate
+/// decides on (DESIGN.md "How data flows").
+public struct AccessContext: Sendable, Hashable {
+    public var principal: Principal
+    public var channel: AccessChannel
+    /// "ip:port" of the peer, or "local" for the command line.
+    public var peerAddress: String
+    /// The calling AE title, for DIMSE.
+    public var callingAETitle: String?
+    /// SHA-256 of the peer's TLS client certificate (hex), when it presented one.
+    public var certificateFingerprint: String?
+    public var authentication: AuthenticationStrength
+
+    public init(principal: Principal, channel: AccessChannel, peerAddress: String, callingAETitle: String? = nil,
+                certificateFingerprint: String? = nil, authentication: AuthenticationStrength) {
+        self.principal = principal
+        self.channel = channel
+        self.peerAddress = peerAddress
+        self.callingAETitle = callingAETitle
+        self.certificateFingerprint = certificateFingerprint
+        self.authentication = authentication
+    }
+}
+
+/// Whose access it is.
+public enum Principal: Sendable, Hashable, CustomStringConvertible {
+    /// A person, authenticated by password or token.
+    case user(String)
+    /// A registered application entity (a modality or another archive), by its AE title.
+    case applicationEntity(String)
+    /// The local operator at the command line, trusted by holding the data folder.
+    case localOperator
+    /// Nobody authenticated.
+    case anonymous
+
+    public var description: String {
+        switch self {
+        case let .user(name): "user \(name)"
+        case let .applicationEntity(title): "AE \(title)"
+        case .localOperator: "local operator"
+        case .anonymous: "anonymous"
+        }
+    }
+}
+
+public enum AccessChannel: String, Sendable, Hashable {
+    case dimse, dicomweb, rest, ui, cli
+}
+
+/// How the principal was authenticated, weakest first.
+public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable {
+    case none = 0
+    /// A registered AE title from a registered host, without a credential.
+    case registeredAE = 1
+    case password = 2
+    case token = 3
+    case certificate = 4
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}

@@ -1,0 +1,32 @@
+import Synchronization
+
+/// Where the gate records each decision before it takes effect (DESIGN.md rule 2). The Audit
+/// target provides the durable one; if recording fails, the access fails.
+public protocol DecisionRecorder: Sendable {
+    func record(_ decision: GateDecision) async throws -> DecisionID
+}
+
+/// One decision, allowed or denied, with what it was about.
+public struct GateDecision: Sendable, Hashable {
+    public var context: AccessContext
+    public var action: AccessAction
+    public var resource: AccessResource
+    public var allowed: Bool
+    public var reason: String
+}
+
+/// Keeps decisions in memory: for tests and for tools that run without an audit log.
+public final class MemoryDecisionRecorder: DecisionRecorder {
+    private let decisions = Mutex<[GateDecision]>([])
+
+    public init() {}
+
+    public func record(_ decision: GateDecision) async throws -> DecisionID {
+        decisions.withLock {
+            $0.append(decision)
+            return DecisionID(UInt64($0.count))
+        }
+    }
+
+    public var recorded: [GateDecision] { decisions.withLock { $0 } }
+}

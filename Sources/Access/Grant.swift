@@ -1,0 +1,25 @@
+/// Permission to perform one action, made only by `Gate` after a decision that was recorded.
+///
+/// It has no public initializer: the archive's API takes a `Grant`, so no code path reaches
+/// patient data without passing the gate (DESIGN.md rule 1).
+public struct Grant: Sendable {
+    public let context: AccessContext
+    public let action: AccessAction
+    public let resource: AccessResource
+    /// The recorded decision this grant comes from.
+    public let decisionID: DecisionID
+
+    init(context: AccessContext, action: AccessAction, resource: AccessResource, decisionID: DecisionID) {
+        self.context = context
+        self.action = action
+        self.resource = resource
+        self.decisionID = decisionID
+    }
+}
+
+/// Identifies one recorded gate decision.
+public struct DecisionID: Sendable, Hashable, CustomStringConvertible {
+    public let value: UInt64
+    public init(_ value: UInt64) { self.value = value }
+    public var description: String { "decision-\(value)" }
+}
