@@ -1,0 +1,228 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Access
+import DICOM
+import DICOMNetwork
+import GRDB
+
+/// The archive: Part 10 objects in a `BlobStore`, indexed in an `ArchiveIndex`, reached only
+/// with a `Grant` for the matching action (DESIGN.md rule 1).
+///
+/// An actor because the blob namespace is shared state: two stores of one SOP Instance UID
+/// would write the same file, so stores and deletes run one at a time. Queries only read the
+/// index (WAL readers do not wait for the writer) and are `nonisolated`.
+///
+/// Layout of `directory`: `index.sqlite` (with its WAL files) and `blobs/`.
+public actor Archive {
+    public nonisolated let directory: String
+    public nonisolated let duplicatePolicy: DuplicatePolicy
+    /// What start-up recovery found when this archive was opened.
+    public nonisolated let recoveryReport: RecoveryReport
+    nonisolated let index: ArchiveIndex
+    nonisolated let blobs: BlobStore
+
+    /// Opens the archive in `directory`, creating it (mode 0700) when needed, migrates the
+    /// index, then recovers from any crash: blobs without an index row and temporary files are
+    /// removed; index rows whose blob is missing are reported in `recoveryReport`.
+    public init(directory: String, duplicatePolicy: DuplicatePolicy = .keep) throws(ArchiveError) {
+        self.directory = directory
+        self.duplicatePolicy = duplicatePolicy
+        do {
+            try BlobStore.makeFolder(directory)
+            blobs = try BlobStore(root: directory + "/blobs")
+        } catch {
+            throw .blobStore(error)
+        }
+        index = try ArchiveIndex(path: directory + "/index.sqlite")
+        recoveryReport = try Self.recover(index: index, blobs: blobs)
+    }
+
+    // MARK: Store
+
+    /// Archives the Part 10 file at `path` (rule 5: the blob is durable first, then the index
+    /// entry is committed in one transaction, and only then is success returned).
+    ///
+    /// With `moving`, a stored file is taken over (renamed when it already has a zero preamble,
+    /// as SpoolWriter's files do; copied with a zeroed preamble and removed otherwise). A file
+    /// that is not stored (`duplicateKept`, `rejected`) stays where it is for the caller to remove.
+    public func store(file path: String, moving: Bool, grant: Grant) async throws(ArchiveError) -> StoreOutcome {
+        try Self.check(grant, .store)
+        let item: IngestedInstance
+        switch Self.ingest(path) {
+        case .failure(let rejection): return .rejected(rejection)
+        case .success(let ingested): item = ingested
+        }
+
+        let (existing, conflict) = try index.read("look up an instance") { db in
+            (try ArchiveIndex.instance(sopInstanceUID: item.sopInstanceUID, db: db, blobs: blobs),
+             try ArchiveIndex.hierarchyConflict(item, db: db))
+        }
+        if let conflict { return .rejected(.hierarchyConflict(conflict)) }
+        if let existing {
+            switch duplicatePolicy {
+            case .keep: return .duplicateKept(existing)
+            case .reject: return .rejected(.duplicate(sopInstanceUID: item.sopInstanceUID))
+            case .replace: break
+            }
+        }
+
+        var filed = item
+        do {
+            (filed.blobPath, filed.size) = try blobs.put(file: path, key: item.key, moving: moving)
+        } catch {
+            throw .blobStore(error)
+        }
+        do {
+            try index.write("record an instance") { db in
+                if existing != nil {
+                    try ArchiveIndex.replace(filed, db: db)
+                } else {
+                    try ArchiveIndex.insert(filed, db: db)
+                }
+            }
+        } catch {
+            // A new blob without a row would be an orphan: remove it now rather than at the next
+            // start. A replaced blob cannot be taken back; it is a valid object of the same UID.
+            if existing == nil { blobs.remove(filed.blobPath) }
+            throw error
+        }
+        let stored = StoredInstance(sopClassUID: item.sopClassUID, sopInstanceUID: item.sopInstanceUID,
+                                    studyInstanceUID: item.studyInstanceUID, seriesInstanceUID: item.seriesInstanceUID,
+                                    path: blobs.absolutePath(filed.blobPath),
+                                    transferSyntax: TransferSyntax(uid: item.transferSyntaxUID), size: filed.size)
+        if let existing {
+            // The replacement moved to another study or series: its old file is now unindexed.
+            if existing.path != stored.path { blobs.remove(String(existing.path.dropFirst(blobs.root.count + 1))) }
+            return .replaced(stored)
+        }
+        return .stored(stored)
+    }
+
+    /// Reads and validates an object; bulk values stay in the file (the reader defers them).
+    static func ingest(_ path: String) -> Result<IngestedInstance, StoreRejection> {
+        let file: DICOMFile
+        do {
+            file = try DICOMFile(contentsOf: path)
+        } catch {
+            return .failure(.unreadable("\(error)"))
+        }
+        let dataSet = file.dataSet
+        func uid(_ tag: Tag) -> Result<ValidatedUID, StoreRejection> {
+            guard let text = dataSet.string(tag) else { return .failure(.missingAttribute(tag)) }
+            do {
+                return .success(try ValidatedUID(text))
+            } catch {
+                return .failure(.invalidUID(tag, error))
+            }
+        }
+        let key: BlobKey
+        let sopClassUID: ValidatedUID
+        do {
+            key = BlobKey(studyInstanceUID: try uid(ArchiveTag.studyInstanceUID).get(),
+                          seriesInstanceUID: try uid(ArchiveTag.seriesInstanceUID).get(),
+                          sopInstanceUID: try uid(ArchiveTag.sopInstanceUID).get())
+            sopClassUID = try uid(ArchiveTag.sopClassUID).get()
+        } catch {
+            return .failure(error)
+        }
+        if let meta = file.meta.string(ArchiveTag.mediaStorageSOPInstanceUID), !meta.isEmpty, meta != key.sopInstanceUID.value {
+            return .failure(.metaMismatch(meta: String(meta.prefix(64)), dataSet: key.sopInstanceUID.value))
+        }
+        let attributes = EntityRecord.withoutBulkData(dataSet)
+        let patientIDs = attributes[ArchiveTag.patientID].flatMap {
+            AttributeText.values(of: $0, characterSet: AttributeText.characterSet(of: attributes))
+        } ?? []
+        return .success(IngestedInstance(key: key, sopClassUID: sopClassUID.value,
+                                         patientKey: AttributeText.first(ArchiveTag.patientID, in: attributes) ?? "",
+                                         patientIDIsSingle: patientIDs.count <= 1, attributes: attributes,
+                                         transferSyntaxUID: file.transferSyntax.uid))
+    }
+
+    // MARK: Query and retrieve
+
+    /// The C-FIND responses for `query` (PS3.4 C.4.1), as `InstanceIndex.find` would give them
+    /// over the same objects, each made with `query.response(for:)`.
+    public nonisolated func find(_ query: QueryIdentifier, grant: Grant) throws(ArchiveError) -> [DataSet] {
+        try Self.check(grant, .query)
+        return try index.read("answer a query") { db in
+            try ArchiveIndex.matchingEntities(query, db: db).map { query.response(for: $0.record) }
+        }
+    }
+
+    /// The instances under every entity that matches (for C-MOVE and C-GET), in storage order.
+    public nonisolated func instances(matching query: QueryIdentifier, grant: Grant) throws(ArchiveError) -> [StoredInstance] {
+        try Self.check(grant, .retrieve)
+        return try index.read("list instances") { db in
+            try ArchiveIndex.matchingEntities(query, db: db).flatMap {
+                try ArchiveIndex.instances(under: $0.rowID, level: query.level, db: db, blobs: blobs)
+            }
+        }
+    }
+
+    /// Entity counts, for status pages and tests; no patient data, yet still behind the gate.
+    public nonisolated func counts(grant: Grant) throws(ArchiveError) -> ArchiveCounts {
+        try Self.check(grant, .administer)
+        return try index.read("count entities") { db in try ArchiveIndex.counts(db: db) }
+    }
+
+    // MARK: Delete
+
+    /// Deletes a study, or one series of it, or one instance of that series: the index rows go
+    /// in one transaction, then the blobs (a crash in between leaves orphans that recovery
+    /// removes, never a row without its blob). Returns the deleted instances.
+    public func delete(studyInstanceUID: String, seriesInstanceUID: String? = nil, sopInstanceUID: String? = nil,
+                       grant: Grant) async throws(ArchiveError) -> [StoredInstance] {
+        try Self.check(grant, .delete)
+        var conditions = ["st.studyInstanceUID = ?"]
+        var values: [String] = []
+        do {
+            values.append(try ValidatedUID(studyInstanceUID).value)
+            if let seriesInstanceUID {
+                conditions.append("se.seriesInstanceUID = ?")
+                values.append(try ValidatedUID(seriesInstanceUID).value)
+            }
+            if let sopInstanceUID {
+                conditions.append("i.sopInstanceUID = ?")
+                values.append(try ValidatedUID(sopInstanceUID).value)
+            }
+        } catch {
+            throw .invalidUID(error)
+        }
+        let sql = ArchiveIndex.instanceSelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY i.id"
+        let deleted = try index.write("delete instances") { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values))
+            _ = try ArchiveIndex.delete(instanceRowIDs: rows.map { $0["id"] }, db: db)
+            return rows.map { (ArchiveIndex.storedInstance($0, blobs: blobs), $0["blobPath"] as String) }
+        }
+        for (_, path) in deleted { blobs.remove(path) }
+        return deleted.map(\.0)
+    }
+
+    // MARK: Recovery
+
+    private static func recover(index: ArchiveIndex, blobs: BlobStore) throws(ArchiveError) -> RecoveryReport {
+        var report = RecoveryReport()
+        let indexed = try index.read("list blobs") { db in
+            try Row.fetchAll(db, sql: ArchiveIndex.instanceSelect + " ORDER BY i.id")
+                .map { (ArchiveIndex.storedInstance($0, blobs: blobs), $0["blobPath"] as String) }
+        }
+        let known = Set(indexed.map(\.1))
+        for file in blobs.allFiles().sorted() where !known.contains(file) {
+            if BlobStore.isTemporaryName(file) {
+                report.removedTemporaryFiles.append(file)
+            } else {
+                report.removedOrphans.append(file)
+            }
+            blobs.remove(file)
+        }
+        report.missingBlobs = indexed.filter { !blobs.exists($0.1) }.map(\.0)
+        return report
+    }
+
+    static func check(_ grant: Grant, _ action: AccessAction) throws(ArchiveError) {
+        guard grant.action == action else { throw .wrongGrant(required: action, granted: grant.action) }
+    }
+}

@@ -1,0 +1,28 @@
+import Access
+
+/// Why an archive operation failed as a whole (a refused object is a `StoreOutcome.rejected`).
+public enum ArchiveError: Error, Sendable, CustomStringConvertible {
+    /// The grant is for another action: a grant to query does not allow a store (DESIGN.md rule 1).
+    case wrongGrant(required: AccessAction, granted: AccessAction)
+    case invalidUID(InvalidUID)
+    case blobStore(BlobStoreError)
+    /// The index database could not be opened, migrated, read or written.
+    case index(operation: String, underlying: String)
+    /// An index row's stored attributes cannot be decoded.
+    case corruptIndexRow(table: String, rowID: Int64, underlying: String)
+
+    public var description: String {
+        switch self {
+        case let .wrongGrant(required, granted):
+            "this operation needs a grant for \(required.rawValue), but the grant is for \(granted.rawValue): ask the gate for the right action"
+        case .invalidUID(let problem):
+            "\(problem)"
+        case .blobStore(let problem):
+            "\(problem)"
+        case let .index(operation, underlying):
+            "the archive index could not \(operation): \(underlying); check the disk and that only one Rampart process opens this archive directory"
+        case let .corruptIndexRow(table, rowID, underlying):
+            "row \(rowID) of index table \(table) holds attributes that cannot be decoded (\(underlying)); re-import the object or restore the index from a backup"
+        }
+    }
+}

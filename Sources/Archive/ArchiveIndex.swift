@@ -1,0 +1,442 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import DICOM
+import DICOMNetwork
+import Foundation
+import GRDB
+
+/// The index of an archive: patients, studies, series and instances in SQLite through a GRDB
+/// `DatabasePool` (WAL: readers never wait for the writer).
+///
+/// Each entity row keeps its merged attributes (`EntityRecord`) encoded as a data set, and the
+/// standard keys of PS3.4 C.6.1.1 in columns of their own for SQL to narrow queries
+/// (`IndexColumn`, `QueryPlan`). Counts are computed when asked; Modalities in Study and SOP
+/// Classes in Study are kept in the study row. Every statement binds its values.
+struct ArchiveIndex: Sendable {
+    let pool: DatabasePool
+
+    init(path: String) throws(ArchiveError) {
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            // Rule 5: a committed store survives a power cut, not only a process crash. In WAL
+            // mode NORMAL may lose the last commits; FULL syncs the WAL at every commit.
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw .index(operation: "be opened at \(path)", underlying: "\(error)")
+        }
+        // The index holds patient data: owner only, whatever the umask (the WAL files too).
+        for file in [path, path + "-wal", path + "-shm"] where access(file, F_OK) == 0 {
+            guard chmod(file, 0o600) == 0 else {
+                throw .index(operation: "be restricted to its owner (chmod 600 \(file))", underlying: String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "patient") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("patientKey", .text).notNull().unique()
+                t.column("patientIDVaries", .boolean).notNull().defaults(to: false)
+                t.column("patientID", .text)
+                t.column("patientName", .text)
+                t.column("patientBirthDate", .text)
+                t.column("patientSex", .text)
+                t.column("attributes", .blob).notNull()
+            }
+            try db.create(table: "study") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("studyInstanceUID", .text).notNull().unique()
+                t.column("patientRowID", .integer).notNull().indexed().references("patient", onDelete: .restrict)
+                t.column("studyDate", .text)
+                t.column("studyTime", .text)
+                t.column("accessionNumber", .text)
+                t.column("studyID", .text)
+                t.column("studyDescription", .text)
+                t.column("referringPhysicianName", .text)
+                t.column("modalitiesInStudy", .text)
+                t.column("sopClassesInStudy", .text)
+                t.column("attributes", .blob).notNull()
+            }
+            try db.create(table: "series") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("seriesInstanceUID", .text).notNull().unique()
+                t.column("studyRowID", .integer).notNull().indexed().references("study", onDelete: .restrict)
+                t.column("modality", .text)
+                t.column("seriesNumber", .text)
+                t.column("seriesDescription", .text)
+                t.column("attributes", .blob).notNull()
+            }
+            try db.create(table: "instance") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("sopInstanceUID", .text).notNull().unique()
+                t.column("seriesRowID", .integer).notNull().indexed().references("series", onDelete: .restrict)
+                t.column("sopClassUID", .text).notNull()
+                t.column("instanceNumber", .text)
+                t.column("modality", .text)
+                t.column("transferSyntaxUID", .text).notNull()
+                t.column("blobPath", .text).notNull().unique()
+                t.column("size", .integer).notNull()
+                t.column("sha256", .text)
+                t.column("attributes", .blob).notNull()
+            }
+            for column in ["patientID", "patientName", "patientBirthDate"] {
+                try db.create(index: "patient_\(column)", on: "patient", columns: [column])
+            }
+            for column in ["studyDate", "accessionNumber", "studyID"] {
+                try db.create(index: "study_\(column)", on: "study", columns: [column])
+            }
+            try db.create(index: "series_modality", on: "series", columns: ["modality"])
+            try db.create(index: "instance_sopClassUID", on: "instance", columns: ["sopClassUID"])
+        }
+        return migrator
+    }
+
+    // MARK: Reading
+
+    /// Runs a read, turning GRDB's errors into the archive's.
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(ArchiveError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            throw .index(operation: operation, underlying: "\(error)")
+        }
+    }
+
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(ArchiveError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            throw .index(operation: operation, underlying: "\(error)")
+        }
+    }
+
+    static let instanceSelect = """
+        SELECT i.id, i.sopInstanceUID, i.sopClassUID, i.transferSyntaxUID, i.blobPath, i.size,
+               se.seriesInstanceUID, st.studyInstanceUID
+        FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
+        """
+
+    static func storedInstance(_ row: Row, blobs: BlobStore) -> StoredInstance {
+        StoredInstance(sopClassUID: row["sopClassUID"], sopInstanceUID: row["sopInstanceUID"],
+                       studyInstanceUID: row["studyInstanceUID"], seriesInstanceUID: row["seriesInstanceUID"],
+                       path: blobs.absolutePath(row["blobPath"]),
+                       transferSyntax: TransferSyntax(uid: row["transferSyntaxUID"]), size: row["size"])
+    }
+
+    static func instance(sopInstanceUID: String, db: Database, blobs: BlobStore) throws -> StoredInstance? {
+        try Row.fetchOne(db, sql: instanceSelect + " WHERE i.sopInstanceUID = ?", arguments: [sopInstanceUID])
+            .map { storedInstance($0, blobs: blobs) }
+    }
+
+    static func decode(_ row: Row, table: String) throws -> DataSet {
+        let data: Data = row["attributes"]
+        do {
+            return try EntityRecord.decode([UInt8](data))
+        } catch {
+            throw ArchiveError.corruptIndexRow(table: table, rowID: row["entityID"] ?? row["id"], underlying: "\(error)")
+        }
+    }
+
+    // MARK: Writing
+
+    /// Why the object cannot be filed where its UIDs put it, or nil.
+    static func hierarchyConflict(_ item: IngestedInstance, db: Database) throws -> String? {
+        if let patientKey = try String.fetchOne(db, sql: """
+            SELECT p.patientKey FROM study st JOIN patient p ON p.id = st.patientRowID WHERE st.studyInstanceUID = ?
+            """, arguments: [item.studyInstanceUID]), patientKey != item.patientKey {
+            return "study \(item.studyInstanceUID) is archived under another Patient ID"
+        }
+        if let studyUID = try String.fetchOne(db, sql: """
+            SELECT st.studyInstanceUID FROM series se JOIN study st ON st.id = se.studyRowID WHERE se.seriesInstanceUID = ?
+            """, arguments: [item.seriesInstanceUID]), studyUID != item.studyInstanceUID {
+            return "series \(item.seriesInstanceUID) is archived under study \(studyUID)"
+        }
+        return nil
+    }
+
+    /// Files a new instance: entity rows found or created and their records grown.
+    static func insert(_ item: IngestedInstance, db: Database) throws {
+        let seriesRowID = try entityRows(for: item, db: db, merging: true)
+        try db.execute(sql: """
+            INSERT INTO instance (sopInstanceUID, seriesRowID, sopClassUID, instanceNumber, modality, transferSyntaxUID, blobPath, size, attributes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [item.sopInstanceUID, seriesRowID, item.sopClassUID,
+                             AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
+                             item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size,
+                             Data(try EntityRecord.encode(item.attributes))])
+        let studyRowID = try Int64.fetchOne(db, sql: "SELECT studyRowID FROM series WHERE id = ?", arguments: [seriesRowID])!
+        try growStudyLists(studyRowID, with: item, db: db)
+    }
+
+    /// Replaces an archived instance in place (it keeps its position in the order of storage, as
+    /// `InstanceIndex.insert` does) and rebuilds every entity it left or joined.
+    static func replace(_ item: IngestedInstance, db: Database) throws {
+        let before = try affectedRows(sopInstanceUID: item.sopInstanceUID, db: db)
+        let seriesRowID = try entityRows(for: item, db: db, merging: false)
+        try db.execute(sql: """
+            UPDATE instance SET seriesRowID = ?, sopClassUID = ?, instanceNumber = ?, modality = ?, transferSyntaxUID = ?,
+                blobPath = ?, size = ?, sha256 = NULL, attributes = ? WHERE sopInstanceUID = ?
+            """, arguments: [seriesRowID, item.sopClassUID, AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
+                             item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size,
+                             Data(try EntityRecord.encode(item.attributes)), item.sopInstanceUID])
+        let after = try affectedRows(sopInstanceUID: item.sopInstanceUID, db: db)
+        try removeEmptyEntities(db: db)
+        try rebuild(before.union(after), db: db)
+    }
+
+    /// Deletes instance rows and the entities left empty, rebuilding what remains of the
+    /// others; returns the blob paths of the deleted instances.
+    static func delete(instanceRowIDs: [Int64], db: Database) throws -> [String] {
+        var affected = AffectedRows()
+        var paths: [String] = []
+        for rowID in instanceRowIDs {
+            guard let sop = try String.fetchOne(db, sql: "SELECT sopInstanceUID FROM instance WHERE id = ?", arguments: [rowID]) else { continue }
+            affected = affected.union(try affectedRows(sopInstanceUID: sop, db: db))
+            if let path = try String.fetchOne(db, sql: "SELECT blobPath FROM instance WHERE id = ?", arguments: [rowID]) { paths.append(path) }
+            try db.execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [rowID])
+        }
+        try removeEmptyEntities(db: db)
+        try rebuild(affected, db: db)
+        return paths
+    }
+
+    /// The patient, study and series rows of an instance (its own, not created ones).
+    struct AffectedRows {
+        var patients: Set<Int64> = []
+        var studies: Set<Int64> = []
+        var series: Set<Int64> = []
+
+        func union(_ other: AffectedRows) -> AffectedRows {
+            AffectedRows(patients: patients.union(other.patients), studies: studies.union(other.studies), series: series.union(other.series))
+        }
+    }
+
+    private static func affectedRows(sopInstanceUID: String, db: Database) throws -> AffectedRows {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT se.id AS seriesRowID, st.id AS studyRowID, st.patientRowID AS patientRowID
+            FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
+            WHERE i.sopInstanceUID = ?
+            """, arguments: [sopInstanceUID])
+        else { return AffectedRows() }
+        return AffectedRows(patients: [row["patientRowID"]], studies: [row["studyRowID"]], series: [row["seriesRowID"]])
+    }
+
+    /// Finds or creates the patient, study and series rows of `item`; returns the series row.
+    /// With `merging`, the item's attributes are merged into each record (a new instance comes
+    /// last in storage order, so merging equals rebuilding).
+    private static func entityRows(for item: IngestedInstance, db: Database, merging: Bool) throws -> Int64 {
+        let patientRowID = try entityRow(table: "patient", keyColumn: "patientKey", key: item.patientKey, parent: nil,
+                                         level: .patient, item: item, merging: merging, db: db)
+        if !item.patientIDIsSingle {
+            try db.execute(sql: "UPDATE patient SET patientIDVaries = 1 WHERE id = ?", arguments: [patientRowID])
+        }
+        let studyRowID = try entityRow(table: "study", keyColumn: "studyInstanceUID", key: item.studyInstanceUID,
+                                       parent: ("patientRowID", patientRowID), level: .study, item: item, merging: merging, db: db)
+        return try entityRow(table: "series", keyColumn: "seriesInstanceUID", key: item.seriesInstanceUID,
+                             parent: ("studyRowID", studyRowID), level: .series, item: item, merging: merging, db: db)
+    }
+
+    /// `table`, `keyColumn` and the parent column are names from this file, never input.
+    private static func entityRow(table: String, keyColumn: String, key: String, parent: (String, Int64)?,
+                                  level: QueryRetrieveLevel, item: IngestedInstance, merging: Bool, db: Database) throws -> Int64 {
+        if let row = try Row.fetchOne(db, sql: "SELECT id, attributes FROM \(table) WHERE \(keyColumn) = ?", arguments: [key]) {
+            let rowID: Int64 = row["id"]
+            if merging {
+                var record = try decode(row, table: table)
+                let before = record
+                EntityRecord.merge(item.attributes, into: &record, level: level)
+                if record != before { try update(table: table, rowID: rowID, record: record, db: db) }
+            }
+            return rowID
+        }
+        var record = DataSet()
+        EntityRecord.merge(item.attributes, into: &record, level: level)
+        let columns = IndexColumn.columns(of: table)
+        var names = [keyColumn, "attributes"] + columns.map(\.name)
+        var values: [(any DatabaseValueConvertible)?] = [key, Data(try EntityRecord.encode(record))]
+        values += columns.map { AttributeText.column($0.tag, in: record) }
+        if let parent {
+            names.append(parent.0)
+            values.append(parent.1)
+        }
+        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        try db.execute(sql: "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(marks))",
+                       arguments: StatementArguments(values))
+        return db.lastInsertedRowID
+    }
+
+    private static func update(table: String, rowID: Int64, record: DataSet, db: Database) throws {
+        let columns = IndexColumn.columns(of: table)
+        let assignments = (["attributes"] + columns.map(\.name)).map { "\($0) = ?" }.joined(separator: ", ")
+        var values: [(any DatabaseValueConvertible)?] = [Data(try EntityRecord.encode(record))]
+        values += columns.map { AttributeText.column($0.tag, in: record) }
+        values.append(rowID)
+        try db.execute(sql: "UPDATE \(table) SET \(assignments) WHERE id = ?", arguments: StatementArguments(values))
+    }
+
+    /// Modalities in Study and SOP Classes in Study in order of first appearance, as
+    /// `InstanceIndex.Statistics` lists them; a new instance can only append.
+    private static func growStudyLists(_ studyRowID: Int64, with item: IngestedInstance, db: Database) throws {
+        let row = try Row.fetchOne(db, sql: "SELECT modalitiesInStudy, sopClassesInStudy FROM study WHERE id = ?", arguments: [studyRowID])
+        var modalities = Self.list(row?["modalitiesInStudy"])
+        var classes = Self.list(row?["sopClassesInStudy"])
+        for modality in item.modalities where !modalities.contains(modality) { modalities.append(modality) }
+        if !item.sopClassUID.isEmpty, !classes.contains(item.sopClassUID) { classes.append(item.sopClassUID) }
+        try db.execute(sql: "UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
+                       arguments: [modalities.isEmpty ? nil : modalities.joined(separator: "\\"),
+                                   classes.isEmpty ? nil : classes.joined(separator: "\\"), studyRowID])
+    }
+
+    static func list(_ text: String?) -> [String] {
+        guard let text, !text.isEmpty else { return [] }
+        return text.split(separator: "\\").map(String.init)
+    }
+
+    private static func removeEmptyEntities(db: Database) throws {
+        try db.execute(sql: "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM instance WHERE instance.seriesRowID = series.id)")
+        try db.execute(sql: "DELETE FROM study WHERE NOT EXISTS (SELECT 1 FROM series WHERE series.studyRowID = study.id)")
+        try db.execute(sql: "DELETE FROM patient WHERE NOT EXISTS (SELECT 1 FROM study WHERE study.patientRowID = patient.id)")
+    }
+
+    /// Rebuilds the records (and study lists) of the rows that still exist, from their
+    /// remaining instances in storage order.
+    private static func rebuild(_ rows: AffectedRows, db: Database) throws {
+        let scopes: [(String, QueryRetrieveLevel, Set<Int64>, String)] = [
+            ("patient", .patient, rows.patients, "st.patientRowID"),
+            ("study", .study, rows.studies, "se.studyRowID"),
+            ("series", .series, rows.series, "i.seriesRowID"),
+        ]
+        for (table, level, ids, parentColumn) in scopes {
+            for rowID in ids.sorted() {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [rowID]) != nil else { continue }
+                let instances = try Row.fetchAll(db, sql: """
+                    SELECT i.id, i.attributes, i.sopClassUID, i.modality
+                    FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
+                    WHERE \(parentColumn) = ? ORDER BY i.id
+                    """, arguments: [rowID])
+                var record = DataSet()
+                var patientIDVaries = false
+                var modalities: [String] = []
+                var classes: [String] = []
+                for instance in instances {
+                    let attributes = try decode(instance, table: "instance")
+                    EntityRecord.merge(attributes, into: &record, level: level)
+                    if let element = attributes[ArchiveTag.patientID],
+                       (AttributeText.values(of: element, characterSet: AttributeText.characterSet(of: attributes))?.count ?? 0) > 1 {
+                        patientIDVaries = true
+                    }
+                    for modality in list(instance["modality"]) where !modalities.contains(modality) { modalities.append(modality) }
+                    let sopClass: String = instance["sopClassUID"]
+                    if !sopClass.isEmpty, !classes.contains(sopClass) { classes.append(sopClass) }
+                }
+                try update(table: table, rowID: rowID, record: record, db: db)
+                if table == "patient" {
+                    try db.execute(sql: "UPDATE patient SET patientIDVaries = ? WHERE id = ?", arguments: [patientIDVaries, rowID])
+                }
+                if table == "study" {
+                    try db.execute(sql: "UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
+                                   arguments: [modalities.isEmpty ? nil : modalities.joined(separator: "\\"),
+                                               classes.isEmpty ? nil : classes.joined(separator: "\\"), rowID])
+                }
+            }
+        }
+    }
+
+    // MARK: Queries
+
+    /// Candidate entities of the query's level with their records, computed attributes added,
+    /// kept when `query.matches` accepts them: the same records, in the same order, as
+    /// `InstanceIndex.find` over the same objects.
+    static func matchingEntities(_ query: QueryIdentifier, db: Database) throws -> [(rowID: Int64, record: DataSet)] {
+        let plan = QueryPlan(query)
+        var matches: [(Int64, DataSet)] = []
+        let table = ["PATIENT": "patient", "STUDY": "study", "SERIES": "series", "IMAGE": "instance"][query.level.rawValue]!
+        let rows = try Row.fetchCursor(db, sql: plan.sql, arguments: plan.arguments)
+        while let row = try rows.next() {
+            let rowID: Int64 = row["entityID"]
+            var record: DataSet
+            if query.model == .patientStudyOnly, query.level == .study {
+                // In this model series and instance attributes belong to the study: merged now.
+                record = DataSet()
+                for instance in try Row.fetchAll(db, sql: """
+                    SELECT i.id, i.attributes FROM instance i JOIN series se ON se.id = i.seriesRowID
+                    WHERE se.studyRowID = ? ORDER BY i.id
+                    """, arguments: [rowID]) {
+                    EntityRecord.merge(try decode(instance, table: "instance"), into: &record, level: .study, model: query.model)
+                }
+            } else {
+                record = try decode(row, table: table)
+            }
+            try addComputedAttributes(to: &record, level: query.level, db: db)
+            if query.matches(record) { matches.append((rowID, record)) }
+        }
+        return matches
+    }
+
+    /// The computed Optional Keys of PS3.4 C.6.1.1.2-4 and C.6.2.1.2-3, replacing any stored
+    /// value, for the entities the record names (as `InstanceIndex.Statistics` does).
+    static func addComputedAttributes(to record: inout DataSet, level: QueryRetrieveLevel, db: Database) throws {
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT (SELECT COUNT(*) FROM study st WHERE st.patientRowID = p.id) AS studies,
+                   (SELECT COUNT(*) FROM series se JOIN study st ON st.id = se.studyRowID WHERE st.patientRowID = p.id) AS series,
+                   (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
+                    WHERE st.patientRowID = p.id) AS instances
+            FROM patient p WHERE p.patientKey = ?
+            """, arguments: [AttributeText.first(ArchiveTag.patientID, in: record) ?? ""]) {
+            record.insert(AttributeText.element(ArchiveTag.numberOfPatientRelatedStudies, .IS, [String(row["studies"] as Int)]))
+            record.insert(AttributeText.element(ArchiveTag.numberOfPatientRelatedSeries, .IS, [String(row["series"] as Int)]))
+            record.insert(AttributeText.element(ArchiveTag.numberOfPatientRelatedInstances, .IS, [String(row["instances"] as Int)]))
+        }
+        if level >= .study, let row = try Row.fetchOne(db, sql: """
+            SELECT (SELECT COUNT(*) FROM series se WHERE se.studyRowID = st.id) AS series,
+                   (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.studyRowID = st.id) AS instances,
+                   st.modalitiesInStudy, st.sopClassesInStudy
+            FROM study st WHERE st.studyInstanceUID = ?
+            """, arguments: [AttributeText.first(ArchiveTag.studyInstanceUID, in: record) ?? ""]) {
+            record.insert(AttributeText.element(ArchiveTag.numberOfStudyRelatedSeries, .IS, [String(row["series"] as Int)]))
+            record.insert(AttributeText.element(ArchiveTag.numberOfStudyRelatedInstances, .IS, [String(row["instances"] as Int)]))
+            let modalities = list(row["modalitiesInStudy"])
+            if !modalities.isEmpty { record.insert(AttributeText.element(ArchiveTag.modalitiesInStudy, .CS, modalities)) }
+            let classes = list(row["sopClassesInStudy"])
+            if !classes.isEmpty { record.insert(AttributeText.element(ArchiveTag.sopClassesInStudy, .UI, classes)) }
+        }
+        if level >= .series, let count = try Int.fetchOne(db, sql: """
+            SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.seriesInstanceUID = ? GROUP BY se.id
+            """, arguments: [AttributeText.first(ArchiveTag.seriesInstanceUID, in: record) ?? ""]) {
+            record.insert(AttributeText.element(ArchiveTag.numberOfSeriesRelatedInstances, .IS, [String(count)]))
+        }
+    }
+
+    /// The instances under an entity of `level`, in storage order.
+    static func instances(under rowID: Int64, level: QueryRetrieveLevel, db: Database, blobs: BlobStore) throws -> [StoredInstance] {
+        let column = switch level {
+        case .patient: "st.patientRowID"
+        case .study: "st.id"
+        case .series: "se.id"
+        case .image: "i.id"
+        }
+        return try Row.fetchAll(db, sql: instanceSelect + " WHERE \(column) = ? ORDER BY i.id", arguments: [rowID])
+            .map { storedInstance($0, blobs: blobs) }
+    }
+
+    static func counts(db: Database) throws -> ArchiveCounts {
+        ArchiveCounts(patients: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM patient") ?? 0,
+                      studies: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM study") ?? 0,
+                      series: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM series") ?? 0,
+                      instances: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instance") ?? 0)
+    }
+}

@@ -1,0 +1,32 @@
+import DICOM
+
+/// The attribute tags the archive files objects by (PS3.6 numbers).
+enum ArchiveTag {
+    static let mediaStorageSOPInstanceUID = Tag(0x0002, 0x0003)
+    static let sopClassUID = Tag(0x0008, 0x0016)
+    static let sopInstanceUID = Tag(0x0008, 0x0018)
+    static let studyDate = Tag(0x0008, 0x0020)
+    static let studyTime = Tag(0x0008, 0x0030)
+    static let accessionNumber = Tag(0x0008, 0x0050)
+    static let modality = Tag(0x0008, 0x0060)
+    static let modalitiesInStudy = Tag(0x0008, 0x0061)
+    static let sopClassesInStudy = Tag(0x0008, 0x0062)
+    static let referringPhysicianName = Tag(0x0008, 0x0090)
+    static let studyDescription = Tag(0x0008, 0x1030)
+    static let seriesDescription = Tag(0x0008, 0x103E)
+    static let patientName = Tag(0x0010, 0x0010)
+    static let patientID = Tag(0x0010, 0x0020)
+    static let patientBirthDate = Tag(0x0010, 0x0030)
+    static let patientSex = Tag(0x0010, 0x0040)
+    static let studyInstanceUID = Tag(0x0020, 0x000D)
+    static let seriesInstanceUID = Tag(0x0020, 0x000E)
+    static let studyID = Tag(0x0020, 0x0010)
+    static let seriesNumber = Tag(0x0020, 0x0011)
+    static let instanceNumber = Tag(0x0020, 0x0013)
+    static let numberOfPatientRelatedStudies = Tag(0x0020, 0x1200)
+    static let numberOfPatientRelatedSeries = Tag(0x0020, 0x1202)
+    static let numberOfPatientRelatedInstances = Tag(0x0020, 0x1204)
+    static let numberOfStudyRelatedSeries = Tag(0x0020, 0x1206)
+    static let numberOfStudyRelatedInstances = Tag(0x0020, 0x1208)
+    static let numberOfSeriesRelatedInstances = Tag(0x0020, 0x1209)
+}

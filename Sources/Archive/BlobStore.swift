@@ -1,0 +1,197 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Part 10 files on the local filesystem, one per instance, at `<root>/<study>/<series>/<sop>.dcm`
+/// (see `BlobKey.relativePath`). Paths derive only from validated UIDs (DESIGN.md "Storage").
+///
+/// Every write is durable before it is visible under its final name: the bytes go to a temporary
+/// name in the destination folder (`.<sop>.dcm.tmp-<random>`), are fsynced, renamed into place,
+/// and the folder is fsynced. A crash leaves either the old file, the new file, or a stray
+/// temporary file that start-up recovery removes (`isTemporaryName`).
+///
+/// The 128-byte Part 10 preamble is zeroed on the way in (CVE-2019-11687: a preamble can make a
+/// file a valid executable too). A copied file is rewritten with zeros there; a moved file is
+/// renamed as it is when its preamble is already zero (as SpoolWriter writes it), and copied with
+/// zeros otherwise.
+public struct BlobStore: Sendable {
+    /// The folder holding the blobs.
+    public let root: String
+
+    /// Opens (creating, mode 0700) the folder `root`.
+    public init(root: String) throws(BlobStoreError) {
+        self.root = root
+        try Self.makeFolder(root)
+    }
+
+    public func absolutePath(_ relativePath: String) -> String {
+        root + "/" + relativePath
+    }
+
+    /// Places the Part 10 file at `source` under `key`, replacing what is there, and returns
+    /// the relative path and the size in bytes. With `moving`, `source` is gone afterwards
+    /// (renamed, or copied then removed); without, it is left untouched.
+    public func put(file source: String, key: BlobKey, moving: Bool) throws(BlobStoreError) -> (path: String, size: Int) {
+        let relative = key.relativePath
+        let destination = absolutePath(relative)
+        let folder = String(destination[..<destination.lastIndex(of: "/")!])
+        try makeFolders(for: key)
+
+        if moving, try Self.hasZeroPreamble(source) {
+            // Durable before visible: fsync the data, then rename, then fsync the folder entry.
+            try Self.fsyncFile(source)
+            if rename(source, destination) == 0 {
+                try Self.fsyncFolder(folder)
+                return (relative, try Self.size(of: destination))
+            }
+            // EXDEV (spool on another filesystem) and the like: fall back to copying.
+            guard errno == EXDEV else { throw .cannotWrite(path: destination, errno: errno) }
+        }
+        let temporary = folder + "/." + key.sopInstanceUID.value + ".dcm.tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        do throws(BlobStoreError) {
+            try Self.copyZeroingPreamble(from: source, to: temporary)
+            guard rename(temporary, destination) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        try Self.fsyncFolder(folder)
+        if moving { unlink(source) }
+        return (relative, try Self.size(of: destination))
+    }
+
+    /// Removes a blob; a missing one is not an error (the goal is that it is gone). The folder
+    /// entry is fsynced so the removal survives a crash, and emptied folders are removed.
+    public func remove(_ relativePath: String) {
+        let path = absolutePath(relativePath)
+        unlink(path)
+        var folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        try? Self.fsyncFolder(folder)
+        // Up to the series and study folders; rmdir fails harmlessly on a folder that is not empty.
+        for _ in 0..<2 where folder.count > root.count {
+            guard rmdir(folder) == 0 else { break }
+            folder = String(folder[..<(folder.lastIndex(of: "/") ?? folder.endIndex)])
+        }
+    }
+
+    /// Every file below the root as a relative path (symbolic links included, not followed).
+    public func allFiles() -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        var files: [String] = []
+        while let next = enumerator.nextObject() as? String {
+            var info = stat()
+            guard lstat(absolutePath(next), &info) == 0 else { continue }
+            if (info.st_mode & S_IFMT) != S_IFDIR { files.append(next) }
+        }
+        return files
+    }
+
+    /// True for a name `put` writes before its rename: leftovers of an interrupted write.
+    public static func isTemporaryName(_ relativePath: String) -> Bool {
+        let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
+        return name.hasPrefix(".") && name.contains(".dcm.tmp-")
+    }
+
+    public func exists(_ relativePath: String) -> Bool {
+        var info = stat()
+        return lstat(absolutePath(relativePath), &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    // MARK: Files
+
+    private func makeFolders(for key: BlobKey) throws(BlobStoreError) {
+        let study = root + "/" + key.studyInstanceUID.value
+        let series = study + "/" + key.seriesInstanceUID.value
+        if try Self.makeFolder(study) { try Self.fsyncFolder(root) }
+        if try Self.makeFolder(series) { try Self.fsyncFolder(study) }
+    }
+
+    /// Creates a folder (and its parents) with mode 0700; true when it was created now.
+    @discardableResult
+    static func makeFolder(_ path: String) throws(BlobStoreError) -> Bool {
+        if mkdir(path, 0o700) == 0 { return true }
+        switch errno {
+        case EEXIST:
+            return false
+        case ENOENT:
+            let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+            guard !parent.isEmpty, parent != path else { throw .cannotCreateFolder(path: path, errno: ENOENT) }
+            try makeFolder(parent)
+            guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw .cannotCreateFolder(path: path, errno: errno) }
+            return true
+        case let code:
+            throw .cannotCreateFolder(path: path, errno: code)
+        }
+    }
+
+    private static func hasZeroPreamble(_ path: String) throws(BlobStoreError) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotRead(path: path, errno: errno) }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0xFF, count: 132)
+        let count = head.withUnsafeMutableBytes { read(fd, $0.baseAddress!, 132) }
+        guard count == 132, Array(head[128..<132]) == Array("DICM".utf8) else { throw .notPart10(path: path) }
+        return head[0..<128].allSatisfy { $0 == 0 }
+    }
+
+    /// Streams `source` into a new file (mode 0600, exclusive) with bytes 0-127 set to zero,
+    /// then fsyncs it.
+    private static func copyZeroingPreamble(from source: String, to destination: String) throws(BlobStoreError) {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .cannotRead(path: source, errno: errno) }
+        defer { close(input) }
+        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard output >= 0 else { throw .cannotWrite(path: destination, errno: errno) }
+        defer { close(output) }
+
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var offset = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .cannotRead(path: source, errno: errno)
+            }
+            if count == 0 { break }
+            if offset < 128 {
+                for index in 0..<min(count, 128 - offset) { buffer[index] = 0 }
+            }
+            if offset == 0, count >= 132, Array(buffer[128..<132]) != Array("DICM".utf8) { throw .notPart10(path: source) }
+            var written = 0
+            while written < count {
+                let n = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, count - written) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw .cannotWrite(path: destination, errno: errno)
+                }
+                written += n
+            }
+            offset += count
+        }
+        guard offset >= 132 else { throw .notPart10(path: source) }
+        guard fsync(output) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
+    }
+
+    private static func fsyncFile(_ path: String) throws(BlobStoreError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotRead(path: path, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .cannotWrite(path: path, errno: errno) }
+    }
+
+    static func fsyncFolder(_ path: String) throws(BlobStoreError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotWrite(path: path, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw .cannotWrite(path: path, errno: errno) }
+    }
+
+    private static func size(of path: String) throws(BlobStoreError) -> Int {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .cannotRead(path: path, errno: errno) }
+        return Int(info.st_size)
+    }
+}

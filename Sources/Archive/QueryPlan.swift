@@ -1,0 +1,129 @@
+import DICOM
+import DICOMNetwork
+import GRDB
+
+/// The SQL that narrows a query to candidate entities before `QueryIdentifier.matches` decides.
+///
+/// The SQL must never drop an entity the matcher would accept, so it only narrows where its
+/// semantics are a superset of PS3.4 C.2.2.2 as the matcher applies them:
+/// - a UID or UID list (List of UID Matching) → `IN`;
+/// - one ASCII value of LO, SH or CS → `=`, or with wild cards → `GLOB` ("?" is widened to "*":
+///   the matcher's "?" is one Swift character, SQLite's one code point; "[" is escaped);
+/// - one DA value or range of eight-digit dates → `BETWEEN` (DA is compared as a local day);
+/// - a column that is NULL or empty (no value, several values, unreadable) always passes, as
+///   Required Keys match unknown values (C.2.2.1.2) and the matcher reads every value.
+/// Person names, times, numbers, multiple key values, non-ASCII keys and sequences are left to
+/// the matcher. Every value is a bound parameter; column names come from `IndexColumn` alone.
+struct QueryPlan {
+    let sql: String
+    let arguments: StatementArguments
+
+    /// Selects `entityID` and `attributes` of the entities at the query's level, in the order
+    /// they were first stored.
+    init(_ query: QueryIdentifier) {
+        let level = query.level
+        var conditions: [String] = []
+        var values: [(any DatabaseValueConvertible)?] = []
+        for key in query.keys {
+            guard let column = IndexColumn.all.first(where: { $0.tag == key.tag }),
+                  let condition = Self.condition(for: key, column: column, query: query, values: &values)
+            else { continue }
+            conditions.append(condition)
+        }
+        let (entity, from) = Self.from(level)
+        sql = "SELECT \(entity).id AS entityID, \(entity).attributes AS attributes \(from)"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY \(entity).id"
+        arguments = StatementArguments(values)
+    }
+
+    /// The entity alias and FROM clause of a level; parents are joined so their keys can narrow.
+    static func from(_ level: QueryRetrieveLevel) -> (String, String) {
+        let study = "JOIN patient p ON p.id = st.patientRowID"
+        let series = "JOIN study st ON st.id = se.studyRowID " + study
+        switch level {
+        case .patient: return ("p", "FROM patient p")
+        case .study: return ("st", "FROM study st " + study)
+        case .series: return ("se", "FROM series se " + series)
+        case .image: return ("i", "FROM instance i JOIN series se ON se.id = i.seriesRowID " + series)
+        }
+    }
+
+    private static func condition(for key: DataElement, column: IndexColumn, query: QueryIdentifier,
+                                  values: inout [(any DatabaseValueConvertible)?]) -> String? {
+        guard column.level <= query.level else { return nil }
+        // Below PATIENT level a record's patient attributes come from the entity's own instances,
+        // not from the patient row; only Patient ID is the same there (it files the patient).
+        let isPatientIDBelowPatient = column.tag == ArchiveTag.patientID && query.level > .patient
+        guard column.kind == .uid || column.level == query.level || isPatientIDBelowPatient else { return nil }
+        guard case .bytes = key.value,
+              let keyValues = AttributeText.values(of: key, characterSet: query.characterSet)?.filter({ !$0.isEmpty }),
+              !keyValues.isEmpty,
+              // Empty Value Matching ("\"\"") and anything quoted: the matcher's business.
+              !keyValues.contains(where: { $0.contains("\"") })
+        else { return nil }
+        let unknown = "\(column.qualified) IS NULL OR \(column.qualified) = ''"
+
+        switch column.kind {
+        case .stored:
+            return nil
+        case .uid:
+            // SQLite binds at most 32766 parameters; a longer list is left to the matcher.
+            guard keyValues.count <= 1000 else { return nil }
+            values.append(contentsOf: keyValues.map { $0 as (any DatabaseValueConvertible)? })
+            let marks = Array(repeating: "?", count: keyValues.count).joined(separator: ", ")
+            return "(\(column.qualified) IN (\(marks)) OR \(unknown))"
+        case .text:
+            guard keyValues.count == 1, let value = keyValues.first, value.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
+            if isPatientIDBelowPatient {
+                // The patient row's key is the first Patient ID value of its instances; a patient
+                // whose instances carry several values is always a candidate.
+                guard !value.contains("*"), !value.contains("?") else { return nil }
+                values.append(value)
+                return "(p.patientKey = ? OR p.patientIDVaries = 1 OR p.patientKey = '')"
+            }
+            if value.contains("*") || value.contains("?") {
+                let pattern = globPattern(value)
+                guard pattern != "*" else { return nil }
+                values.append(pattern)
+                return "(\(column.qualified) GLOB ? OR \(unknown))"
+            }
+            values.append(value)
+            return "(\(column.qualified) = ? OR \(unknown))"
+        case .date:
+            guard !query.options.combinedDateTime, keyValues.count == 1, let (low, high) = dateRange(keyValues[0]) else { return nil }
+            values.append(low)
+            values.append(high)
+            return "(\(column.qualified) BETWEEN ? AND ? OR \(unknown) OR length(\(column.qualified)) <> 8 OR \(column.qualified) GLOB '*[^0-9]*')"
+        }
+    }
+
+    /// A DICOM wild card key as a GLOB pattern: "*" stays, "?" widens to "*", "[" is escaped.
+    static func globPattern(_ value: String) -> String {
+        var pattern = ""
+        for character in value {
+            switch character {
+            case "*", "?": if !pattern.hasSuffix("*") { pattern += "*" }
+            case "[": pattern += "[[]"
+            default: pattern.append(character)
+            }
+        }
+        return pattern
+    }
+
+    /// "D", "D-", "-D" or "D1-D2" with eight-digit dates, as inclusive string bounds.
+    static func dateRange(_ value: String) -> (String, String)? {
+        func isDate(_ text: Substring) -> Bool { text.count == 8 && text.allSatisfy { $0.isASCII && $0.isNumber } }
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        switch parts.count {
+        case 1 where isDate(parts[0]):
+            return (String(parts[0]), String(parts[0]))
+        case 2:
+            let low = parts[0], high = parts[1]
+            guard (low.isEmpty || isDate(low)), (high.isEmpty || isDate(high)), !(low.isEmpty && high.isEmpty) else { return nil }
+            return (low.isEmpty ? "00000000" : String(low), high.isEmpty ? "99999999" : String(high))
+        default:
+            return nil
+        }
+    }
+}

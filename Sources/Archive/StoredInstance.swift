@@ -1,0 +1,14 @@
+import DICOM
+
+/// One archived object: what C-MOVE and C-GET need to send it, and where it is.
+public struct StoredInstance: Sendable, Hashable {
+    public let sopClassUID: String
+    public let sopInstanceUID: String
+    public let studyInstanceUID: String
+    public let seriesInstanceUID: String
+    /// Absolute path of the Part 10 file.
+    public let path: String
+    public let transferSyntax: TransferSyntax
+    /// Size of the file in bytes.
+    public let size: Int
+}

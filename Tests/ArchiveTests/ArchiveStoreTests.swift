@@ -1,0 +1,193 @@
+import Access
+import DICOM
+import DICOMNetwork
+import Foundation
+import Testing
+@testable import Archive
+
+@Suite struct ArchiveStoreTests {
+    static let sopUID = DICOM.Tag(0x0008, 0x0018), studyUID = DICOM.Tag(0x0020, 0x000D), seriesUID = DICOM.Tag(0x0020, 0x000E)
+    static let description = DICOM.Tag(0x0008, 0x1030), patientID = DICOM.Tag(0x0010, 0x0020)
+
+    @Test func storedObjectIsIndexedAndItsBlobIsAZeroPreambleCopy() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let source = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "one")
+        try Self.plantPreamble(in: source)
+
+        let outcome = try await archive.store(file: source, moving: false, grant: try await ArchiveFixtures.grant(.store))
+        guard case .stored(let stored) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(stored.path == fixtures.archiveFolder + "/blobs/1.2.826.0.1.1/1.2.826.0.1.1.1/1.2.826.0.1.1.1.1.dcm")
+        #expect(FileManager.default.fileExists(atPath: source), "a copy leaves the source alone")
+        let blob = try [UInt8](Data(contentsOf: URL(fileURLWithPath: stored.path)))
+        let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: source)))
+        #expect(blob[0..<128].allSatisfy { $0 == 0 })
+        #expect(blob[128...] == original[128...])
+        #expect(stored.size == original.count)
+        let attributes = try FileManager.default.attributesOfItem(atPath: stored.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    }
+
+    @Test func movingTakesTheFileAndZeroesAPlantedPreamble() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let grant = try await ArchiveFixtures.grant(.store)
+        let clean = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "clean")
+        let planted = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[1]), name: "planted")
+        try Self.plantPreamble(in: planted)
+
+        for source in [clean, planted] {
+            let outcome = try await archive.store(file: source, moving: true, grant: grant)
+            guard case .stored(let stored) = outcome else { Issue.record("\(outcome)"); continue }
+            #expect(!FileManager.default.fileExists(atPath: source))
+            let blob = try [UInt8](Data(contentsOf: URL(fileURLWithPath: stored.path)))
+            #expect(blob[0..<128].allSatisfy { $0 == 0 })
+            #expect(Array(blob[128..<132]) == Array("DICM".utf8))
+        }
+    }
+
+    @Test(arguments: [DuplicatePolicy.keep, .replace, .reject])
+    func duplicatePolicyDecidesWhatHappensToASecondCopy(_ policy: DuplicatePolicy) async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder, duplicatePolicy: policy)
+        let grant = try await ArchiveFixtures.grant(.store)
+        var first = ArchiveFixtures.instances[0]
+        first.studyDescription = "First"
+        var second = first
+        second.studyDescription = "Second"
+        _ = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(first), name: "a"), moving: false, grant: grant)
+        let outcome = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(second), name: "b"), moving: false, grant: grant)
+
+        switch (policy, outcome) {
+        case (.keep, .duplicateKept), (.replace, .replaced), (.reject, .rejected(.duplicate)): break
+        default: Issue.record("policy \(policy) gave \(outcome)")
+        }
+        let query = try ArchiveFixtures.query("STUDY", .studyRoot, [(Self.description, .LO, ""), (DICOM.Tag(0x0020, 0x1208), .IS, "")])
+        let found = try archive.find(query, grant: try await ArchiveFixtures.grant(.query))
+        #expect(found.count == 1)
+        #expect(found.first?[Self.description]?.string == (policy == .replace ? "Second" : "First"))
+        #expect(found.first?[DICOM.Tag(0x0020, 0x1208)]?.string == "1")
+        #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)).instances == 1)
+        let blob = try DICOMFile(contentsOf: fixtures.archiveFolder + "/blobs/1.2.826.0.1.1/1.2.826.0.1.1.1/1.2.826.0.1.1.1.1.dcm")
+        #expect(blob.dataSet[Self.description]?.string == (policy == .replace ? "Second" : "First"))
+    }
+
+    @Test func replacementThatMovesToAnotherSeriesLeavesNoStaleBlobOrEntity() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder, duplicatePolicy: .replace)
+        let grant = try await ArchiveFixtures.grant(.store)
+        let first = ArchiveFixtures.instances[0]
+        var moved = first
+        moved.series = "1.2.826.0.1.1.9"
+        moved.modality = "MR"
+        guard case .stored(let old) = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(first), name: "a"), moving: false, grant: grant),
+              case .replaced(let new) = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(moved), name: "b"), moving: false, grant: grant)
+        else { Issue.record("not stored then replaced"); return }
+        #expect(!FileManager.default.fileExists(atPath: old.path))
+        #expect(FileManager.default.fileExists(atPath: new.path))
+        #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)) == ArchiveCounts(patients: 1, studies: 1, series: 1, instances: 1))
+        let query = try ArchiveFixtures.query("STUDY", .studyRoot, [(DICOM.Tag(0x0008, 0x0061), .CS, "")])
+        let expected = ArchiveFixtures.referenceIndex([moved]).find(query).map { query.response(for: $0) }
+        #expect(try archive.find(query, grant: try await ArchiveFixtures.grant(.query)) == expected)
+    }
+
+    @Test(arguments: ["../x", "1.2.3/..", String(repeating: "1", count: 65), "", "1..2", "1.02", "..", "1.2.3\u{0}.4", " 1.2"])
+    func hostileUIDIsRefusedAndNothingIsWritten(_ uid: String) async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let grant = try await ArchiveFixtures.grant(.store)
+        for tag in [Self.sopUID, Self.studyUID, Self.seriesUID] {
+            var dataSet = ArchiveFixtures.dataSet(ArchiveFixtures.instances[0])
+            dataSet.insert(DataElement(tag: tag, vr: .UI, bytes: ArchiveFixtures.padded(uid)))
+            let path = try fixtures.write(dataSet, name: "hostile")
+            let outcome = try await archive.store(file: path, moving: true, grant: grant)
+            switch outcome {
+            case .rejected(.invalidUID), .rejected(.missingAttribute), .rejected(.metaMismatch): break
+            default: Issue.record("\(uid.debugDescription) in \(tag) gave \(outcome)")
+            }
+            #expect(FileManager.default.fileExists(atPath: path), "a refused file stays with its owner")
+        }
+        #expect(archive.blobs.allFiles().isEmpty)
+        #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)) == ArchiveCounts(patients: 0, studies: 0, series: 0, instances: 0))
+        #expect(!FileManager.default.fileExists(atPath: fixtures.folder + "/x"))
+    }
+
+    @Test func unreadableFileIsRejected() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let path = fixtures.folder + "/junk.dcm"
+        try Data("not dicom at all".utf8).write(to: URL(fileURLWithPath: path))
+        let outcome = try await archive.store(file: path, moving: true, grant: try await ArchiveFixtures.grant(.store))
+        guard case .rejected(.unreadable) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(archive.blobs.allFiles().isEmpty)
+    }
+
+    @Test func studyUnderASecondPatientIsRefused() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let grant = try await ArchiveFixtures.grant(.store)
+        _ = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "a"), moving: false, grant: grant)
+        var other = ArchiveFixtures.instances[1]
+        other.patientID = "SOMEONE-ELSE"
+        let outcome = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(other), name: "b"), moving: false, grant: grant)
+        guard case .rejected(.hierarchyConflict) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(archive.blobs.allFiles().count == 1)
+    }
+
+    @Test func everyEntryPointRefusesAGrantForAnotherAction() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let path = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "a")
+        let query = try ArchiveFixtures.query("STUDY", .studyRoot, [(Self.studyUID, .UI, "")])
+        let move = try ArchiveFixtures.query("STUDY", .studyRoot, [(Self.studyUID, .UI, "1.2.826.0.1.1")], operation: .move)
+        for action in AccessAction.allCases {
+            let grant = try await ArchiveFixtures.grant(action)
+            if action != .store {
+                await #expect(throws: ArchiveError.self) { try await archive.store(file: path, moving: false, grant: grant) }
+            }
+            if action != .query { #expect(throws: ArchiveError.self) { try archive.find(query, grant: grant) } }
+            if action != .retrieve { #expect(throws: ArchiveError.self) { try archive.instances(matching: move, grant: grant) } }
+            if action != .delete {
+                await #expect(throws: ArchiveError.self) { try await archive.delete(studyInstanceUID: "1.2.826.0.1.1", grant: grant) }
+            }
+            if action != .administer { #expect(throws: ArchiveError.self) { try archive.counts(grant: grant) } }
+        }
+        #expect(archive.blobs.allFiles().isEmpty, "nothing was stored with a wrong grant")
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func concurrentStoresOfTheSameObjectsKeepOneCopyEach() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let grant = try await ArchiveFixtures.grant(.store)
+        let paths = try fixtures.writeAll()
+        let outcomes = try await withThrowingTaskGroup(of: StoreOutcome.self) { group in
+            for path in paths + paths {
+                group.addTask { try await archive.store(file: path, moving: false, grant: grant) }
+            }
+            return try await group.reduce(into: [StoreOutcome]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { if case .stored = $0 { true } else { false } }.count == paths.count)
+        #expect(outcomes.filter { if case .duplicateKept = $0 { true } else { false } }.count == paths.count)
+        #expect(archive.blobs.allFiles().count == paths.count)
+        #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)) == ArchiveCounts(patients: 3, studies: 4, series: 5, instances: 6))
+    }
+
+    /// Writes "MZ" and a marker into the preamble, as a polyglot executable would.
+    static func plantPreamble(in path: String) throws {
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[0] = 0x4D
+        bytes[1] = 0x5A
+        bytes[64] = 0xCC
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+}
