@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "RampartServer",
-            dependencies: ["DICOM"]
+            dependencies: ["DICOM", "DICOMNetwork", "Access", "Archive"]
         ),
         .executableTarget(
             name: "rampart",
@@ -58,6 +58,7 @@ let package = Package(
                 "RampartServer",
                 "DICOM",
                 "DICOMNetwork",
+                "Access",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -1,7 +1,7 @@
 /// The application entities allowed to associate without a user credential: title and the
 /// hosts it may call from (DESIGN.md rule 3: a legacy modality is a per-AE, per-address exception).
 public struct AERegistry: Sendable, Hashable {
-    public struct Entry: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable, Codable {
         public var title: String
         /// The address it calls from and is called back at (C-MOVE destination).
         public var host: String
