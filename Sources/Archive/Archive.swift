@@ -133,7 +133,7 @@ public actor Archive {
         }
         let attributes = EntityRecord.withoutBulkData(dataSet)
         let patientIDs = attributes[ArchiveTag.patientID].flatMap {
-            AttributeText.values(of: $0, characterSet: AttributeText.characterSet(of: attributes))
+            AttributeText.values(of: $0, characterSet: ElementText.characterSet(of: attributes))
         } ?? []
         return .success(IngestedInstance(key: key, sopClassUID: sopClassUID.value,
                                          patientKey: AttributeText.first(ArchiveTag.patientID, in: attributes) ?? "",

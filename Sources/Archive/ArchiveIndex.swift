@@ -336,7 +336,7 @@ struct ArchiveIndex: Sendable {
                     let attributes = try decode(instance, table: "instance")
                     EntityRecord.merge(attributes, into: &record, level: level)
                     if let element = attributes[ArchiveTag.patientID],
-                       (AttributeText.values(of: element, characterSet: AttributeText.characterSet(of: attributes))?.count ?? 0) > 1 {
+                       (AttributeText.values(of: element, characterSet: ElementText.characterSet(of: attributes))?.count ?? 0) > 1 {
                         patientIDVaries = true
                     }
                     for modality in list(instance["modality"]) where !modalities.contains(modality) { modalities.append(modality) }
@@ -397,9 +397,9 @@ struct ArchiveIndex: Sendable {
                     WHERE st.patientRowID = p.id) AS instances
             FROM patient p WHERE p.patientKey = ?
             """, arguments: [AttributeText.first(ArchiveTag.patientID, in: record) ?? ""]) {
-            record.insert(AttributeText.element(ArchiveTag.numberOfPatientRelatedStudies, .IS, [String(row["studies"] as Int)]))
-            record.insert(AttributeText.element(ArchiveTag.numberOfPatientRelatedSeries, .IS, [String(row["series"] as Int)]))
-            record.insert(AttributeText.element(ArchiveTag.numberOfPatientRelatedInstances, .IS, [String(row["instances"] as Int)]))
+            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedStudies, .IS, [String(row["studies"] as Int)]))
+            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedSeries, .IS, [String(row["series"] as Int)]))
+            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedInstances, .IS, [String(row["instances"] as Int)]))
         }
         if level >= .study, let row = try Row.fetchOne(db, sql: """
             SELECT (SELECT COUNT(*) FROM series se WHERE se.studyRowID = st.id) AS series,
@@ -407,17 +407,17 @@ struct ArchiveIndex: Sendable {
                    st.modalitiesInStudy, st.sopClassesInStudy
             FROM study st WHERE st.studyInstanceUID = ?
             """, arguments: [AttributeText.first(ArchiveTag.studyInstanceUID, in: record) ?? ""]) {
-            record.insert(AttributeText.element(ArchiveTag.numberOfStudyRelatedSeries, .IS, [String(row["series"] as Int)]))
-            record.insert(AttributeText.element(ArchiveTag.numberOfStudyRelatedInstances, .IS, [String(row["instances"] as Int)]))
+            record.insert(DataElement.text(ArchiveTag.numberOfStudyRelatedSeries, .IS, [String(row["series"] as Int)]))
+            record.insert(DataElement.text(ArchiveTag.numberOfStudyRelatedInstances, .IS, [String(row["instances"] as Int)]))
             let modalities = list(row["modalitiesInStudy"])
-            if !modalities.isEmpty { record.insert(AttributeText.element(ArchiveTag.modalitiesInStudy, .CS, modalities)) }
+            if !modalities.isEmpty { record.insert(DataElement.text(ArchiveTag.modalitiesInStudy, .CS, modalities)) }
             let classes = list(row["sopClassesInStudy"])
-            if !classes.isEmpty { record.insert(AttributeText.element(ArchiveTag.sopClassesInStudy, .UI, classes)) }
+            if !classes.isEmpty { record.insert(DataElement.text(ArchiveTag.sopClassesInStudy, .UI, classes)) }
         }
         if level >= .series, let count = try Int.fetchOne(db, sql: """
             SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.seriesInstanceUID = ? GROUP BY se.id
             """, arguments: [AttributeText.first(ArchiveTag.seriesInstanceUID, in: record) ?? ""]) {
-            record.insert(AttributeText.element(ArchiveTag.numberOfSeriesRelatedInstances, .IS, [String(count)]))
+            record.insert(DataElement.text(ArchiveTag.numberOfSeriesRelatedInstances, .IS, [String(count)]))
         }
     }
 

@@ -3,6 +3,7 @@ import DICOM
 /// The attribute tags the archive files objects by (PS3.6 numbers).
 enum ArchiveTag {
     static let mediaStorageSOPInstanceUID = Tag(0x0002, 0x0003)
+    static let specificCharacterSet = Tag(0x0008, 0x0005)
     static let sopClassUID = Tag(0x0008, 0x0016)
     static let sopInstanceUID = Tag(0x0008, 0x0018)
     static let studyDate = Tag(0x0008, 0x0020)

@@ -14,14 +14,14 @@ enum EntityRecord {
     /// model: at PATIENT, STUDY and SERIES level it selects the same attributes as Study Root.
     static func merge(_ attributes: DataSet, into record: inout DataSet, level: QueryRetrieveLevel,
                       model: QueryRetrieveModel = .patientRoot) {
-        let characterSet = AttributeText.characterSet(of: attributes)
+        let characterSet = ElementText.characterSet(of: attributes)
         for element in attributes {
-            if element.tag == AttributeText.specificCharacterSet {
+            if element.tag == ArchiveTag.specificCharacterSet {
                 if record[element.tag] == nil { record.insert(element) }
                 continue
             }
             guard let home = model.level(of: element.tag), home <= level else { continue }
-            if let existing = record[element.tag], !AttributeText.isEmpty(existing, characterSet: characterSet) { continue }
+            if let existing = record[element.tag], !ElementText.isEmpty(existing, characterSet: characterSet) { continue }
             record.insert(element)
         }
     }

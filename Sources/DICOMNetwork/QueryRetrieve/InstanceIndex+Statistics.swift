@@ -41,22 +41,22 @@ extension InstanceIndex {
         /// any stored value: what an instance says about its siblings may be stale.
         func addComputedAttributes(to record: inout DataSet, level: QueryRetrieveLevel) {
             if let counts = patients[InstanceIndex.text(QueryTag.patientID, in: record) ?? ""] {
-                record.insert(ElementText.element(QueryTag.numberOfPatientRelatedStudies, .IS, [String(counts.studies.count)]))
-                record.insert(ElementText.element(QueryTag.numberOfPatientRelatedSeries, .IS, [String(counts.series.count)]))
-                record.insert(ElementText.element(QueryTag.numberOfPatientRelatedInstances, .IS, [String(counts.instances)]))
+                record.insert(DataElement.text(QueryTag.numberOfPatientRelatedStudies, .IS, [String(counts.studies.count)]))
+                record.insert(DataElement.text(QueryTag.numberOfPatientRelatedSeries, .IS, [String(counts.series.count)]))
+                record.insert(DataElement.text(QueryTag.numberOfPatientRelatedInstances, .IS, [String(counts.instances)]))
             }
             if level >= .study, let counts = studies[InstanceIndex.text(QueryTag.studyInstanceUID, in: record) ?? ""] {
-                record.insert(ElementText.element(QueryTag.numberOfStudyRelatedSeries, .IS, [String(counts.series.count)]))
-                record.insert(ElementText.element(QueryTag.numberOfStudyRelatedInstances, .IS, [String(counts.instances)]))
+                record.insert(DataElement.text(QueryTag.numberOfStudyRelatedSeries, .IS, [String(counts.series.count)]))
+                record.insert(DataElement.text(QueryTag.numberOfStudyRelatedInstances, .IS, [String(counts.instances)]))
                 if !counts.modalities.isEmpty {
-                    record.insert(ElementText.element(QueryTag.modalitiesInStudy, .CS, counts.modalities))
+                    record.insert(DataElement.text(QueryTag.modalitiesInStudy, .CS, counts.modalities))
                 }
                 if !counts.sopClasses.isEmpty {
-                    record.insert(ElementText.element(QueryTag.sopClassesInStudy, .UI, counts.sopClasses))
+                    record.insert(DataElement.text(QueryTag.sopClassesInStudy, .UI, counts.sopClasses))
                 }
             }
             if level >= .series, let counts = series[InstanceIndex.text(QueryTag.seriesInstanceUID, in: record) ?? ""] {
-                record.insert(ElementText.element(QueryTag.numberOfSeriesRelatedInstances, .IS, [String(counts.instances)]))
+                record.insert(DataElement.text(QueryTag.numberOfSeriesRelatedInstances, .IS, [String(counts.instances)]))
             }
         }
     }

@@ -115,9 +115,9 @@ public struct InstanceIndex: Sendable {
         if level == .image, let only = entity.members.first {
             let entry = entries[only]
             record = entry.attributes
-            if record[QueryTag.sopInstanceUID] == nil { record.insert(ElementText.element(QueryTag.sopInstanceUID, .UI, [entry.sopInstanceUID])) }
+            if record[QueryTag.sopInstanceUID] == nil { record.insert(DataElement.text(QueryTag.sopInstanceUID, .UI, [entry.sopInstanceUID])) }
             if record[QueryTag.sopClassUID] == nil, !entry.sopClassUID.isEmpty {
-                record.insert(ElementText.element(QueryTag.sopClassUID, .UI, [entry.sopClassUID]))
+                record.insert(DataElement.text(QueryTag.sopClassUID, .UI, [entry.sopClassUID]))
             }
         } else {
             record = DataSet()

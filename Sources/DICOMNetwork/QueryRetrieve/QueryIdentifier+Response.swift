@@ -20,13 +20,13 @@ extension QueryIdentifier {
         var response = DataSet()
         let recordCharacterSet = ElementText.characterSet(of: record)
         if let declared = record[QueryTag.specificCharacterSet] { response.insert(declared) }
-        response.insert(ElementText.element(QueryTag.queryRetrieveLevel, .CS, [level.rawValue]))
+        response.insert(DataElement.text(QueryTag.queryRetrieveLevel, .CS, [level.rawValue]))
         if let queryRetrieveView { response.insert(queryRetrieveView) }
         for key in keys {
             response.insert(answer(key, from: record, keyCharacterSet: characterSet, recordCharacterSet: recordCharacterSet))
         }
         if let retrieveAETitle {
-            response.insert(ElementText.element(QueryTag.retrieveAETitle, .AE, [retrieveAETitle]))
+            response.insert(DataElement.text(QueryTag.retrieveAETitle, .AE, [retrieveAETitle]))
         }
         return response
     }
