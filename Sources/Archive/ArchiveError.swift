@@ -1,4 +1,5 @@
 import Access
+import DICOM
 
 /// Why an archive operation failed as a whole (a refused object is a `StoreOutcome.rejected`).
 public enum ArchiveError: Error, Sendable, CustomStringConvertible {

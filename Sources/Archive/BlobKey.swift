@@ -1,3 +1,5 @@
+import DICOM
+
 /// Where one instance lives in a `BlobStore`: the three UIDs that place it, each validated.
 public struct BlobKey: Sendable, Hashable {
     public let studyInstanceUID: ValidatedUID

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import DICOM
 
 /// Why the blob store could not take, place or remove an object.
 public enum BlobStoreError: Error, Sendable, CustomStringConvertible {

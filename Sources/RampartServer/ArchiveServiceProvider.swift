@@ -18,7 +18,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         self.log = log
     }
 
-    /// Transfer syntaxes the archive keeps as received; query and retrieve use the uncompressed ones.
+    /// Verification and query/retrieve use these; storage keeps any known syntax as received.
     private static let uncompressed = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid,
                                        TransferSyntax.deflatedExplicitVRLittleEndian.uid]
 
@@ -44,18 +44,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         } catch {
             return .reject(AssociateRJ(result: .rejectedPermanent, source: .serviceUser(.callingAETitleNotRecognized)), reason: error.reason)
         }
-        var supported: [String: AbstractSyntaxSupport] = [:]
-        let known = Set(TransferSyntax.known.map(\.uid))
-        for context in request.presentationContexts {
-            let uid = context.abstractSyntax
-            if uid == WellKnownSOPClass.verification || QueryRetrieveModel(sopClassUID: uid) != nil {
-                supported[uid] = AbstractSyntaxSupport(transferSyntaxes: Self.uncompressed)
-            } else if uid.hasPrefix(WellKnownSOPClass.storageRoot) {
-                let syntaxes = (supported[uid]?.transferSyntaxes ?? []) + context.transferSyntaxes.filter { known.contains($0) }
-                supported[uid] = AbstractSyntaxSupport(transferSyntaxes: syntaxes, acceptsSCURoleOfRequestor: true, acceptsSCPRoleOfRequestor: true)
-            }
-        }
-        return .accept(AcceptorConfiguration(aeTitle: aeTitle, abstractSyntaxes: supported), userIdentityResponse: nil)
+        return .accept(.archive(aeTitle: aeTitle, answering: request, plainSyntaxes: Self.uncompressed), userIdentityResponse: nil)
     }
 
     public func echo(context: ServiceContext) async -> DIMSEStatus { .success }

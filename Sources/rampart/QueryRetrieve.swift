@@ -207,17 +207,18 @@ struct GetReceiver {
             var status = DIMSEStatus.success
             var comment: String?
             if case let .file(spooled)? = message.dataSet {
-                let uid = spooled.sopInstanceUID
-                if !uid.isEmpty, uid.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }) {
-                    if rename(spooled.path, folder + "/" + uid + ".dcm") != 0 {
+                do {
+                    // The file is named after the UID: only a valid one may name it.
+                    let uid = try ValidatedUID(spooled.sopInstanceUID)
+                    if rename(spooled.path, folder + "/" + uid.value + ".dcm") != 0 {
                         status = .refusedOutOfResources
                         comment = "cannot write into \(folder)"
                         spooled.remove()
                     }
-                } else {
+                } catch {
                     spooled.remove()
                     status = .errorCannotUnderstand
-                    comment = "the SOP instance UID is not a valid UID"
+                    comment = "\(error)"
                 }
             } else {
                 status = .errorCannotUnderstand

@@ -123,21 +123,7 @@ struct MemoryProvider: DICOMServiceProvider {
         }
         let plain = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid,
                      TransferSyntax.deflatedExplicitVRLittleEndian.uid, TransferSyntax.explicitVRBigEndian.uid]
-        var supported: [String: AbstractSyntaxSupport] = [:]
-        for context in request.presentationContexts {
-            let uid = context.abstractSyntax
-            if uid == WellKnownSOPClass.verification {
-                supported[uid] = AbstractSyntaxSupport(transferSyntaxes: plain)
-            } else if uid.hasPrefix(WellKnownSOPClass.storageRoot) {
-                // Stored as received: any transfer syntax this build can name is kept as it came.
-                let known = Set(TransferSyntax.known.map(\.uid))
-                let syntaxes = (supported[uid]?.transferSyntaxes ?? []) + context.transferSyntaxes.filter { known.contains($0) }
-                supported[uid] = AbstractSyntaxSupport(transferSyntaxes: syntaxes, acceptsSCURoleOfRequestor: true, acceptsSCPRoleOfRequestor: true)
-            } else if QueryRetrieveModel(sopClassUID: uid) != nil {
-                supported[uid] = AbstractSyntaxSupport(transferSyntaxes: plain)
-            }
-        }
-        var configuration = AcceptorConfiguration(aeTitle: aeTitle, abstractSyntaxes: supported)
+        var configuration = AcceptorConfiguration.archive(aeTitle: aeTitle, answering: request, plainSyntaxes: plain)
         configuration.maximumLength = maximumLength
         configuration.maximumOperationsInvoked = window
         configuration.maximumOperationsPerformed = window
@@ -163,10 +149,13 @@ struct MemoryProvider: DICOMServiceProvider {
         guard case let .file(spooled) = instance.dataSet else {
             return DIMSEServiceResult(.processingFailure, comment: "no spooled file")
         }
-        guard instance.sopInstanceUID.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }), !instance.sopInstanceUID.isEmpty else {
-            return DIMSEServiceResult(.errorCannotUnderstand, comment: "the SOP instance UID is not a valid UID")
+        let uid: ValidatedUID
+        do {
+            uid = try ValidatedUID(instance.sopInstanceUID)
+        } catch {
+            return DIMSEServiceResult(.errorCannotUnderstand, comment: "\(error)")
         }
-        let path = archive.folder + "/" + instance.sopInstanceUID + ".dcm"
+        let path = archive.folder + "/" + uid.value + ".dcm"
         guard rename(spooled.path, path) == 0 else {
             return DIMSEServiceResult(.refusedOutOfResources, comment: "cannot write the instance")
         }

@@ -1,6 +1,6 @@
 /// A UID that has passed the rules of PS3.5 9.1 and may therefore become part of a file path.
 ///
-/// Blob keys are built only from values of this type (DESIGN.md "Storage"): a UID is 1 to 64
+/// Blob keys and received-file names are built only from values of this type (DESIGN.md "Storage"): a UID is 1 to 64
 /// characters of digits and dots, its components are not empty, and no component but "0" starts
 /// with a zero. That alone rules out "/", "..", a leading dot, NUL, and every other character that
 /// could move a path out of the blob store.
