@@ -15,7 +15,7 @@ public final class DecisionLog: DecisionRecorder {
 
     public init(dataDirectory: String) throws {
         let folder = dataDirectory + "/audit"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try DataFolder.ensure(folder)
         let path = folder + "/decisions.log"
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])

@@ -40,7 +40,7 @@ public struct RampartDICOMService: Sendable {
         registry = try AERegistryFile(dataDirectory: configuration.dataDirectory).load()
         let gate = Gate(registry: registry, recorder: try DecisionLog(dataDirectory: configuration.dataDirectory))
         let spool = configuration.dataDirectory + "/spool"
-        try Self.makeFolder(spool)
+        try DataFolder.ensure(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: configuration.aeTitle, log: log)
         server = DICOMServer(
             configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.port,
@@ -54,15 +54,5 @@ public struct RampartDICOMService: Sendable {
 
     static func isLoopback(_ host: String) -> Bool {
         host == "::1" || host == "localhost" || host.hasPrefix("127.")
-    }
-
-    static func makeFolder(_ path: String) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw ServerSetupError("cannot create \(path): \(error)")
-        }
     }
 }

@@ -70,7 +70,6 @@ struct NetworkOptions: ParsableArguments {
     }
 
     var userIdentity: UserIdentityRQ? {
-        func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
         if let token = token ?? environment("RAMPART_TOKEN"), username == nil {
             return UserIdentityRQ(kind: .jwt, positiveResponseRequested: true, primaryField: Array(token.utf8))
         }
@@ -94,8 +93,7 @@ let uncompressedSyntaxes = [TransferSyntax.explicitVRLittleEndian.uid, TransferS
 
 /// A network failure: one line, exit 2 when there was no association, 1 otherwise.
 func reportNetworkFailure(_ error: any Error) -> ExitCode {
-    let message = String(String(describing: error).map { $0.isNewline ? " " : $0 })
-    FileSink(descriptor: 2, name: "standard error").writeLine("rampart: \(message)")
+    standardError("rampart: \(oneLine(error))")
     switch error {
     case AssociationError.rejected, AssociationError.timedOut, is DICOMTLSError, is AETitleError, is NegotiationError:
         return ExitCode(2)
@@ -106,8 +104,4 @@ func reportNetworkFailure(_ error: any Error) -> ExitCode {
         // Connection refused and other transport errors: no association was made.
         return ExitCode(2)
     }
-}
-
-func standardError(_ line: String) {
-    FileSink(descriptor: 2, name: "standard error").writeLine(line)
 }

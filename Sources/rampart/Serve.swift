@@ -76,7 +76,7 @@ struct AE: ParsableCommand {
         func run() throws {
             let file = AERegistryFile(dataDirectory: data.dataDirectory)
             do {
-                try FileManagerFolder.ensure(data.dataDirectory)
+                try DataFolder.ensure(data.dataDirectory)
                 var registry = try file.load()
                 registry.add(.init(title: try AETitle(title).value, host: host, port: port))
                 try file.save(registry)
@@ -125,17 +125,6 @@ struct AE: ParsableCommand {
                 standardError("rampart: \(error)")
                 throw ExitCode(1)
             }
-        }
-    }
-}
-
-enum FileManagerFolder {
-    /// Creates the data folder (0700) if it does not exist.
-    static func ensure(_ path: String) throws {
-        var info = stat()
-        if stat(path, &info) == 0 { return }
-        guard mkdir(path, 0o700) == 0 else {
-            throw ServerSetupError("cannot create \(path): \(String(cString: strerror(errno)))")
         }
     }
 }
