@@ -48,6 +48,11 @@ public final class FileSink: ByteSink {
     }
 
     public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write(contentsOf: $0) }
+    }
+
+    /// Writes bytes held elsewhere (a network buffer, say) without first copying them into an array.
+    public func write(contentsOf bytes: UnsafeRawBufferPointer) throws {
         if buffer.count + bytes.count > Self.bufferSize { try flush() }
         if bytes.count >= Self.bufferSize {
             try writeAll(bytes)
@@ -58,9 +63,9 @@ public final class FileSink: ByteSink {
 
     public func flush() throws {
         guard !buffer.isEmpty else { return }
-        let pending = buffer
-        buffer.removeAll(keepingCapacity: true)
-        try writeAll(pending)
+        // Emptied whether or not the write succeeds, as a failed write leaves the file unusable.
+        defer { buffer.removeAll(keepingCapacity: true) }
+        try buffer.withUnsafeBytes { try writeAll($0) }
     }
 
     /// Flushes and fsyncs: after this returns, the bytes survive a crash.
@@ -69,10 +74,10 @@ public final class FileSink: ByteSink {
         guard fsync(fd) == 0 else { throw DICOMFileError.cannotWrite(path: path, errno: errno) }
     }
 
-    private func writeAll(_ bytes: [UInt8]) throws {
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + done, raw.count - done) }
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw DICOMFileError.cannotWrite(path: path, errno: errno)

@@ -52,7 +52,7 @@ struct SpoolWriter {
     }
 
     mutating func append(_ fragment: ByteBuffer) throws {
-        try sink.write(Array(buffer: fragment))
+        try fragment.withUnsafeReadableBytes { try sink.write(contentsOf: $0) }
         file.length += fragment.readableBytes
     }
 
