@@ -51,9 +51,9 @@ public final class Association: Sendable {
         (incoming, incomingContinuation) = AsyncStream.makeStream(of: Incoming.self)
     }
 
-    /// Why the association ended, once it has; `.closed("released")` after a normal release.
-    public var endReason: AssociationError? {
-        routing.withLock { $0.end }
+    /// Why the association ended abnormally; nil while it lasts and after a normal release.
+    public var abnormalEnd: AssociationError? {
+        routing.withLock { $0.released ? nil : $0.end }
     }
 
     // MARK: Sending

@@ -96,7 +96,7 @@ public struct DICOMServer: Sendable {
                     group.addTask { await services.run() }
                     await association.route(&events)
                 }
-                if let end = association.endReason, end != .closed("released") {
+                if let end = association.abnormalEnd {
                     log("association \(who) ended: \(end)")
                 }
             }
