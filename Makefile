@@ -1,6 +1,7 @@
 # Rampart: `make run` starts it, `make test` tests it. See README.md.
 #
-#   make run     install what is missing, build for release, run `rampart serve`
+#   make run     install what is missing, build for release, `rampart init` the first time
+#                (prints the admin password once), then `rampart serve`
 #   make test    install what is missing, one debug build (with the tests), the Swift
 #                unit tests, then the interop tests (Tests/interop, pytest) against
 #                the debug binary; fails if either kind of test fails
@@ -39,6 +40,7 @@ build: deps-system
 	swift build -c release
 
 run: build
+	@$(RELEASE_BINARY) init --if-needed
 	$(RELEASE_BINARY) serve
 
 test: deps

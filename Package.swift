@@ -13,6 +13,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.30.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // swift-crypto 4 (SHA-256 of stored objects, scrypt for passwords); jwt-kit 5.7+ needs 4.x.
+        .package(url: "https://github.com/apple/swift-crypto", "4.0.0"..<"5.0.0"),
+        // The local certificate authority that `rampart init` creates.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.3.0"),
+        // Graceful shutdown of `rampart serve`.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // rampart.yaml, the server's configuration file.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -37,7 +47,13 @@ let package = Package(
         ),
         .target(
             name: "Access",
-            dependencies: ["DICOM"]
+            dependencies: [
+                "DICOM",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
         ),
         .target(
             name: "Archive",
@@ -45,12 +61,18 @@ let package = Package(
                 "DICOM",
                 "DICOMNetwork",
                 "Access",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "RampartServer",
-            dependencies: ["DICOM", "DICOMNetwork", "Access", "Archive"]
+            dependencies: [
+                "DICOM", "DICOMNetwork", "Access", "Archive",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "rampart",
@@ -76,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessTests",
-            dependencies: ["Access"]
+            dependencies: ["Access", .product(name: "X509", package: "swift-certificates")]
         ),
         .testTarget(
             name: "ArchiveTests",
@@ -84,6 +106,10 @@ let package = Package(
                 "Archive", "Access", "DICOM", "DICOMNetwork",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
+        ),
+        .testTarget(
+            name: "RampartServerTests",
+            dependencies: ["RampartServer", "Access", "Archive"]
         ),
         .testTarget(
             name: "DICOMTests",

@@ -10,15 +10,19 @@ public struct AccessContext: Sendable, Hashable {
     /// SHA-256 of the peer's TLS client certificate (hex), when it presented one.
     public var certificateFingerprint: String?
     public var authentication: AuthenticationStrength
+    /// Why a credential the peer presented did not prove who it claimed to be (a wrong
+    /// password, say): the gate denies such a request whatever else is true of it, and records why.
+    public var authenticationFailure: String?
 
     public init(principal: Principal, channel: AccessChannel, peerAddress: String, callingAETitle: String? = nil,
-                certificateFingerprint: String? = nil, authentication: AuthenticationStrength) {
+                certificateFingerprint: String? = nil, authentication: AuthenticationStrength, authenticationFailure: String? = nil) {
         self.principal = principal
         self.channel = channel
         self.peerAddress = peerAddress
         self.callingAETitle = callingAETitle
         self.certificateFingerprint = certificateFingerprint
         self.authentication = authentication
+        self.authenticationFailure = authenticationFailure
     }
 }
 

@@ -27,6 +27,9 @@ public struct Gate: Sendable {
     }
 
     private func evaluate(_ context: AccessContext) -> (Bool, String) {
+        if let failure = context.authenticationFailure {
+            return (false, "authentication failed: \(failure)")
+        }
         switch context.principal {
         case .anonymous:
             return (false, "not authenticated: register the calling AE (rampart ae add) or send a user identity")

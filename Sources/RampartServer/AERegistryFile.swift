@@ -23,14 +23,7 @@ public struct AERegistryFile: Sendable {
     public func save(_ registry: AERegistry) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(registry.entries.values.sorted { $0.title < $1.title })
-        let temporary = path + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw ServerSetupError("cannot write \(temporary): check that the data folder is writable")
-        }
-        guard rename(temporary, path) == 0 else {
-            throw ServerSetupError("cannot replace \(path): \(String(cString: strerror(errno)))")
-        }
+        try DataFolder.writePrivately(try encoder.encode(registry.entries.values.sorted { $0.title < $1.title }), to: path)
     }
 }
 

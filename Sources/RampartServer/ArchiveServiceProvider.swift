@@ -2,6 +2,7 @@ import Access
 import Archive
 import DICOM
 import DICOMNetwork
+import NIOPosix
 
 /// The DIMSE services of `rampart serve`: every association and every operation goes through
 /// the gate, and the archive is reached only with the grant it returns (DESIGN.md rule 1).
@@ -9,12 +10,16 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let archive: Archive
     public let gate: Gate
     public let aeTitle: AETitle
+    /// The accounts a DIMSE user identity (username and passcode) is checked against.
+    public let users: UserDirectory
     public let log: @Sendable (String) -> Void
 
-    public init(archive: Archive, gate: Gate, aeTitle: AETitle, log: @escaping @Sendable (String) -> Void) {
+    public init(archive: Archive, gate: Gate, aeTitle: AETitle, users: UserDirectory = UserDirectory(),
+                log: @escaping @Sendable (String) -> Void) {
         self.archive = archive
         self.gate = gate
         self.aeTitle = aeTitle
+        self.users = users
         self.log = log
     }
 
@@ -22,16 +27,47 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     private static let uncompressed = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid,
                                        TransferSyntax.deflatedExplicitVRLittleEndian.uid]
 
-    private static func accessContext(callingAE: AETitle, peer: AssociationPeer) -> AccessContext {
-        // User identities are verified with the user accounts of the security issue; until
-        // then a DIMSE peer is known only as a registered AE from its registered host.
-        AccessContext(principal: .applicationEntity(callingAE.value), channel: .dimse, peerAddress: peer.address,
-                      callingAETitle: callingAE.value, authentication: .registeredAE)
+    /// A user the association authenticated, or else the calling AE (which the gate accepts only
+    /// when registered for the peer's host).
+    private static func accessContext(callingAE: AETitle, peer: AssociationPeer, user: String?) -> AccessContext {
+        if let user {
+            return AccessContext(principal: .user(user), channel: .dimse, peerAddress: peer.address,
+                                 callingAETitle: callingAE.value, authentication: .password)
+        }
+        return AccessContext(principal: .applicationEntity(callingAE.value), channel: .dimse, peerAddress: peer.address,
+                             callingAETitle: callingAE.value, authentication: .registeredAE)
+    }
+
+    /// What the request's user identity proves (PS3.7 D.3.3.7). Only username and passcode can be
+    /// verified here; a bare username proves nothing, and Kerberos, SAML and JWT identities wait
+    /// for the security issue's token support: those peers are judged by their AE title alone.
+    private func authenticate(_ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
+        guard let identity = request.userInformation.userIdentityRQ, identity.kind == .usernameAndPasscode else {
+            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+        }
+        let name = String(decoding: identity.primaryField, as: UTF8.self)
+        let password = String(decoding: identity.secondaryField, as: UTF8.self)
+        let users = self.users
+        // scrypt takes a few hundred milliseconds of one core: keep it off the cooperative pool.
+        let account = try? await NIOThreadPool.singleton.runIfActive { users.authenticate(name: name, password: password) }
+        var context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: account?.name)
+        if account == nil {
+            context.principal = .anonymous
+            context.authentication = .none
+            context.authenticationFailure = "wrong user name or password (user identity \"\(Self.printable(name))\")"
+        }
+        return context
+    }
+
+    /// A claimed user name as it may appear in a log line: printable ASCII, at most 64 characters.
+    private static func printable(_ name: String) -> String {
+        String(name.unicodeScalars.prefix(64).map { (0x20..<0x7F).contains($0.value) && $0 != "\"" ? Character($0) : "?" })
     }
 
     private func grant(_ action: AccessAction, _ context: ServiceContext) async throws(DIMSEServiceFailure) -> Grant {
         do {
-            return try await gate.decide(Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer), action)
+            let access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: context.authenticatedUser)
+            return try await gate.decide(access, action)
         } catch {
             log("\(action) by \(context.association.callingAETitle)@\(context.peer) denied: \(error.reason)")
             throw DIMSEServiceFailure(.refusedNotAuthorized, "not authorized")
@@ -39,12 +75,21 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func associationRequested(_ request: AssociateRQ, peer: AssociationPeer) async -> AssociationDecision {
+        let context = await authenticate(request, peer: peer)
         do {
-            _ = try await gate.decide(Self.accessContext(callingAE: request.callingAETitle, peer: peer), .associate)
+            _ = try await gate.decide(context, .associate)
         } catch {
-            return .reject(AssociateRJ(result: .rejectedPermanent, source: .serviceUser(.callingAETitleNotRecognized)), reason: error.reason)
+            // A failed credential is not an unknown AE: the peer's operator should check the
+            // user name and password, not the AE registry.
+            let reason: AssociateRJ.UserReason = context.authenticationFailure == nil ? .callingAETitleNotRecognized : .noReasonGiven
+            return .reject(AssociateRJ(result: .rejectedPermanent, source: .serviceUser(reason)), reason: error.reason)
         }
-        return .accept(.archive(aeTitle: aeTitle, answering: request, plainSyntaxes: Self.uncompressed), userIdentityResponse: nil)
+        let user: String? = if case let .user(name) = context.principal { name } else { nil }
+        // PS3.7 D.3.3.7.2: the server response to a username and passcode is empty.
+        let response = user != nil && request.userInformation.userIdentityRQ?.positiveResponseRequested == true
+            ? UserIdentityAC(serverResponse: []) : nil
+        return .accept(.archive(aeTitle: aeTitle, answering: request, plainSyntaxes: Self.uncompressed),
+                       userIdentityResponse: response, authenticatedUser: user)
     }
 
     public func echo(context: ServiceContext) async -> DIMSEStatus { .success }

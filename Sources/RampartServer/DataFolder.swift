@@ -3,13 +3,40 @@ import Foundation
 /// Folders of the data directory: created with their parents, readable by the owner only
 /// (they hold patient data).
 public enum DataFolder {
-    public static func ensure(_ path: String) throws {
+    public static func ensure(_ path: String) throws(ServerSetupError) {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue { return }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ServerSetupError("cannot create \(path): \(error)")
+        }
+    }
+
+    /// Writes a whole file readable by the owner only (mode 0600): to a temporary name, flushed,
+    /// then renamed over the old one, so a crash leaves either the old file or the new.
+    public static func writePrivately(_ data: Data, to path: String) throws(ServerSetupError) {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw ServerSetupError("cannot write \(temporary): \(String(cString: strerror(errno))); check that the data folder is writable")
+        }
+        let written = data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 { if errno == EINTR { continue }; return false }
+                offset += count
+            }
+            return fsync(descriptor) == 0
+        }
+        close(descriptor)
+        guard written else {
+            unlink(temporary)
+            throw ServerSetupError("cannot write \(temporary): \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporary, path) == 0 else {
+            throw ServerSetupError("cannot replace \(path): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -3,56 +3,74 @@ import Archive
 import DICOMNetwork
 import Foundation
 import NIOCore
+import ServiceLifecycle
 
-/// `rampart serve`'s DICOM side: the archive in the data folder, the gate over the AE
-/// registry, and the DIMSE server, wired together.
-public struct RampartDICOMService: Sendable {
-    public struct Configuration: Sendable {
-        public var dataDirectory: String
-        public var listen: String
-        public var port: Int
-        public var aeTitle: AETitle
-
-        public init(dataDirectory: String, listen: String, port: Int, aeTitle: AETitle) {
-            self.dataDirectory = dataDirectory
-            self.listen = listen
-            self.port = port
-            self.aeTitle = aeTitle
-        }
+/// `rampart serve`'s DICOM side: the archive in the data folder, the gate over the AE registry
+/// and the user accounts, and a DIMSE server on each configured listener (plain on loopback,
+/// TLS anywhere), wired together. A graceful shutdown stops accepting and lets associations
+/// already accepted finish.
+public struct RampartDICOMService: Service {
+    /// Which of the DICOM listeners an address belongs to.
+    public enum ListenerKind: String, Sendable {
+        case plain = "DICOM"
+        case tls = "DICOM TLS"
     }
 
-    public let configuration: Configuration
+    public let configuration: ServerConfiguration
     public let archive: Archive
     public let registry: AERegistry
-    private let server: DICOMServer
+    public let users: UserDirectory
+    private let servers: [(ListenerKind, DICOMServer)]
+    private let onListening: @Sendable (ListenerKind, SocketAddress) -> Void
 
     /// Opens (or creates) the archive, running crash recovery, and refuses set-ups that would
     /// expose it (DESIGN.md rule 3).
-    public init(_ configuration: Configuration, log: @escaping @Sendable (String) -> Void) throws {
-        guard Self.isLoopback(configuration.listen) else {
-            throw ServerSetupError("""
-                refusing to listen on \(configuration.listen): DICOM beyond loopback needs TLS and authenticated peers, \
-                which rampart serve cannot configure yet. Listen on 127.0.0.1 (the default) or ::1.
-                """)
-        }
+    public init(dataDirectory: String, configuration: ServerConfiguration, log: @escaping @Sendable (String) -> Void,
+                onListening: @escaping @Sendable (ListenerKind, SocketAddress) -> Void = { _, _ in }) throws {
+        try configuration.validate()
         self.configuration = configuration
-        archive = try Archive(directory: configuration.dataDirectory + "/archive")
-        registry = try AERegistryFile(dataDirectory: configuration.dataDirectory).load()
-        let gate = Gate(registry: registry, recorder: try DecisionLog(dataDirectory: configuration.dataDirectory))
-        let spool = configuration.dataDirectory + "/spool"
+        self.onListening = onListening
+        archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates)
+        registry = try AERegistryFile(dataDirectory: dataDirectory).load()
+        users = try AccountsFile(dataDirectory: dataDirectory).load()
+        let gate = Gate(registry: registry, recorder: try DecisionLog(dataDirectory: dataDirectory))
+        let spool = dataDirectory + "/spool"
         try DataFolder.ensure(spool)
-        let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: configuration.aeTitle, log: log)
-        server = DICOMServer(
-            configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.port,
-                                                    association: AssociationOptions(spoolDirectory: spool)),
-            provider: provider, log: log)
+        let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),
+                                              users: users, log: log)
+        let options = AssociationOptions(spoolDirectory: spool)
+        var servers: [(ListenerKind, DICOMServer)] = []
+        if configuration.dicom.port != 0 {
+            servers.append((.plain, DICOMServer(
+                configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.dicom.port, association: options),
+                provider: provider, log: log)))
+        }
+        if let tls = configuration.dicom.tls, configuration.dicom.tlsPort != 0 {
+            let resolve = { (path: String) in path.hasPrefix("/") ? path : dataDirectory + "/" + path }
+            let settings = DICOMTLSServerConfiguration(
+                certificateChainPath: resolve(tls.certificate), privateKeyPath: resolve(tls.privateKey),
+                trustedCAPath: tls.trustedCA.map(resolve), requireClientCertificate: tls.requireClientCertificate)
+            // Fail at start-up, not at the first connection, when the files are wrong.
+            _ = try settings.makeContext()
+            servers.append((.tls, DICOMServer(
+                configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.dicom.tlsPort, tls: settings,
+                                                        association: options),
+                provider: provider, log: log)))
+        }
+        self.servers = servers
     }
 
-    public func run(onListening: @Sendable (SocketAddress) -> Void) async throws {
-        try await server.run(onListening: onListening)
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    public func run() async throws {
+        let controls = servers.map { _ in DICOMServerControl() }
+        let onListening = self.onListening
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                for ((kind, server), control) in zip(servers, controls) {
+                    group.addTask { try await server.run(control: control) { onListening(kind, $0) } }
+                }
+            }
+        } onGracefulShutdown: {
+            for control in controls { control.stopAccepting() }
+        }
     }
 }

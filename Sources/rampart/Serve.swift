@@ -18,26 +18,47 @@ func environment(_ name: String) -> String? {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the archive: DICOM (C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET) on loopback, for registered AEs.")
+        abstract: "Run the archive: DICOM (C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET), plain on loopback and over TLS.",
+        discussion: """
+            Settings come from rampart.yaml in the data folder (rampart init writes it), then from \
+            RAMPART_* environment variables, then from these flags. SIGTERM or SIGINT stops accepting \
+            and lets open associations finish (shutdown.grace_period_seconds).
+            """)
 
     @OptionGroup var data: DataDirectoryOption
 
-    @Option(name: .customLong("dicom-port"), help: "DICOM port (env RAMPART_DICOM_PORT).")
-    var dicomPort: Int = environment("RAMPART_DICOM_PORT").flatMap { Int($0) } ?? 11112
+    @Option(help: "Configuration file (env RAMPART_CONFIG; default: rampart.yaml in the data folder).")
+    var config: String?
 
-    @Option(help: "Address to listen on (env RAMPART_LISTEN). Only loopback is allowed until TLS can be configured.")
-    var listen: String = environment("RAMPART_LISTEN") ?? "127.0.0.1"
+    @Option(name: .customLong("dicom-port"), help: "Plain DICOM port, 0 for none (env RAMPART_DICOM_PORT; default 11112).")
+    var dicomPort: Int?
 
-    @Option(name: .customLong("ae"), help: "The server's AE title.")
-    var aeTitle = "RAMPART"
+    @Option(name: .customLong("dicom-tls-port"), help: "DICOM TLS port, 0 for none (env RAMPART_DICOM_TLS_PORT; default 2762).")
+    var dicomTLSPort: Int?
+
+    @Option(help: "Address to listen on (env RAMPART_LISTEN; default 127.0.0.1). Beyond loopback only TLS is served.")
+    var listen: String?
+
+    @Option(name: .customLong("ae"), help: "The server's AE title (env RAMPART_AE_TITLE; default RAMPART).")
+    var aeTitle: String?
 
     func run() async throws {
         let log = FileLog.standardError
+        let folder = data.dataDirectory
         let service: RampartDICOMService
+        let configuration: ServerConfiguration
+        let file = ConfigurationFile(path: config ?? environment("RAMPART_CONFIG") ?? folder + "/" + ConfigurationFile.name)
         do {
-            service = try RampartDICOMService(
-                .init(dataDirectory: data.dataDirectory, listen: listen, port: dicomPort, aeTitle: try AETitle(aeTitle)),
-                log: { log.write($0) })
+            let overrides = ServerConfiguration.Overrides(
+                aeTitle: aeTitle ?? environment("RAMPART_AE_TITLE"),
+                listen: listen ?? environment("RAMPART_LISTEN"),
+                dicomPort: try dicomPort ?? Self.integer("RAMPART_DICOM_PORT"),
+                dicomTLSPort: try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"))
+            configuration = try file.load().applying(overrides)
+            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, log: { log.write($0) }) { kind, address in
+                let caNote = kind == .tls ? "  (peers trust \(configuration.dicom.tls?.trustedCA ?? "the server's CA"))" : ""
+                standardOutput().writeLine("  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(configuration.listen):\(address.port ?? 0)  AE \(configuration.aeTitle)\(caNote)")
+            }
         } catch {
             standardError("rampart: \(error)")
             throw ExitCode(78)  // EX_CONFIG
@@ -46,17 +67,22 @@ struct Serve: AsyncParsableCommand {
         if !recovery.isClean {
             standardError("rampart: recovery: removed \(recovery.removedOrphans.count) unindexed blobs and \(recovery.removedTemporaryFiles.count) temporary files; \(recovery.missingBlobs.count) indexed instances have no blob")
         }
+        let out = standardOutput()
+        out.writeLine("rampart serve: data in \(folder)" + (file.exists ? ", configured by \(file.path)" : ", default configuration (no \(file.path): run rampart init)"))
         let registered = service.registry.entries.keys.sorted()
-        let listen = self.listen, title = aeTitle, folder = data.dataDirectory
-        try await service.run { address in
-            let out = standardOutput()
-            out.writeLine("rampart serve: data in \(folder)")
-            out.writeLine("  DICOM  \(listen):\(address.port ?? 0)  AE \(title)")
-            out.writeLine(registered.isEmpty
-                ? "  no AE registered yet: every association is refused. Register one: rampart ae add TITLE --host 127.0.0.1 --port 104"
-                : "  registered AEs: \(registered.joined(separator: ", "))")
-            out.writeLine("  (DICOMweb, the web UI, user accounts and TLS are not built yet)")
-        }
+        out.writeLine(registered.isEmpty
+            ? "  no AE registered: only users (user identity negotiation) may associate. Register one: rampart ae add TITLE --host 127.0.0.1 --port 104"
+            : "  registered AEs: \(registered.joined(separator: ", "))")
+        out.writeLine("  \(service.users.accounts.count) user account(s)\(service.users.isEmpty ? ": rampart init creates the first admin" : "")")
+        out.writeLine("  (DICOMweb and the web UI are not built yet)")
+        try await RampartServer.run([service], gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)
+        out.writeLine("rampart serve: stopped")
+    }
+
+    private static func integer(_ name: String) throws(ServerSetupError) -> Int? {
+        guard let text = environment(name) else { return nil }
+        guard let value = Int(text) else { throw ServerSetupError("\(name)=\(text) is not a whole number") }
+        return value
     }
 }
 

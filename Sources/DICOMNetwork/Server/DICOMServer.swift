@@ -21,8 +21,10 @@ public struct DICOMServer: Sendable {
         self.log = log
     }
 
-    /// Listens until the task is cancelled. `onListening` gets the bound address (useful with port 0).
-    public func run(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+    /// Listens until the task is cancelled or `control.stopAccepting()` is called; then returns
+    /// once the associations already accepted have ended. `onListening` gets the bound address
+    /// (useful with port 0).
+    public func run(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, control: DICOMServerControl = DICOMServerControl(),
                     onListening: @Sendable (SocketAddress) -> Void = { _ in }) async throws {
         let tls = try configuration.tls?.makeContext()
         let configuration = self.configuration
@@ -39,6 +41,7 @@ public struct DICOMServer: Sendable {
                 }
             }
         if let address = server.channel.localAddress { onListening(address) }
+        control.listening(on: server.channel)
         let active = ActiveAssociations()
         try await withThrowingDiscardingTaskGroup { group in
             try await server.executeThenClose { inbound in
@@ -71,13 +74,15 @@ public struct DICOMServer: Sendable {
                     return
                 }
                 let accepted: (AssociateAC, NegotiatedAssociation)
+                let authenticatedUser: String?
                 switch await provider.associationRequested(request, peer: peer) {
                 case let .reject(rj, reason):
                     log("association \(who) rejected: \(reason)")
                     try await outbound.write(.reject(rj))
                     try await drain(&events)
                     return
-                case let .accept(acceptor, identityResponse):
+                case let .accept(acceptor, identityResponse, user):
+                    authenticatedUser = user
                     switch AssociationNegotiator.answer(request, configuration: acceptor, userIdentityResponse: identityResponse) {
                     case let .reject(rj, failure):
                         log("association \(who) rejected: \(failure)")
@@ -91,7 +96,7 @@ public struct DICOMServer: Sendable {
                 try await outbound.write(.accept(accepted.0, accepted.1))
                 log("association \(who) accepted: \(accepted.1.acceptedContexts.count) presentation contexts")
                 let association = Association(negotiated: accepted.1, peer: peer, outbound: outbound, options: configuration.association)
-                let services = ServiceDispatcher(association: association, provider: provider, log: log)
+                let services = ServiceDispatcher(association: association, provider: provider, authenticatedUser: authenticatedUser, log: log)
                 await withDiscardingTaskGroup { group in
                     group.addTask { await services.run() }
                     await association.route(&events)
@@ -108,6 +113,38 @@ public struct DICOMServer: Sendable {
     /// After a reject, waits for the peer to close (or ARTIM to close for it).
     private func drain<Events: AsyncIteratorProtocol>(_ events: inout Events) async throws where Events.Element == AssociationEvent {
         while try await events.next() != nil {}
+    }
+}
+
+/// Stops a running server from outside (a graceful shutdown): closing the listening socket ends
+/// its accept loop, while associations already accepted go on until they end.
+public final class DICOMServerControl: Sendable {
+    private enum State {
+        case starting
+        case listening(any Channel)
+        case stopped
+    }
+    private let state = Mutex<State>(.starting)
+
+    public init() {}
+
+    /// Closes the listening socket now, or as soon as it is bound if the server is still starting.
+    public func stopAccepting() {
+        let channel: (any Channel)? = state.withLock { state in
+            defer { state = .stopped }
+            if case let .listening(channel) = state { return channel }
+            return nil
+        }
+        channel?.close(promise: nil)
+    }
+
+    func listening(on channel: any Channel) {
+        let stopped = state.withLock { state in
+            if case .stopped = state { return true }
+            state = .listening(channel)
+            return false
+        }
+        if stopped { channel.close(promise: nil) }
     }
 }
 

@@ -25,7 +25,9 @@ public protocol DICOMServiceProvider: Sendable {
 /// How to answer an association request.
 public enum AssociationDecision: Sendable {
     /// Negotiate with this configuration; `userIdentityResponse` goes back when asked for.
-    case accept(AcceptorConfiguration, userIdentityResponse: UserIdentityAC?)
+    /// `authenticatedUser` is the user the request's identity proved to be, if any: every
+    /// operation on the association sees it in its `ServiceContext`.
+    case accept(AcceptorConfiguration, userIdentityResponse: UserIdentityAC?, authenticatedUser: String? = nil)
     /// Refuse; `reason` is for the log, the peer sees only the A-ASSOCIATE-RJ.
     case reject(AssociateRJ, reason: String)
 }
@@ -34,6 +36,9 @@ public enum AssociationDecision: Sendable {
 public struct ServiceContext: Sendable {
     public let association: NegotiatedAssociation
     public let peer: AssociationPeer
+    /// The user the association's user identity negotiation authenticated (see
+    /// `AssociationDecision.accept`); nil when none was verified.
+    public let authenticatedUser: String?
     /// The request's message ID.
     public let messageID: UInt16
     let cancelled: @Sendable () -> Bool

@@ -6,6 +6,7 @@ import NIOCore
 struct ServiceDispatcher: Sendable {
     let association: Association
     let provider: any DICOMServiceProvider
+    let authenticatedUser: String?
     let log: @Sendable (String) -> Void
 
     func run() async {
@@ -28,7 +29,8 @@ struct ServiceDispatcher: Sendable {
     private func context(for message: DIMSEMessage) -> ServiceContext {
         let id = message.command.messageID ?? 0
         let association = self.association
-        return ServiceContext(association: association.negotiated, peer: association.peer, messageID: id,
+        return ServiceContext(association: association.negotiated, peer: association.peer,
+                              authenticatedUser: authenticatedUser, messageID: id,
                               cancelled: { association.isCancelled(id) })
     }
 

@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+/// The certificate authority `rampart init` creates for a site that has none: it signs the
+/// server's certificate (and, later, client certificates for modalities), so DICOM TLS works from
+/// the first start. Keys are ECDSA P-256; certificates are X.509 v3 per RFC 5280.
+public struct LocalCertificateAuthority: Sendable {
+    public let certificate: Certificate
+    let privateKey: P256.Signing.PrivateKey
+
+    /// A new CA, valid for ten years.
+    public static func create(name: String, now: Date = Date()) throws(CertificateAuthorityError) -> LocalCertificateAuthority {
+        let key = P256.Signing.PrivateKey()
+        let publicKey = Certificate.PublicKey(key.publicKey)
+        do {
+            let subject = try DistinguishedName {
+                OrganizationName("Rampart")
+                CommonName(name)
+            }
+            let certificate = try Certificate(
+                version: .v3,
+                serialNumber: Certificate.SerialNumber(),
+                publicKey: publicKey,
+                notValidBefore: now.addingTimeInterval(-300),
+                notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
+                issuer: subject,
+                subject: subject,
+                signatureAlgorithm: .ecdsaWithSHA256,
+                extensions: try Certificate.Extensions {
+                    Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                    Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                    SubjectKeyIdentifier(hash: publicKey)
+                },
+                issuerPrivateKey: Certificate.PrivateKey(key))
+            return LocalCertificateAuthority(certificate: certificate, privateKey: key)
+        } catch {
+            throw .issuing("the CA certificate", "\(error)")
+        }
+    }
+
+    /// Loads a CA written by `pemFiles`.
+    public init(certificatePEM: String, privateKeyPEM: String) throws(CertificateAuthorityError) {
+        do {
+            certificate = try Certificate(pemEncoded: certificatePEM)
+            privateKey = try P256.Signing.PrivateKey(pemRepresentation: privateKeyPEM)
+        } catch {
+            throw .loading("\(error)")
+        }
+    }
+
+    private init(certificate: Certificate, privateKey: P256.Signing.PrivateKey) {
+        self.certificate = certificate
+        self.privateKey = privateKey
+    }
+
+    /// A certificate for a TLS server (and client: archives call each other) with these names,
+    /// valid for `days` (398 by default, the CA/Browser Forum's ceiling, which clients enforce).
+    public func issue(commonName: String, dnsNames: [String], ipAddresses: [String], days: Int = 398,
+                      now: Date = Date()) throws(CertificateAuthorityError) -> IssuedCertificate {
+        let key = P256.Signing.PrivateKey()
+        let publicKey = Certificate.PublicKey(key.publicKey)
+        do {
+            var names: [GeneralName] = dnsNames.map { .dnsName($0) }
+            for address in ipAddresses {
+                guard let bytes = Self.addressBytes(address) else { throw CertificateAuthorityError.invalidAddress(address) }
+                names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))))
+            }
+            let subject = try DistinguishedName {
+                OrganizationName("Rampart")
+                CommonName(commonName)
+            }
+            let leaf = try Certificate(
+                version: .v3,
+                serialNumber: Certificate.SerialNumber(),
+                publicKey: publicKey,
+                notValidBefore: now.addingTimeInterval(-300),
+                notValidAfter: now.addingTimeInterval(Double(days) * 86_400),
+                issuer: certificate.subject,
+                subject: subject,
+                signatureAlgorithm: .ecdsaWithSHA256,
+                extensions: try Certificate.Extensions {
+                    Critical(BasicConstraints.notCertificateAuthority)
+                    Critical(KeyUsage(digitalSignature: true))
+                    try ExtendedKeyUsage([.serverAuth, .clientAuth])
+                    SubjectAlternativeNames(names)
+                    SubjectKeyIdentifier(hash: publicKey)
+                    AuthorityKeyIdentifier(keyIdentifier: try certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
+                },
+                issuerPrivateKey: Certificate.PrivateKey(privateKey))
+            return IssuedCertificate(certificate: leaf, privateKey: key, issuer: certificate)
+        } catch let error as CertificateAuthorityError {
+            throw error
+        } catch {
+            throw .issuing("a certificate for \(commonName)", "\(error)")
+        }
+    }
+
+    public var certificatePEM: String {
+        get throws(CertificateAuthorityError) { try Self.pem(certificate) }
+    }
+
+    public var privateKeyPEM: String { privateKey.pemRepresentation }
+
+    static func pem(_ certificate: Certificate) throws(CertificateAuthorityError) -> String {
+        do {
+            return try certificate.serializeAsPEM().pemString
+        } catch {
+            throw .issuing("PEM", "\(error)")
+        }
+    }
+
+    /// IPv4 dotted quad or IPv6 text to network-order bytes.
+    public static func addressBytes(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            return withUnsafeBytes(of: &v4) { Array($0) }
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            return withUnsafeBytes(of: &v6) { Array($0) }
+        }
+        return nil
+    }
+}
+
+/// A certificate the local CA issued, with its key and the chain to present.
+public struct IssuedCertificate: Sendable {
+    public let certificate: Certificate
+    let privateKey: P256.Signing.PrivateKey
+    let issuer: Certificate
+
+    /// Leaf then CA: what a TLS server presents.
+    public var chainPEM: String {
+        get throws(CertificateAuthorityError) {
+            try LocalCertificateAuthority.pem(certificate) + "\n" + LocalCertificateAuthority.pem(issuer) + "\n"
+        }
+    }
+
+    public var privateKeyPEM: String { privateKey.pemRepresentation }
+}
+
+public enum CertificateAuthorityError: Error, Sendable, CustomStringConvertible {
+    case issuing(String, String)
+    case loading(String)
+    case invalidAddress(String)
+
+    public var description: String {
+        switch self {
+        case let .issuing(what, why): "cannot issue \(what): \(why)"
+        case let .loading(why): "cannot read the local CA's certificate or key: \(why)"
+        case let .invalidAddress(text): "\(text) is not an IPv4 or IPv6 address"
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import Archive
+import Foundation
+import Yams
+
+/// `rampart.yaml`: the server's configuration file in the data folder. Every key is optional;
+/// an unknown key or a value of the wrong kind is an error with its line, so a typo never
+/// silently leaves a default (a plain port open, say) in place.
+public struct ConfigurationFile: Sendable {
+    public let path: String
+
+    public static let name = "rampart.yaml"
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public init(dataDirectory: String) {
+        path = dataDirectory + "/" + Self.name
+    }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// The file's configuration, or the defaults when there is no file.
+    public func load() throws(ServerSetupError) -> ServerConfiguration {
+        guard exists else { return ServerConfiguration() }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ServerSetupError("cannot read \(path): \(error)")
+        }
+        return try Self.parse(text, source: path)
+    }
+
+    public static func parse(_ text: String, source: String) throws(ServerSetupError) -> ServerConfiguration {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ServerSetupError("\(source) is not valid YAML: \(error)")
+        }
+        var configuration = ServerConfiguration()
+        guard let root else { return configuration }
+        let reader = Reader(source: source)
+        try reader.fields(root, in: "the top level") { key, value throws(ServerSetupError) in
+            switch key {
+            case "ae_title": configuration.aeTitle = try reader.string(value, key)
+            case "listen": configuration.listen = try reader.string(value, key)
+            case "dicom":
+                try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
+                    switch key {
+                    case "port": configuration.dicom.port = try reader.int(value, "dicom.port")
+                    case "tls_port": configuration.dicom.tlsPort = try reader.int(value, "dicom.tls_port")
+                    case "tls": configuration.dicom.tls = try reader.tls(value)
+                    default: throw reader.unknown(key, in: "dicom", value, known: ["port", "tls_port", "tls"])
+                    }
+                }
+            case "archive":
+                try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
+                    guard key == "duplicates" else { throw reader.unknown(key, in: "archive", value, known: ["duplicates"]) }
+                    let text = try reader.string(value, "archive.duplicates")
+                    guard let policy = DuplicatePolicy(rawValue: text) else {
+                        throw reader.error(value, "archive.duplicates must be one of \(DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+                    }
+                    configuration.archive.duplicates = policy
+                }
+            case "query":
+                try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
+                    guard key == "case_insensitive_person_names" else {
+                        throw reader.unknown(key, in: "query", value, known: ["case_insensitive_person_names"])
+                    }
+                    configuration.query.caseInsensitivePersonNames = try reader.bool(value, "query.case_insensitive_person_names")
+                }
+            case "shutdown":
+                try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
+                    guard key == "grace_period_seconds" else { throw reader.unknown(key, in: "shutdown", value, known: ["grace_period_seconds"]) }
+                    configuration.shutdown.gracePeriodSeconds = try reader.int(value, "shutdown.grace_period_seconds")
+                }
+            default:
+                throw reader.unknown(key, in: "the top level", value, known: ["ae_title", "listen", "dicom", "archive", "query", "shutdown"])
+            }
+        }
+        return configuration
+    }
+
+    /// Typed access to YAML nodes, with errors that name the file, line and key.
+    private struct Reader {
+        let source: String
+
+        func error(_ node: Node, _ message: String) -> ServerSetupError {
+            ServerSetupError("\(source)\(node.mark.map { ":\($0.line)" } ?? ""): \(message)")
+        }
+
+        func unknown(_ key: String, in section: String, _ node: Node, known: [String]) -> ServerSetupError {
+            error(node, "unknown key \"\(key)\" in \(section) (known: \(known.joined(separator: ", ")))")
+        }
+
+        func fields(_ node: Node, in section: String, _ body: (String, Node) throws(ServerSetupError) -> Void) throws(ServerSetupError) {
+            guard let mapping = node.mapping else { throw error(node, "\(section) must be a mapping of keys to values") }
+            for (key, value) in mapping {
+                guard let name = key.string else { throw error(key, "a key in \(section) is not text") }
+                try body(name, value)
+            }
+        }
+
+        func string(_ node: Node, _ key: String) throws(ServerSetupError) -> String {
+            guard case .scalar = node, let text = node.string else { throw error(node, "\(key) must be text") }
+            return text
+        }
+
+        func int(_ node: Node, _ key: String) throws(ServerSetupError) -> Int {
+            guard let value = node.int else { throw error(node, "\(key) must be a whole number") }
+            return value
+        }
+
+        func bool(_ node: Node, _ key: String) throws(ServerSetupError) -> Bool {
+            guard let value = node.bool else { throw error(node, "\(key) must be true or false") }
+            return value
+        }
+
+        func tls(_ node: Node) throws(ServerSetupError) -> ServerConfiguration.TLSSettings {
+            var certificate: String?, key: String?, ca: String?, require = false
+            try fields(node, in: "dicom.tls") { name, value throws(ServerSetupError) in
+                switch name {
+                case "certificate": certificate = try string(value, "dicom.tls.certificate")
+                case "private_key": key = try string(value, "dicom.tls.private_key")
+                case "trusted_ca": ca = try string(value, "dicom.tls.trusted_ca")
+                case "require_client_certificate": require = try bool(value, "dicom.tls.require_client_certificate")
+                default:
+                    throw unknown(name, in: "dicom.tls", value, known: ["certificate", "private_key", "trusted_ca", "require_client_certificate"])
+                }
+            }
+            guard let certificate, let key else { throw error(node, "dicom.tls needs both certificate and private_key") }
+            if require && ca == nil { throw error(node, "dicom.tls.require_client_certificate needs trusted_ca") }
+            return .init(certificate: certificate, privateKey: key, trustedCA: ca, requireClientCertificate: require)
+        }
+    }
+
+    /// What `rampart init` writes: every setting with its default and a line saying what it does.
+    public static func initialText(tls: ServerConfiguration.TLSSettings) -> String {
+        let defaults = ServerConfiguration()
+        return """
+            # rampart.yaml: configuration of `rampart serve` for this data folder.
+            # Flags (rampart serve --help) and RAMPART_* environment variables override it.
+            # Paths are relative to the data folder.
+
+            # The archive's own AE title.
+            ae_title: \(defaults.aeTitle)
+
+            # Address to listen on. Beyond loopback only DICOM over TLS is served:
+            # set dicom.port to 0 first.
+            listen: \(defaults.listen)
+
+            dicom:
+              # Plain DICOM, for peers on this machine; 0 turns it off.
+              port: \(defaults.dicom.port)
+              # DICOM over TLS (PS3.15 B.9); 0 turns it off.
+              tls_port: \(defaults.dicom.tlsPort)
+              tls:
+                certificate: \(tls.certificate)
+                private_key: \(tls.privateKey)
+                # CAs whose client certificates peers may present (the local CA by default).
+                trusted_ca: \(tls.trustedCA ?? "")
+                # true: a peer without a certificate signed by trusted_ca cannot connect.
+                require_client_certificate: \(tls.requireClientCertificate)
+
+            archive:
+              # A second object with an archived SOP Instance UID: keep (the first), replace, reject.
+              duplicates: \(defaults.archive.duplicates.rawValue)
+
+            query:
+              # C-FIND person names match regardless of letter case.
+              case_insensitive_person_names: \(defaults.query.caseInsensitivePersonNames)
+
+            shutdown:
+              # On SIGTERM or SIGINT: stop accepting, let associations finish for this long.
+              grace_period_seconds: \(defaults.shutdown.gracePeriodSeconds)
+
+            """
+    }
+}

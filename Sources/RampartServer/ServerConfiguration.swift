@@ -1,0 +1,114 @@
+import Archive
+import DICOMNetwork
+
+/// What `rampart serve` runs with: read from `rampart.yaml` in the data folder (see
+/// `ConfigurationFile`), then overridden by `RAMPART_*` environment variables and by flags.
+/// Relative paths are relative to the data folder.
+public struct ServerConfiguration: Sendable, Equatable {
+    public var aeTitle = "RAMPART"
+    /// Loopback unless the operator decides otherwise (DESIGN.md rule 3).
+    public var listen = "127.0.0.1"
+    public var dicom = DICOMSettings()
+    public var archive = ArchiveSettings()
+    public var query = QuerySettings()
+    public var shutdown = ShutdownSettings()
+
+    public init() {}
+
+    public struct DICOMSettings: Sendable, Equatable {
+        /// Plain DICOM; 0 turns it off. Only on loopback.
+        public var port = 11112
+        /// DICOM over TLS (PS3.15 B.9; 2762 is IANA's dicom-tls); 0 turns it off. Served only when
+        /// `tls` is configured.
+        public var tlsPort = 2762
+        public var tls: TLSSettings?
+    }
+
+    public struct TLSSettings: Sendable, Equatable {
+        public var certificate: String
+        public var privateKey: String
+        /// CAs whose client certificates are accepted; none asks for no client certificate.
+        public var trustedCA: String?
+        public var requireClientCertificate = false
+
+        public init(certificate: String, privateKey: String, trustedCA: String? = nil, requireClientCertificate: Bool = false) {
+            self.certificate = certificate
+            self.privateKey = privateKey
+            self.trustedCA = trustedCA
+            self.requireClientCertificate = requireClientCertificate
+        }
+    }
+
+    public struct ArchiveSettings: Sendable, Equatable {
+        /// What a second object with an archived SOP Instance UID does.
+        public var duplicates = DuplicatePolicy.keep
+    }
+
+    public struct QuerySettings: Sendable, Equatable {
+        /// Person names match regardless of letter case (PS3.4 leaves it to the SCP).
+        public var caseInsensitivePersonNames = true
+    }
+
+    public struct ShutdownSettings: Sendable, Equatable {
+        /// On SIGTERM or SIGINT: stop accepting, let associations finish for this long, then end them.
+        public var gracePeriodSeconds = 30
+    }
+
+    /// Values from the environment or flags, each nil when not given.
+    public struct Overrides: Sendable, Equatable {
+        public var aeTitle: String?
+        public var listen: String?
+        public var dicomPort: Int?
+        public var dicomTLSPort: Int?
+
+        public init(aeTitle: String? = nil, listen: String? = nil, dicomPort: Int? = nil, dicomTLSPort: Int? = nil) {
+            self.aeTitle = aeTitle
+            self.listen = listen
+            self.dicomPort = dicomPort
+            self.dicomTLSPort = dicomTLSPort
+        }
+    }
+
+    public func applying(_ overrides: Overrides) -> ServerConfiguration {
+        var result = self
+        if let value = overrides.aeTitle { result.aeTitle = value }
+        if let value = overrides.listen { result.listen = value }
+        if let value = overrides.dicomPort { result.dicom.port = value }
+        if let value = overrides.dicomTLSPort { result.dicom.tlsPort = value }
+        return result
+    }
+
+    /// Refuses set-ups that would expose the archive or cannot work, saying what to change.
+    public func validate() throws(ServerSetupError) {
+        do {
+            _ = try AETitle(aeTitle)
+        } catch {
+            throw ServerSetupError("ae_title \"\(aeTitle)\" is not a valid AE title: \(error)")
+        }
+        for (name, port) in [("dicom.port", dicom.port), ("dicom.tls_port", dicom.tlsPort)] where !(0...65535).contains(port) {
+            throw ServerSetupError("\(name) \(port) is not a TCP port (0-65535; 0 turns the listener off)")
+        }
+        if dicom.port == 0 && (dicom.tls == nil || dicom.tlsPort == 0) {
+            throw ServerSetupError("no DICOM listener: dicom.port is 0 and DICOM TLS is off; set dicom.port, or configure dicom.tls (rampart init writes it)")
+        }
+        if dicom.port != 0, dicom.port == dicom.tlsPort, dicom.tls != nil {
+            throw ServerSetupError("dicom.port and dicom.tls_port are both \(dicom.port): give TLS its own port")
+        }
+        guard !Self.isLoopback(listen) else { return }
+        // DESIGN.md rule 3: beyond loopback only TLS, with every peer authenticated by the gate.
+        if dicom.port != 0 {
+            throw ServerSetupError("""
+                refusing to serve plain DICOM on \(listen):\(dicom.port): beyond loopback, DICOM must use TLS. \
+                Turn the plain port off (dicom.port: 0 in rampart.yaml, or --dicom-port 0) and let peers use the TLS port \
+                (dicom.tls_port, \(dicom.tlsPort)); or listen on 127.0.0.1.
+                """)
+        }
+        if dicom.tls == nil {
+            throw ServerSetupError("refusing to listen on \(listen) without TLS: configure dicom.tls in rampart.yaml (rampart init creates a certificate)")
+        }
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        host == "::1" || host == "localhost" || host.hasPrefix("127.")
+    }
+}

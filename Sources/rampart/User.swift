@@ -1,0 +1,84 @@
+import Access
+import ArgumentParser
+import RampartServer
+
+struct User: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user",
+        abstract: "Manage the user accounts (in accounts.json in the data folder; restart serve to apply).",
+        subcommands: [Add.self, List.self, Remove.self, Password.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user with a generated password, printed once.")
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+        @Option(name: .customLong("role"), help: "A role (repeatable), e.g. admin.")
+        var roles: [String] = []
+
+        func run() throws {
+            try changeAccounts(in: data.dataDirectory) { users in
+                let password = GeneratedPassword.make()
+                try users.add(UserAccount(name: name, roles: roles, password: try PasswordHash.make(password: password)))
+                return "added user \(name)\npassword: \(password)  (shown only now)"
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the users and their roles.")
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() throws {
+            do {
+                for account in try AccountsFile(dataDirectory: data.dataDirectory).load().accounts.values.sorted(by: { $0.name < $1.name }) {
+                    print("\(account.name)\t\(account.roles.joined(separator: ","))")
+                }
+            } catch {
+                standardError("rampart: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a user.")
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+
+        func run() throws {
+            try changeAccounts(in: data.dataDirectory) { users in
+                try users.remove(name)
+                return "removed user \(name)"
+            }
+        }
+    }
+
+    struct Password: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a user a new generated password, printed once.")
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+
+        func run() throws {
+            try changeAccounts(in: data.dataDirectory) { users in
+                let password = GeneratedPassword.make()
+                try users.setPassword(try PasswordHash.make(password: password), for: name)
+                return "new password for \(name): \(password)  (shown only now)"
+            }
+        }
+    }
+}
+
+/// Loads the accounts, applies `change`, saves them, prints what it says.
+private func changeAccounts(in dataDirectory: String, _ change: (inout UserDirectory) throws -> String) throws {
+    let file = AccountsFile(dataDirectory: dataDirectory)
+    do {
+        try DataFolder.ensure(dataDirectory)
+        var users = try file.load()
+        let message = try change(&users)
+        try file.save(users)
+        print(message)
+    } catch {
+        standardError("rampart: \(error)")
+        throw ExitCode(1)
+    }
+}

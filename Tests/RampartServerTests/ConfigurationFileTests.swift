@@ -1,0 +1,108 @@
+import Archive
+import Foundation
+import RampartServer
+import Testing
+
+@Suite struct ConfigurationFileTests {
+    @Test func emptyFileGivesTheDefaults() throws {
+        let configuration = try ConfigurationFile.parse("", source: "rampart.yaml")
+        #expect(configuration == ServerConfiguration())
+        #expect(configuration.listen == "127.0.0.1")
+        #expect(configuration.dicom.port == 11112)
+        #expect(configuration.dicom.tlsPort == 2762)
+        #expect(configuration.dicom.tls == nil)
+    }
+
+    @Test func everyKeyIsRead() throws {
+        let text = """
+            ae_title: ARCHIVE1
+            listen: 0.0.0.0
+            dicom:
+              port: 0
+              tls_port: 2763
+              tls:
+                certificate: tls/server.pem
+                private_key: tls/server-key.pem
+                trusted_ca: tls/ca.pem
+                require_client_certificate: true
+            archive:
+              duplicates: reject
+            query:
+              case_insensitive_person_names: false
+            shutdown:
+              grace_period_seconds: 5
+            """
+        let configuration = try ConfigurationFile.parse(text, source: "rampart.yaml")
+        #expect(configuration.aeTitle == "ARCHIVE1")
+        #expect(configuration.listen == "0.0.0.0")
+        #expect(configuration.dicom.port == 0)
+        #expect(configuration.dicom.tlsPort == 2763)
+        #expect(configuration.dicom.tls == .init(certificate: "tls/server.pem", privateKey: "tls/server-key.pem",
+                                                 trustedCA: "tls/ca.pem", requireClientCertificate: true))
+        #expect(configuration.archive.duplicates == .reject)
+        #expect(configuration.query.caseInsensitivePersonNames == false)
+        #expect(configuration.shutdown.gracePeriodSeconds == 5)
+        try configuration.validate()
+    }
+
+    @Test func theFileInitWritesReadsBackAsTheDefaultsWithTLS() throws {
+        let tls = ServerConfiguration.TLSSettings(certificate: "tls/server.pem", privateKey: "tls/server-key.pem", trustedCA: "tls/ca.pem")
+        let configuration = try ConfigurationFile.parse(ConfigurationFile.initialText(tls: tls), source: "rampart.yaml")
+        var expected = ServerConfiguration()
+        expected.dicom.tls = tls
+        #expect(configuration == expected)
+    }
+
+    @Test(arguments: [
+        ("dicom:\n  tls_prot: 2762\n", "rampart.yaml:2: unknown key \"tls_prot\" in dicom"),
+        ("listn: 0.0.0.0\n", "rampart.yaml:1: unknown key \"listn\""),
+        ("dicom:\n  port: eleven\n", "rampart.yaml:2: dicom.port must be a whole number"),
+        ("archive:\n  duplicates: sometimes\n", "archive.duplicates must be one of keep, replace, reject"),
+        ("dicom: 11112\n", "dicom must be a mapping"),
+        ("dicom:\n  tls:\n    certificate: a.pem\n", "dicom.tls needs both certificate and private_key"),
+        ("dicom: [\n", "is not valid YAML"),
+    ])
+    func mistakesAreRefusedWithTheirLine(text: String, message: String) {
+        #expect {
+            try ConfigurationFile.parse(text, source: "rampart.yaml")
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
+    @Test func flagsAndEnvironmentOverrideTheFile() throws {
+        let file = try ConfigurationFile.parse("ae_title: FROMFILE\ndicom:\n  port: 104\n", source: "rampart.yaml")
+        let resolved = file.applying(.init(aeTitle: "FROMFLAG", dicomTLSPort: 0))
+        #expect(resolved.aeTitle == "FROMFLAG")
+        #expect(resolved.dicom.port == 104)
+        #expect(resolved.dicom.tlsPort == 0)
+    }
+
+    @Test func plainDICOMBeyondLoopbackIsRefusedWithWhatToChange() throws {
+        var configuration = ServerConfiguration()
+        configuration.listen = "0.0.0.0"
+        #expect {
+            try configuration.validate()
+        } throws: { error in
+            "\(error)".contains("dicom.port: 0")
+        }
+        configuration.dicom.port = 0
+        #expect {
+            try configuration.validate()
+        } throws: { error in
+            "\(error)".contains("DICOM TLS is off") || "\(error)".contains("without TLS")
+        }
+        configuration.dicom.tls = .init(certificate: "c.pem", privateKey: "k.pem")
+        try configuration.validate()
+        try ServerConfiguration().validate()
+    }
+
+    @Test func badValuesAreRefused() {
+        var configuration = ServerConfiguration()
+        configuration.aeTitle = "MUCH TOO LONG FOR AN AE"
+        #expect(throws: ServerSetupError.self) { try configuration.validate() }
+        configuration = ServerConfiguration()
+        configuration.dicom.port = 70000
+        #expect(throws: ServerSetupError.self) { try configuration.validate() }
+    }
+}

@@ -1,0 +1,201 @@
+"""`rampart init` and what it sets up for `rampart serve`: the configuration file, DICOM over
+TLS with the local CA (DCMTK as the peer), user accounts checked in user identity negotiation
+(pynetdicom as the peer), the refusal to expose plain DICOM beyond loopback, and a graceful
+shutdown that lets an open association finish its stores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from pydicom import dcmread
+from pynetdicom import AE
+from pynetdicom.pdu_primitives import UserIdentityNegotiation
+from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformationModelFind, Verification
+
+import netdata
+import nethelpers as h
+import netpeers
+from netpeers import HOST, Peer, describe_run
+
+pytestmark = pytest.mark.net
+
+
+def run(rampart: Path, *args, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([str(rampart), *map(str, args)], capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def init(rampart: Path, data: Path) -> str:
+    """`rampart init`; returns the admin password it printed."""
+    result = run(rampart, "init", "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    match = re.search(r"password:\s+(\S+)", result.stdout)
+    assert match, result.stdout
+    return match.group(1)
+
+
+@contextlib.contextmanager
+def serve(rampart: Path, data: Path, log: Path, *extra):
+    port, tls_port = netpeers.free_port(), netpeers.free_port()
+    proc = netpeers.spawn([str(rampart), "serve", "--data-dir", str(data), "--dicom-port", str(port),
+                           "--dicom-tls-port", str(tls_port), *extra], log=log)
+    try:
+        netpeers.wait_for_port(proc, port, "rampart serve", log)
+        netpeers.wait_for_port(proc, tls_port, "rampart serve (TLS)", log)
+        yield Peer("rampart serve", HOST, port, "RAMPART", proc, log, data, extra={"tls_port": tls_port})
+    finally:
+        netpeers.stop_process(proc)
+
+
+def user_identity(name: str, password: str) -> UserIdentityNegotiation:
+    item = UserIdentityNegotiation()
+    item.user_identity_type = 2
+    item.primary_field = name.encode()
+    item.secondary_field = password.encode()
+    item.positive_response_requested = True
+    return item
+
+
+@pytest.fixture(scope="module")
+def site(rampart, tmp_path_factory):
+    """An initialized data folder and its admin password."""
+    data = tmp_path_factory.mktemp("site") / "data"
+    return data, init(rampart, data)
+
+
+def test_init_prints_the_password_once_and_keeps_only_a_hash(rampart, site):
+    data, password = site
+    for name in ("accounts.json", "rampart.yaml", "tls/ca.pem", "tls/ca-key.pem", "tls/server.pem", "tls/server-key.pem"):
+        path = data / name
+        assert path.is_file(), name
+        assert path.stat().st_mode & 0o077 == 0, f"{name} is readable by others"
+    accounts = (data / "accounts.json").read_text()
+    assert password not in accounts and "$scrypt$" in accounts
+    again = run(rampart, "init", "--data-dir", data)
+    assert again.returncode == 1 and "already initialized" in again.stderr and password not in again.stdout
+    quiet = run(rampart, "init", "--data-dir", data, "--if-needed")
+    assert quiet.returncode == 0 and quiet.stdout == ""
+    users = run(rampart, "user", "list", "--data-dir", data)
+    assert users.stdout.split() == ["admin", "admin"]
+
+
+def test_dicom_tls_with_the_local_ca(rampart, site, tmp_path):
+    """DCMTK trusts the CA `init` made: echo and store over TLS succeed for a registered AE, and a
+    peer that trusts another CA cannot connect."""
+    data, _ = site
+    assert run(rampart, "ae", "add", "STORESCU", "--host", HOST, "--port", "104", "--data-dir", data).returncode == 0
+    files = netdata.make_bulk(tmp_path / "bulk", 2, size=4096)
+    with serve(rampart, data, tmp_path / "serve.log") as server:
+        tls_peer = Peer(server.name, HOST, server.extra["tls_port"], "RAMPART", server.proc, server.log, data)
+        ca = ["+tla", "+cf", str(data / "tls" / "ca.pem")]
+        result = netpeers.run_dcmtk("storescu", "-aet", "STORESCU", "-aec", "RAMPART", *ca, HOST, tls_peer.port, *map(str, files))
+        assert result.returncode == 0, describe_run(result) + server.log_text()
+        found, responses = h.findscu(server, tmp_path / "find", "IMAGE", "study", {"SOPInstanceUID": ""})
+        assert found.returncode != 0 or not responses  # FINDSCU is not registered: refused
+        other_ca = tmp_path / "other-ca.pem"
+        subprocess.run(["/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                        "-keyout", str(tmp_path / "other-ca.key"), "-out", str(other_ca), "-subj", "/CN=Other CA", "-days", "1"],
+                       check=True, capture_output=True, timeout=30)
+        refused = netpeers.run_dcmtk("echoscu", "-aet", "STORESCU", "-aec", "RAMPART", "+tla", "+cf", str(other_ca), HOST, tls_peer.port)
+        assert refused.returncode != 0
+
+
+def test_user_identity_is_checked_against_the_accounts(rampart, site, tmp_path):
+    """No AE is registered for PYNETDICOM: the right user name and password let it in (and the
+    user can store), a wrong one is refused and recorded, a bare user name proves nothing."""
+    data, password = site
+    files = netdata.make_bulk(tmp_path / "bulk", 1, size=4096)
+    with serve(rampart, data, tmp_path / "serve.log") as server:
+        ae = AE(ae_title="PYNETDICOM")
+        ae.add_requested_context(Verification)
+        ae.add_requested_context(CTImageStorage)
+        ae.acse_timeout = ae.dimse_timeout = ae.network_timeout = 30
+
+        assoc = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password)])
+        assert assoc.is_established, server.log_text()
+        status = assoc.send_c_store(dcmread(files[0]))
+        assert status.Status == 0x0000
+        assoc.release()
+
+        wrong = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password + "x")])
+        assert wrong.is_rejected
+
+        bare = UserIdentityNegotiation()
+        bare.user_identity_type = 1
+        bare.primary_field = b"admin"
+        unverified = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[bare])
+        assert unverified.is_rejected
+    decisions = (data / "audit" / "decisions.log").read_text()
+    assert "allow\tuser admin\tdimse" in decisions
+    assert "wrong user name or password" in decisions
+    assert password not in decisions and password not in server.log_text()
+
+
+def test_plain_dicom_beyond_loopback_is_refused_with_what_to_change(rampart, site, tmp_path):
+    data, _ = site
+    result = run(rampart, "serve", "--data-dir", data, "--listen", "0.0.0.0", timeout=30)
+    assert result.returncode == 78
+    assert "dicom.port: 0" in result.stderr
+
+
+def test_a_typo_in_the_configuration_stops_the_server_with_its_line(rampart, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "rampart.yaml").write_text("dicom:\n  tls_prot: 2762\n")
+    result = run(rampart, "serve", "--data-dir", data, timeout=30)
+    assert result.returncode == 78
+    assert "rampart.yaml:2: unknown key \"tls_prot\"" in result.stderr
+
+
+def _port_closed(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((HOST, port)) != 0
+
+
+def test_sigterm_stops_accepting_but_lets_an_open_association_store(rampart, site, tmp_path):
+    data, password = site
+    files = netdata.make_bulk(tmp_path / "bulk", 2, size=4096)
+    with serve(rampart, data, tmp_path / "serve.log") as server:
+        ae = AE(ae_title="PYNETDICOM")
+        ae.add_requested_context(CTImageStorage)
+        ae.acse_timeout = ae.dimse_timeout = ae.network_timeout = 30
+        assoc = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password)])
+        assert assoc.is_established
+        assert assoc.send_c_store(dcmread(files[0])).Status == 0x0000
+
+        # To rampart itself: /usr/bin/timeout would pass it on twice (to its child and to its
+        # group), and a second signal ends rampart at once, as a second Ctrl-C should.
+        rampart_pid = int(subprocess.check_output(["pgrep", "-P", str(server.proc.pid)], text=True).split()[0])
+        os.kill(rampart_pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while not _port_closed(server.port) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _port_closed(server.port), "still accepting after SIGTERM"
+        assert server.alive(), "ended before the open association did"
+
+        assert assoc.send_c_store(dcmread(files[1])).Status == 0x0000
+        assoc.release()
+        server.proc.wait(timeout=30)
+        assert server.proc.returncode == 0, server.log_text()
+    with serve(rampart, data, tmp_path / "again.log") as again:
+        ae.add_requested_context(StudyRootQueryRetrieveInformationModelFind)
+        assoc = ae.associate(HOST, again.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password)])
+        assert assoc.is_established
+        query = netdata.pydicom.Dataset()
+        query.QueryRetrieveLevel = "IMAGE"
+        query.SOPInstanceUID = [str(dcmread(f).SOPInstanceUID) for f in files]
+        query.StudyInstanceUID = str(dcmread(files[0]).StudyInstanceUID)
+        query.SeriesInstanceUID = str(dcmread(files[0]).SeriesInstanceUID)
+        found = {str(identifier.SOPInstanceUID) for status, identifier in
+                 assoc.send_c_find(query, StudyRootQueryRetrieveInformationModelFind) if identifier is not None}
+        assoc.release()
+        assert found == set(query.SOPInstanceUID)
