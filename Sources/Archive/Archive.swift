@@ -162,6 +162,23 @@ public actor Archive {
         }
     }
 
+    /// Whether each referenced instance is archived as its SOP class with its file in place, in
+    /// the order given: what a storage commitment SCP checks before it commits (PS3.4 J.3.3).
+    /// Takes a `.store` grant: commitment completes a store.
+    public nonisolated func presence(of references: [SOPReference], grant: Grant) throws(ArchiveError) -> [InstancePresence] {
+        try Self.check(grant, .store)
+        return try index.read("check instances for storage commitment") { db in
+            try references.map { reference -> InstancePresence in
+                guard let uid = try? ValidatedUID(reference.sopInstanceUID),
+                      let row = try Row.fetchOne(db, sql: ArchiveIndex.instanceSelect + " WHERE i.sopInstanceUID = ?", arguments: [uid.value])
+                else { return .absent }
+                let archivedClass: String = row["sopClassUID"]
+                guard archivedClass == reference.sopClassUID else { return .otherClass(archived: archivedClass) }
+                return blobs.exists(row["blobPath"]) ? .present : .fileMissing
+            }
+        }
+    }
+
     /// Entity counts, for status pages and tests; no patient data, yet still behind the gate.
     public nonisolated func counts(grant: Grant) throws(ArchiveError) -> ArchiveCounts {
         try Self.check(grant, .administer)

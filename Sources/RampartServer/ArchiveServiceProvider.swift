@@ -156,6 +156,30 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         return MoveDestination(aeTitle: aeTitle, host: entry.host, port: entry.port)
     }
 
+    /// Storage commitment (PS3.4 J.3) through the gate as `.store`: an instance is committed when
+    /// the index has it as the referenced SOP class and its file is in the blob store, which
+    /// store() makes durable before it answers success (DESIGN.md rule 5).
+    public func commit(_ request: StorageCommitmentRequest, context: ServiceContext) async throws(DIMSEServiceFailure) -> StorageCommitmentResult {
+        let grant = try await self.grant(.store, context)
+        let presence: [InstancePresence]
+        do {
+            presence = try archive.presence(of: request.references, grant: grant)
+        } catch {
+            log("storage commitment for \(context.association.callingAETitle)@\(context.peer) failed: \(error)")
+            throw DIMSEServiceFailure(.processingFailure, "the archive could not check the instances")
+        }
+        var result = StorageCommitmentResult(transactionUID: request.transactionUID, committed: [], failed: [])
+        for (reference, found) in zip(request.references, presence) {
+            switch found {
+            case .present: result.committed.append(reference)
+            case .absent: result.failed.append(StorageCommitmentFailure(reference: reference, reason: .noSuchObjectInstance))
+            case .otherClass: result.failed.append(StorageCommitmentFailure(reference: reference, reason: .classInstanceConflict))
+            case .fileMissing: result.failed.append(StorageCommitmentFailure(reference: reference, reason: .processingFailure))
+            }
+        }
+        return result
+    }
+
     private func parse(_ query: ServiceQuery, _ operation: QueryRetrieveOperation) throws(DIMSEServiceFailure) -> QueryIdentifier {
         guard let model = QueryRetrieveModel(sopClassUID: query.sopClassUID) else {
             throw DIMSEServiceFailure(.sopClassNotSupported, "not a Query/Retrieve SOP class")

@@ -159,9 +159,38 @@ import Testing
                 await #expect(throws: ArchiveError.self) { try await archive.delete(studyInstanceUID: "1.2.826.0.1.1", grant: grant) }
             }
             if action != .administer { #expect(throws: ArchiveError.self) { try archive.counts(grant: grant) } }
+            if action != .store {
+                #expect(throws: ArchiveError.self) {
+                    try archive.presence(of: [SOPReference(sopClassUID: ArchiveFixtures.ctImage, sopInstanceUID: "1.2.826.0.1.1.1.1")], grant: grant)
+                }
+            }
         }
         #expect(archive.blobs.allFiles().isEmpty, "nothing was stored with a wrong grant")
         #expect(FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func presenceTellsCommittableInstancesFromAbsentMisclassedAndFileless() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let grant = try await ArchiveFixtures.grant(.store)
+        var stored: [StoredInstance] = []
+        for (index, instance) in ArchiveFixtures.instances.prefix(2).enumerated() {
+            let outcome = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(instance), name: "\(index)"),
+                                                  moving: true, grant: grant)
+            guard case .stored(let one) = outcome else { Issue.record("\(outcome)"); return }
+            stored.append(one)
+        }
+        #expect(unlink(stored[1].path) == 0)
+        let references = [
+            SOPReference(sopClassUID: ArchiveFixtures.ctImage, sopInstanceUID: stored[0].sopInstanceUID),
+            SOPReference(sopClassUID: ArchiveFixtures.mrImage, sopInstanceUID: stored[0].sopInstanceUID),
+            SOPReference(sopClassUID: ArchiveFixtures.ctImage, sopInstanceUID: "1.2.826.0.9.9.9"),
+            SOPReference(sopClassUID: ArchiveFixtures.ctImage, sopInstanceUID: "../../etc/passwd"),
+            SOPReference(sopClassUID: ArchiveFixtures.ctImage, sopInstanceUID: stored[1].sopInstanceUID),
+        ]
+        #expect(try archive.presence(of: references, grant: grant)
+            == [.present, .otherClass(archived: ArchiveFixtures.ctImage), .absent, .absent, .fileMissing])
     }
 
     @Test func concurrentStoresOfTheSameObjectsKeepOneCopyEach() async throws {

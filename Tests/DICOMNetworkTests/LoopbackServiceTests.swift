@@ -19,12 +19,16 @@ struct LoopbackServiceTests {
     /// Keeps what it is sent; answers C-FIND with one fixed match per query.
     final class RecordingProvider: DICOMServiceProvider {
         let received = Mutex<[(uid: String, bytes: Int, spooled: Bool)]>([])
+        /// AE titles whose address a storage commitment report looked up.
+        let reportLookups = Mutex<[String]>([])
         let rejectAll: Bool
         let silentEcho: Bool
+        let refuseCommitment: Bool
 
-        init(rejectAll: Bool = false, silentEcho: Bool = false) {
+        init(rejectAll: Bool = false, silentEcho: Bool = false, refuseCommitment: Bool = false) {
             self.rejectAll = rejectAll
             self.silentEcho = silentEcho
+            self.refuseCommitment = refuseCommitment
         }
 
         func associationRequested(_ request: AssociateRQ, peer: AssociationPeer) async -> AssociationDecision {
@@ -36,6 +40,7 @@ struct LoopbackServiceTests {
                 WellKnownSOPClass.verification: AbstractSyntaxSupport(transferSyntaxes: plain),
                 LoopbackServiceTests.ctImageStorage: AbstractSyntaxSupport(transferSyntaxes: plain),
                 "1.2.840.10008.5.1.4.1.2.2.1": AbstractSyntaxSupport(transferSyntaxes: plain),
+                WellKnownSOPClass.storageCommitmentPushModel: AbstractSyntaxSupport(transferSyntaxes: plain),
             ]), userIdentityResponse: nil)
         }
 
@@ -69,14 +74,33 @@ struct LoopbackServiceTests {
             throw DIMSEServiceFailure(.sopClassNotSupported, "no retrieve here")
         }
 
-        func moveDestination(_ aeTitle: AETitle, context: ServiceContext) async -> MoveDestination? { nil }
+        func moveDestination(_ aeTitle: AETitle, context: ServiceContext) async -> MoveDestination? {
+            reportLookups.withLock { $0.append(aeTitle.value) }
+            return nil
+        }
+
+        /// Commits CT instances under 2.25.1; others of that root are a class conflict, the rest unknown.
+        func commit(_ request: StorageCommitmentRequest, context: ServiceContext) async throws(DIMSEServiceFailure) -> StorageCommitmentResult {
+            if refuseCommitment { throw DIMSEServiceFailure(.refusedNotAuthorized, "not authorized") }
+            var result = StorageCommitmentResult(transactionUID: request.transactionUID, committed: [], failed: [])
+            for reference in request.references {
+                if !reference.sopInstanceUID.hasPrefix("2.25.1") {
+                    result.failed.append(StorageCommitmentFailure(reference: reference, reason: .noSuchObjectInstance))
+                } else if reference.sopClassUID != LoopbackServiceTests.ctImageStorage {
+                    result.failed.append(StorageCommitmentFailure(reference: reference, reason: .classInstanceConflict))
+                } else {
+                    result.committed.append(reference)
+                }
+            }
+            return result
+        }
     }
 
     /// Runs a server on a free loopback port for the duration of `body`.
-    private func withServer(_ provider: RecordingProvider, spool: String? = nil,
+    private func withServer(_ provider: RecordingProvider, spool: String? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
                             _ body: @Sendable (Int) async throws -> Void) async throws {
         let server = DICOMServer(configuration: DICOMServerConfiguration(port: 0, association: AssociationOptions(spoolDirectory: spool)),
-                                 provider: provider, log: { _ in })
+                                 provider: provider, log: log)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run { continuation.yield($0.port ?? 0) } }
@@ -174,6 +198,107 @@ struct LoopbackServiceTests {
                 return statuses
             }
             #expect(statuses == [.pending, .success])
+        }
+    }
+
+    // MARK: Storage commitment (PS3.4 J.3)
+
+    static let commitmentRequest = StorageCommitmentRequest(transactionUID: "2.25.77", references: [
+        SOPReference(sopClassUID: ctImageStorage, sopInstanceUID: "2.25.101"),
+        SOPReference(sopClassUID: ctImageStorage, sopInstanceUID: "2.25.999"),
+        SOPReference(sopClassUID: "1.2.840.10008.5.1.4.1.1.4", sopInstanceUID: "2.25.102"),
+    ])
+
+    /// Sends the N-ACTION-RQ and returns its response.
+    private func requestCommitment(on association: Association, actionTypeID: UInt16 = 1,
+                                   information: DataSet = LoopbackServiceTests.commitmentRequest.actionInformation) async throws -> DIMSECommand {
+        let sopClass = WellKnownSOPClass.storageCommitmentPushModel
+        let context = try #require(association.negotiated.context(forAbstractSyntax: sopClass))
+        let action = DIMSECommand.actionRequest(messageID: association.nextMessageID(), sopClassUID: sopClass,
+                                                sopInstanceUID: WellKnownSOPClass.storageCommitmentPushModelInstance, actionTypeID: actionTypeID)
+        let bytes = ByteBuffer(bytes: try information.encoded(in: TransferSyntax(uid: context.transferSyntax)))
+        return try await association.requestSingle(action, contextID: context.id, dataSet: .bytes(bytes)).command
+    }
+
+    /// The first request the SCP sends on `association`, waited for at most ten seconds.
+    private func firstIncomingRequest(on association: Association) async throws -> DIMSEMessage? {
+        try await withThrowingTaskGroup(of: DIMSEMessage?.self) { group in
+            group.addTask {
+                for await incoming in association.incoming {
+                    if case let .request(message) = incoming { return message }
+                }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(10))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    @Test func commitmentIsReportedOnTheSameAssociationWhileItIsOpen() async throws {
+        try await withServer(RecordingProvider()) { port in
+            let proposal = try proposal(WellKnownSOPClass.storageCommitmentPushModel)
+            let (response, report) = try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(proposal) { association in
+                let response = try await requestCommitment(on: association)
+                let report = try #require(try await firstIncomingRequest(on: association))
+                try await association.send(.eventReportResponse(to: report.command, status: .success), contextID: report.context.id)
+                return (response, report)
+            }
+            #expect(response.commandField == .nActionRSP)
+            #expect(response.status == .success)
+            #expect(response.affectedSOPInstanceUID == WellKnownSOPClass.storageCommitmentPushModelInstance)
+            #expect(report.command.commandField == .nEventReportRQ)
+            #expect(report.command.affectedSOPClassUID == WellKnownSOPClass.storageCommitmentPushModel)
+            #expect(report.command.affectedSOPInstanceUID == WellKnownSOPClass.storageCommitmentPushModelInstance)
+            #expect(report.command.eventTypeID == 2)
+            let result = try StorageCommitmentResult(eventInformation: try #require(try report.decodedDataSet()))
+            let references = Self.commitmentRequest.references
+            #expect(result == StorageCommitmentResult(transactionUID: "2.25.77", committed: [references[0]], failed: [
+                StorageCommitmentFailure(reference: references[1], reason: .noSuchObjectInstance),
+                StorageCommitmentFailure(reference: references[2], reason: .classInstanceConflict),
+            ]))
+        }
+    }
+
+    @Test func aRequestorThatReleasesIsLookedUpForANewAssociation() async throws {
+        let provider = RecordingProvider()
+        let lines = Mutex<[String]>([])
+        try await withServer(provider, log: { line in lines.withLock { $0.append(line) } }) { port in
+            let proposal = try proposal(WellKnownSOPClass.storageCommitmentPushModel)
+            let status = try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(proposal) { association in
+                try await requestCommitment(on: association).status
+            }
+            #expect(status == .success)
+            // The release is answered only after the SCP has given up this association for the
+            // report and looked up where the requestor is (nowhere, for this provider).
+            #expect(provider.reportLookups.withLock { $0 } == ["TESTSCU"])
+        }
+        // Given up because of the release itself, not after the report's response timeout.
+        let log = lines.withLock { $0 }
+        #expect(log.contains { $0.contains("sending it on a new association") })
+        #expect(!log.contains { $0.contains("timed out") })
+    }
+
+    @Test func badCommitmentRequestsAreAnsweredWithAStatusAndNoReport() async throws {
+        var noTransaction = Self.commitmentRequest.actionInformation
+        noTransaction.remove(Tag(0x0008, 0x1195))
+        let cases: [(RecordingProvider, UInt16, DataSet, DIMSEStatus)] = [
+            (RecordingProvider(), 2, Self.commitmentRequest.actionInformation, .noSuchActionType),
+            (RecordingProvider(), 1, noTransaction, .missingAttribute),
+            (RecordingProvider(refuseCommitment: true), 1, Self.commitmentRequest.actionInformation, .refusedNotAuthorized),
+        ]
+        for (provider, actionTypeID, information, expected) in cases {
+            try await withServer(provider) { port in
+                let proposal = try proposal(WellKnownSOPClass.storageCommitmentPushModel)
+                let status = try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(proposal) { association in
+                    try await requestCommitment(on: association, actionTypeID: actionTypeID, information: information).status
+                }
+                #expect(status == expected)
+                #expect(provider.reportLookups.withLock { $0 }.isEmpty)
+            }
         }
     }
 }

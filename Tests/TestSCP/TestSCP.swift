@@ -101,6 +101,7 @@ final class MemoryArchive: Sendable {
     }
 
     func find(_ query: QueryIdentifier) -> [DataSet] { instances.withLock { $0.find(query) } }
+    func entry(sopInstanceUID: String) -> InstanceIndex.Entry? { instances.withLock { $0[sopInstanceUID] } }
     func instances(matching query: QueryIdentifier) -> [InstanceIndex.Entry] { instances.withLock { $0.instances(matching: query) } }
 }
 
@@ -184,6 +185,22 @@ struct MemoryProvider: DICOMServiceProvider {
 
     func moveDestination(_ aeTitle: AETitle, context: ServiceContext) async -> MoveDestination? {
         destinations[aeTitle.value]
+    }
+
+    /// Commits what the index holds as the referenced SOP class; reports go to --destination AEs.
+    func commit(_ request: StorageCommitmentRequest, context: ServiceContext) async throws(DIMSEServiceFailure) -> StorageCommitmentResult {
+        var result = StorageCommitmentResult(transactionUID: request.transactionUID, committed: [], failed: [])
+        for reference in request.references {
+            switch archive.entry(sopInstanceUID: reference.sopInstanceUID) {
+            case nil:
+                result.failed.append(StorageCommitmentFailure(reference: reference, reason: .noSuchObjectInstance))
+            case let entry? where entry.sopClassUID != reference.sopClassUID:
+                result.failed.append(StorageCommitmentFailure(reference: reference, reason: .classInstanceConflict))
+            case .some:
+                result.committed.append(reference)
+            }
+        }
+        return result
     }
 
     private func parse(_ query: ServiceQuery, operation: QueryRetrieveOperation) throws(DIMSEServiceFailure) -> QueryIdentifier {

@@ -40,6 +40,9 @@ public final class Association: Sendable {
         var end: AssociationError?
         var releaseWaiter: CheckedContinuation<Void, any Error>?
         var released = false
+        /// The peer sent an A-RELEASE-RQ: it sends no more P-DATA (PS3.8 9.2, Sta7), so no
+        /// request of ours can be answered any more.
+        var peerRequestedRelease = false
     }
 
     init(negotiated: NegotiatedAssociation, peer: AssociationPeer, outbound: NIOAsyncChannelOutboundWriter<AssociationCommand>, options: AssociationOptions) {
@@ -49,6 +52,11 @@ public final class Association: Sendable {
         self.options = options
         self.routing = Mutex(Routing())
         (incoming, incomingContinuation) = AsyncStream.makeStream(of: Incoming.self)
+    }
+
+    /// True once the peer has asked to release: nothing sent now would be answered.
+    public var peerRequestedRelease: Bool {
+        routing.withLock { $0.peerRequestedRelease }
     }
 
     /// Why the association ended abnormally; nil while it lasts and after a normal release.
@@ -82,14 +90,17 @@ public final class Association: Sendable {
     }
 
     /// Sends a request and returns its responses as they come; the stream ends after the final
-    /// (non-pending) response, or throws when the association ends first.
-    public func request(_ command: DIMSECommand, contextID: UInt8, dataSet: OutgoingDataSet? = nil) async throws -> AsyncThrowingStream<DIMSEMessage, any Error> {
+    /// (non-pending) response, or throws when the association ends first or the peer asks to
+    /// release before answering. `responseTimeout` replaces the association's for this request.
+    public func request(_ command: DIMSECommand, contextID: UInt8, dataSet: OutgoingDataSet? = nil,
+                        responseTimeout: Duration? = nil) async throws -> AsyncThrowingStream<DIMSEMessage, any Error> {
         guard let messageID = command.messageID else {
             throw AssociationError.protocolViolation("a request without a message ID")
         }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: DIMSEMessage.self)
         let ended = routing.withLock { routing -> AssociationError? in
             if let end = routing.end { return end }
+            if routing.peerRequestedRelease { return .notEstablished("a request after the peer asked to release") }
             routing.responseWaiters[messageID] = continuation
             return nil
         }
@@ -100,7 +111,7 @@ public final class Association: Sendable {
             _ = routing.withLock { $0.responseWaiters.removeValue(forKey: messageID) }
             throw error
         }
-        if let timeout = options.responseTimeout {
+        if let timeout = responseTimeout ?? options.responseTimeout {
             // Started once the request is sent, so a long data set does not count against it.
             Task { await self.watchResponses(to: messageID, timeout: timeout) }
         }
@@ -131,8 +142,9 @@ public final class Association: Sendable {
     }
 
     /// Sends a request that has exactly one response, and returns it.
-    public func requestSingle(_ command: DIMSECommand, contextID: UInt8, dataSet: OutgoingDataSet? = nil) async throws -> DIMSEMessage {
-        for try await response in try await request(command, contextID: contextID, dataSet: dataSet) {
+    public func requestSingle(_ command: DIMSECommand, contextID: UInt8, dataSet: OutgoingDataSet? = nil,
+                              responseTimeout: Duration? = nil) async throws -> DIMSEMessage {
+        for try await response in try await request(command, contextID: contextID, dataSet: dataSet, responseTimeout: responseTimeout) {
             return response
         }
         throw AssociationError.closed("no response to message \(command.messageID ?? 0)")
@@ -253,6 +265,16 @@ public final class Association: Sendable {
                         receiver = current
                     }
                 case .releaseRequested:
+                    let waiters = routing.withLock { routing in
+                        routing.peerRequestedRelease = true
+                        routing.responseCounts = [:]
+                        let waiters = routing.responseWaiters
+                        routing.responseWaiters = [:]
+                        return waiters
+                    }
+                    for waiter in waiters.values {
+                        waiter.finish(throwing: AssociationError.closed("the peer asked to release the association instead of answering"))
+                    }
                     incomingContinuation.yield(.releaseRequested)
                 case .released:
                     end = .closed("released")

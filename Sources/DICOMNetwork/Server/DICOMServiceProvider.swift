@@ -18,8 +18,15 @@ public protocol DICOMServiceProvider: Sendable {
     func find(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> AsyncThrowingStream<DataSet, any Error>
     /// C-MOVE and C-GET (PS3.4 C.4.2, C.4.3): the instances to send.
     func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance]
-    /// Where a C-MOVE destination AE title is; nil when unknown (status A801).
+    /// Where an AE title is reached: a C-MOVE destination (nil when unknown: status A801), and
+    /// the requestor of a storage commitment whose association ended before its report
+    /// (PS3.4 J.3.3: the report then goes on a new association; nil: it cannot be sent).
     func moveDestination(_ aeTitle: AETitle, context: ServiceContext) async -> MoveDestination?
+    /// Storage Commitment Push Model (PS3.4 J.3): which of the referenced instances this SCP
+    /// takes responsibility for, and why it refuses the others. Called before the N-ACTION-RSP:
+    /// a thrown failure is that response's status and nothing is reported; the result goes to
+    /// the requestor in an N-EVENT-REPORT-RQ.
+    func commit(_ request: StorageCommitmentRequest, context: ServiceContext) async throws(DIMSEServiceFailure) -> StorageCommitmentResult
 }
 
 /// How to answer an association request.
@@ -77,7 +84,7 @@ public struct RetrievableInstance: Sendable, Hashable {
     }
 }
 
-/// Where a C-MOVE sends to.
+/// Where a C-MOVE sends to, or a storage commitment report goes on a new association.
 public struct MoveDestination: Sendable {
     public var aeTitle: AETitle
     public var host: String

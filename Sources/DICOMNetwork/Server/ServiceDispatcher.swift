@@ -3,6 +3,9 @@ import NIOCore
 
 /// Runs the DIMSE services of one accepted association on a provider: takes each request from
 /// the association, calls the provider, answers with the statuses of PS3.4 and PS3.7 Annex C.
+///
+/// Storage commitment reports that must go on a new association (PS3.4 J.3.3) run alongside,
+/// so the requestor's release is answered at once; `run` returns when they are done too.
 struct ServiceDispatcher: Sendable {
     let association: Association
     let provider: any DICOMServiceProvider
@@ -10,18 +13,22 @@ struct ServiceDispatcher: Sendable {
     let log: @Sendable (String) -> Void
 
     func run() async {
-        for await incoming in association.incoming {
-            do {
-                switch incoming {
-                case .releaseRequested:
-                    try await association.acceptRelease()
-                case let .request(message):
-                    try await handle(message)
+        await withDiscardingTaskGroup { reports in
+            for await incoming in association.incoming {
+                do {
+                    switch incoming {
+                    case .releaseRequested:
+                        try await association.acceptRelease()
+                    case let .request(message):
+                        if let report = try await handle(message) {
+                            reports.addTask { await report.run() }
+                        }
+                    }
+                } catch {
+                    log("association \(association.negotiated.callingAETitle)@\(association.peer): \(error)")
+                    await association.abort()
+                    return
                 }
-            } catch {
-                log("association \(association.negotiated.callingAETitle)@\(association.peer): \(error)")
-                await association.abort()
-                return
             }
         }
     }
@@ -34,7 +41,8 @@ struct ServiceDispatcher: Sendable {
                               cancelled: { association.isCancelled(id) })
     }
 
-    private func handle(_ message: DIMSEMessage) async throws {
+    /// Performs one request; returns a storage commitment report still to be sent.
+    private func handle(_ message: DIMSEMessage) async throws -> StorageCommitmentReport? {
         let command = message.command
         let contextID = message.context.id
         switch command.commandField {
@@ -48,11 +56,15 @@ struct ServiceDispatcher: Sendable {
         case .cMoveRQ, .cGetRQ:
             try await RetrieveOperation(association: association, provider: provider, message: message,
                                         context: context(for: message), log: log).run()
+        case .nActionRQ:
+            return try await StorageCommitmentOperation(association: association, provider: provider, message: message,
+                                                        context: context(for: message), log: log).run()
         default:
             // PS3.7 C.5.6: an operation this SCP does not perform; without a known response
             // type to answer with, the association cannot continue in step.
             throw AssociationError.protocolViolation("unsupported DIMSE command field 0x\(String(command.commandFieldValue ?? 0, radix: 16))")
         }
+        return nil
     }
 
     private func store(_ message: DIMSEMessage) async throws {

@@ -3,6 +3,13 @@ public enum WellKnownSOPClass {
     /// PS3.4 Annex A.
     public static let verification = "1.2.840.10008.1.1"
 
+    /// Storage Commitment Push Model (PS3.4 J.3): an SCU asks the archive to take responsibility
+    /// for instances it sent, and is told the outcome in an N-EVENT-REPORT.
+    public static let storageCommitmentPushModel = "1.2.840.10008.1.20.1"
+    /// The well-known SOP instance every storage commitment N-ACTION and N-EVENT-REPORT names
+    /// (PS3.4 J.3.5); an instance UID, kept here beside its class.
+    public static let storageCommitmentPushModelInstance = "1.2.840.10008.1.20.1.1"
+
     /// Every storage SOP class UID lives under this root (PS3.6 Table A-1); an SCP that stores
     /// whatever it is sent accepts any abstract syntax with this prefix.
     public static let storageRoot = "1.2.840.10008.5.1.4.1.1."
