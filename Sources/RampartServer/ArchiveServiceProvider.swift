@@ -78,7 +78,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func find(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> AsyncThrowingStream<DataSet, any Error> {
-        let identifier = try parse(query, .find)
+        let identifier = try parse(query, .find, context)
         let grant = try await self.grant(.query, context)
         let matches: [DataSet]
         do {
@@ -94,7 +94,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance] {
-        let identifier = try parse(query, QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move)
+        let identifier = try parse(query, QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move, context)
         let grant = try await self.grant(.retrieve, context)
         do {
             return try archive.instances(matching: identifier, grant: grant).map {
@@ -111,12 +111,16 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         return MoveDestination(aeTitle: aeTitle, host: entry.host, port: entry.port)
     }
 
-    private func parse(_ query: ServiceQuery, _ operation: QueryRetrieveOperation) throws(DIMSEServiceFailure) -> QueryIdentifier {
+    /// Reads the identifier with the rules the association negotiated: relational when agreed
+    /// for the SOP class (PS3.4 C.5), hierarchical otherwise.
+    private func parse(_ query: ServiceQuery, _ operation: QueryRetrieveOperation,
+                       _ context: ServiceContext) throws(DIMSEServiceFailure) -> QueryIdentifier {
         guard let model = QueryRetrieveModel(sopClassUID: query.sopClassUID) else {
             throw DIMSEServiceFailure(.sopClassNotSupported, "not a Query/Retrieve SOP class")
         }
         do {
-            return try QueryIdentifier(query.identifier, model: model, operation: operation)
+            return try QueryIdentifier(query.identifier, model: model, operation: operation,
+                                       options: QueryMatchingOptions(negotiatedOn: context.association, sopClassUID: query.sopClassUID))
         } catch {
             throw DIMSEServiceFailure(DIMSEStatus(rawValue: error.dimseStatus), "\(error)")
         }
