@@ -13,8 +13,9 @@ import GRDB
 ///
 /// Each entity row keeps its merged attributes (`EntityRecord`) encoded as a data set, and the
 /// standard keys of PS3.4 C.6.1.1 in columns of their own for SQL to narrow queries
-/// (`IndexColumn`, `QueryPlan`). Counts are computed when asked; Modalities in Study and SOP
-/// Classes in Study are kept in the study row. Every statement binds its values.
+/// (`IndexColumn`, `QueryPlan`), each holding the value the entity's instances agree on
+/// (`agreed`). Counts are computed when asked; Modalities in Study and SOP Classes in Study are
+/// kept in the study row. Every statement binds its values.
 struct ArchiveIndex: Sendable {
     let pool: DatabasePool
 
@@ -97,6 +98,12 @@ struct ArchiveIndex: Sendable {
             }
             try db.create(index: "series_modality", on: "series", columns: ["modality"])
             try db.create(index: "instance_sopClassUID", on: "instance", columns: ["sopClassUID"])
+        }
+        // v1 filled an entity's columns from its merged record; they now hold the value its
+        // instances agree on (`agreed`), which relational queries narrow on: recomputed once.
+        migrator.registerMigration("v2-agreed-columns") { db in
+            func all(_ table: String) throws -> Set<Int64> { Set(try Int64.fetchAll(db, sql: "SELECT id FROM \(table)")) }
+            try rebuild(AffectedRows(patients: try all("patient"), studies: try all("study"), series: try all("series")), db: db)
         }
         return migrator
     }
@@ -253,22 +260,26 @@ struct ArchiveIndex: Sendable {
     /// `table`, `keyColumn` and the parent column are names from this file, never input.
     private static func entityRow(table: String, keyColumn: String, key: String, parent: (String, Int64)?,
                                   level: QueryRetrieveLevel, item: IngestedInstance, merging: Bool, db: Database) throws -> Int64 {
-        if let row = try Row.fetchOne(db, sql: "SELECT id, attributes FROM \(table) WHERE \(keyColumn) = ?", arguments: [key]) {
+        let columns = IndexColumn.columns(of: table)
+        let own = columns.map { AttributeText.column($0.tag, in: item.attributes) }
+        let select = (["id", "attributes"] + columns.map(\.name)).joined(separator: ", ")
+        if let row = try Row.fetchOne(db, sql: "SELECT \(select) FROM \(table) WHERE \(keyColumn) = ?", arguments: [key]) {
             let rowID: Int64 = row["id"]
             if merging {
                 var record = try decode(row, table: table)
                 let before = record
                 EntityRecord.merge(item.attributes, into: &record, level: level)
-                if record != before { try update(table: table, rowID: rowID, record: record, db: db) }
+                let old = columns.map { row[$0.name] as String? }
+                let agreed = zip(old, own).map(agreed)
+                if record != before || agreed != old { try update(table: table, rowID: rowID, record: record, columns: agreed, db: db) }
             }
             return rowID
         }
         var record = DataSet()
         EntityRecord.merge(item.attributes, into: &record, level: level)
-        let columns = IndexColumn.columns(of: table)
         var names = [keyColumn, "attributes"] + columns.map(\.name)
         var values: [(any DatabaseValueConvertible)?] = [key, Data(try EntityRecord.encode(record))]
-        values += columns.map { AttributeText.column($0.tag, in: record) }
+        values += own.map { $0 as (any DatabaseValueConvertible)? }
         if let parent {
             names.append(parent.0)
             values.append(parent.1)
@@ -279,13 +290,22 @@ struct ArchiveIndex: Sendable {
         return db.lastInsertedRowID
     }
 
-    private static func update(table: String, rowID: Int64, record: DataSet, db: Database) throws {
-        let columns = IndexColumn.columns(of: table)
-        let assignments = (["attributes"] + columns.map(\.name)).map { "\($0) = ?" }.joined(separator: ", ")
+    /// `columns` are the values of `IndexColumn.columns(of: table)`, in that order.
+    private static func update(table: String, rowID: Int64, record: DataSet, columns: [String?], db: Database) throws {
+        let assignments = (["attributes"] + IndexColumn.columns(of: table).map(\.name)).map { "\($0) = ?" }.joined(separator: ", ")
         var values: [(any DatabaseValueConvertible)?] = [Data(try EntityRecord.encode(record))]
-        values += columns.map { AttributeText.column($0.tag, in: record) }
+        values += columns.map { $0 as (any DatabaseValueConvertible)? }
         values.append(rowID)
         try db.execute(sql: "UPDATE \(table) SET \(assignments) WHERE id = ?", arguments: StatementArguments(values))
+    }
+
+    /// An index column of an entity holds the value that every instance under it has, and nil
+    /// when they differ or have none (folded in storage order: `agreed(value so far, next)`).
+    /// Any record built from some of those instances then has that value too, so `QueryPlan`
+    /// may narrow on the column at the entity's level and at every level below it (relational
+    /// queries); a nil column leaves the entity to the matcher.
+    static func agreed(_ current: String?, _ next: String?) -> String? {
+        current == next ? current : nil
     }
 
     /// Modalities in Study and SOP Classes in Study in order of first appearance, as
@@ -329,12 +349,16 @@ struct ArchiveIndex: Sendable {
                     WHERE \(parentColumn) = ? ORDER BY i.id
                     """, arguments: [rowID])
                 var record = DataSet()
+                let columns = IndexColumn.columns(of: table)
+                var values: [String?]?
                 var patientIDVaries = false
                 var modalities: [String] = []
                 var classes: [String] = []
                 for instance in instances {
                     let attributes = try decode(instance, table: "instance")
                     EntityRecord.merge(attributes, into: &record, level: level)
+                    let own = columns.map { AttributeText.column($0.tag, in: attributes) }
+                    values = values.map { zip($0, own).map(agreed) } ?? own
                     if let element = attributes[ArchiveTag.patientID],
                        (AttributeText.values(of: element, characterSet: ElementText.characterSet(of: attributes))?.count ?? 0) > 1 {
                         patientIDVaries = true
@@ -343,7 +367,8 @@ struct ArchiveIndex: Sendable {
                     let sopClass: String = instance["sopClassUID"]
                     if !sopClass.isEmpty, !classes.contains(sopClass) { classes.append(sopClass) }
                 }
-                try update(table: table, rowID: rowID, record: record, db: db)
+                try update(table: table, rowID: rowID, record: record,
+                           columns: values ?? Array(repeating: nil, count: columns.count), db: db)
                 if table == "patient" {
                     try db.execute(sql: "UPDATE patient SET patientIDVaries = ? WHERE id = ?", arguments: [patientIDVaries, rowID])
                 }

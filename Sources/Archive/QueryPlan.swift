@@ -10,8 +10,12 @@ import GRDB
 /// - one ASCII value of LO, SH or CS → `=`, or with wild cards → `GLOB` ("?" is widened to "*":
 ///   the matcher's "?" is one Swift character, SQLite's one code point; "[" is escaped);
 /// - one DA value or range of eight-digit dates → `BETWEEN` (DA is compared as a local day);
-/// - a column that is NULL or empty (no value, several values, unreadable) always passes, as
-///   Required Keys match unknown values (C.2.2.1.2) and the matcher reads every value.
+/// - a column that is NULL or empty (no value, several values, unreadable, or instances that
+///   disagree) always passes, as Required Keys match unknown values (C.2.2.1.2) and the matcher
+///   reads every value.
+/// A column narrows at its own level and, since it holds the value every instance under its
+/// entity agrees on (`ArchiveIndex.agreed`), at the levels below: the keys of upper levels that
+/// relational queries carry (PS3.4 C.4.1.2.2) narrow on the parent rows the query joins.
 /// Person names, times, numbers, multiple key values, non-ASCII keys and sequences are left to
 /// the matcher. Every value is a bound parameter; column names come from `IndexColumn` alone.
 struct QueryPlan {
@@ -52,10 +56,8 @@ struct QueryPlan {
     private static func condition(for key: DataElement, column: IndexColumn, query: QueryIdentifier,
                                   values: inout [(any DatabaseValueConvertible)?]) -> String? {
         guard column.level <= query.level else { return nil }
-        // Below PATIENT level a record's patient attributes come from the entity's own instances,
-        // not from the patient row; only Patient ID is the same there (it files the patient).
+        // Patient ID files the patient: below PATIENT level it narrows on the patient's key.
         let isPatientIDBelowPatient = column.tag == ArchiveTag.patientID && query.level > .patient
-        guard column.kind == .uid || column.level == query.level || isPatientIDBelowPatient else { return nil }
         guard case .bytes = key.value,
               let keyValues = AttributeText.values(of: key, characterSet: query.characterSet)?.filter({ !$0.isEmpty }),
               !keyValues.isEmpty,

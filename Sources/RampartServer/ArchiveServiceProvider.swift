@@ -12,14 +12,17 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let aeTitle: AETitle
     /// The accounts a DIMSE user identity (username and passcode) is checked against.
     public let users: UserDirectory
+    /// C-FIND person names match regardless of letter case (rampart.yaml query.case_insensitive_person_names).
+    public let caseInsensitivePersonNames: Bool
     public let log: @Sendable (String) -> Void
 
     public init(archive: Archive, gate: Gate, aeTitle: AETitle, users: UserDirectory = UserDirectory(),
-                log: @escaping @Sendable (String) -> Void) {
+                caseInsensitivePersonNames: Bool = true, log: @escaping @Sendable (String) -> Void) {
         self.archive = archive
         self.gate = gate
         self.aeTitle = aeTitle
         self.users = users
+        self.caseInsensitivePersonNames = caseInsensitivePersonNames
         self.log = log
     }
 
@@ -123,7 +126,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func find(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> AsyncThrowingStream<DataSet, any Error> {
-        let identifier = try parse(query, .find)
+        let identifier = try parse(query, .find, context)
         let grant = try await self.grant(.query, context)
         let matches: [DataSet]
         do {
@@ -139,7 +142,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance] {
-        let identifier = try parse(query, QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move)
+        let identifier = try parse(query, QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move, context)
         let grant = try await self.grant(.retrieve, context)
         do {
             return try archive.instances(matching: identifier, grant: grant).map {
@@ -180,12 +183,17 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         return result
     }
 
-    private func parse(_ query: ServiceQuery, _ operation: QueryRetrieveOperation) throws(DIMSEServiceFailure) -> QueryIdentifier {
+    /// Reads the identifier with the rules the association negotiated: relational when agreed
+    /// for the SOP class (PS3.4 C.5), hierarchical otherwise.
+    private func parse(_ query: ServiceQuery, _ operation: QueryRetrieveOperation,
+                       _ context: ServiceContext) throws(DIMSEServiceFailure) -> QueryIdentifier {
         guard let model = QueryRetrieveModel(sopClassUID: query.sopClassUID) else {
             throw DIMSEServiceFailure(.sopClassNotSupported, "not a Query/Retrieve SOP class")
         }
+        var options = QueryMatchingOptions(negotiatedOn: context.association, sopClassUID: query.sopClassUID)
+        options.caseInsensitivePersonNames = caseInsensitivePersonNames
         do {
-            return try QueryIdentifier(query.identifier, model: model, operation: operation)
+            return try QueryIdentifier(query.identifier, model: model, operation: operation, options: options)
         } catch {
             throw DIMSEServiceFailure(DIMSEStatus(rawValue: error.dimseStatus), "\(error)")
         }

@@ -37,7 +37,8 @@ public struct RampartDICOMService: Service {
         let spool = dataDirectory + "/spool"
         try DataFolder.ensure(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),
-                                              users: users, log: log)
+                                              users: users, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              log: log)
         let options = AssociationOptions(spoolDirectory: spool)
         var servers: [(ListenerKind, DICOMServer)] = []
         if configuration.dicom.port != 0 {

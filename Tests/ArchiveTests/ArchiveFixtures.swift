@@ -114,14 +114,15 @@ struct ArchiveFixtures {
 
     /// A query identifier from (tag, VR, value) keys.
     static func query(_ level: String, _ model: QueryRetrieveModel, _ keys: [(Tag, VR, String)],
-                      operation: QueryRetrieveOperation = .find, characterSet: String? = nil) throws -> QueryIdentifier {
+                      operation: QueryRetrieveOperation = .find, characterSet: String? = nil,
+                      options: QueryMatchingOptions = .baseline) throws -> QueryIdentifier {
         var identifier = DataSet()
         identifier.insert(.text(Tag(0x0008, 0x0052), .CS, [level]))
         if let characterSet { identifier.insert(.text(Tag(0x0008, 0x0005), .CS, [characterSet])) }
         for (tag, vr, value) in keys {
             identifier.insert(vr == .UI ? .uid(tag, value) : DataElement(tag: tag, vr: vr, bytes: padded(value)))
         }
-        return try QueryIdentifier(identifier, model: model, operation: operation)
+        return try QueryIdentifier(identifier, model: model, operation: operation, options: options)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: folder) }

@@ -18,7 +18,7 @@ struct LoopbackServiceTests {
 
     /// Keeps what it is sent; answers C-FIND with one fixed match per query.
     final class RecordingProvider: DICOMServiceProvider {
-        let received = Mutex<[(uid: String, bytes: Int, spooled: Bool)]>([])
+        let received = Mutex<[(uid: String, bytes: Int, spooled: Bool, syntax: String)]>([])
         /// AE titles whose address a storage commitment report looked up.
         let reportLookups = Mutex<[String]>([])
         let rejectAll: Bool
@@ -56,7 +56,7 @@ struct LoopbackServiceTests {
                 size = file.length
                 spooled = true
             }
-            received.withLock { $0.append((instance.sopInstanceUID, size, spooled)) }
+            received.withLock { $0.append((instance.sopInstanceUID, size, spooled, instance.transferSyntax.uid)) }
             return .success
         }
 
@@ -177,6 +177,38 @@ struct LoopbackServiceTests {
         #expect(received.first?.uid == "2.25.1234567")
         #expect(received.first?.spooled == true)
         #expect((received.first?.bytes ?? 0) > 24 << 20)
+    }
+
+    @Test func aStoreIsReEncodedThroughTheSpoolWhenItsSyntaxIsNotAccepted() async throws {
+        let folder = temporaryFolder()
+        defer { _ = FileList.remove(folder) }
+        let clientSpool = folder + "/client-spool"
+        mkdir(clientSpool, 0o700)
+        var dataSet = DataSet()
+        dataSet.insert(.uid(.sopClassUID, Self.ctImageStorage))
+        dataSet.insert(.uid(.sopInstanceUID, "2.25.7654321"))
+        dataSet.insert(DataElement(tag: Tag(0x7FE0, 0x0010), vr: .OW, bytes: [UInt8](repeating: 0x3C, count: 1 << 20)))
+        let path = folder + "/explicit.dcm"
+        try DICOMFile(meta: DataSet(), dataSet: dataSet, transferSyntax: .explicitVRLittleEndian).write(toPath: path)
+        let provider = RecordingProvider()
+        let implicitOnly = AssociationProposal(
+            callingAETitle: try AETitle("TESTSCU"), calledAETitle: try AETitle("RAMPART"),
+            contexts: [.init(abstractSyntax: Self.ctImageStorage, transferSyntaxes: [TransferSyntax.implicitVRLittleEndian.uid])])
+        let client = DICOMClient(host: "127.0.0.1", port: 0, options: AssociationOptions(spoolDirectory: clientSpool))
+        try await withServer(provider, spool: folder) { port in
+            var client = client
+            client.port = port
+            let result = try await client.withAssociation(implicitOnly) { association in
+                try await InstanceSender.send(path: path, on: association)
+            }
+            #expect(result.status == .success)
+        }
+        let received = provider.received.withLock { $0 }
+        #expect(received.map(\.uid) == ["2.25.7654321"])
+        #expect(received.first?.syntax == TransferSyntax.implicitVRLittleEndian.uid)
+        #expect((received.first?.bytes ?? 0) > 1 << 20)
+        // The re-encoded copy went through the spool folder and is gone.
+        #expect(FileTree.regularFiles(under: [clientSpool]).isEmpty)
     }
 
     @Test func findReturnsPendingMatchesThenSuccess() async throws {

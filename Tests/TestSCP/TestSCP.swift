@@ -167,7 +167,7 @@ struct MemoryProvider: DICOMServiceProvider {
     }
 
     func find(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> AsyncThrowingStream<DataSet, any Error> {
-        let identifier = try parse(query, operation: .find)
+        let identifier = try parse(query, operation: .find, context: context)
         let matches = archive.find(identifier).map { identifier.response(for: $0) }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: DataSet.self)
         for match in matches { continuation.yield(match) }
@@ -177,7 +177,7 @@ struct MemoryProvider: DICOMServiceProvider {
 
     func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance] {
         let operation: QueryRetrieveOperation = QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move
-        let identifier = try parse(query, operation: operation)
+        let identifier = try parse(query, operation: operation, context: context)
         return archive.instances(matching: identifier).map {
             RetrievableInstance(sopClassUID: $0.sopClassUID, sopInstanceUID: $0.sopInstanceUID, path: $0.location)
         }
@@ -203,12 +203,13 @@ struct MemoryProvider: DICOMServiceProvider {
         return result
     }
 
-    private func parse(_ query: ServiceQuery, operation: QueryRetrieveOperation) throws(DIMSEServiceFailure) -> QueryIdentifier {
+    private func parse(_ query: ServiceQuery, operation: QueryRetrieveOperation, context: ServiceContext) throws(DIMSEServiceFailure) -> QueryIdentifier {
         guard let model = QueryRetrieveModel(sopClassUID: query.sopClassUID) else {
             throw DIMSEServiceFailure(.sopClassNotSupported, "not a Query/Retrieve SOP class")
         }
         do {
-            return try QueryIdentifier(query.identifier, model: model, operation: operation)
+            return try QueryIdentifier(query.identifier, model: model, operation: operation,
+                                       options: QueryMatchingOptions(negotiatedOn: context.association, sopClassUID: query.sopClassUID))
         } catch {
             throw DIMSEServiceFailure(DIMSEStatus(rawValue: error.dimseStatus), "\(error)")
         }

@@ -43,13 +43,15 @@ def init(rampart: Path, data: Path) -> str:
 
 
 @contextlib.contextmanager
-def serve(rampart: Path, data: Path, log: Path, *extra):
+def serve(rampart: Path, data: Path, log: Path, *extra, tls: bool = True):
+    """`rampart serve` on free ports; waits for the TLS listener too when the folder has TLS set up."""
     port, tls_port = netpeers.free_port(), netpeers.free_port()
     proc = netpeers.spawn([str(rampart), "serve", "--data-dir", str(data), "--dicom-port", str(port),
                            "--dicom-tls-port", str(tls_port), *extra], log=log)
     try:
         netpeers.wait_for_port(proc, port, "rampart serve", log)
-        netpeers.wait_for_port(proc, tls_port, "rampart serve (TLS)", log)
+        if tls:
+            netpeers.wait_for_port(proc, tls_port, "rampart serve (TLS)", log)
         yield Peer("rampart serve", HOST, port, "RAMPART", proc, log, data, extra={"tls_port": tls_port})
     finally:
         netpeers.stop_process(proc)
@@ -199,3 +201,22 @@ def test_sigterm_stops_accepting_but_lets_an_open_association_store(rampart, sit
                  assoc.send_c_find(query, StudyRootQueryRetrieveInformationModelFind) if identifier is not None}
         assoc.release()
         assert found == set(query.SOPInstanceUID)
+
+
+@pytest.mark.parametrize("case_insensitive", [True, False])
+def test_person_name_case_follows_the_configuration(rampart, tmp_path, case_insensitive):
+    """query.case_insensitive_person_names decides whether findscu's "bulk^test" finds "Bulk^Test"."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "rampart.yaml").write_text(f"query:\n  case_insensitive_person_names: {str(case_insensitive).lower()}\n")
+    for title in ("STORESCU", "FINDSCU"):
+        assert run(rampart, "ae", "add", title, "--host", HOST, "--port", "104", "--data-dir", data).returncode == 0
+    files = netdata.make_bulk(tmp_path / "bulk", 1, size=4096)
+    with serve(rampart, data, tmp_path / "serve.log", tls=False) as server:
+        stored = h.storescu(server, *map(str, files))
+        assert stored.returncode == 0, describe_run(stored)
+        exact, rows = h.findscu(server, tmp_path / "exact", "PATIENT", "patient", {"PatientName": "Bulk^Test", "PatientID": ""})
+        assert exact.returncode == 0 and len(rows) == 1, describe_run(exact)
+        folded, rows = h.findscu(server, tmp_path / "folded", "PATIENT", "patient", {"PatientName": "bulk^test", "PatientID": ""})
+        assert folded.returncode == 0, describe_run(folded)
+        assert len(rows) == (1 if case_insensitive else 0)

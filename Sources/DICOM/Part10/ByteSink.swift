@@ -91,6 +91,7 @@ public final class FileSink: ByteSink {
 final class DeflatingSink<Inner: ByteSink>: ByteSink {
     private(set) var inner: Inner
     private let deflater: Deflater
+    private var written = 0
 
     init(_ inner: Inner) throws {
         self.inner = inner
@@ -98,10 +99,18 @@ final class DeflatingSink<Inner: ByteSink>: ByteSink {
     }
 
     func write(_ bytes: [UInt8]) throws {
-        try deflater.compress(bytes, finish: false) { try inner.write($0) }
+        try deflater.compress(bytes, finish: false) { try forward($0) }
     }
 
+    /// Ends the deflated stream and pads it to even length with one NUL (PS3.5 A.5: DCMTK
+    /// refuses an odd P-DATA fragment).
     func finish() throws {
-        try deflater.compress([], finish: true) { try inner.write($0) }
+        try deflater.compress([], finish: true) { try forward($0) }
+        if written % 2 == 1 { try forward([0]) }
+    }
+
+    private func forward(_ bytes: [UInt8]) throws {
+        try inner.write(bytes)
+        written += bytes.count
     }
 }

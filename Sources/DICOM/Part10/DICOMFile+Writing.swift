@@ -37,16 +37,7 @@ extension DICOMFile {
     public func write<Sink: ByteSink>(into sink: inout Sink) throws {
         try sink.write([UInt8](repeating: 0, count: 128) + Array("DICM".utf8))
         try DataSetEncoder(explicitVR: true).encode(try metaForWriting(), into: &sink)
-        let body = dataSet.filter { $0.tag.group != 0x0002 }
-        if transferSyntax.isDeflated {
-            let deflating = try DeflatingSink(sink)
-            var forwarding = deflating
-            try DataSetEncoder(explicitVR: true).encode(DataSet(body), into: &forwarding)
-            try deflating.finish()
-            sink = deflating.inner
-        } else {
-            try DataSetEncoder(transferSyntax).encode(DataSet(body), into: &sink)
-        }
+        try DataSet(dataSet.filter { $0.tag.group != 0x0002 }).encode(in: transferSyntax, into: &sink)
     }
 
     public func encoded() throws -> [UInt8] {

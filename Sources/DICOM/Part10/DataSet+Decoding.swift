@@ -17,15 +17,21 @@ extension DataSet {
 
     /// Encodes a bare data set in `transferSyntax`, deflating it when the syntax says so.
     public func encoded(in transferSyntax: TransferSyntax) throws -> [UInt8] {
-        if transferSyntax.isDeflated {
-            var sink = ByteArraySink()
-            let deflating = try DeflatingSink(sink)
-            var forwarding = deflating
-            try DataSetEncoder(explicitVR: true).encode(self, into: &forwarding)
-            try deflating.finish()
-            sink = deflating.inner
-            return sink.bytes
+        var sink = ByteArraySink()
+        try encode(in: transferSyntax, into: &sink)
+        return sink.bytes
+    }
+
+    /// Encodes a bare data set in `transferSyntax` into `sink` as it goes: deferred values
+    /// stream from their file, so a file sink holds no more than its buffer.
+    public func encode<Sink: ByteSink>(in transferSyntax: TransferSyntax, into sink: inout Sink) throws {
+        guard transferSyntax.isDeflated else {
+            return try DataSetEncoder(transferSyntax).encode(self, into: &sink)
         }
-        return try DataSetEncoder(transferSyntax).encode(self)
+        let deflating = try DeflatingSink(sink)
+        var forwarding = deflating
+        try DataSetEncoder(explicitVR: true).encode(self, into: &forwarding)
+        try deflating.finish()
+        sink = deflating.inner
     }
 }

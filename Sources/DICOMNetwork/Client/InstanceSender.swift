@@ -1,32 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import DICOM
 import NIOCore
 
 /// Sends Part 10 files with C-STORE: as stored when the association accepted the file's own
-/// transfer syntax, re-encoded between the uncompressed syntaxes otherwise.
+/// transfer syntax, re-encoded between the uncompressed syntaxes otherwise (`TransferSyntaxChoice`).
 public enum InstanceSender {
-    /// The presentation contexts to propose for files of these SOP classes and transfer syntaxes:
-    /// each file's own syntax, and for uncompressed files also Explicit and Implicit VR Little
-    /// Endian, which every SCP accepts (PS3.5 10.1).
+    /// The presentation contexts to propose for files of these SOP classes and transfer syntaxes,
+    /// so that the peer can choose: per SOP class, one context for each stored syntax alone (an
+    /// acceptor picks by its own preference within a context, and accepting this one lets the
+    /// file go as stored), then one with every uncompressed syntax, for the files the peer takes
+    /// only re-encoded. Explicit and Implicit VR Little Endian are in it, which every SCP accepts
+    /// (PS3.5 10.1). SOP classes keep the order of their first file.
     public static func contexts(for files: [(sopClassUID: String, transferSyntax: TransferSyntax)]) -> [AssociationProposal.Context] {
-        var seen: Set<String> = []
-        var contexts: [AssociationProposal.Context] = []
+        var order: [String] = []
+        var stored: [String: [String]] = [:]
         for (sopClass, syntax) in files {
-            var syntaxes = [syntax.uid]
-            if !syntax.isEncapsulated {
-                for fallback in [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid] where !syntaxes.contains(fallback) {
-                    syntaxes.append(fallback)
-                }
+            if stored[sopClass] == nil { order.append(sopClass) }
+            if !stored[sopClass, default: []].contains(syntax.uid) { stored[sopClass, default: []].append(syntax.uid) }
+        }
+        let uncompressed = TransferSyntaxChoice.uncompressed.map(\.uid)
+        var contexts: [AssociationProposal.Context] = []
+        for sopClass in order {
+            for uid in stored[sopClass] ?? [] {
+                contexts.append(.init(abstractSyntax: sopClass, transferSyntaxes: [uid]))
             }
-            let key = sopClass + "|" + syntaxes.joined(separator: ",")
-            if seen.insert(key).inserted {
-                contexts.append(.init(abstractSyntax: sopClass, transferSyntaxes: syntaxes))
-            }
+            contexts.append(.init(abstractSyntax: sopClass, transferSyntaxes: uncompressed))
         }
         return contexts
     }
 
     /// Sends one file and returns the peer's response status and comment.
-    /// `requireSCPRole` is for C-GET, where we send on contexts the peer accepted us as SCP of.
+    ///
+    /// A file that must be re-encoded is written, re-encoded, to a temporary file in the
+    /// association's spool directory and sent from there, so that no more of it is in memory
+    /// than a buffer; without a spool directory it is re-encoded in memory.
     public static func send(path: String, on association: Association, moveOriginator: (AETitle, UInt16)? = nil,
                             priority: Priority = .medium) async throws -> DIMSEServiceResult {
         let header: DICOMFileHeader
@@ -38,45 +49,71 @@ public enum InstanceSender {
         guard let sopClass = header.sopClassUID, let sopInstance = header.sopInstanceUID else {
             throw InstanceSendError.unreadable(path, "the meta group names no SOP class or instance")
         }
-        let negotiated = association.negotiated
-        let candidates = negotiated.acceptedContexts.values.filter { $0.abstractSyntax == sopClass }.sorted { $0.id < $1.id }
-        guard !candidates.isEmpty else {
-            throw InstanceSendError.noContext(path, sopClass, header.transferSyntax.uid)
+        let choice: TransferSyntaxChoice
+        do {
+            choice = try TransferSyntaxChoice.choose(sopClassUID: sopClass, stored: header.transferSyntax,
+                                                     accepted: association.negotiated.acceptedContexts.values)
+        } catch {
+            throw InstanceSendError.noContext(path, error)
         }
-        let dataSet: OutgoingDataSet
         let context: AcceptedPresentationContext
-        if let exact = candidates.first(where: { $0.transferSyntax == header.transferSyntax.uid }) {
-            context = exact
+        let dataSet: OutgoingDataSet
+        var temporary: String?
+        defer { if let temporary { unlink(temporary) } }
+        switch choice {
+        case .asStored(let accepted):
+            context = accepted
             dataSet = .file(path: path, offset: header.dataSetOffset, length: header.fileLength - header.dataSetOffset)
-        } else if !header.transferSyntax.isEncapsulated,
-                  let plain = candidates.first(where: { !TransferSyntax(uid: $0.transferSyntax).isEncapsulated }) {
-            context = plain
+        case .transcode(let accepted):
+            context = accepted
+            let syntax = TransferSyntax(uid: accepted.transferSyntax)
             do {
-                let file = try DICOMFile(contentsOf: path)
-                let body = DataSet(file.dataSet.filter { $0.tag.group != 0x0002 })
-                dataSet = .bytes(ByteBuffer(bytes: try body.encoded(in: TransferSyntax(uid: plain.transferSyntax))))
+                if let spool = association.options.spoolDirectory {
+                    let target = SpooledFile.uniquePath(in: spool, suffix: ".transcoded")
+                    temporary = target
+                    dataSet = .file(path: target, offset: 0, length: try transcode(file: path, to: syntax, intoFile: target))
+                } else {
+                    var sink = ByteArraySink()
+                    try transcode(file: path, to: syntax, into: &sink)
+                    dataSet = .bytes(ByteBuffer(bytes: sink.bytes))
+                }
             } catch {
-                throw InstanceSendError.unreadable(path, "\(error)")
+                throw InstanceSendError.unreadable(path, "cannot be re-encoded in \(syntax.name): \(error)")
             }
-        } else {
-            throw InstanceSendError.noContext(path, sopClass, header.transferSyntax.uid)
         }
         let request = DIMSECommand.storeRequest(messageID: association.nextMessageID(), sopClassUID: sopClass,
                                                 sopInstanceUID: sopInstance, priority: priority, moveOriginator: moveOriginator)
         let response = try await association.requestSingle(request, contextID: context.id, dataSet: dataSet)
         return DIMSEServiceResult(response.command.status ?? .processingFailure, comment: response.command.errorComment)
     }
+
+    /// Decodes the data set of the Part 10 file at `path` and encodes it, without its meta
+    /// group, in `syntax` into `sink`. Large values stay in the file until they are written
+    /// (`DICOMFile` defers them), so the data set in memory holds only the small ones.
+    public static func transcode<Sink: ByteSink>(file path: String, to syntax: TransferSyntax, into sink: inout Sink) throws {
+        let file = try DICOMFile(contentsOf: path)
+        try DataSet(file.dataSet.filter { $0.tag.group != 0x0002 }).encode(in: syntax, into: &sink)
+    }
+
+    /// `transcode` into a new file at `target` (mode 0600); returns its length.
+    private static func transcode(file path: String, to syntax: TransferSyntax, intoFile target: String) throws -> Int {
+        var sink = try FileSink(creating: target, exclusive: true)
+        try transcode(file: path, to: syntax, into: &sink)
+        try sink.flush()
+        var status = stat()
+        guard stat(target, &status) == 0 else { throw DICOMFileError.cannotWrite(path: target, errno: errno) }
+        return Int(status.st_size)
+    }
 }
 
 public enum InstanceSendError: Error, Sendable, CustomStringConvertible {
     case unreadable(String, String)
-    case noContext(String, String, String)
+    case noContext(String, TransferSyntaxMismatch)
 
     public var description: String {
         switch self {
         case let .unreadable(path, why): "\(path): \(why)"
-        case let .noContext(path, sopClass, syntax):
-            "\(path): the peer accepted no presentation context for SOP class \(sopClass) in \(syntax) or an uncompressed transfer syntax"
+        case let .noContext(path, mismatch): "\(path): \(mismatch)"
         }
     }
 }

@@ -29,7 +29,7 @@ public final class Association: Sendable {
     private let sendGate = SerialGate()
     private let routing: Mutex<Routing>
     private let incomingContinuation: AsyncStream<Incoming>.Continuation
-    private let options: AssociationOptions
+    public let options: AssociationOptions
 
     private struct Routing {
         var responseWaiters: [UInt16: AsyncThrowingStream<DIMSEMessage, any Error>.Continuation] = [:]

@@ -19,6 +19,11 @@ public struct SpooledFile: Sendable, Hashable {
     public func remove() {
         unlink(path)
     }
+
+    /// A new file name in `directory` that no other writer picks: 128 random bits.
+    static func uniquePath(in directory: String, suffix: String) -> String {
+        directory + "/" + (0..<16).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined() + suffix
+    }
 }
 
 /// Writes a spooled Part 10 file fragment by fragment.
@@ -29,8 +34,7 @@ struct SpoolWriter {
     /// Creates `directory/<random>.part` (0600, exclusive) and writes the preamble and a meta
     /// group that names the instance, its transfer syntax and the sending AE (PS3.10 7.1).
     init(directory: String, sopClassUID: String, sopInstanceUID: String, transferSyntax: TransferSyntax, sourceAE: AETitle) throws {
-        let name = (0..<16).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
-        let path = directory + "/" + name + ".part"
+        let path = SpooledFile.uniquePath(in: directory, suffix: ".part")
         sink = try FileSink(creating: path, exclusive: true)
         file = SpooledFile(path: path, sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID, transferSyntax: transferSyntax, length: 0)
         var meta = DataSet()

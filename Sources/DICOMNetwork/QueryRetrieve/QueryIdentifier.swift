@@ -12,6 +12,11 @@ import DICOM
 ///   sends only Study Instance UIDs at STUDY level in Patient Root is understood); the Unique
 ///   Key of the level itself is required. Other keys of a retrieve are dropped (PS3.4
 ///   C.4.2.1.4.1 lists only Unique Keys) and listed in `ignoredKeys`.
+///
+/// With relational queries negotiated (`options.relational`, PS3.4 C.4.1.2.2) a C-FIND may
+/// carry keys of any level above its own, matched like the others, and needs no Unique Key
+/// above it; relational retrieval (C.4.2.2.2, C.4.3.2.2) is what the second leniency already
+/// allows, so a retrieve is read the same way in both modes.
 public struct QueryIdentifier: Sendable {
     public var level: QueryRetrieveLevel
     public var model: QueryRetrieveModel

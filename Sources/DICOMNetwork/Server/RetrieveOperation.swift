@@ -4,6 +4,11 @@ import NIOCore
 /// One C-MOVE or C-GET as SCP (PS3.4 C.4.2, C.4.3): find the instances, send each with a
 /// C-STORE sub-operation (to the move destination on a new association, or back on this one for
 /// C-GET), report progress in pending responses, stop at a C-CANCEL, and end with the counts.
+///
+/// Each instance goes in its stored transfer syntax when the storage association accepted it,
+/// else re-encoded in an accepted uncompressed one (`TransferSyntaxChoice`), one instance at a
+/// time. One that cannot go (compressed, and only other syntaxes accepted) is a failed
+/// sub-operation, listed in Failed SOP Instance UID List; the others still go.
 struct RetrieveOperation {
     let association: Association
     let provider: any DICOMServiceProvider
@@ -75,8 +80,9 @@ struct RetrieveOperation {
         var proposal = AssociationProposal(callingAETitle: context.association.calledAETitle, calledAETitle: destination.aeTitle,
                                            contexts: Array(InstanceSender.contexts(for: proposalFiles).prefix(128)))
         proposal.maximumLength = context.association.acceptorMaximumLength
+        // Instances re-encoded for the destination go through this association's spool folder.
         let client = DICOMClient(host: destination.host, port: destination.port, tls: destination.tls,
-                                 options: AssociationOptions(responseTimeout: .seconds(60)))
+                                 options: AssociationOptions(spoolDirectory: association.options.spoolDirectory, responseTimeout: .seconds(60)))
         let originator = (context.association.callingAETitle, command.messageID ?? 0)
         let operation = self
         do {
@@ -138,7 +144,8 @@ struct RetrieveOperation {
         if context.isCancelled {
             return try await respond(.cancel, counts, final: true)
         }
-        // PS3.4 C.4.2.1.5: any failure or warning makes the final status B000.
+        // PS3.4 C.4.2.2.1, C.4.3.2.1: Success when every sub-operation succeeded, Failure when all
+        // failed, Warning (B000) otherwise, and with any warning.
         let status: DIMSEStatus = counts.failed + counts.warning == 0 ? .success
             : counts.completed + counts.warning == 0 && counts.failed > 0 ? .refusedOutOfResourcesSubOperations
             : .warningSubOperationsCompleteOneOrMoreFailures
