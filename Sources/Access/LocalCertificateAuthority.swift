@@ -19,21 +19,14 @@ public struct LocalCertificateAuthority: Sendable {
                 OrganizationName("Rampart")
                 CommonName(name)
             }
-            let certificate = try Certificate(
-                version: .v3,
-                serialNumber: Certificate.SerialNumber(),
-                publicKey: publicKey,
-                notValidBefore: now.addingTimeInterval(-300),
-                notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
-                issuer: subject,
-                subject: subject,
-                signatureAlgorithm: .ecdsaWithSHA256,
+            let certificate = try Self.sign(
+                publicKey: publicKey, subject: subject, issuer: subject, days: 10 * 365, now: now,
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                     Critical(KeyUsage(keyCertSign: true, cRLSign: true))
                     SubjectKeyIdentifier(hash: publicKey)
                 },
-                issuerPrivateKey: Certificate.PrivateKey(key))
+                by: key)
             return LocalCertificateAuthority(certificate: certificate, privateKey: key)
         } catch {
             throw .issuing("the CA certificate", "\(error)")
@@ -71,15 +64,8 @@ public struct LocalCertificateAuthority: Sendable {
                 OrganizationName("Rampart")
                 CommonName(commonName)
             }
-            let leaf = try Certificate(
-                version: .v3,
-                serialNumber: Certificate.SerialNumber(),
-                publicKey: publicKey,
-                notValidBefore: now.addingTimeInterval(-300),
-                notValidAfter: now.addingTimeInterval(Double(days) * 86_400),
-                issuer: certificate.subject,
-                subject: subject,
-                signatureAlgorithm: .ecdsaWithSHA256,
+            let leaf = try Self.sign(
+                publicKey: publicKey, subject: subject, issuer: certificate.subject, days: days, now: now,
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.notCertificateAuthority)
                     Critical(KeyUsage(digitalSignature: true))
@@ -88,13 +74,24 @@ public struct LocalCertificateAuthority: Sendable {
                     SubjectKeyIdentifier(hash: publicKey)
                     AuthorityKeyIdentifier(keyIdentifier: try certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
                 },
-                issuerPrivateKey: Certificate.PrivateKey(privateKey))
+                by: privateKey)
             return IssuedCertificate(certificate: leaf, privateKey: key, issuer: certificate)
         } catch let error as CertificateAuthorityError {
             throw error
         } catch {
             throw .issuing("a certificate for \(commonName)", "\(error)")
         }
+    }
+
+    /// An X.509 v3 certificate with a random serial, valid from five minutes ago (clock skew) for
+    /// `days`, signed ECDSA-SHA256 by `issuerKey`.
+    private static func sign(publicKey: Certificate.PublicKey, subject: DistinguishedName, issuer: DistinguishedName, days: Int,
+                             now: Date, extensions: Certificate.Extensions, by issuerKey: P256.Signing.PrivateKey) throws -> Certificate {
+        try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
+            notValidBefore: now.addingTimeInterval(-300), notValidAfter: now.addingTimeInterval(Double(days) * 86_400),
+            issuer: issuer, subject: subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
+            issuerPrivateKey: Certificate.PrivateKey(issuerKey))
     }
 
     public var certificatePEM: String {

@@ -85,9 +85,9 @@ import X509
         #expect(names.count == 4)
 
         var verifier = Verifier(rootCertificates: CertificateStore([authority.certificate])) {
-            RFC5280Policy(validationTime: Date())
+            RFC5280Policy()
         }
-        let result = await verifier.validate(leafCertificate: issued.certificate, intermediates: CertificateStore())
+        let result = await verifier.validate(leaf: issued.certificate, intermediates: CertificateStore())
         guard case .validCertificate = result else {
             Issue.record("the CA does not verify its own server certificate: \(result)")
             return

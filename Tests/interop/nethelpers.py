@@ -199,6 +199,15 @@ def queries(archive: netdata.Archive) -> list[tuple[str, str, str, dict]]:
     ]
 
 
+def query_identifier(level: str, keys: dict[str, str]) -> Dataset:
+    """A C-FIND/MOVE/GET identifier for pynetdicom: `level` and the keys (empty value = return key)."""
+    ds = Dataset()
+    ds.QueryRetrieveLevel = level
+    for keyword, value in keys.items():
+        setattr(ds, keyword, value or None)
+    return ds
+
+
 # --- DCMTK SCUs -------------------------------------------------------------------------------------------
 
 

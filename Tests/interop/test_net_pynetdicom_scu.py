@@ -61,14 +61,6 @@ def echo_ae() -> AE:
     return ae
 
 
-def identifier(level: str, keys: dict[str, str]) -> Dataset:
-    ds = Dataset()
-    ds.QueryRetrieveLevel = level
-    for keyword, value in keys.items():
-        setattr(ds, keyword, value or None)
-    return ds
-
-
 def statuses(responses) -> list[int]:
     return [int(status.Status) for status, _ in responses if status is not None and "Status" in status]
 
@@ -173,7 +165,7 @@ def run_find(scp, level, model, keys, tls=None):
     ae = AE(OWN_AE)
     ae.add_requested_context(FIND[model])
     with established(ae, scp, tls=tls) as assoc:
-        responses = list(assoc.send_c_find(identifier(level, keys), FIND[model]))
+        responses = list(assoc.send_c_find(h.query_identifier(level, keys), FIND[model]))
     codes = statuses(responses)
     assert codes and codes[-1] == 0x0000, f"C-FIND statuses {[hex(c) for c in codes]}" + scp_log(scp)
     assert all(c in (0xFF00, 0xFF01) for c in codes[:-1]), f"C-FIND statuses {[hex(c) for c in codes]}"
@@ -205,7 +197,7 @@ def run_move(scp, level, model, keys, destination, tls=None):
     ae = AE(OWN_AE)
     ae.add_requested_context(MOVE[model])
     with established(ae, scp, tls=tls) as assoc:
-        return list(assoc.send_c_move(identifier(level, keys), destination, MOVE[model]))
+        return list(assoc.send_c_move(h.query_identifier(level, keys), destination, MOVE[model]))
 
 
 def final(responses) -> Dataset:
@@ -279,7 +271,7 @@ def run_get(scp, level, model, keys, folder: Path, tls=None):
         return 0x0000
 
     with established(ae, scp, tls=tls, ext_neg=roles, evt_handlers=[(evt.EVT_C_STORE, on_store)]) as assoc:
-        return list(assoc.send_c_get(identifier(level, keys), GET[model]))
+        return list(assoc.send_c_get(h.query_identifier(level, keys), GET[model]))
 
 
 def test_get_series(qr, net_archive, tmp_path):
@@ -339,7 +331,7 @@ def test_get_cancel_stops_the_sub_operations(qr, net_archive, tmp_path):
         return 0x0000
 
     with established(ae, qr.scp, ext_neg=roles, evt_handlers=[(evt.EVT_C_STORE, on_store)]) as assoc:
-        responses = list(assoc.send_c_get(identifier("PATIENT", {"PatientID": patient}), GET["patient"], msg_id=message_id))
+        responses = list(assoc.send_c_get(h.query_identifier("PATIENT", {"PatientID": patient}), GET["patient"], msg_id=message_id))
     last = final(responses)
     assert last.Status == 0xFE00, f"final C-GET status {hex(last.Status)}" + scp_log(qr.scp)
     assert len(stored) == 1, scp_log(qr.scp)

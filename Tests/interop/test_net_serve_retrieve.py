@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-from pydicom.dataset import Dataset
 from pynetdicom import AE, build_role, evt
 from pynetdicom.pdu_primitives import SOPClassExtendedNegotiation
 from pynetdicom.sop_class import (
@@ -59,14 +58,6 @@ def served(rampart, net_archive, net_variety, tmp_path_factory):
         result = h.storescu(server, net_archive.root, net_variety[0].path.parent)
         assert result.returncode == 0, describe_run(result) + server.log_text()
         yield server, implicit, anything
-
-
-def identifier(level: str, keys: dict[str, str]) -> Dataset:
-    ds = Dataset()
-    ds.QueryRetrieveLevel = level
-    for keyword, value in keys.items():
-        setattr(ds, keyword, value or None)
-    return ds
 
 
 def relational(*sop_classes: str) -> list[SOPClassExtendedNegotiation]:
@@ -112,7 +103,7 @@ def get(server, level: str, keys: dict[str, str], folder: Path, sop_classes, syn
     with established(ae, server, ext_neg=roles + list(ext_neg), evt_handlers=[(evt.EVT_C_STORE, on_store)]) as assoc:
         if ext_neg:
             assert assoc.acceptor.sop_class_extended.get(StudyRootQueryRetrieveInformationModelGet) == b"\x01"
-        return list(assoc.send_c_get(identifier(level, keys), StudyRootQueryRetrieveInformationModelGet))
+        return list(assoc.send_c_get(h.query_identifier(level, keys), StudyRootQueryRetrieveInformationModelGet))
 
 
 def move(server, level: str, keys: dict[str, str], destination: str, ext_neg=()):
@@ -121,7 +112,7 @@ def move(server, level: str, keys: dict[str, str], destination: str, ext_neg=())
     with established(ae, server, ext_neg=list(ext_neg)) as assoc:
         if ext_neg:
             assert assoc.acceptor.sop_class_extended.get(StudyRootQueryRetrieveInformationModelMove) == b"\x01"
-        return list(assoc.send_c_move(identifier(level, keys), destination, StudyRootQueryRetrieveInformationModelMove))
+        return list(assoc.send_c_move(h.query_identifier(level, keys), destination, StudyRootQueryRetrieveInformationModelMove))
 
 
 def wait_for(destination, uids: set[str]) -> dict[str, Path]:
@@ -205,7 +196,7 @@ def test_relational_image_query_with_patient_and_series_keys(served, net_archive
     ae.add_requested_context(PatientRootQueryRetrieveInformationModelFind)
     with established(ae, server, ext_neg=relational(PatientRootQueryRetrieveInformationModelFind)) as assoc:
         assert assoc.acceptor.sop_class_extended.get(PatientRootQueryRetrieveInformationModelFind) == b"\x01"
-        responses = list(assoc.send_c_find(identifier("IMAGE", keys), PatientRootQueryRetrieveInformationModelFind))
+        responses = list(assoc.send_c_find(h.query_identifier("IMAGE", keys), PatientRootQueryRetrieveInformationModelFind))
     status, _ = final(responses)
     assert status.Status == 0x0000, f"final status {status.Status:#06x}" + server.log_text()
     found = [str(ds.SOPInstanceUID) for s, ds in responses if s is not None and s.Status == 0xFF00]
@@ -219,7 +210,7 @@ def test_the_same_query_without_the_negotiation_is_refused(served, net_archive):
     ae.add_requested_context(PatientRootQueryRetrieveInformationModelFind)
     with established(ae, server) as assoc:
         assert PatientRootQueryRetrieveInformationModelFind not in assoc.acceptor.sop_class_extended
-        responses = list(assoc.send_c_find(identifier("IMAGE", keys), PatientRootQueryRetrieveInformationModelFind))
+        responses = list(assoc.send_c_find(h.query_identifier("IMAGE", keys), PatientRootQueryRetrieveInformationModelFind))
     assert len(responses) == 1
     status, _ = final(responses)
     assert status.Status == 0xA900, f"final status {status.Status:#06x}"
