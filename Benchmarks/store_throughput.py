@@ -20,69 +20,16 @@ storage and index folder.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "Tests" / "interop"))
+from storebench import ORTHANC, count_files, orthanc, print_table, rate, storescu
 
-import netdata  # noqa: E402
+import netdata  # noqa: E402 - on the path through storebench
 import netpeers  # noqa: E402
-
-ORTHANC = Path("/usr/sbin/Orthanc")
-
-
-def storescu(host: str, port: int, ae: str, folder: Path, timeout: float) -> tuple[float, subprocess.CompletedProcess]:
-    cmd = [netpeers.dcmtk("storescu"), "-aet", "BENCH", "-aec", ae, "+sd", "+r", host, str(port), str(folder)]
-    start = time.perf_counter()
-    result = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=netpeers.dcmtk_env(), timeout=timeout, check=False)
-    return time.perf_counter() - start, result
-
-
-def count_files(folder: Path) -> int:
-    return sum(1 for p in folder.rglob("*") if p.is_file())
-
-
-@contextlib.contextmanager
-def orthanc(work: Path):
-    storage, index = work / "storage", work / "index"
-    storage.mkdir()
-    index.mkdir()
-    port = netpeers.free_port()
-    config = {
-        "Name": "RampartBenchmark",
-        "StorageDirectory": str(storage),
-        "IndexDirectory": str(index),
-        "StorageCompression": False,
-        "DicomServerEnabled": True,
-        "DicomAet": "ORTHANC",
-        "DicomPort": port,
-        "DicomCheckCalledAet": False,
-        "DicomAlwaysAllowStore": True,
-        "DicomScpTimeout": 60,
-        "HttpServerEnabled": False,
-        "HttpPort": netpeers.free_port(),
-        "RemoteAccessAllowed": False,
-        "AuthenticationEnabled": False,
-        "Plugins": [],
-    }
-    path = work / "orthanc.json"
-    path.write_text(json.dumps(config, indent=2))
-    log = work / "orthanc.log"
-    proc = netpeers.spawn([str(ORTHANC), str(path)], log=log, env=netpeers.dcmtk_env(), cwd=work, lifetime=3600)
-    try:
-        netpeers.wait_for_port(proc, port, "Orthanc", log, timeout=60)
-        yield netpeers.Peer("orthanc", netpeers.HOST, port, "ORTHANC", proc, log, work, storage)
-    finally:
-        netpeers.stop_process(proc)
 
 
 def main() -> int:
@@ -130,17 +77,14 @@ def main() -> int:
                 err = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
                 rows.append((name, f"FAILED: storescu exit {result.returncode}, {stored} of {len(files)} files stored; {' | '.join(err)}"))
             else:
-                rows.append((name, f"{len(files) / seconds:10.1f} instances/s {total_bytes / 1e6 / seconds:10.1f} MB/s  ({seconds:.2f} s)"))
+                rows.append((name, rate(len(files), total_bytes, seconds)))
             shutil.rmtree(work, ignore_errors=True)
         if not ORTHANC.exists():
             rows.append(("orthanc", "not installed (apt-get install orthanc)"))
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
 
-    print(f"C-STORE throughput, one storescu association, {len(files)} files, {total_bytes / 1e6:.1f} MB, TCP_NODELAY=1")
-    width = max(len(name) for name, _ in rows)
-    for name, text in rows:
-        print(f"{name.ljust(width)}  {text}")
+    print_table(f"C-STORE throughput, one storescu association, {len(files)} files, {total_bytes / 1e6:.1f} MB, TCP_NODELAY=1", rows)
     return 0 if all("FAILED" not in text and "did not start" not in text for _, text in rows) else 1
 
 

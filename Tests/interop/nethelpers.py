@@ -8,6 +8,7 @@ the data are synthetic, but the habit is the one we keep for real data.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import socket
@@ -19,6 +20,7 @@ import warnings
 from pathlib import Path
 
 import pydicom
+import pynetdicom
 from pydicom.dataset import Dataset
 from pydicom.multival import MultiValue
 
@@ -83,6 +85,58 @@ def check_received(originals: list[netdata.Instance], received: dict[str, Path],
     return problems
 
 
+# Value lengths of these VRs take 4 bytes after 2 reserved ones in explicit VR (PS3.5 7.1.2).
+_LONG_VRS = {b"OB", b"OD", b"OF", b"OL", b"OV", b"OW", b"SQ", b"SV", b"UC", b"UN", b"UR", b"UT", b"UV"}
+
+
+def dataset_bytes(path: Path) -> tuple[str, bytes]:
+    """(Transfer Syntax UID, the bytes of the data set) of a Part 10 file: everything after the
+    file meta group, which a server may rewrite (it zeroes the preamble and names itself in
+    Implementation Class UID); the data set it must keep as it was received."""
+    data = Path(path).read_bytes()
+    if data[128:132] != b"DICM":
+        raise ValueError(f"{Path(path).name}: no DICM prefix at byte 128")
+    offset, syntax = 132, ""
+    while offset + 8 <= len(data):
+        group, element = struct.unpack("<HH", data[offset:offset + 4])
+        if group != 0x0002:
+            break
+        vr = data[offset + 4:offset + 6]
+        if vr in _LONG_VRS:
+            length, header = struct.unpack("<I", data[offset + 8:offset + 12])[0], 12
+        else:
+            length, header = struct.unpack("<H", data[offset + 6:offset + 8])[0], 8
+        if element == 0x0010:
+            syntax = data[offset + header:offset + header + length].rstrip(b"\0 ").decode("ascii")
+        offset += header + length
+    return syntax, data[offset:]
+
+
+def dataset_digest(path: Path) -> tuple[str, str]:
+    """(Transfer Syntax UID, sha256 of the data set after the file meta group)."""
+    syntax, body = dataset_bytes(path)
+    return syntax, hashlib.sha256(body).hexdigest()
+
+
+def check_identical(originals: list[netdata.Instance], received: dict[str, Path], *, exact: bool = True) -> list[str]:
+    """Problems with received files against the originals, byte for byte: the same transfer
+    syntax and the same data set bytes after the file meta group (`dataset_digest`)."""
+    problems = []
+    wanted = {i.sop_instance_uid: i for i in originals}
+    for uid in sorted(set(wanted) - set(received)):
+        problems.append(f"{wanted[uid].path.name} ({uid}): not received")
+    if exact:
+        for uid in sorted(set(received) - set(wanted)):
+            problems.append(f"{received[uid].name} ({uid}): received but not expected")
+    for uid in sorted(set(wanted) & set(received)):
+        (syntax, digest), (got_syntax, got_digest) = dataset_digest(wanted[uid].path), dataset_digest(received[uid])
+        if got_syntax != syntax:
+            problems.append(f"{wanted[uid].path.name} ({uid}): transfer syntax {got_syntax} != {syntax}")
+        elif got_digest != digest:
+            problems.append(f"{wanted[uid].path.name} ({uid}): the data set differs (sha256 {got_digest[:12]} != {digest[:12]})")
+    return problems
+
+
 def summary(problems: list[str], limit: int = 25) -> str:
     head = "\n  ".join(problems[:limit])
     more = f"\n  … and {len(problems) - limit} more" if len(problems) > limit else ""
@@ -96,8 +150,12 @@ def value_text(keyword: str, value) -> str:
     if value is None:
         return ""
     if isinstance(value, (list, MultiValue)):
-        return "\\".join(value_text(keyword, v) for v in value)
+        return value_text(keyword, "\\".join(str(v) for v in value))
     text = str(value).strip()
+    if keyword == "ModalitiesInStudy":  # a set: the archive lists modalities in the order they came
+        return "\\".join(sorted(text.split("\\")))
+    if "\\" in text:
+        return "\\".join(value_text(keyword, v) for v in text.split("\\"))
     vr = pydicom.datadict.dictionary_VR(keyword)
     if vr == "PN":
         return dicomcompare.normalise_person_name(text)
@@ -114,7 +172,7 @@ def value_text(keyword: str, value) -> str:
 def find_rows(datasets: list[Dataset], level: str, keys: dict[str, str]) -> list[dict]:
     """C-FIND responses as rows comparable with `Archive.expected(level, keys)`."""
     unique = netdata.UNIQUE_KEY[level]
-    wanted = [k for k in keys if k in _level_and_above(level)]
+    wanted = [k for k, v in keys.items() if k in _level_and_above(level) and not isinstance(v, dict)]
     if unique not in wanted:
         wanted.append(unique)
     rows = []
@@ -124,11 +182,12 @@ def find_rows(datasets: list[Dataset], level: str, keys: dict[str, str]) -> list
 
 
 def _level_and_above(level: str) -> set[str]:
-    return {k for lvl in netdata.LEVELS[: netdata.LEVELS.index(level) + 1] for k in netdata.LEVEL_KEYS[lvl]}
+    return set(netdata.keys_at_and_above(level))
 
 
-def expected_rows(archive: netdata.Archive, level: str, keys: dict[str, str]) -> list[dict]:
-    rows = archive.expected(level, keys)
+def expected_rows(archive: netdata.Archive, level: str, keys: dict, **rules) -> list[dict]:
+    """`archive.expected(level, keys, **rules)` as rows comparable with `find_rows`."""
+    rows = archive.expected(level, keys, **rules)
     return [{k: value_text(k, v) for k, v in row.items()} for row in rows]
 
 
@@ -199,15 +258,6 @@ def queries(archive: netdata.Archive) -> list[tuple[str, str, str, dict]]:
     ]
 
 
-def query_identifier(level: str, keys: dict[str, str]) -> Dataset:
-    """A C-FIND/MOVE/GET identifier for pynetdicom: `level` and the keys (empty value = return key)."""
-    ds = Dataset()
-    ds.QueryRetrieveLevel = level
-    for keyword, value in keys.items():
-        setattr(ds, keyword, value or None)
-    return ds
-
-
 # --- DCMTK SCUs -------------------------------------------------------------------------------------------
 
 
@@ -236,10 +286,15 @@ def storescu(peer: Peer, *paths, tls=None, client_cert=True, proposal="-xr", ext
                      proposal, *dcmtk_tls(tls, client_cert=client_cert), *extra, peer.host, peer.port, *paths, timeout=timeout)
 
 
-def dcmtk_keys(level: str, keys: dict[str, str]) -> list[str]:
+def dcmtk_keys(level: str, keys: dict) -> list[str]:
+    """findscu/movescu/getscu -k options; a dict value is the item of a sequence key."""
     out = ["-k", f"QueryRetrieveLevel={level}"]
     for keyword, value in keys.items():
-        out += ["-k", f"{keyword}={value}" if value else keyword]
+        if isinstance(value, dict):
+            out += [arg for item_keyword, item_value in value.items()
+                    for arg in ("-k", f"{keyword}[0].{item_keyword}={item_value}" if item_value else f"{keyword}[0].{item_keyword}")]
+        else:
+            out += ["-k", f"{keyword}={value}" if value else keyword]
     return out
 
 
@@ -263,10 +318,10 @@ def movescu(peer: Peer, level: str, model: str, keys: dict[str, str], *, destina
     return run_dcmtk("movescu", *args, *dcmtk_keys(level, keys), peer.host, peer.port, timeout=timeout)
 
 
-def getscu(peer: Peer, folder: Path, level: str, model: str, keys: dict[str, str], *, timeout=300) -> subprocess.CompletedProcess:
+def getscu(peer: Peer, folder: Path, level: str, model: str, keys: dict[str, str], *, extra=(), timeout=300) -> subprocess.CompletedProcess:
     folder.mkdir(parents=True, exist_ok=True)
     return run_dcmtk("getscu", "-aet", "GETSCU", "-aec", peer.ae, "-P" if model == "patient" else "-S", "-od", str(folder),
-                     "-to", "20", "-ta", "20", "-td", "60", *dcmtk_keys(level, keys), peer.host, peer.port, timeout=timeout)
+                     "-to", "20", "-ta", "20", "-td", "60", *extra, *dcmtk_keys(level, keys), peer.host, peer.port, timeout=timeout)
 
 
 # --- the rampart SCU commands ---------------------------------------------------------------------------
@@ -352,6 +407,74 @@ def associate(ae, peer: Peer, *, tls=None, client_cert=True, untrusted=False, ae
     """ae.associate to `peer` (TLS when `tls`), with the peer's AE title as called AE."""
     return ae.associate(peer.host, peer.port, ae_title=ae_title or peer.ae,
                         tls_args=pynetdicom_tls(tls, client_cert=client_cert, untrusted=untrusted), **kwargs)
+
+
+def identifier(level: str, keys: dict) -> Dataset:
+    """A C-FIND/C-MOVE/C-GET identifier for pynetdicom; a dict value is the single item of a
+    sequence key (PS3.4 C.2.2.2.6)."""
+    ds = Dataset()
+    ds.QueryRetrieveLevel = level
+    for keyword, value in keys.items():
+        if isinstance(value, dict):
+            setattr(ds, keyword, [identifier_item(value)])
+        else:
+            setattr(ds, keyword, value or None)
+    return ds
+
+
+def identifier_item(keys: dict) -> Dataset:
+    item = Dataset()
+    for keyword, value in keys.items():
+        setattr(item, keyword, value or None)
+    return item
+
+
+UNCOMPRESSED_TS = ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2"]  # Explicit, Implicit VR Little Endian
+CT_MR = ("1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.5.1.4.1.1.4")
+
+
+class Receiver:
+    """A pynetdicom storage SCP in this process (a C-MOVE destination) for `sop_classes`,
+    writing what it receives to `folder`/<SOP Instance UID>.dcm as received (pynetdicom keeps
+    the data set's bytes; it writes its own file meta group)."""
+
+    def __init__(self, folder: Path, port: int, ae_title: str, sop_classes=CT_MR):
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.ae = pynetdicom.AE(ae_title)
+        for sop_class in sop_classes:
+            self.ae.add_supported_context(sop_class, UNCOMPRESSED_TS + ["1.2.840.10008.1.2.1.99"])
+        self.server = self.ae.start_server((HOST, port), block=False, evt_handlers=[(pynetdicom.evt.EVT_C_STORE, self.on_store)])
+
+    def on_store(self, event):
+        uid = str(event.request.AffectedSOPInstanceUID)
+        (self.folder / f"{uid}.dcm").write_bytes(event.encoded_dataset(include_meta=True))
+        return 0x0000
+
+    def close(self):
+        self.server.shutdown()
+
+
+def get_ae(ae_title: str, get_model: str, sop_classes=CT_MR):
+    """A pynetdicom AE for C-GET in `get_model` (a SOP class UID) that takes the SCP role for
+    `sop_classes`, one presentation context per uncompressed transfer syntax; returns it with
+    the role selection items to pass as ext_neg."""
+    ae = pynetdicom.AE(ae_title)
+    ae.add_requested_context(get_model)
+    for sop_class in sop_classes:
+        for ts in UNCOMPRESSED_TS:
+            ae.add_requested_context(sop_class, [ts])
+    return ae, [pynetdicom.build_role(sop_class, scp_role=True) for sop_class in sop_classes]
+
+
+def store_to(folder: Path):
+    """An EVT_C_STORE handler that writes each instance as received to `folder`/<UID>.dcm."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def on_store(event):
+        (folder / f"{event.request.AffectedSOPInstanceUID}.dcm").write_bytes(event.encoded_dataset(include_meta=True))
+        return 0x0000
+    return on_store
 
 
 def association_outcome(assoc) -> str:

@@ -358,18 +358,20 @@ def rampart_test_scp(binary: Path, folder: Path, *, lifetime: float = LIFETIME, 
 
 @contextlib.contextmanager
 def storescp(folder: Path, *, ae: str = "STORESCP", tls: nettls.TLSMaterial | None = None, peer_cert: str = "require",
-             accept_all: bool = True, extra: list[str] | tuple = (), lifetime: float = LIFETIME):
+             accept_all: bool = True, fork: bool = False, extra: list[str] | tuple = (), lifetime: float = LIFETIME):
     """DCMTK storescp on a free port, writing what it receives into `folder`/received.
 
     `tls`: listen with TLS (`+tls server.key server.pem +cf ca.pem`), and
     `peer_cert` "require" (-rc, DCMTK's default), "verify" (-vc: check it if sent)
     or "ignore" (-ic). `accept_all`: +xa, accept every transfer syntax DCMTK knows
-    (compressed ones too), else DCMTK's default (uncompressed only)."""
+    (compressed ones too), else DCMTK's default (uncompressed only). `fork`: a child process per
+    association (--fork), so that concurrent associations are served at once; else one
+    association at a time (--single-process)."""
     folder = _fresh(folder)
     received = folder / "received"
     received.mkdir()
     port = free_port()
-    cmd = [dcmtk("storescp"), "-aet", ae, "-od", str(received), "-dhl", "--single-process"]
+    cmd = [dcmtk("storescp"), "-aet", ae, "-od", str(received), "-dhl", "--fork" if fork else "--single-process"]
     if accept_all:
         cmd.append("+xa")
     if tls:

@@ -9,7 +9,9 @@ fix the harness (or pin the pydicom/DCMTK that it was written against) first.
 * the dcmdump parser reads the same elements out of dcmdump's output as pydicom
   reads out of the file;
 * the `rampart dump` parser reads the same elements out of a dump printed to the
-  line format of the spec as out of dcmdump's output.
+  line format of the spec as out of dcmdump's output;
+* Scripts/generate-test-data.py writes what netdata.make_collection describes, and the
+  C-FIND expectations (netdata.match) follow the matching rules the archive tests rely on.
 
 pydicom's `to_json` departs from PS3.18 F in two ways, so the round trip fixes
 them the way a conforming writer would not need to: it includes Group Length
@@ -23,6 +25,8 @@ import base64
 import contextlib
 import copy
 import json
+import subprocess
+import sys
 import warnings
 
 import pydicom
@@ -32,6 +36,8 @@ from pydicom.dataset import Dataset
 import dicomcompare
 import dicomfiles
 import dumpparse
+import netdata
+import nethelpers
 from test_dump_matches_dcmdump import DUMP_FILES, SPECIFIC_CHARACTER_SET, dcmdump
 
 BACKSLASH = "\\"
@@ -219,3 +225,45 @@ def test_dump_parsers(name):
     assert dumpparse.compare(from_dcmdump, from_pydicom, skip_tags=skip) == []
     assert dumpparse.compare(from_dcmdump, from_spec, skip_tags=skip) == []
     assert len(from_spec) == len(from_pydicom)
+
+
+# --- the data generator and its C-FIND expectations ------------------------------------------------------
+
+
+def test_generator_script_writes_what_make_collection_describes(tmp_path):
+    """Scripts/generate-test-data.py is make_collection's command line: same seed and count,
+    same files (data sets byte for byte); and its --find answer is Archive.expected's."""
+    script = netdata.repo_root() / "Scripts" / "generate-test-data.py"
+    result = subprocess.run([sys.executable, str(script), str(tmp_path / "script"), "--instances", "40", "--seed", "3",
+                             "--find", "STUDY", "ModalitiesInStudy=CT", "StudyInstanceUID="],
+                            capture_output=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    archive = netdata.make_collection(tmp_path / "module", 3, 40)
+    written = sorted(p.relative_to(tmp_path / "script") for p in netdata.dicom_files(tmp_path / "script"))
+    assert written == sorted(i.path.relative_to(tmp_path / "module") for i in archive.instances)
+    for relative in written:
+        assert nethelpers.dataset_digest(tmp_path / "script" / relative) == nethelpers.dataset_digest(tmp_path / "module" / relative), relative
+    expected = archive.expected("STUDY", {"ModalitiesInStudy": "CT", "StudyInstanceUID": ""},
+                                person_name_case=False, unknown_required_matches=True)
+    lines = result.stdout.decode().splitlines()
+    assert lines[0].startswith(f"wrote {netdata.describe_counts(archive)}")
+    assert lines[1] == f"C-FIND STUDY must match {len(expected)}:"
+    assert [line.strip() for line in lines[2:]] == [row["StudyInstanceUID"] for row in expected]
+    assert len({i.patient_id for i in archive.instances}) >= 3 and len(archive.instances) == 40
+
+
+@pytest.mark.parametrize("keyword, pattern, value, options, matches", [
+    ("PatientName", "lind*", "LINDQVIST^MAJA", {}, False),
+    ("PatientName", "lind*", "LINDQVIST^MAJA", {"person_name_case": False}, True),
+    ("AccessionNumber", "a19*", "A19000001", {"person_name_case": False}, False),  # only PN ignores case
+    ("ModalitiesInStudy", "PT", "CT\\PT", {}, True),
+    ("ModalitiesInStudy", "MG\\US", "CT\\PT", {}, False),
+    ("StudyTime", "080000-115959", "115959", {}, True),
+    ("StudyTime", "080000-115959", "120000", {}, False),
+    ("StudyDate", "-20161231", "20161231", {}, True),
+    ("ProcedureCodeSequence", {"CodeValue": "RMP-CT-*"}, ({"CodeValue": "RMP-CT-HEAD"},), {}, True),
+    ("ProcedureCodeSequence", {"CodeValue": "RMP-CT-*"}, ({"CodeValue": "RMP-MR-KNEE"},), {}, False),
+    ("ProcedureCodeSequence", {"CodeValue": "X"}, "", {}, False),
+])
+def test_expected_matching_rules(keyword, pattern, value, options, matches):
+    assert netdata.match(keyword, pattern, value, **options) is matches

@@ -12,11 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 from pydicom.dataset import Dataset
-from pynetdicom import AE, build_context, build_role, evt
+from pynetdicom import AE, evt
 from pynetdicom.pdu_primitives import AsynchronousOperationsWindowNegotiation, UserIdentityNegotiation
 from pynetdicom.sop_class import (
-    CTImageStorage,
-    MRImageStorage,
     PatientRootQueryRetrieveInformationModelFind,
     PatientRootQueryRetrieveInformationModelGet,
     PatientRootQueryRetrieveInformationModelMove,
@@ -34,7 +32,6 @@ pytestmark = pytest.mark.net
 FIND = {"study": StudyRootQueryRetrieveInformationModelFind, "patient": PatientRootQueryRetrieveInformationModelFind}
 MOVE = {"study": StudyRootQueryRetrieveInformationModelMove, "patient": PatientRootQueryRetrieveInformationModelMove}
 GET = {"study": StudyRootQueryRetrieveInformationModelGet, "patient": PatientRootQueryRetrieveInformationModelGet}
-UNCOMPRESSED_TS = ["1.2.840.10008.1.2.1", "1.2.840.10008.1.2"]
 USERS = {"alice": "correct-horse-battery"}
 TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJyYW1wYXJ0LXRlc3QifQ.c3ludGhldGljLXNpZ25hdHVyZQ"
 OWN_AE = "PYNSCU"
@@ -63,26 +60,6 @@ def echo_ae() -> AE:
 
 def statuses(responses) -> list[int]:
     return [int(status.Status) for status, _ in responses if status is not None and "Status" in status]
-
-
-class Receiver:
-    """A pynetdicom storage SCP in this process (C-MOVE destination), writing to a folder."""
-
-    def __init__(self, folder: Path, port: int):
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self.ae = AE(OWN_AE)
-        for sop_class in (CTImageStorage, MRImageStorage):
-            self.ae.add_supported_context(sop_class, UNCOMPRESSED_TS + ["1.2.840.10008.1.2.1.99"])
-        self.server = self.ae.start_server((HOST, port), block=False, evt_handlers=[(evt.EVT_C_STORE, self.on_store)])
-
-    def on_store(self, event):
-        uid = str(event.request.AffectedSOPInstanceUID)
-        (self.folder / f"{uid}.dcm").write_bytes(event.encoded_dataset(include_meta=True))
-        return 0x0000
-
-    def close(self):
-        self.server.shutdown()
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +142,7 @@ def run_find(scp, level, model, keys, tls=None):
     ae = AE(OWN_AE)
     ae.add_requested_context(FIND[model])
     with established(ae, scp, tls=tls) as assoc:
-        responses = list(assoc.send_c_find(h.query_identifier(level, keys), FIND[model]))
+        responses = list(assoc.send_c_find(h.identifier(level, keys), FIND[model]))
     codes = statuses(responses)
     assert codes and codes[-1] == 0x0000, f"C-FIND statuses {[hex(c) for c in codes]}" + scp_log(scp)
     assert all(c in (0xFF00, 0xFF01) for c in codes[:-1]), f"C-FIND statuses {[hex(c) for c in codes]}"
@@ -197,7 +174,7 @@ def run_move(scp, level, model, keys, destination, tls=None):
     ae = AE(OWN_AE)
     ae.add_requested_context(MOVE[model])
     with established(ae, scp, tls=tls) as assoc:
-        return list(assoc.send_c_move(h.query_identifier(level, keys), destination, MOVE[model]))
+        return list(assoc.send_c_move(h.identifier(level, keys), destination, MOVE[model]))
 
 
 def final(responses) -> Dataset:
@@ -221,7 +198,7 @@ def test_move_study_to_storescp(qr, net_archive):
 
 def test_move_series_to_own_listener(qr, net_archive, tmp_path):
     """The move destination is this test's own storage SCP (AE PYNSCU)."""
-    receiver = Receiver(tmp_path / "received", qr.own_port)
+    receiver = h.Receiver(tmp_path / "received", qr.own_port, OWN_AE)
     try:
         series = net_archive.series()[4]
         instances = net_archive.select(SeriesInstanceUID=series)
@@ -258,20 +235,9 @@ def test_move_tls(peers, net_archive, tls_material, tmp_path):
 
 def run_get(scp, level, model, keys, folder: Path, tls=None):
     """C-GET with SCP role for CT and MR storage, one context per uncompressed transfer syntax."""
-    folder.mkdir(parents=True, exist_ok=True)
-    ae = AE(OWN_AE)
-    ae.add_requested_context(GET[model])
-    for sop_class in (CTImageStorage, MRImageStorage):
-        for ts in UNCOMPRESSED_TS:
-            ae.add_requested_context(sop_class, [ts])
-    roles = [build_role(CTImageStorage, scp_role=True), build_role(MRImageStorage, scp_role=True)]
-
-    def on_store(event):
-        (folder / f"{event.request.AffectedSOPInstanceUID}.dcm").write_bytes(event.encoded_dataset(include_meta=True))
-        return 0x0000
-
-    with established(ae, scp, tls=tls, ext_neg=roles, evt_handlers=[(evt.EVT_C_STORE, on_store)]) as assoc:
-        return list(assoc.send_c_get(h.query_identifier(level, keys), GET[model]))
+    ae, roles = h.get_ae(OWN_AE, GET[model])
+    with established(ae, scp, tls=tls, ext_neg=roles, evt_handlers=[(evt.EVT_C_STORE, h.store_to(folder))]) as assoc:
+        return list(assoc.send_c_get(h.identifier(level, keys), GET[model]))
 
 
 def test_get_series(qr, net_archive, tmp_path):
@@ -314,12 +280,7 @@ def test_get_cancel_stops_the_sub_operations(qr, net_archive, tmp_path):
     assert len(instances) > 2
     folder = tmp_path / "get"
     folder.mkdir()
-    ae = AE(OWN_AE)
-    ae.add_requested_context(GET["patient"])
-    for sop_class in (CTImageStorage, MRImageStorage):
-        for ts in UNCOMPRESSED_TS:
-            ae.add_requested_context(sop_class, [ts])
-    roles = [build_role(CTImageStorage, scp_role=True), build_role(MRImageStorage, scp_role=True)]
+    ae, roles = h.get_ae(OWN_AE, GET["patient"])
     message_id = 7
     stored = []
 
@@ -331,7 +292,7 @@ def test_get_cancel_stops_the_sub_operations(qr, net_archive, tmp_path):
         return 0x0000
 
     with established(ae, qr.scp, ext_neg=roles, evt_handlers=[(evt.EVT_C_STORE, on_store)]) as assoc:
-        responses = list(assoc.send_c_get(h.query_identifier("PATIENT", {"PatientID": patient}), GET["patient"], msg_id=message_id))
+        responses = list(assoc.send_c_get(h.identifier("PATIENT", {"PatientID": patient}), GET["patient"], msg_id=message_id))
     last = final(responses)
     assert last.Status == 0xFE00, f"final C-GET status {hex(last.Status)}" + scp_log(qr.scp)
     assert len(stored) == 1, scp_log(qr.scp)

@@ -7,35 +7,16 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 import nethelpers as h
 import netpeers
-from netpeers import HOST, Peer, describe_run
+from netpeers import describe_run
+from netserve import register, serve
 
 pytestmark = pytest.mark.net
-
-
-def register(rampart: Path, data: Path, title: str, port: int = 104, host: str = HOST) -> None:
-    result = subprocess.run([str(rampart), "ae", "add", title, "--host", host, "--port", str(port), "--data-dir", str(data)],
-                            capture_output=True, timeout=30, check=False)
-    assert result.returncode == 0, describe_run(result)
-
-
-@contextlib.contextmanager
-def serve(rampart: Path, data: Path, log: Path):
-    port = netpeers.free_port()
-    cmd = [str(rampart), "serve", "--data-dir", str(data), "--dicom-port", str(port)]
-    proc = netpeers.spawn(cmd, log=log)
-    try:
-        netpeers.wait_for_port(proc, port, "rampart serve", log)
-        yield Peer("rampart serve", HOST, port, "RAMPART", proc, log, data)
-    finally:
-        netpeers.stop_process(proc)
 
 
 @pytest.fixture(scope="module")

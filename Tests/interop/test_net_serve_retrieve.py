@@ -30,7 +30,7 @@ import dicomcompare
 import nethelpers as h
 import netpeers
 from netpeers import describe_run
-from test_net_serve import register, serve
+from netserve import register, serve
 
 pytestmark = pytest.mark.net
 
@@ -103,7 +103,7 @@ def get(server, level: str, keys: dict[str, str], folder: Path, sop_classes, syn
     with established(ae, server, ext_neg=roles + list(ext_neg), evt_handlers=[(evt.EVT_C_STORE, on_store)]) as assoc:
         if ext_neg:
             assert assoc.acceptor.sop_class_extended.get(StudyRootQueryRetrieveInformationModelGet) == b"\x01"
-        return list(assoc.send_c_get(h.query_identifier(level, keys), StudyRootQueryRetrieveInformationModelGet))
+        return list(assoc.send_c_get(h.identifier(level, keys), StudyRootQueryRetrieveInformationModelGet))
 
 
 def move(server, level: str, keys: dict[str, str], destination: str, ext_neg=()):
@@ -112,7 +112,7 @@ def move(server, level: str, keys: dict[str, str], destination: str, ext_neg=())
     with established(ae, server, ext_neg=list(ext_neg)) as assoc:
         if ext_neg:
             assert assoc.acceptor.sop_class_extended.get(StudyRootQueryRetrieveInformationModelMove) == b"\x01"
-        return list(assoc.send_c_move(h.query_identifier(level, keys), destination, StudyRootQueryRetrieveInformationModelMove))
+        return list(assoc.send_c_move(h.identifier(level, keys), destination, StudyRootQueryRetrieveInformationModelMove))
 
 
 def wait_for(destination, uids: set[str]) -> dict[str, Path]:
@@ -196,7 +196,7 @@ def test_relational_image_query_with_patient_and_series_keys(served, net_archive
     ae.add_requested_context(PatientRootQueryRetrieveInformationModelFind)
     with established(ae, server, ext_neg=relational(PatientRootQueryRetrieveInformationModelFind)) as assoc:
         assert assoc.acceptor.sop_class_extended.get(PatientRootQueryRetrieveInformationModelFind) == b"\x01"
-        responses = list(assoc.send_c_find(h.query_identifier("IMAGE", keys), PatientRootQueryRetrieveInformationModelFind))
+        responses = list(assoc.send_c_find(h.identifier("IMAGE", keys), PatientRootQueryRetrieveInformationModelFind))
     status, _ = final(responses)
     assert status.Status == 0x0000, f"final status {status.Status:#06x}" + server.log_text()
     found = [str(ds.SOPInstanceUID) for s, ds in responses if s is not None and s.Status == 0xFF00]
@@ -210,7 +210,7 @@ def test_the_same_query_without_the_negotiation_is_refused(served, net_archive):
     ae.add_requested_context(PatientRootQueryRetrieveInformationModelFind)
     with established(ae, server) as assoc:
         assert PatientRootQueryRetrieveInformationModelFind not in assoc.acceptor.sop_class_extended
-        responses = list(assoc.send_c_find(h.query_identifier("IMAGE", keys), PatientRootQueryRetrieveInformationModelFind))
+        responses = list(assoc.send_c_find(h.identifier("IMAGE", keys), PatientRootQueryRetrieveInformationModelFind))
     assert len(responses) == 1
     status, _ = final(responses)
     assert status.Status == 0xA900, f"final status {status.Status:#06x}"

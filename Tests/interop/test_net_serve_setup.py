@@ -6,7 +6,6 @@ shutdown that lets an open association finish its stores.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import signal
@@ -25,6 +24,7 @@ import netdata
 import nethelpers as h
 import netpeers
 from netpeers import HOST, Peer, describe_run
+from netserve import register, serve
 
 pytestmark = pytest.mark.net
 
@@ -40,21 +40,6 @@ def init(rampart: Path, data: Path) -> str:
     match = re.search(r"password:\s+(\S+)", result.stdout)
     assert match, result.stdout
     return match.group(1)
-
-
-@contextlib.contextmanager
-def serve(rampart: Path, data: Path, log: Path, *extra, tls: bool = True):
-    """`rampart serve` on free ports; waits for the TLS listener too when the folder has TLS set up."""
-    port, tls_port = netpeers.free_port(), netpeers.free_port()
-    proc = netpeers.spawn([str(rampart), "serve", "--data-dir", str(data), "--dicom-port", str(port),
-                           "--dicom-tls-port", str(tls_port), *extra], log=log)
-    try:
-        netpeers.wait_for_port(proc, port, "rampart serve", log)
-        if tls:
-            netpeers.wait_for_port(proc, tls_port, "rampart serve (TLS)", log)
-        yield Peer("rampart serve", HOST, port, "RAMPART", proc, log, data, extra={"tls_port": tls_port})
-    finally:
-        netpeers.stop_process(proc)
 
 
 def user_identity(name: str, password: str) -> UserIdentityNegotiation:
@@ -93,9 +78,9 @@ def test_dicom_tls_with_the_local_ca(rampart, site, tmp_path):
     """DCMTK trusts the CA `init` made: echo and store over TLS succeed for a registered AE, and a
     peer that trusts another CA cannot connect."""
     data, _ = site
-    assert run(rampart, "ae", "add", "STORESCU", "--host", HOST, "--port", "104", "--data-dir", data).returncode == 0
+    register(rampart, data, "STORESCU")
     files = netdata.make_bulk(tmp_path / "bulk", 2, size=4096)
-    with serve(rampart, data, tmp_path / "serve.log") as server:
+    with serve(rampart, data, tmp_path / "serve.log", tls=True) as server:
         tls_peer = Peer(server.name, HOST, server.extra["tls_port"], "RAMPART", server.proc, server.log, data)
         ca = ["+tla", "+cf", str(data / "tls" / "ca.pem")]
         result = netpeers.run_dcmtk("storescu", "-aet", "STORESCU", "-aec", "RAMPART", *ca, HOST, tls_peer.port, *map(str, files))
@@ -115,7 +100,7 @@ def test_user_identity_is_checked_against_the_accounts(rampart, site, tmp_path):
     user can store), a wrong one is refused and recorded, a bare user name proves nothing."""
     data, password = site
     files = netdata.make_bulk(tmp_path / "bulk", 1, size=4096)
-    with serve(rampart, data, tmp_path / "serve.log") as server:
+    with serve(rampart, data, tmp_path / "serve.log", tls=True) as server:
         ae = AE(ae_title="PYNETDICOM")
         ae.add_requested_context(Verification)
         ae.add_requested_context(CTImageStorage)
@@ -166,7 +151,7 @@ def _port_closed(port: int) -> bool:
 def test_sigterm_stops_accepting_but_lets_an_open_association_store(rampart, site, tmp_path):
     data, password = site
     files = netdata.make_bulk(tmp_path / "bulk", 2, size=4096)
-    with serve(rampart, data, tmp_path / "serve.log") as server:
+    with serve(rampart, data, tmp_path / "serve.log", tls=True) as server:
         ae = AE(ae_title="PYNETDICOM")
         ae.add_requested_context(CTImageStorage)
         ae.acse_timeout = ae.dimse_timeout = ae.network_timeout = 30
@@ -188,7 +173,7 @@ def test_sigterm_stops_accepting_but_lets_an_open_association_store(rampart, sit
         assoc.release()
         server.proc.wait(timeout=30)
         assert server.proc.returncode == 0, server.log_text()
-    with serve(rampart, data, tmp_path / "again.log") as again:
+    with serve(rampart, data, tmp_path / "again.log", tls=True) as again:
         ae.add_requested_context(StudyRootQueryRetrieveInformationModelFind)
         assoc = ae.associate(HOST, again.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password)])
         assert assoc.is_established
@@ -210,9 +195,9 @@ def test_person_name_case_follows_the_configuration(rampart, tmp_path, case_inse
     data.mkdir()
     (data / "rampart.yaml").write_text(f"query:\n  case_insensitive_person_names: {str(case_insensitive).lower()}\n")
     for title in ("STORESCU", "FINDSCU"):
-        assert run(rampart, "ae", "add", title, "--host", HOST, "--port", "104", "--data-dir", data).returncode == 0
+        register(rampart, data, title)
     files = netdata.make_bulk(tmp_path / "bulk", 1, size=4096)
-    with serve(rampart, data, tmp_path / "serve.log", tls=False) as server:
+    with serve(rampart, data, tmp_path / "serve.log") as server:
         stored = h.storescu(server, *map(str, files))
         assert stored.returncode == 0, describe_run(stored)
         exact, rows = h.findscu(server, tmp_path / "exact", "PATIENT", "patient", {"PatientName": "Bulk^Test", "PatientID": ""})

@@ -21,7 +21,7 @@ import nethelpers as h
 import netdata
 import netpeers
 from netpeers import HOST, describe_run
-from test_net_serve import register, serve
+from netserve import register, serve
 
 pytestmark = pytest.mark.net
 

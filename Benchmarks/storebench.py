@@ -1,0 +1,122 @@
+"""What the C-STORE benchmarks share: timed /usr/bin/storescu runs (one, or several at once),
+Orthanc as a peer, counting what a server wrote, and the result table.
+
+Used by store_throughput.py and ingest.py; not a benchmark itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "Tests" / "interop"))
+
+import netpeers  # noqa: E402
+
+ORTHANC = Path("/usr/sbin/Orthanc")
+CALLING_AE = "BENCH"
+
+
+def storescu_command(host: str, port: int, ae: str, paths: list[Path]) -> list[str]:
+    """storescu with its default proposals; a folder is scanned recursively (+sd +r)."""
+    scan = ["+sd", "+r"] if any(Path(p).is_dir() for p in paths) else []
+    return [netpeers.dcmtk("storescu"), "-aet", CALLING_AE, "-aec", ae, *scan, host, str(port), *map(str, paths)]
+
+
+def storescu(host: str, port: int, ae: str, folder: Path, timeout: float) -> tuple[float, subprocess.CompletedProcess]:
+    """One storescu association sending everything in `folder`: (seconds, run)."""
+    seconds, results = parallel_storescu(host, port, ae, [[folder]], timeout)
+    return seconds, results[0]
+
+
+def parallel_storescu(host: str, port: int, ae: str, groups: list[list[Path]], timeout: float) -> tuple[float, list[subprocess.CompletedProcess]]:
+    """One storescu process (one association) per group of paths, all at once. Returns the
+    seconds from the first start to the last end, and each run."""
+    start = time.perf_counter()
+    procs = [subprocess.Popen(storescu_command(host, port, ae, group), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=netpeers.dcmtk_env()) for group in groups]
+    results = []
+    for proc in procs:
+        try:
+            out, err = proc.communicate(timeout=max(1.0, timeout - (time.perf_counter() - start)))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, err = proc.communicate()
+        results.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return time.perf_counter() - start, results
+
+
+def split(paths: list[Path], parts: int) -> list[list[Path]]:
+    """`paths` in `parts` groups of (nearly) equal size, in order."""
+    size, extra = divmod(len(paths), parts)
+    groups, start = [], 0
+    for n in range(parts):
+        end = start + size + (1 if n < extra else 0)
+        groups.append(paths[start:end])
+        start = end
+    return groups
+
+
+def count_files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file())
+
+
+def failure(results: list[subprocess.CompletedProcess]) -> str | None:
+    """Why a set of storescu runs failed (None when each exited 0)."""
+    for result in results:
+        if result.returncode != 0:
+            err = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+            return f"storescu exit {result.returncode}; {' | '.join(err)}"
+    return None
+
+
+def rate(count: int, total_bytes: int, seconds: float) -> str:
+    return f"{count / seconds:10.1f} instances/s {total_bytes / 1e6 / seconds:8.1f} MB/s  ({seconds:.2f} s)"
+
+
+def print_table(title: str, rows: list[tuple[str, str]]) -> None:
+    print(title)
+    width = max(len(name) for name, _ in rows)
+    for name, text in rows:
+        print(f"{name.ljust(width)}  {text}")
+
+
+@contextlib.contextmanager
+def orthanc(work: Path):
+    """Orthanc (Debian package `orthanc`) on a free port: DICOM only, no HTTP server, no
+    compression, storage and index in `work`; accepts any calling AE."""
+    storage, index = work / "storage", work / "index"
+    storage.mkdir()
+    index.mkdir()
+    port = netpeers.free_port()
+    config = {
+        "Name": "RampartBenchmark",
+        "StorageDirectory": str(storage),
+        "IndexDirectory": str(index),
+        "StorageCompression": False,
+        "DicomServerEnabled": True,
+        "DicomAet": "ORTHANC",
+        "DicomPort": port,
+        "DicomCheckCalledAet": False,
+        "DicomAlwaysAllowStore": True,
+        "DicomScpTimeout": 60,
+        "HttpServerEnabled": False,
+        "HttpPort": netpeers.free_port(),
+        "RemoteAccessAllowed": False,
+        "AuthenticationEnabled": False,
+        "Plugins": [],
+    }
+    path = work / "orthanc.json"
+    path.write_text(json.dumps(config, indent=2))
+    log = work / "orthanc.log"
+    proc = netpeers.spawn([str(ORTHANC), str(path)], log=log, env=netpeers.dcmtk_env(), cwd=work, lifetime=3600)
+    try:
+        netpeers.wait_for_port(proc, port, "Orthanc", log, timeout=60)
+        yield netpeers.Peer("orthanc", netpeers.HOST, port, "ORTHANC", proc, log, work, storage)
+    finally:
+        netpeers.stop_process(proc)

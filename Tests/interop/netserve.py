@@ -1,0 +1,95 @@
+"""Running `rampart serve` for the network tests: registering AEs, starting the server on a
+free loopback port, killing it, and reading what it keeps in its data folder.
+
+* `register(rampart, data, title, port, host)`: `rampart ae add`.
+* `serve(rampart, data, log)`: a context that starts `rampart serve` and stops it (SIGTERM);
+  `start(...)` starts one without a context, for tests that kill it themselves (`kill`).
+* `recovery(log)`: the start-up recovery line serve printed to standard error, parsed.
+* `blob_files(data)`: what the blob store holds (`<data>/archive/blobs/<study>/<series>/<sop>.dcm`),
+  and `temporary_files(data)`: leftovers of interrupted writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import netpeers
+from netpeers import HOST, Peer, describe_run
+
+RECOVERY = re.compile(r"rampart: recovery: removed (\d+) unindexed blobs and (\d+) temporary files; "
+                      r"(\d+) indexed instances have no blob")
+
+
+def register(rampart: Path, data: Path, title: str, port: int = 104, host: str = HOST) -> None:
+    result = subprocess.run([str(rampart), "ae", "add", title, "--host", host, "--port", str(port), "--data-dir", str(data)],
+                            capture_output=True, timeout=30, check=False)
+    assert result.returncode == 0, describe_run(result)
+
+
+def start(rampart: Path, data: Path, log: Path, *, tls: bool = False, lifetime: float = netpeers.LIFETIME) -> Peer:
+    """`rampart serve --data-dir data` on a free port, once it listens; stderr goes to `log`.
+    With `tls` (a folder `rampart init` set up) also DICOM TLS on another free port, in
+    `peer.extra["tls_port"]`; without, no TLS listener."""
+    port = netpeers.free_port()
+    tls_port = netpeers.free_port() if tls else 0
+    cmd = [str(rampart), "serve", "--data-dir", str(data), "--dicom-port", str(port), "--dicom-tls-port", str(tls_port)]
+    proc = netpeers.spawn(cmd, log=log, lifetime=lifetime)
+    try:
+        netpeers.wait_for_port(proc, port, "rampart serve", log)
+        if tls:
+            netpeers.wait_for_port(proc, tls_port, "rampart serve (TLS)", log)
+    except BaseException:
+        netpeers.stop_process(proc)
+        raise
+    return Peer("rampart serve", HOST, port, "RAMPART", proc, log, data, extra={"tls_port": tls_port})
+
+
+@contextlib.contextmanager
+def serve(rampart: Path, data: Path, log: Path, *, tls: bool = False, lifetime: float = netpeers.LIFETIME):
+    peer = start(rampart, data, log, tls=tls, lifetime=lifetime)
+    try:
+        yield peer
+    finally:
+        peer.stop()
+
+
+def kill(peer: Peer) -> None:
+    """SIGKILL the server's process group (our own child: serve and its timeout wrapper), and
+    reap it. Nothing gets the chance to finish: a crash at this instant."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(peer.proc.pid, signal.SIGKILL)
+    peer.proc.wait(netpeers.STOP_TIMEOUT)
+    peer.stop()  # closes the pipes; the group is gone already
+
+
+@dataclass(frozen=True)
+class Recovery:
+    orphans_removed: int
+    temporary_removed: int
+    missing_blobs: int
+
+
+def recovery(log: Path) -> Recovery | None:
+    """What serve's start-up recovery reported in `log` (None: a clean start, nothing printed)."""
+    text = log.read_text(errors="replace") if log.is_file() else ""
+    found = RECOVERY.search(text)
+    return Recovery(*(int(n) for n in found.groups())) if found else None
+
+
+def blob_root(data: Path) -> Path:
+    return Path(data) / "archive" / "blobs"
+
+
+def blob_files(data: Path) -> dict[str, Path]:
+    """SOP Instance UID -> blob file, from the names (`<sop>.dcm`) below the blob root."""
+    return {path.name[: -len(".dcm")]: path for path in blob_root(data).glob("*/*/*.dcm") if not path.name.startswith(".")}
+
+
+def temporary_files(data: Path) -> list[Path]:
+    return sorted(path for path in blob_root(data).rglob(".*") if path.is_file())
