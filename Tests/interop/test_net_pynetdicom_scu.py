@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from pydicom.dataset import Dataset
 from pynetdicom import AE, evt
-from pynetdicom.pdu_primitives import AsynchronousOperationsWindowNegotiation, UserIdentityNegotiation
+from pynetdicom.pdu_primitives import AsynchronousOperationsWindowNegotiation
 from pynetdicom.sop_class import (
     PatientRootQueryRetrieveInformationModelFind,
     PatientRootQueryRetrieveInformationModelGet,
@@ -303,16 +303,6 @@ def test_get_cancel_stops_the_sub_operations(qr, net_archive, tmp_path):
 # --- user identity --------------------------------------------------------------------------------------
 
 
-def identity(kind: int, primary: bytes, secondary: bytes | None = None, positive: bool = False) -> UserIdentityNegotiation:
-    item = UserIdentityNegotiation()
-    item.user_identity_type = kind
-    item.primary_field = primary
-    if secondary is not None:
-        item.secondary_field = secondary
-    item.positive_response_requested = positive
-    return item
-
-
 @pytest.fixture(scope="module")
 def identity_scp(module_peers):
     return module_peers.test_scp(users=USERS, tokens=[TOKEN], require_identity=True)
@@ -321,10 +311,10 @@ def identity_scp(module_peers):
 NAME, PASSWORD = next(iter(USERS.items()))
 REJECTED = [
     ("none", None),
-    ("username-only", identity(1, NAME.encode())),
-    ("wrong-passcode", identity(2, NAME.encode(), b"not-" + PASSWORD.encode())),
-    ("unknown-user", identity(2, b"mallory", PASSWORD.encode())),
-    ("wrong-token", identity(5, TOKEN[:-4].encode() + b"AAAA")),
+    ("username-only", h.identity(1, NAME.encode())),
+    ("wrong-passcode", h.identity(2, NAME.encode(), b"not-" + PASSWORD.encode())),
+    ("unknown-user", h.identity(2, b"mallory", PASSWORD.encode())),
+    ("wrong-token", h.identity(5, TOKEN[:-4].encode() + b"AAAA")),
 ]
 
 
@@ -341,7 +331,7 @@ def test_identity_required_rejects(identity_scp, case):
 
 @pytest.mark.parametrize("positive", [False, True], ids=["no-response-requested", "positive-response-requested"])
 def test_identity_username_and_passcode(identity_scp, positive):
-    item = identity(2, NAME.encode(), PASSWORD.encode(), positive)
+    item = h.identity(2, NAME.encode(), PASSWORD.encode(), positive)
     with established(echo_ae(), identity_scp, ext_neg=[item]) as assoc:
         assert assoc.send_c_echo().Status == 0x0000
         response = assoc.acceptor.user_identity
@@ -352,7 +342,7 @@ def test_identity_username_and_passcode(identity_scp, positive):
 
 
 def test_identity_jwt_with_positive_response(identity_scp):
-    item = identity(5, TOKEN.encode(), positive=True)
+    item = h.identity(5, TOKEN.encode(), positive=True)
     with established(echo_ae(), identity_scp, ext_neg=[item]) as assoc:
         assert assoc.send_c_echo().Status == 0x0000
         assert assoc.acceptor.user_identity is not None, "JWT with positive response requested: no 59H item in the A-ASSOCIATE-AC"
@@ -364,7 +354,7 @@ def test_identity_optional_without_require(peers):
     scp = peers.test_scp(users=USERS)
     with established(echo_ae(), scp) as assoc:
         assert assoc.send_c_echo().Status == 0x0000
-    with established(echo_ae(), scp, ext_neg=[identity(2, NAME.encode(), PASSWORD.encode())]) as assoc:
+    with established(echo_ae(), scp, ext_neg=[h.identity(2, NAME.encode(), PASSWORD.encode())]) as assoc:
         assert assoc.send_c_echo().Status == 0x0000
 
 
@@ -396,28 +386,26 @@ def test_async_operations_window(peers, window, expected):
 
 def test_no_acceptable_presentation_context_rejected(qr):
     """Only an unknown abstract syntax proposed -> A-ASSOCIATE-RJ (1, 1, 1)."""
-    ae = AE(OWN_AE)
-    ae.add_requested_context("1.2.826.0.1.3680043.9.7433.1.999", ["1.2.840.10008.1.2"])
-    assoc = h.associate(ae, qr.scp)
-    if assoc.is_established:
-        assoc.release()
-    assert h.reject_triple(assoc) == (1, 1, 1), f"{h.association_outcome(assoc)}, expected rejected (1, 1, 1)"
+    def make_ae():
+        ae = AE(OWN_AE)
+        ae.add_requested_context("1.2.826.0.1.3680043.9.7433.1.999", ["1.2.840.10008.1.2"])
+        return ae
+    outcomes = h.rejection_outcomes(make_ae, qr.scp)
+    assert outcomes[-1] == (1, 1, 1), f"{outcomes}, expected rejected (1, 1, 1)"
 
 
 def test_unknown_transfer_syntax_only_rejected(qr):
-    ae = AE(OWN_AE)
-    ae.add_requested_context(Verification, ["1.2.826.0.1.3680043.9.7433.2.999"])
-    assoc = h.associate(ae, qr.scp)
-    if assoc.is_established:
-        assoc.release()
-    assert h.reject_triple(assoc) == (1, 1, 1), f"{h.association_outcome(assoc)}, expected rejected (1, 1, 1)"
+    def make_ae():
+        ae = AE(OWN_AE)
+        ae.add_requested_context(Verification, ["1.2.826.0.1.3680043.9.7433.2.999"])
+        return ae
+    outcomes = h.rejection_outcomes(make_ae, qr.scp)
+    assert outcomes[-1] == (1, 1, 1), f"{outcomes}, expected rejected (1, 1, 1)"
 
 
 def test_wrong_called_ae_rejected(qr):
-    assoc = h.associate(echo_ae(), qr.scp, ae_title="NOT-" + qr.scp.ae)
-    if assoc.is_established:
-        assoc.release()
-    assert assoc.is_rejected, f"called AE NOT-{qr.scp.ae}: {h.association_outcome(assoc)}, expected a rejection"
+    outcomes = h.rejection_outcomes(echo_ae, qr.scp, ae_title="NOT-" + qr.scp.ae)
+    assert isinstance(outcomes[-1], tuple), f"called AE NOT-{qr.scp.ae}: {outcomes}, expected a rejection"
 
 
 def test_concurrent_associations(qr, net_archive):

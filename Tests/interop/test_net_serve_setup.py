@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from pydicom import dcmread
 from pynetdicom import AE
-from pynetdicom.pdu_primitives import UserIdentityNegotiation
 from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformationModelFind, Verification
 
 import netdata
@@ -40,15 +39,6 @@ def init(rampart: Path, data: Path) -> str:
     match = re.search(r"password:\s+(\S+)", result.stdout)
     assert match, result.stdout
     return match.group(1)
-
-
-def user_identity(name: str, password: str) -> UserIdentityNegotiation:
-    item = UserIdentityNegotiation()
-    item.user_identity_type = 2
-    item.primary_field = name.encode()
-    item.secondary_field = password.encode()
-    item.positive_response_requested = True
-    return item
 
 
 @pytest.fixture(scope="module")
@@ -106,19 +96,16 @@ def test_user_identity_is_checked_against_the_accounts(rampart, site, tmp_path):
         ae.add_requested_context(CTImageStorage)
         ae.acse_timeout = ae.dimse_timeout = ae.network_timeout = 30
 
-        assoc = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password)])
+        assoc = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[h.identity(2, b"admin", password.encode(), positive=True)])
         assert assoc.is_established, server.log_text()
         status = assoc.send_c_store(dcmread(files[0]))
         assert status.Status == 0x0000
         assoc.release()
 
-        wrong = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password + "x")])
+        wrong = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[h.identity(2, b"admin", (password + "x").encode(), positive=True)])
         assert wrong.is_rejected
 
-        bare = UserIdentityNegotiation()
-        bare.user_identity_type = 1
-        bare.primary_field = b"admin"
-        unverified = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[bare])
+        unverified = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[h.identity(1, b"admin")])
         assert unverified.is_rejected
     decisions = (data / "audit" / "decisions.log").read_text()
     assert "allow\tuser admin\tdimse" in decisions
@@ -155,7 +142,7 @@ def test_sigterm_stops_accepting_but_lets_an_open_association_store(rampart, sit
         ae = AE(ae_title="PYNETDICOM")
         ae.add_requested_context(CTImageStorage)
         ae.acse_timeout = ae.dimse_timeout = ae.network_timeout = 30
-        assoc = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password)])
+        assoc = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[h.identity(2, b"admin", password.encode(), positive=True)])
         assert assoc.is_established
         assert assoc.send_c_store(dcmread(files[0])).Status == 0x0000
 
@@ -175,7 +162,7 @@ def test_sigterm_stops_accepting_but_lets_an_open_association_store(rampart, sit
         assert server.proc.returncode == 0, server.log_text()
     with serve(rampart, data, tmp_path / "again.log", tls=True) as again:
         ae.add_requested_context(StudyRootQueryRetrieveInformationModelFind)
-        assoc = ae.associate(HOST, again.port, ae_title="RAMPART", ext_neg=[user_identity("admin", password)])
+        assoc = ae.associate(HOST, again.port, ae_title="RAMPART", ext_neg=[h.identity(2, b"admin", password.encode(), positive=True)])
         assert assoc.is_established
         query = netdata.pydicom.Dataset()
         query.QueryRetrieveLevel = "IMAGE"
