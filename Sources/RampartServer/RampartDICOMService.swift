@@ -20,6 +20,8 @@ public struct RampartDICOMService: Service {
     public let archive: Archive
     public let registry: AERegistry
     public let users: UserDirectory
+    /// Files an earlier run left in the spool folder (a crash mid-transfer), removed at start.
+    public let removedSpoolFiles: Int
     private let servers: [(ListenerKind, DICOMServer)]
     private let onListening: @Sendable (ListenerKind, SocketAddress) -> Void
 
@@ -35,7 +37,7 @@ public struct RampartDICOMService: Service {
         users = try AccountsFile(dataDirectory: dataDirectory).load()
         let gate = Gate(registry: registry, recorder: try DecisionLog(dataDirectory: dataDirectory))
         let spool = dataDirectory + "/spool"
-        try DataFolder.ensure(spool)
+        removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),
                                               users: users, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)

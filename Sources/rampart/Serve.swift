@@ -67,6 +67,9 @@ struct Serve: AsyncParsableCommand {
         if !recovery.isClean {
             standardError("rampart: recovery: removed \(recovery.removedOrphans.count) unindexed blobs and \(recovery.removedTemporaryFiles.count) temporary files; \(recovery.missingBlobs.count) indexed instances have no blob")
         }
+        if service.removedSpoolFiles > 0 {
+            standardError("rampart: recovery: removed \(service.removedSpoolFiles) unacknowledged transfers from the spool folder")
+        }
         let out = standardOutput()
         out.writeLine("rampart serve: data in \(folder)" + (file.exists ? ", configured by \(file.path)" : ", default configuration (no \(file.path): run rampart init)"))
         let registered = service.registry.entries.keys.sorted()
