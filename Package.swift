@@ -59,6 +59,7 @@ let package = Package(
                 "DICOM",
                 "DICOMNetwork",
                 "Access",
+                "Archive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
