@@ -81,6 +81,7 @@ let package = Package(
                 "DICOM",
                 "DICOMNetwork",
                 "Access",
+                "Archive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]

@@ -11,11 +11,15 @@ import GRDB
 /// The archive: Part 10 objects in a `BlobStore`, indexed in an `ArchiveIndex`, reached only
 /// with a `Grant` for the matching action (DESIGN.md rule 1).
 ///
-/// An actor because the blob namespace is shared state: two stores of one SOP Instance UID
-/// would write the same file, so stores and deletes run one at a time. Queries only read the
-/// index (WAL readers do not wait for the writer) and are `nonisolated`.
+/// An actor because the blob namespace and the index are shared state: two stores of one SOP
+/// Instance UID would file the same blob, so filing (rename into place, index transaction) and
+/// deletes run one at a time. What each store does alone (reading and validating the file,
+/// writing its zero-preamble copy and fsyncing it) runs outside the actor, in parallel. Queries
+/// only read the index (WAL readers do not wait for the writer) and are `nonisolated`.
 ///
-/// Layout of `directory`: `index.sqlite` (with its WAL files) and `blobs/`.
+/// One process at a time opens an archive (`ArchiveLock`).
+///
+/// Layout of `directory`: `lock`, `index.sqlite` (with its WAL files) and `blobs/`.
 public actor Archive {
     public nonisolated let directory: String
     public nonisolated let duplicatePolicy: DuplicatePolicy
@@ -23,15 +27,22 @@ public actor Archive {
     public nonisolated let recoveryReport: RecoveryReport
     nonisolated let index: ArchiveIndex
     nonisolated let blobs: BlobStore
+    private nonisolated let lock: ArchiveLock
 
-    /// Opens the archive in `directory`, creating it (mode 0700) when needed, migrates the
-    /// index, then recovers from any crash: blobs without an index row and temporary files are
-    /// removed; index rows whose blob is missing are reported in `recoveryReport`.
+    /// Opens the archive in `directory`, creating it (mode 0700) when needed, takes its lock
+    /// (`ArchiveError.inUse` when another process has it open), migrates the index, then recovers
+    /// from any crash: blobs without an index row and temporary files are removed; index rows
+    /// whose blob is missing are reported in `recoveryReport`.
     public init(directory: String, duplicatePolicy: DuplicatePolicy = .keep) throws(ArchiveError) {
         self.directory = directory
         self.duplicatePolicy = duplicatePolicy
         do {
             try BlobStore.makeFolder(directory)
+        } catch {
+            throw .blobStore(error)
+        }
+        lock = try ArchiveLock(directory: directory)
+        do {
             blobs = try BlobStore(root: directory + "/blobs")
         } catch {
             throw .blobStore(error)
@@ -45,36 +56,76 @@ public actor Archive {
     /// Archives the Part 10 file at `path` (rule 5: the blob is durable first, then the index
     /// entry is committed in one transaction, and only then is success returned).
     ///
+    /// Runs off the actor: the file is read, validated and staged (a durable zero-preamble copy)
+    /// concurrently with other stores; only `file`, which renames the staged blob into place and
+    /// commits the index, is isolated.
+    ///
     /// With `moving`, a stored file is taken over (renamed when it already has a zero preamble,
     /// as SpoolWriter's files do; copied with a zeroed preamble and removed otherwise). A file
     /// that is not stored (`duplicateKept`, `rejected`) stays where it is for the caller to remove.
-    public func store(file path: String, moving: Bool, grant: Grant) async throws(ArchiveError) -> StoreOutcome {
+    @concurrent
+    public nonisolated func store(file path: String, moving: Bool, grant: Grant) async throws(ArchiveError) -> StoreOutcome {
         try Self.check(grant, .store)
         let item: IngestedInstance
         switch Self.ingest(path) {
         case .failure(let rejection): return .rejected(rejection)
         case .success(let ingested): item = ingested
         }
+        // A first look without the actor: a duplicate the policy keeps or refuses, or a conflict,
+        // needs no copy. `file` looks again, as another store may have filed the UID meanwhile.
+        if let settled = try lookUp(item).settled { return settled }
 
+        let staged: StagedBlob
+        do {
+            staged = try blobs.stage(file: path, key: item.key, moving: moving)
+        } catch {
+            throw .blobStore(error)
+        }
+        let outcome: StoreOutcome
+        do {
+            outcome = try await file(item, staged: staged)
+        } catch {
+            blobs.discard(staged)
+            throw error
+        }
+        switch outcome {
+        case .stored, .replaced:
+            if moving, case .copy = staged.origin { unlink(path) }
+        case .duplicateKept, .rejected:
+            blobs.discard(staged)
+        }
+        return outcome
+    }
+
+    /// What the index says of `item` now: the archived instance of its UID, and the outcome when
+    /// that settles the store without a new blob (a duplicate kept or refused, a conflict).
+    private nonisolated func lookUp(_ item: IngestedInstance) throws(ArchiveError) -> (existing: StoredInstance?, settled: StoreOutcome?) {
         let (existing, conflict) = try index.read("look up an instance") { db in
             (try ArchiveIndex.instance(sopInstanceUID: item.sopInstanceUID, db: db, blobs: blobs),
              try ArchiveIndex.hierarchyConflict(item, db: db))
         }
-        if let conflict { return .rejected(.hierarchyConflict(conflict)) }
-        if let existing {
-            switch duplicatePolicy {
-            case .keep: return .duplicateKept(existing)
-            case .reject: return .rejected(.duplicate(sopInstanceUID: item.sopInstanceUID))
-            case .replace: break
-            }
+        if let conflict { return (existing, .rejected(.hierarchyConflict(conflict))) }
+        guard let existing else { return (nil, nil) }
+        switch duplicatePolicy {
+        case .keep: return (existing, .duplicateKept(existing))
+        case .reject: return (existing, .rejected(.duplicate(sopInstanceUID: item.sopInstanceUID)))
+        case .replace: return (existing, nil)
         }
+    }
+
+    /// The serialized part of a store: decide against the index as it is now, rename the staged
+    /// blob into place (durable when `commit` returns), then commit the index entry.
+    private func file(_ item: IngestedInstance, staged: StagedBlob) throws(ArchiveError) -> StoreOutcome {
+        let (existing, settled) = try lookUp(item)
+        if let settled { return settled }
 
         var filed = item
         do {
-            (filed.blobPath, filed.size) = try blobs.put(file: path, key: item.key, moving: moving)
+            filed.blobPath = try blobs.commit(staged, key: item.key)
         } catch {
             throw .blobStore(error)
         }
+        filed.size = staged.size
         do {
             try index.write("record an instance") { db in
                 if existing != nil {

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Access
 import DICOM
 
@@ -11,6 +16,10 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case index(operation: String, underlying: String)
     /// An index row's stored attributes cannot be decoded.
     case corruptIndexRow(table: String, rowID: Int64, underlying: String)
+    /// Another process holds the archive's lock (`ArchiveLock`); `holder` is its process ID.
+    case inUse(directory: String, holder: Int32?)
+    /// The lock file could not be opened, locked or written.
+    case cannotLock(path: String, errno: Int32)
 
     public var description: String {
         switch self {
@@ -24,6 +33,10 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
             "the archive index could not \(operation): \(underlying); check the disk and that only one Rampart process opens this archive directory"
         case let .corruptIndexRow(table, rowID, underlying):
             "row \(rowID) of index table \(table) holds attributes that cannot be decoded (\(underlying)); re-import the object or restore the index from a backup"
+        case let .inUse(directory, holder):
+            "the archive in \(directory) is open by another rampart process\(holder.map { " (pid \($0))" } ?? ""), and one process at a time may open it: wait for it to end or stop it; to add files to a running rampart serve, send them over DICOM with rampart store"
+        case let .cannotLock(path, code):
+            "cannot lock \(path): \(String(cString: strerror(code))); check that the archive directory is writable by the Rampart user"
         }
     }
 }

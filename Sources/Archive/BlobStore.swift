@@ -9,9 +9,10 @@ import Foundation
 /// (see `BlobKey.relativePath`). Paths derive only from validated UIDs (DESIGN.md "Storage").
 ///
 /// Every write is durable before it is visible under its final name: the bytes go to a temporary
-/// name in the destination folder (`.<sop>.dcm.tmp-<random>`), are fsynced, renamed into place,
-/// and the folder is fsynced. A crash leaves either the old file, the new file, or a stray
-/// temporary file that start-up recovery removes (`isTemporaryName`).
+/// name in the staging folder (`.incoming/.<sop>.dcm.tmp-<random>`) and are fsynced (`stage`),
+/// then renamed into place and the folder is fsynced (`commit`). A crash leaves either the old
+/// file, the new file, or a stray temporary file that start-up recovery removes
+/// (`isTemporaryName`).
 ///
 /// The 128-byte Part 10 preamble is zeroed on the way in (CVE-2019-11687: a preamble can make a
 /// file a valid executable too). A copied file is rewritten with zeros there; a moved file is
@@ -31,36 +32,49 @@ public struct BlobStore: Sendable {
         root + "/" + relativePath
     }
 
-    /// Places the Part 10 file at `source` under `key`, replacing what is there, and returns
-    /// the relative path and the size in bytes. With `moving`, `source` is gone afterwards
-    /// (renamed, or copied then removed); without, it is left untouched.
-    public func put(file source: String, key: BlobKey, moving: Bool) throws(BlobStoreError) -> (path: String, size: Int) {
-        let relative = key.relativePath
-        let destination = absolutePath(relative)
-        let folder = String(destination[..<destination.lastIndex(of: "/")!])
-        try makeFolders(for: key)
+    /// The folder where `stage` writes its copies (inside the root, so a rename takes them in).
+    var stagingFolder: String { root + "/.incoming" }
 
-        if moving, try Self.hasZeroPreamble(source) {
-            // Durable before visible: fsync the data, then rename, then fsync the folder entry.
+    /// Makes the Part 10 file at `source` durable with a zeroed preamble, ready for `commit`.
+    /// A copy goes to the staging folder under a temporary name (`isTemporaryName`), so recovery
+    /// removes it if the process dies before `commit` or `discard`. With `moving`, a file that
+    /// already has a zero preamble (as SpoolWriter writes it) and is on the store's filesystem is
+    /// only fsynced, to be renamed by `commit`. `source` itself is never changed.
+    func stage(file source: String, key: BlobKey, moving: Bool) throws(BlobStoreError) -> StagedBlob {
+        if moving, try Self.hasZeroPreamble(source), try Self.device(of: source) == Self.device(of: root) {
             try Self.fsyncFile(source)
-            if rename(source, destination) == 0 {
-                try Self.fsyncFolder(folder)
-                return (relative, try Self.size(of: destination))
-            }
-            // EXDEV (spool on another filesystem) and the like: fall back to copying.
-            guard errno == EXDEV else { throw .cannotWrite(path: destination, errno: errno) }
+            return StagedBlob(path: source, origin: .callersFile, size: try Self.size(of: source))
         }
-        let temporary = folder + "/." + key.sopInstanceUID.value + ".dcm.tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        try Self.makeFolder(stagingFolder)
+        let temporary = stagingFolder + "/." + key.sopInstanceUID.value + ".dcm.tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         do throws(BlobStoreError) {
             try Self.copyZeroingPreamble(from: source, to: temporary)
-            guard rename(temporary, destination) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
+            return StagedBlob(path: temporary, origin: .copy, size: try Self.size(of: temporary))
         } catch {
             unlink(temporary)
             throw error
         }
+    }
+
+    /// Renames a staged blob to its place under `key`, replacing what is there, and fsyncs the
+    /// folder: when this returns, the blob is durable under its final name. Returns the relative
+    /// path.
+    func commit(_ staged: StagedBlob, key: BlobKey) throws(BlobStoreError) -> String {
+        let relative = key.relativePath
+        let destination = absolutePath(relative)
+        let folder = String(destination[..<destination.lastIndex(of: "/")!])
+        try makeFolders(for: key)
+        guard rename(staged.path, destination) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
         try Self.fsyncFolder(folder)
-        if moving { unlink(source) }
-        return (relative, try Self.size(of: destination))
+        return relative
+    }
+
+    /// Drops a staged blob that was not committed; the caller's own file stays.
+    func discard(_ staged: StagedBlob) {
+        switch staged.origin {
+        case .copy: unlink(staged.path)
+        case .callersFile: break
+        }
     }
 
     /// Removes a blob; a missing one is not an error (the goal is that it is gone). The folder
@@ -89,7 +103,7 @@ public struct BlobStore: Sendable {
         return files
     }
 
-    /// True for a name `put` writes before its rename: leftovers of an interrupted write.
+    /// True for a name `stage` writes before `commit` renames it: leftovers of an interrupted write.
     public static func isTemporaryName(_ relativePath: String) -> Bool {
         let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
         return name.hasPrefix(".") && name.contains(".dcm.tmp-")
@@ -173,6 +187,12 @@ public struct BlobStore: Sendable {
         }
         guard offset >= 132 else { throw .notPart10(path: source) }
         guard fsync(output) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
+    }
+
+    private static func device(of path: String) throws(BlobStoreError) -> dev_t {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw .cannotRead(path: path, errno: errno) }
+        return info.st_dev
     }
 
     private static func fsyncFile(_ path: String) throws(BlobStoreError) {

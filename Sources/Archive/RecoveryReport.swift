@@ -11,3 +11,10 @@ public struct RecoveryReport: Sendable, Hashable {
 
     public var isClean: Bool { removedOrphans.isEmpty && removedTemporaryFiles.isEmpty && missingBlobs.isEmpty }
 }
+
+extension RecoveryReport: CustomStringConvertible {
+    /// One line for the operator (counts only: the paths name UIDs, which stay out of logs).
+    public var description: String {
+        "recovery: removed \(removedOrphans.count) unindexed blobs and \(removedTemporaryFiles.count) temporary files; \(missingBlobs.count) indexed instances have no blob"
+    }
+}

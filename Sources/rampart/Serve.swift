@@ -65,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         }
         let recovery = service.archive.recoveryReport
         if !recovery.isClean {
-            standardError("rampart: recovery: removed \(recovery.removedOrphans.count) unindexed blobs and \(recovery.removedTemporaryFiles.count) temporary files; \(recovery.missingBlobs.count) indexed instances have no blob")
+            standardError("rampart: \(recovery)")
         }
         if service.removedSpoolFiles > 0 {
             standardError("rampart: recovery: removed \(service.removedSpoolFiles) unacknowledged transfers from the spool folder")
