@@ -105,6 +105,7 @@ let package = Package(
             name: "ArchiveTests",
             dependencies: [
                 "Archive", "Access", "DICOM", "DICOMNetwork",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -126,6 +126,7 @@ public actor Archive {
             throw .blobStore(error)
         }
         filed.size = staged.size
+        filed.sha256 = staged.sha256
         do {
             try index.write("record an instance") { db in
                 if existing != nil {
@@ -143,7 +144,8 @@ public actor Archive {
         let stored = StoredInstance(sopClassUID: item.sopClassUID, sopInstanceUID: item.sopInstanceUID,
                                     studyInstanceUID: item.studyInstanceUID, seriesInstanceUID: item.seriesInstanceUID,
                                     path: blobs.absolutePath(filed.blobPath),
-                                    transferSyntax: TransferSyntax(uid: item.transferSyntaxUID), size: filed.size)
+                                    transferSyntax: TransferSyntax(uid: item.transferSyntaxUID), size: filed.size,
+                                    sha256: filed.sha256)
         if let existing {
             // The replacement moved to another study or series: its old file is now unindexed.
             if existing.path != stored.path { blobs.remove(String(existing.path.dropFirst(blobs.root.count + 1))) }

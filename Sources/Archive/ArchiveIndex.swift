@@ -132,7 +132,7 @@ struct ArchiveIndex: Sendable {
     }
 
     static let instanceSelect = """
-        SELECT i.id, i.sopInstanceUID, i.sopClassUID, i.transferSyntaxUID, i.blobPath, i.size,
+        SELECT i.id, i.sopInstanceUID, i.sopClassUID, i.transferSyntaxUID, i.blobPath, i.size, i.sha256,
                se.seriesInstanceUID, st.studyInstanceUID
         FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
         """
@@ -141,7 +141,7 @@ struct ArchiveIndex: Sendable {
         StoredInstance(sopClassUID: row["sopClassUID"], sopInstanceUID: row["sopInstanceUID"],
                        studyInstanceUID: row["studyInstanceUID"], seriesInstanceUID: row["seriesInstanceUID"],
                        path: blobs.absolutePath(row["blobPath"]),
-                       transferSyntax: TransferSyntax(uid: row["transferSyntaxUID"]), size: row["size"])
+                       transferSyntax: TransferSyntax(uid: row["transferSyntaxUID"]), size: row["size"], sha256: row["sha256"])
     }
 
     static func instance(sopInstanceUID: String, db: Database, blobs: BlobStore) throws -> StoredInstance? {
@@ -179,11 +179,11 @@ struct ArchiveIndex: Sendable {
     static func insert(_ item: IngestedInstance, db: Database) throws {
         let seriesRowID = try entityRows(for: item, db: db, merging: true)
         try db.execute(sql: """
-            INSERT INTO instance (sopInstanceUID, seriesRowID, sopClassUID, instanceNumber, modality, transferSyntaxUID, blobPath, size, attributes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO instance (sopInstanceUID, seriesRowID, sopClassUID, instanceNumber, modality, transferSyntaxUID, blobPath, size, sha256, attributes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [item.sopInstanceUID, seriesRowID, item.sopClassUID,
                              AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
-                             item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size,
+                             item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size, item.sha256,
                              Data(try EntityRecord.encode(item.attributes))])
         let studyRowID = try Int64.fetchOne(db, sql: "SELECT studyRowID FROM series WHERE id = ?", arguments: [seriesRowID])!
         try growStudyLists(studyRowID, with: item, db: db)
@@ -196,9 +196,9 @@ struct ArchiveIndex: Sendable {
         let seriesRowID = try entityRows(for: item, db: db, merging: false)
         try db.execute(sql: """
             UPDATE instance SET seriesRowID = ?, sopClassUID = ?, instanceNumber = ?, modality = ?, transferSyntaxUID = ?,
-                blobPath = ?, size = ?, sha256 = NULL, attributes = ? WHERE sopInstanceUID = ?
+                blobPath = ?, size = ?, sha256 = ?, attributes = ? WHERE sopInstanceUID = ?
             """, arguments: [seriesRowID, item.sopClassUID, AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
-                             item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size,
+                             item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size, item.sha256,
                              Data(try EntityRecord.encode(item.attributes)), item.sopInstanceUID])
         let after = try affectedRows(sopInstanceUID: item.sopInstanceUID, db: db)
         try removeEmptyEntities(db: db)

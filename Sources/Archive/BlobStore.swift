@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Crypto
 import Foundation
 
 /// Part 10 files on the local filesystem, one per instance, at `<root>/<study>/<series>/<sop>.dcm`
@@ -43,13 +44,14 @@ public struct BlobStore: Sendable {
     func stage(file source: String, key: BlobKey, moving: Bool) throws(BlobStoreError) -> StagedBlob {
         if moving, try Self.hasZeroPreamble(source), try Self.device(of: source) == Self.device(of: root) {
             try Self.fsyncFile(source)
-            return StagedBlob(path: source, origin: .callersFile, size: try Self.size(of: source))
+            let (size, digest) = try Self.digest(of: source)
+            return StagedBlob(path: source, origin: .callersFile, size: size, sha256: digest)
         }
         try Self.makeFolder(stagingFolder)
         let temporary = stagingFolder + "/." + key.sopInstanceUID.value + ".dcm.tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         do throws(BlobStoreError) {
-            try Self.copyZeroingPreamble(from: source, to: temporary)
-            return StagedBlob(path: temporary, origin: .copy, size: try Self.size(of: temporary))
+            let (size, digest) = try Self.copyZeroingPreamble(from: source, to: temporary)
+            return StagedBlob(path: temporary, origin: .copy, size: size, sha256: digest)
         } catch {
             unlink(temporary)
             throw error
@@ -153,7 +155,9 @@ public struct BlobStore: Sendable {
 
     /// Streams `source` into a new file (mode 0600, exclusive) with bytes 0-127 set to zero,
     /// then fsyncs it.
-    private static func copyZeroingPreamble(from source: String, to destination: String) throws(BlobStoreError) {
+    /// Copies `source` with its preamble zeroed and fsyncs the copy; returns the copy's size and
+    /// SHA-256, computed on the way.
+    private static func copyZeroingPreamble(from source: String, to destination: String) throws(BlobStoreError) -> (Int, String) {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .cannotRead(path: source, errno: errno) }
         defer { close(input) }
@@ -162,6 +166,7 @@ public struct BlobStore: Sendable {
         defer { close(output) }
 
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var hasher = SHA256()
         var offset = 0
         while true {
             let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
@@ -174,6 +179,7 @@ public struct BlobStore: Sendable {
                 for index in 0..<min(count, 128 - offset) { buffer[index] = 0 }
             }
             if offset == 0, count >= 132, Array(buffer[128..<132]) != Array("DICM".utf8) { throw .notPart10(path: source) }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             var written = 0
             while written < count {
                 let n = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, count - written) }
@@ -187,6 +193,32 @@ public struct BlobStore: Sendable {
         }
         guard offset >= 132 else { throw .notPart10(path: source) }
         guard fsync(output) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
+        return (offset, hex(hasher.finalize()))
+    }
+
+    /// Size and SHA-256 of a file as it is.
+    static func digest(of path: String) throws(BlobStoreError) -> (Int, String) {
+        let input = open(path, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .cannotRead(path: path, errno: errno) }
+        defer { close(input) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var hasher = SHA256()
+        var size = 0
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .cannotRead(path: path, errno: errno)
+            }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            size += count
+        }
+        return (size, hex(hasher.finalize()))
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     private static func device(of path: String) throws(BlobStoreError) -> dev_t {
@@ -207,11 +239,5 @@ public struct BlobStore: Sendable {
         guard fd >= 0 else { throw .cannotWrite(path: path, errno: errno) }
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw .cannotWrite(path: path, errno: errno) }
-    }
-
-    private static func size(of path: String) throws(BlobStoreError) -> Int {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw .cannotRead(path: path, errno: errno) }
-        return Int(info.st_size)
     }
 }

@@ -14,6 +14,7 @@ struct IngestedInstance: Sendable {
     let transferSyntaxUID: String
     var blobPath: String = ""
     var size: Int = 0
+    var sha256: String = ""
 
     var sopInstanceUID: String { key.sopInstanceUID.value }
     var seriesInstanceUID: String { key.seriesInstanceUID.value }

@@ -15,4 +15,7 @@ struct StagedBlob: Sendable {
     let path: String
     let origin: Origin
     let size: Int
+    /// SHA-256 of the bytes as filed (preamble zeroed), lowercase hex: what an integrity check
+    /// compares the file with later.
+    let sha256: String
 }

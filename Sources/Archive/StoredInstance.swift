@@ -11,4 +11,7 @@ public struct StoredInstance: Sendable, Hashable {
     public let transferSyntax: TransferSyntax
     /// Size of the file in bytes.
     public let size: Int
+    /// SHA-256 of the file as filed (lowercase hex), computed while it was written; nil for an
+    /// object archived before Rampart recorded digests.
+    public let sha256: String?
 }

@@ -1,4 +1,5 @@
 import Access
+import Crypto
 import DICOM
 import DICOMNetwork
 import Foundation
@@ -25,6 +26,13 @@ import Testing
         #expect(blob[0..<128].allSatisfy { $0 == 0 })
         #expect(blob[128...] == original[128...])
         #expect(stored.size == original.count)
+        // The digest recorded at ingest is the blob's as filed, and the index returns it.
+        #expect(stored.sha256 == Self.hex(SHA256.hash(data: blob)))
+        let query = try ArchiveFixtures.query("IMAGE", .studyRoot, [(Self.studyUID, .UI, stored.studyInstanceUID),
+                                                                    (Self.seriesUID, .UI, stored.seriesInstanceUID),
+                                                                    (Self.sopUID, .UI, stored.sopInstanceUID)], operation: .move)
+        let indexed = try archive.instances(matching: query, grant: try await ArchiveFixtures.grant(.retrieve))
+        #expect(indexed.map(\.sha256) == [stored.sha256])
         let attributes = try FileManager.default.attributesOfItem(atPath: stored.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
@@ -45,7 +53,12 @@ import Testing
             let blob = try [UInt8](Data(contentsOf: URL(fileURLWithPath: stored.path)))
             #expect(blob[0..<128].allSatisfy { $0 == 0 })
             #expect(Array(blob[128..<132]) == Array("DICM".utf8))
+            #expect(stored.sha256 == Self.hex(SHA256.hash(data: blob)))
         }
+    }
+
+    static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     @Test(arguments: [DuplicatePolicy.keep, .replace, .reject])
