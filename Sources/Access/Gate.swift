@@ -50,7 +50,7 @@ public struct Gate: Sendable {
     }
 
     /// "ip:port" or "[ipv6]:port" to the address alone.
-    static func host(of address: String) -> String {
+    public static func host(of address: String) -> String {
         if address.hasPrefix("["), let end = address.firstIndex(of: "]") {
             return String(address[address.index(after: address.startIndex)..<end])
         }

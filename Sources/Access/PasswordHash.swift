@@ -123,7 +123,7 @@ public enum PasswordHashError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .malformed(why): "stored password hash is malformed: \(why); reset the password with rampart user password NAME"
+        case let .malformed(why): "stored password hash is malformed: \(why); reset the password with rampart user passwd NAME"
         case let .derivationFailed(why): "scrypt failed: \(why)"
         }
     }

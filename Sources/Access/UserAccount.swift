@@ -4,11 +4,27 @@ public struct UserAccount: Sendable, Hashable, Codable {
     public var name: String
     public var roles: [String]
     public var password: PasswordHash
+    /// A disabled account keeps its history but cannot sign in.
+    public var disabled: Bool
 
-    public init(name: String, roles: [String], password: PasswordHash) {
+    public init(name: String, roles: [String], password: PasswordHash, disabled: Bool = false) {
         self.name = name
         self.roles = roles
         self.password = password
+        self.disabled = disabled
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, roles, password, disabled
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        roles = try container.decode([String].self, forKey: .roles)
+        password = try container.decode(PasswordHash.self, forKey: .password)
+        // Accounts files written before accounts could be disabled have no such key.
+        disabled = try container.decodeIfPresent(Bool.self, forKey: .disabled) ?? false
     }
 
     /// Names people can type and logs can show: letters, digits, `.`, `_`, `-`, `@`; 1-64 long.
@@ -49,20 +65,46 @@ public struct UserDirectory: Sendable, Hashable {
         accounts[name]?.password = password
     }
 
+    public mutating func setDisabled(_ disabled: Bool, for name: String) throws(AccountError) {
+        guard accounts[name] != nil else { throw .unknown(name) }
+        accounts[name]?.disabled = disabled
+    }
+
+    public mutating func setRoles(_ roles: [String], for name: String) throws(AccountError) {
+        guard accounts[name] != nil else { throw .unknown(name) }
+        accounts[name]?.roles = roles
+    }
+
     @discardableResult
     public mutating func remove(_ name: String) throws(AccountError) -> UserAccount {
         guard let removed = accounts.removeValue(forKey: name) else { throw .unknown(name) }
         return removed
     }
 
-    /// The account, when `password` is its password; nil for an unknown name or a wrong
-    /// password alike.
-    public func authenticate(name: String, password: String) -> UserAccount? {
+    /// The account, when `password` is its password and the account is enabled. An unknown name
+    /// and a wrong password fail alike; that an account is disabled is said only to whoever
+    /// knows its password.
+    public func authenticate(name: String, password: String) throws(AuthenticationFailure) -> UserAccount {
         guard let account = accounts[name] else {
             _ = Self.decoy?.verifies(password)
-            return nil
+            throw .wrongNameOrPassword
         }
-        return account.password.verifies(password) ? account : nil
+        guard account.password.verifies(password) else { throw .wrongNameOrPassword }
+        guard !account.disabled else { throw .disabled }
+        return account
+    }
+}
+
+/// Why a sign-in failed, as the decision log records it.
+public enum AuthenticationFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    case wrongNameOrPassword
+    case disabled
+
+    public var description: String {
+        switch self {
+        case .wrongNameOrPassword: "wrong user name or password"
+        case .disabled: "the account is disabled (rampart user enable NAME)"
+        }
     }
 }
 

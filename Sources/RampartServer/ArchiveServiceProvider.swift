@@ -11,17 +11,22 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let gate: Gate
     public let aeTitle: AETitle
     /// The accounts a DIMSE user identity (username and passcode) is checked against.
-    public let users: UserDirectory
+    public let accounts: AccountsSource
+    private var users: UserDirectory { accounts.current() }
+    /// Locks a user name or a peer address after repeated failed sign-ins.
+    public let throttle: LoginThrottle
     /// C-FIND person names match regardless of letter case (rampart.yaml query.case_insensitive_person_names).
     public let caseInsensitivePersonNames: Bool
     public let log: @Sendable (String) -> Void
 
-    public init(archive: Archive, gate: Gate, aeTitle: AETitle, users: UserDirectory = UserDirectory(),
-                caseInsensitivePersonNames: Bool = true, log: @escaping @Sendable (String) -> Void) {
+    public init(archive: Archive, gate: Gate, aeTitle: AETitle, accounts: AccountsSource,
+                throttle: LoginThrottle = LoginThrottle(), caseInsensitivePersonNames: Bool = true,
+                log: @escaping @Sendable (String) -> Void) {
         self.archive = archive
         self.gate = gate
         self.aeTitle = aeTitle
-        self.users = users
+        self.accounts = accounts
+        self.throttle = throttle
         self.caseInsensitivePersonNames = caseInsensitivePersonNames
         self.log = log
     }
@@ -50,15 +55,25 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         }
         let name = String(decoding: identity.primaryField, as: UTF8.self)
         let password = String(decoding: identity.secondaryField, as: UTF8.self)
-        let users = self.users
-        // scrypt takes a few hundred milliseconds of one core: keep it off the cooperative pool.
-        let account = try? await NIOThreadPool.singleton.runIfActive { users.authenticate(name: name, password: password) }
-        var context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: account?.name)
-        if account == nil {
-            context.principal = .anonymous
-            context.authentication = .none
-            context.authenticationFailure = "wrong user name or password (user identity \"\(Self.printable(name))\")"
+        let host = Gate.host(of: peer.address)
+        let failure: String
+        do {
+            try await throttle.check(name: name, address: host)
+            let users = self.users
+            // scrypt takes a few hundred milliseconds of one core: keep it off the cooperative pool.
+            let account = try await NIOThreadPool.singleton.runIfActive { try users.authenticate(name: name, password: password) }
+            await throttle.succeeded(name: name)
+            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: account.name)
+        } catch let locked as LoginThrottle.Locked {
+            failure = "\(locked)"
+        } catch {
+            await throttle.failed(name: name, address: host)
+            failure = "\(error)"
         }
+        var context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+        context.principal = .anonymous
+        context.authentication = .none
+        context.authenticationFailure = "\(failure) (user identity \"\(Self.printable(name))\")"
         return context
     }
 

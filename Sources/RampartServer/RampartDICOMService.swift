@@ -19,6 +19,7 @@ public struct RampartDICOMService: Service {
     public let configuration: ServerConfiguration
     public let archive: Archive
     public let registry: AERegistry
+    /// The accounts as they were at start (sign-ins read them again when the file changes).
     public let users: UserDirectory
     /// Files an earlier run left in the spool folder (a crash mid-transfer), removed at start.
     public let removedSpoolFiles: Int
@@ -34,12 +35,13 @@ public struct RampartDICOMService: Service {
         self.onListening = onListening
         archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates)
         registry = try AERegistryFile(dataDirectory: dataDirectory).load()
-        users = try AccountsFile(dataDirectory: dataDirectory).load()
+        let accounts = try AccountsSource(AccountsFile(dataDirectory: dataDirectory), log: log)
+        users = accounts.current()
         let gate = Gate(registry: registry, recorder: try DecisionLog(dataDirectory: dataDirectory))
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),
-                                              users: users, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              accounts: accounts, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)
         let options = AssociationOptions(spoolDirectory: spool)
         var servers: [(ListenerKind, DICOMServer)] = []

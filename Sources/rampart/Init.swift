@@ -33,7 +33,7 @@ struct Init: ParsableCommand {
             out.writeLine("  first admin account: \(result.adminName)")
             out.writeLine("  password:            \(result.adminPassword)")
             out.writeLine("  This password is shown only now. Keep it in your password manager;")
-            out.writeLine("  rampart user password \(result.adminName) makes a new one.")
+            out.writeLine("  rampart user passwd \(result.adminName) makes a new one.")
         } catch {
             standardError("rampart: \(error)")
             throw ExitCode(1)

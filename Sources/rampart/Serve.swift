@@ -72,10 +72,11 @@ struct Serve: AsyncParsableCommand {
         }
         let out = standardOutput()
         out.writeLine("rampart serve: data in \(folder)" + (file.exists ? ", configured by \(file.path)" : ", default configuration (no \(file.path): run rampart init)"))
-        let registered = service.registry.entries.keys.sorted()
+        let registered = service.registry.entries.values.sorted { $0.title < $1.title }
+        // DESIGN.md rule 3: each AE let in without a credential is an exception, said at start-up.
         out.writeLine(registered.isEmpty
             ? "  no AE registered: only users (user identity negotiation) may associate. Register one: rampart ae add TITLE --host 127.0.0.1 --port 104"
-            : "  registered AEs: \(registered.joined(separator: ", "))")
+            : "  AEs let in without a credential (title from its host): \(registered.map { "\($0.title)@\($0.host)" }.joined(separator: ", "))")
         out.writeLine("  \(service.users.accounts.count) user account(s)\(service.users.isEmpty ? ": rampart init creates the first admin" : "")")
         out.writeLine("  (DICOMweb and the web UI are not built yet)")
         try await RampartServer.run([service], gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)

@@ -6,7 +6,7 @@ struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the user accounts (in accounts.json in the data folder; restart serve to apply).",
-        subcommands: [Add.self, List.self, Remove.self, Password.self])
+        subcommands: [Add.self, List.self, Remove.self, Passwd.self, Disable.self, Enable.self, Role.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user with a generated password, printed once.")
@@ -31,7 +31,7 @@ struct User: ParsableCommand {
         func run() throws {
             do {
                 for account in try AccountsFile(dataDirectory: data.dataDirectory).load().accounts.values.sorted(by: { $0.name < $1.name }) {
-                    print("\(account.name)\t\(account.roles.joined(separator: ","))")
+                    print("\(account.name)\t\(account.roles.joined(separator: ","))" + (account.disabled ? "\tdisabled" : ""))
                 }
             } catch {
                 standardError("rampart: \(error)")
@@ -53,7 +53,7 @@ struct User: ParsableCommand {
         }
     }
 
-    struct Password: ParsableCommand {
+    struct Passwd: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a user a new generated password, printed once.")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
@@ -63,6 +63,49 @@ struct User: ParsableCommand {
                 let password = GeneratedPassword.make()
                 try users.setPassword(try PasswordHash.make(password: password), for: name)
                 return "new password for \(name): \(password)  (shown only now)"
+            }
+        }
+    }
+}
+
+extension User {
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a user from signing in (the account and its history stay).")
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+
+        func run() throws {
+            try changeAccounts(in: data.dataDirectory) { users in
+                try users.setDisabled(true, for: name)
+                return "disabled user \(name)"
+            }
+        }
+    }
+
+    struct Enable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a disabled user sign in again.")
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+
+        func run() throws {
+            try changeAccounts(in: data.dataDirectory) { users in
+                try users.setDisabled(false, for: name)
+                return "enabled user \(name)"
+            }
+        }
+    }
+
+    struct Role: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a user's roles (replacing the ones it had).")
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+        @Argument(help: "The roles, e.g. radiologist.")
+        var roles: [String]
+
+        func run() throws {
+            try changeAccounts(in: data.dataDirectory) { users in
+                try users.setRoles(roles, for: name)
+                return "\(name) now has the roles: \(roles.joined(separator: ", "))"
             }
         }
     }

@@ -52,9 +52,16 @@ import X509
     @Test func directoryAuthenticatesByNameAndPassword() throws {
         var users = UserDirectory()
         try users.add(UserAccount(name: "ana", roles: ["radiologist"], password: try PasswordHash.make(password: "s3cret", cost: Self.cheap)))
-        #expect(users.authenticate(name: "ana", password: "s3cret")?.name == "ana")
-        #expect(users.authenticate(name: "ana", password: "wrong") == nil)
-        #expect(users.authenticate(name: "bob", password: "s3cret") == nil)
+        #expect(try users.authenticate(name: "ana", password: "s3cret").name == "ana")
+        #expect(throws: AuthenticationFailure.wrongNameOrPassword) { try users.authenticate(name: "ana", password: "wrong") }
+        #expect(throws: AuthenticationFailure.wrongNameOrPassword) { try users.authenticate(name: "bob", password: "s3cret") }
+        try users.setDisabled(true, for: "ana")
+        #expect(throws: AuthenticationFailure.disabled) { try users.authenticate(name: "ana", password: "s3cret") }
+        // A wrong password does not learn that the account is disabled.
+        #expect(throws: AuthenticationFailure.wrongNameOrPassword) { try users.authenticate(name: "ana", password: "wrong") }
+        try users.setDisabled(false, for: "ana")
+        try users.setRoles(["auditor"], for: "ana")
+        #expect(try users.authenticate(name: "ana", password: "s3cret").roles == ["auditor"])
         #expect(throws: AccountError.exists("ana")) {
             try users.add(UserAccount(name: "ana", roles: [], password: try PasswordHash.make(password: "x", cost: Self.cheap)))
         }
@@ -62,6 +69,13 @@ import X509
         #expect(throws: AccountError.invalidName("")) { try UserAccount.validate(name: "") }
         try users.remove("ana")
         #expect(users.isEmpty)
+    }
+
+    @Test func accountsWrittenBeforeDisablingExistStillLoad() throws {
+        let hash = try PasswordHash.make(password: "x", cost: Self.cheap)
+        let json = #"[{"name":"old","roles":["admin"],"password":"\#(hash)"}]"#
+        let accounts = try JSONDecoder().decode([UserAccount].self, from: Data(json.utf8))
+        #expect(accounts.first?.disabled == false)
     }
 
     @Test func generatedPasswordsAreLongAndDistinct() {

@@ -524,10 +524,11 @@ def rejection_outcomes(make_ae, peer: Peer, **kwargs) -> list:
     outcomes = []
     for _ in range(REJECTION_ATTEMPTS):
         assoc = associate(make_ae(), peer, **kwargs)
+        outcomes.append(reject_triple(assoc) or association_outcome(assoc))
         if assoc.is_established:
             assoc.release()
-        outcomes.append(reject_triple(assoc) or association_outcome(assoc))
-        if assoc.is_rejected or assoc.is_established:
+            break
+        if assoc.is_rejected:
             break
     return outcomes
 

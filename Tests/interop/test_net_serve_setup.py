@@ -192,3 +192,41 @@ def test_person_name_case_follows_the_configuration(rampart, tmp_path, case_inse
         folded, rows = h.findscu(server, tmp_path / "folded", "PATIENT", "patient", {"PatientName": "bulk^test", "PatientID": ""})
         assert folded.returncode == 0, describe_run(folded)
         assert len(rows) == (1 if case_insensitive else 0)
+
+
+def _sign_in(server: Peer, name: str, password: str):
+    """The outcomes of associating as `name` (see nethelpers.rejection_outcomes)."""
+    ae = AE(ae_title="PYNETDICOM")
+    ae.add_requested_context(Verification)
+    ae.acse_timeout = ae.dimse_timeout = ae.network_timeout = 30
+    return h.rejection_outcomes(lambda: ae, server, ext_neg=[h.identity(2, name.encode(), password.encode(), positive=True)])
+
+
+def test_disabling_a_user_takes_effect_without_a_restart(rampart, site, tmp_path):
+    data, _ = site
+    added = run(rampart, "user", "add", "tech1", "--role", "technologist", "--data-dir", data)
+    assert added.returncode == 0, added.stderr
+    password = re.search(r"password: (\S+)", added.stdout).group(1)
+    with serve(rampart, data, tmp_path / "serve.log", tls=True) as server:
+        assert _sign_in(server, "tech1", password)[-1] == "established"
+        assert run(rampart, "user", "disable", "tech1", "--data-dir", data).returncode == 0
+        assert _sign_in(server, "tech1", password)[-1] == (1, 1, 1)
+        assert run(rampart, "user", "enable", "tech1", "--data-dir", data).returncode == 0
+        assert _sign_in(server, "tech1", password)[-1] == "established"
+    assert "the account is disabled" in (data / "audit" / "decisions.log").read_text()
+    listed = run(rampart, "user", "list", "--data-dir", data).stdout
+    assert "tech1\ttechnologist" in listed and "disabled" not in listed
+
+
+def test_repeated_wrong_passwords_lock_the_name(rampart, site, tmp_path):
+    """Five wrong passwords lock the user name: the right password is refused next, as locked."""
+    data, _ = site
+    added = run(rampart, "user", "add", "target", "--data-dir", data)
+    password = re.search(r"password: (\S+)", added.stdout).group(1)
+    with serve(rampart, data, tmp_path / "serve.log", tls=True) as server:
+        for attempt in range(5):
+            assert _sign_in(server, "target", f"guess-{attempt}")[-1] == (1, 1, 1)
+        assert _sign_in(server, "target", password)[-1] == (1, 1, 1)
+    decisions = (data / "audit" / "decisions.log").read_text()
+    assert "user target is locked after repeated failed sign-ins" in decisions
+    assert password not in decisions
