@@ -103,8 +103,11 @@ public struct ServerConfiguration: Sendable, Equatable {
                 (dicom.tls_port, \(dicom.tlsPort)); or listen on 127.0.0.1.
                 """)
         }
-        if dicom.tls == nil {
-            throw ServerSetupError("refusing to listen on \(listen) without TLS: configure dicom.tls in rampart.yaml (rampart init creates a certificate)")
+        if dicom.tls == nil || dicom.tlsPort == 0 {
+            throw ServerSetupError("""
+                refusing to listen on \(listen) without DICOM TLS: configure dicom.tls in rampart.yaml (rampart init creates a \
+                certificate) and a dicom.tls_port (not 0, no --no-tls); or listen on 127.0.0.1
+                """)
         }
     }
 

@@ -36,6 +36,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("dicom-tls-port"), help: "DICOM TLS port, 0 for none (env RAMPART_DICOM_TLS_PORT; default 2762).")
     var dicomTLSPort: Int?
 
+    @Flag(name: .customLong("no-tls"), help: "No DICOM TLS listener (the same as --dicom-tls-port 0); allowed on loopback only.")
+    var noTLS = false
+
     @Option(help: "Address to listen on (env RAMPART_LISTEN; default 127.0.0.1). Beyond loopback only TLS is served.")
     var listen: String?
 
@@ -53,7 +56,7 @@ struct Serve: AsyncParsableCommand {
                 aeTitle: aeTitle ?? environment("RAMPART_AE_TITLE"),
                 listen: listen ?? environment("RAMPART_LISTEN"),
                 dicomPort: try dicomPort ?? Self.integer("RAMPART_DICOM_PORT"),
-                dicomTLSPort: try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"))
+                dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"))
             configuration = try file.load().applying(overrides)
             service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, log: { log.write($0) }) { kind, address in
                 let caNote = kind == .tls ? "  (peers trust \(configuration.dicom.tls?.trustedCA ?? "the server's CA"))" : ""

@@ -90,10 +90,12 @@ import Testing
         #expect {
             try configuration.validate()
         } throws: { error in
-            "\(error)".contains("DICOM TLS is off") || "\(error)".contains("without TLS")
+            "\(error)".contains("DICOM TLS is off") || "\(error)".contains("without DICOM TLS")
         }
         configuration.dicom.tls = .init(certificate: "c.pem", privateKey: "k.pem")
         try configuration.validate()
+        configuration.dicom.tlsPort = 0
+        #expect(throws: ServerSetupError.self) { try configuration.validate() }
         try ServerConfiguration().validate()
     }
 

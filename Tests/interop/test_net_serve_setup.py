@@ -113,11 +113,16 @@ def test_user_identity_is_checked_against_the_accounts(rampart, site, tmp_path):
     assert password not in decisions and password not in server.log_text()
 
 
-def test_plain_dicom_beyond_loopback_is_refused_with_what_to_change(rampart, site, tmp_path):
+@pytest.mark.parametrize("flags, setting", [
+    (["--listen", "0.0.0.0"], "dicom.port: 0"),
+    (["--listen", "0.0.0.0", "--no-tls"], "dicom.port: 0"),
+    (["--listen", "0.0.0.0", "--dicom-port", "0", "--no-tls"], "no DICOM listener"),
+])
+def test_exposed_listeners_without_tls_are_refused_with_what_to_change(rampart, site, flags, setting):
     data, _ = site
-    result = run(rampart, "serve", "--data-dir", data, "--listen", "0.0.0.0", timeout=30)
+    result = run(rampart, "serve", "--data-dir", data, *flags, timeout=30)
     assert result.returncode == 78
-    assert "dicom.port: 0" in result.stderr
+    assert setting in result.stderr
 
 
 def test_a_typo_in_the_configuration_stops_the_server_with_its_line(rampart, tmp_path):
