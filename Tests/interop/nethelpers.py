@@ -69,17 +69,19 @@ def compare_instance(original: netdata.Instance, received: Path) -> list[str]:
     return problems
 
 
+def _missing_and_unexpected(wanted: dict, received: dict[str, Path], exact: bool) -> list[str]:
+    problems = [f"{wanted[uid].path.name} ({uid}): not received" for uid in sorted(set(wanted) - set(received))]
+    if exact:
+        problems += [f"{received[uid].name} ({uid}): received but not expected" for uid in sorted(set(received) - set(wanted))]
+    return problems
+
+
 def check_received(originals: list[netdata.Instance], received: dict[str, Path], *, exact: bool = True) -> list[str]:
     """Problems with a set of received files (SOP Instance UID -> path) against the
     instances that should have arrived: missing ones, unexpected ones (when
     `exact`) and any difference inside an instance."""
-    problems = []
     wanted = {i.sop_instance_uid: i for i in originals}
-    for uid in sorted(set(wanted) - set(received)):
-        problems.append(f"{wanted[uid].path.name} ({uid}): not received")
-    if exact:
-        for uid in sorted(set(received) - set(wanted)):
-            problems.append(f"{received[uid].name} ({uid}): received but not expected")
+    problems = _missing_and_unexpected(wanted, received, exact)
     for uid in sorted(set(wanted) & set(received)):
         for difference in compare_instance(wanted[uid], received[uid])[:10]:
             problems.append(f"{wanted[uid].path.name} ({uid}): {difference}")
@@ -122,13 +124,8 @@ def dataset_digest(path: Path) -> tuple[str, str]:
 def check_identical(originals: list[netdata.Instance], received: dict[str, Path], *, exact: bool = True) -> list[str]:
     """Problems with received files against the originals, byte for byte: the same transfer
     syntax and the same data set bytes after the file meta group (`dataset_digest`)."""
-    problems = []
     wanted = {i.sop_instance_uid: i for i in originals}
-    for uid in sorted(set(wanted) - set(received)):
-        problems.append(f"{wanted[uid].path.name} ({uid}): not received")
-    if exact:
-        for uid in sorted(set(received) - set(wanted)):
-            problems.append(f"{received[uid].name} ({uid}): received but not expected")
+    problems = _missing_and_unexpected(wanted, received, exact)
     for uid in sorted(set(wanted) & set(received)):
         (syntax, digest), (got_syntax, got_digest) = dataset_digest(wanted[uid].path), dataset_digest(received[uid])
         if got_syntax != syntax:
