@@ -35,11 +35,17 @@ public struct RampartDICOMService: Service {
         archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates)
         registry = try AERegistryFile(dataDirectory: dataDirectory).load()
         users = try AccountsFile(dataDirectory: dataDirectory).load()
+        let tokenKey = TokenSigningKeyFile(dataDirectory: dataDirectory)
+        let tokens: TokenVerification = if let key = try tokenKey.load() {
+            .verifier(TokenVerifier(key: key.verificationKey))
+        } else {
+            .refused(.noVerificationKey(keyPath: tokenKey.path))
+        }
         let gate = Gate(registry: registry, recorder: try DecisionLog(dataDirectory: dataDirectory))
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),
-                                              users: users, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              users: users, tokens: tokens, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)
         let options = AssociationOptions(spoolDirectory: spool)
         var servers: [(ListenerKind, DICOMServer)] = []
