@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // rampart.yaml, the server's configuration file.
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Short-lived bearer tokens (ES256 JWT) for DICOM user identity type 5.
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -53,6 +55,7 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
         .target(
@@ -99,7 +102,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessTests",
-            dependencies: ["Access", .product(name: "X509", package: "swift-certificates")]
+            dependencies: [
+                "Access",
+                .product(name: "X509", package: "swift-certificates"),
+                // Crafting attack tokens by hand (HMAC with the public key, ES256 with another key).
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "ArchiveTests",

@@ -17,9 +17,11 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let throttle: LoginThrottle
     /// C-FIND person names match regardless of letter case (rampart.yaml query.case_insensitive_person_names).
     public let caseInsensitivePersonNames: Bool
+    /// How a bearer token (user identity type 5) is checked.
+    public let tokens: TokenVerification
     public let log: @Sendable (String) -> Void
 
-    public init(archive: Archive, gate: Gate, aeTitle: AETitle, accounts: AccountsSource,
+    public init(archive: Archive, gate: Gate, aeTitle: AETitle, accounts: AccountsSource, tokens: TokenVerification,
                 throttle: LoginThrottle = LoginThrottle(), caseInsensitivePersonNames: Bool = true,
                 log: @escaping @Sendable (String) -> Void) {
         self.archive = archive
@@ -27,6 +29,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         self.aeTitle = aeTitle
         self.accounts = accounts
         self.throttle = throttle
+        self.tokens = tokens
         self.caseInsensitivePersonNames = caseInsensitivePersonNames
         self.log = log
     }
@@ -46,13 +49,36 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                              callingAETitle: callingAE.value, authentication: .registeredAE)
     }
 
-    /// What the request's user identity proves (PS3.7 D.3.3.7). Only username and passcode can be
-    /// verified here; a bare username proves nothing, and Kerberos, SAML and JWT identities wait
-    /// for the security issue's token support: those peers are judged by their AE title alone.
+    /// What the request's user identity proves (PS3.7 D.3.3.7): username and passcode, or a JWT
+    /// this server issued. A bare username proves nothing, and Kerberos and SAML are not
+    /// supported: those peers are judged by their AE title alone.
     private func authenticate(_ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
-        guard let identity = request.userInformation.userIdentityRQ, identity.kind == .usernameAndPasscode else {
+        guard let identity = request.userInformation.userIdentityRQ else {
             return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
         }
+        switch identity.kind {
+        case .usernameAndPasscode: return await authenticatePassword(identity, request, peer: peer)
+        case .jwt: return await authenticateToken(identity, request, peer: peer)
+        case .username, .kerberos, .saml: return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+        }
+    }
+
+    /// A type-5 identity: the token's user, with token strength, or a failure that says why.
+    private func authenticateToken(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
+        var context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+        do {
+            let claims = try await tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
+            context.principal = .user(claims.subject)
+            context.authentication = .token
+        } catch {
+            context.principal = .anonymous
+            context.authentication = .none
+            context.authenticationFailure = error.description
+        }
+        return context
+    }
+
+    private func authenticatePassword(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
         let name = String(decoding: identity.primaryField, as: UTF8.self)
         let password = String(decoding: identity.secondaryField, as: UTF8.self)
         let host = Gate.host(of: peer.address)
@@ -73,13 +99,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         var context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
         context.principal = .anonymous
         context.authentication = .none
-        context.authenticationFailure = "\(failure) (user identity \"\(Self.printable(name))\")"
+        context.authenticationFailure = "\(failure) (user identity \"\(LogText.printable(name))\")"
         return context
-    }
-
-    /// A claimed user name as it may appear in a log line: printable ASCII, at most 64 characters.
-    private static func printable(_ name: String) -> String {
-        String(name.unicodeScalars.prefix(64).map { (0x20..<0x7F).contains($0.value) && $0 != "\"" ? Character($0) : "?" })
     }
 
     private func grant(_ action: AccessAction, _ context: ServiceContext) async throws(DIMSEServiceFailure) -> Grant {
@@ -103,7 +124,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             return .reject(AssociateRJ(result: .rejectedPermanent, source: .serviceUser(reason)), reason: error.reason)
         }
         let user: String? = if case let .user(name) = context.principal { name } else { nil }
-        // PS3.7 D.3.3.7.2: the server response to a username and passcode is empty.
+        // PS3.7 D.3.3.7.2: the server response carries a Kerberos ticket or a SAML response and is
+        // empty otherwise, so for a username and passcode or a JWT.
         let response = user != nil && request.userInformation.userIdentityRQ?.positiveResponseRequested == true
             ? UserIdentityAC(serverResponse: []) : nil
         return .accept(.archive(aeTitle: aeTitle, answering: request, plainSyntaxes: Self.uncompressed),

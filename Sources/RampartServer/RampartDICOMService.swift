@@ -37,11 +37,17 @@ public struct RampartDICOMService: Service {
         registry = try AERegistryFile(dataDirectory: dataDirectory).load()
         let accounts = try AccountsSource(AccountsFile(dataDirectory: dataDirectory), log: log)
         users = accounts.current()
+        let tokenKey = TokenSigningKeyFile(dataDirectory: dataDirectory)
+        let tokens: TokenVerification = if let key = try tokenKey.load() {
+            .verifier(TokenVerifier(key: key.verificationKey))
+        } else {
+            .refused(.noVerificationKey(keyPath: tokenKey.path))
+        }
         let gate = Gate(registry: registry, recorder: try DecisionLog(dataDirectory: dataDirectory))
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),
-                                              accounts: accounts, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              accounts: accounts, tokens: tokens, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)
         let options = AssociationOptions(spoolDirectory: spool)
         var servers: [(ListenerKind, DICOMServer)] = []

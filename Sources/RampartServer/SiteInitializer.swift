@@ -2,9 +2,10 @@ import Access
 import Foundation
 
 /// `rampart init`: makes a data folder ready to serve securely from the first start. It creates
-/// the folder, a local certificate authority and a server certificate for DICOM TLS, the first
-/// admin account with a generated password (DESIGN.md rule 3: no default passwords), and
-/// `rampart.yaml`, written last: its presence means the folder is initialized.
+/// the folder, a local certificate authority and a server certificate for DICOM TLS, the key
+/// that signs access tokens, the first admin account with a generated password (DESIGN.md
+/// rule 3: no default passwords), and `rampart.yaml`, written last: its presence means the
+/// folder is initialized.
 public struct SiteInitializer: Sendable {
     public let dataDirectory: String
 
@@ -49,6 +50,8 @@ public struct SiteInitializer: Sendable {
             try write(authority.privateKeyPEM, to: tlsFolder + "/ca-key.pem")
             try write(server.chainPEM, to: tlsFolder + "/server.pem")
             try write(server.privateKeyPEM, to: tlsFolder + "/server-key.pem")
+            let tokenKey = TokenSigningKeyFile(dataDirectory: dataDirectory)
+            if !tokenKey.exists { try tokenKey.create() }
             try users.add(UserAccount(name: adminName, roles: ["admin"], password: try PasswordHash.make(password: password, cost: passwordCost)))
         } catch let error as ServerSetupError {
             throw error

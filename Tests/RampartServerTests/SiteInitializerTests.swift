@@ -31,7 +31,7 @@ import Testing
         #expect(!accountsText.contains(result.adminPassword))
 
         // Private material is readable by the owner only.
-        for file in ["accounts.json", "tls/ca-key.pem", "tls/server-key.pem", "rampart.yaml"] {
+        for file in ["accounts.json", "tls/ca-key.pem", "tls/server-key.pem", "tls/token-signing-key.pem", "rampart.yaml"] {
             let mode = try FileManager.default.attributesOfItem(atPath: folder + "/" + file)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(file)")
         }
