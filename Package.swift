@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessTests",
-            dependencies: ["Access", .product(name: "X509", package: "swift-certificates")]
+            dependencies: ["Access", "DICOM", .product(name: "X509", package: "swift-certificates")]
         ),
         .testTarget(
             name: "ArchiveTests",
