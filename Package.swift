@@ -104,6 +104,7 @@ let package = Package(
             name: "AccessTests",
             dependencies: [
                 "Access",
+                "DICOM",
                 .product(name: "X509", package: "swift-certificates"),
                 // Crafting attack tokens by hand (HMAC with the public key, ES256 with another key).
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -6,11 +6,15 @@ public struct AERegistry: Sendable, Hashable {
         /// The address it calls from and is called back at (C-MOVE destination).
         public var host: String
         public var port: Int
+        /// The roles the AE acts with; absent (as in registries written before roles) means
+        /// `modality`.
+        public var roles: [String]?
 
-        public init(title: String, host: String, port: Int) {
+        public init(title: String, host: String, port: Int, roles: [String]? = nil) {
             self.title = title
             self.host = host
             self.port = port
+            self.roles = roles
         }
     }
 

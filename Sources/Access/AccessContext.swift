@@ -2,6 +2,9 @@
 /// decides on (DESIGN.md "How data flows").
 public struct AccessContext: Sendable, Hashable {
     public var principal: Principal
+    /// The role names a user holds (its account's roles); a registered AE's roles come from the
+    /// AE registry, the local operator's are `admin`'s (`Gate` resolves them).
+    public var roles: [String]
     public var channel: AccessChannel
     /// "ip:port" of the peer, or "local" for the command line.
     public var peerAddress: String
@@ -14,9 +17,10 @@ public struct AccessContext: Sendable, Hashable {
     /// password, say): the gate denies such a request whatever else is true of it, and records why.
     public var authenticationFailure: String?
 
-    public init(principal: Principal, channel: AccessChannel, peerAddress: String, callingAETitle: String? = nil,
+    public init(principal: Principal, roles: [String] = [], channel: AccessChannel, peerAddress: String, callingAETitle: String? = nil,
                 certificateFingerprint: String? = nil, authentication: AuthenticationStrength, authenticationFailure: String? = nil) {
         self.principal = principal
+        self.roles = roles
         self.channel = channel
         self.peerAddress = peerAddress
         self.callingAETitle = callingAETitle

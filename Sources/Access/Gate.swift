@@ -1,9 +1,10 @@
 /// The one place access is decided (DESIGN.md rule 1). Every decision is recorded before it is
 /// returned; a decision that cannot be recorded is a denial.
 ///
-/// The rule today is the baseline of the secure default: a principal must be authenticated, or
-/// be an AE registered for the host it calls from. Roles and attribute-level policy come with
-/// the security issue and plug in here.
+/// Two rules, in order: the principal must be authenticated, or be an AE registered for the host
+/// it calls from (the secure default); then one of its roles must allow the action (`Role`),
+/// and the grant carries the view of the roles that allow it. Opening an association needs
+/// only the first rule.
 public struct Gate: Sendable {
     public let registry: AERegistry
     private let recorder: any DecisionRecorder
@@ -14,7 +15,18 @@ public struct Gate: Sendable {
     }
 
     public func decide(_ context: AccessContext, _ action: AccessAction, on resource: AccessResource = .archive) async throws(AccessDenied) -> Grant {
-        let (allowed, reason) = evaluate(context)
+        var (allowed, reason) = evaluate(context)
+        var view = AttributeView.full
+        if allowed, action != .associate {
+            switch authorize(action, roles: roles(of: context)) {
+            case let .allowed(by, roleView):
+                reason += "; role \(by) allows \(action)"
+                view = roleView
+            case let .denied(why):
+                allowed = false
+                reason = "\(context.principal): \(why)"
+            }
+        }
         let decision = GateDecision(context: context, action: action, resource: resource, allowed: allowed, reason: reason)
         let id: DecisionID
         do {
@@ -23,7 +35,7 @@ public struct Gate: Sendable {
             throw AccessDenied(reason: "the decision could not be recorded (\(error)); nothing is allowed unrecorded", decisionID: DecisionID(0))
         }
         guard allowed else { throw AccessDenied(reason: reason, decisionID: id) }
-        return Grant(context: context, action: action, resource: resource, decisionID: id)
+        return Grant(context: context, action: action, resource: resource, view: view, decisionID: id)
     }
 
     private func evaluate(_ context: AccessContext) -> (Bool, String) {
@@ -46,6 +58,37 @@ public struct Gate: Sendable {
                 return (false, "AE \(title) is registered for host \(entry.host), but called from \(host)")
             }
             return (true, "registered AE from its registered host")
+        }
+    }
+
+    private enum Authorization {
+        case allowed(by: Role, view: AttributeView)
+        case denied(String)
+    }
+
+    /// Whether any of `roles` allows `action`, and the view of those that do (combined, when
+    /// several do: either role alone would show what the other hides).
+    private func authorize(_ action: AccessAction, roles: [String]) -> Authorization {
+        let allowing = roles.compactMap(Role.init(rawValue:)).filter { $0.permissions.actions.contains(action) }
+        guard let first = allowing.first else {
+            guard !roles.isEmpty else { return .denied("has no role, and \(action) needs a role that allows it") }
+            let unknown = roles.filter { Role(rawValue: $0) == nil }
+            let note = unknown.isEmpty ? "" : " (\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is not a role" : "are not roles"): "
+                + "the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
+            return .denied("\(roles.count == 1 ? "role" : "roles") \(roles.joined(separator: ", ")) \(roles.count == 1 ? "does" : "do") not allow \(action)\(note)")
+        }
+        let view = allowing.dropFirst().reduce(first.permissions.view) { $0.combined(with: $1.permissions.view) }
+        return .allowed(by: first, view: view)
+    }
+
+    /// The roles the principal acts with.
+    private func roles(of context: AccessContext) -> [String] {
+        switch context.principal {
+        case .user: context.roles
+        case let .applicationEntity(title): registry[title]?.roles ?? [Role.modality.rawValue]
+        // Holding the data folder is holding the archive.
+        case .localOperator: [Role.admin.rawValue]
+        case .anonymous: []
         }
     }
 

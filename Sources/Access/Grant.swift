@@ -6,13 +6,17 @@ public struct Grant: Sendable {
     public let context: AccessContext
     public let action: AccessAction
     public let resource: AccessResource
+    /// What the principal may see of the data this grant reaches: the caller passes every data
+    /// set through it before it leaves (DESIGN.md rule 4).
+    public let view: AttributeView
     /// The recorded decision this grant comes from.
     public let decisionID: DecisionID
 
-    init(context: AccessContext, action: AccessAction, resource: AccessResource, decisionID: DecisionID) {
+    init(context: AccessContext, action: AccessAction, resource: AccessResource, view: AttributeView, decisionID: DecisionID) {
         self.context = context
         self.action = action
         self.resource = resource
+        self.view = view
         self.decisionID = decisionID
     }
 }

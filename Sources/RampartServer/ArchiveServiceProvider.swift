@@ -40,9 +40,9 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
 
     /// A user the association authenticated, or else the calling AE (which the gate accepts only
     /// when registered for the peer's host).
-    private static func accessContext(callingAE: AETitle, peer: AssociationPeer, user: String?) -> AccessContext {
+    private static func accessContext(callingAE: AETitle, peer: AssociationPeer, user: String?, roles: [String] = []) -> AccessContext {
         if let user {
-            return AccessContext(principal: .user(user), channel: .dimse, peerAddress: peer.address,
+            return AccessContext(principal: .user(user), roles: roles, channel: .dimse, peerAddress: peer.address,
                                  callingAETitle: callingAE.value, authentication: .password)
         }
         return AccessContext(principal: .applicationEntity(callingAE.value), channel: .dimse, peerAddress: peer.address,
@@ -105,7 +105,9 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
 
     private func grant(_ action: AccessAction, _ context: ServiceContext) async throws(DIMSEServiceFailure) -> Grant {
         do {
-            let access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: context.authenticatedUser)
+            let user = context.authenticatedUser
+            let access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
+                                            roles: user.flatMap { users[$0]?.roles } ?? [])
             return try await gate.decide(access, action)
         } catch {
             log("\(action) by \(context.association.callingAETitle)@\(context.peer) denied: \(error.reason)")
@@ -163,11 +165,12 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func find(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> AsyncThrowingStream<DataSet, any Error> {
-        let identifier = try parse(query, .find, context)
         let grant = try await self.grant(.query, context)
+        let identifier = try parse(query, .find, context, view: grant.view)
         let matches: [DataSet]
         do {
-            matches = try archive.find(identifier, grant: grant)
+            // DESIGN.md rule 4: each answer leaves as the principal's view shows it.
+            matches = try archive.find(identifier, grant: grant).map(grant.view.apply(to:))
         } catch {
             log("C-FIND failed: \(error)")
             throw DIMSEServiceFailure(.unableToProcess, "the archive could not run the query")
@@ -179,11 +182,14 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance] {
-        let identifier = try parse(query, QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move, context)
         let grant = try await self.grant(.retrieve, context)
+        let identifier = try parse(query, QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move, context, view: grant.view)
+        // DESIGN.md rule 4: an object leaves re-encoded as the principal's view shows it.
+        let view = grant.view
+        let rewrite = view.isFull ? nil : DataSetRewrite { view.apply(to: $0) }
         do {
             return try archive.instances(matching: identifier, grant: grant).map {
-                RetrievableInstance(sopClassUID: $0.sopClassUID, sopInstanceUID: $0.sopInstanceUID, path: $0.path)
+                RetrievableInstance(sopClassUID: $0.sopClassUID, sopInstanceUID: $0.sopInstanceUID, path: $0.path, rewrite: rewrite)
             }
         } catch {
             log("retrieve failed: \(error)")
@@ -221,16 +227,16 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     /// Reads the identifier with the rules the association negotiated: relational when agreed
-    /// for the SOP class (PS3.4 C.5), hierarchical otherwise.
+    /// for the SOP class (PS3.4 C.5), hierarchical otherwise; keys the view hides match anything.
     private func parse(_ query: ServiceQuery, _ operation: QueryRetrieveOperation,
-                       _ context: ServiceContext) throws(DIMSEServiceFailure) -> QueryIdentifier {
+                       _ context: ServiceContext, view: AttributeView) throws(DIMSEServiceFailure) -> QueryIdentifier {
         guard let model = QueryRetrieveModel(sopClassUID: query.sopClassUID) else {
             throw DIMSEServiceFailure(.sopClassNotSupported, "not a Query/Retrieve SOP class")
         }
         var options = QueryMatchingOptions(negotiatedOn: context.association, sopClassUID: query.sopClassUID)
         options.caseInsensitivePersonNames = caseInsensitivePersonNames
         do {
-            return try QueryIdentifier(query.identifier, model: model, operation: operation, options: options)
+            return try QueryIdentifier(view.matchingOnlyWhatItShows(query.identifier), model: model, operation: operation, options: options)
         } catch {
             throw DIMSEServiceFailure(DIMSEStatus(rawValue: error.dimseStatus), "\(error)")
         }

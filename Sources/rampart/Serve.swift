@@ -105,13 +105,18 @@ struct AE: ParsableCommand {
         @Argument var title: String
         @Option var host: String
         @Option var port: Int
+        @Option(name: .customLong("role"), help: "A role the AE acts with (repeatable; default modality: store and query).")
+        var roles: [String] = []
 
         func run() throws {
             let file = AERegistryFile(dataDirectory: data.dataDirectory)
             do {
+                if let unknown = roles.first(where: { Role(rawValue: $0) == nil }) {
+                    throw ServerSetupError("\(unknown) is not a role: use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
                 try DataFolder.ensure(data.dataDirectory)
                 var registry = try file.load()
-                registry.add(.init(title: try AETitle(title).value, host: host, port: port))
+                registry.add(.init(title: try AETitle(title).value, host: host, port: port, roles: roles.isEmpty ? nil : roles))
                 try file.save(registry)
                 print("registered \(title) at \(host):\(port)")
             } catch {
@@ -128,7 +133,7 @@ struct AE: ParsableCommand {
         func run() throws {
             do {
                 for entry in try AERegistryFile(dataDirectory: data.dataDirectory).load().entries.values.sorted(by: { $0.title < $1.title }) {
-                    print("\(entry.title)\t\(entry.host)\t\(entry.port)")
+                    print("\(entry.title)\t\(entry.host)\t\(entry.port)\t\((entry.roles ?? [Role.modality.rawValue]).joined(separator: ","))")
                 }
             } catch {
                 standardError("rampart: \(error)")

@@ -109,4 +109,21 @@ struct TransferSyntaxChoiceTests {
             #expect(Array(sink.bytes[offset..<offset + 4]) == [0x07, 0x00, 0x15, 0x0E])
         }
     }
+
+    @Test func aRewriteChangesTheDataSetThatIsEncoded() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rewrite-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = try Self.sampleFile(in: folder)
+        let rewrite = DataSetRewrite { dataSet in
+            var shown = dataSet
+            shown.remove(Tag(0x0010, 0x0010))
+            return shown
+        }
+        var sink = ByteArraySink()
+        try InstanceSender.transcode(file: path, to: .explicitVRLittleEndian, rewrite: rewrite, into: &sink)
+        let decoded = try DataSet(decoding: sink.bytes, transferSyntax: .explicitVRLittleEndian)
+        #expect(decoded[Tag(0x0010, 0x0010)] == nil)
+        #expect(decoded[.sopInstanceUID] != nil && decoded[Tag(0x7FE0, 0x0010)] != nil)
+    }
 }

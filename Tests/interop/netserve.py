@@ -1,7 +1,9 @@
 """Running `rampart serve` for the network tests: registering AEs, starting the server on a
 free loopback port, killing it, and reading what it keeps in its data folder.
 
-* `register(rampart, data, title, port, host)`: `rampart ae add`.
+* `register(rampart, data, title, port, host, role)`: `rampart ae add`; without a role the AE
+  acts as `modality` (store and query), so a peer that retrieves needs one (a workstation's:
+  `WORKSTATION`).
 * `serve(rampart, data, log)`: a context that starts `rampart serve` and stops it (SIGTERM);
   `start(...)` starts one without a context, for tests that kill it themselves (`kill`).
 * `recovery(log)`: the start-up recovery line serve printed to standard error, parsed.
@@ -26,8 +28,12 @@ RECOVERY = re.compile(r"rampart: recovery: removed (\d+) unindexed blobs and (\d
                       r"(\d+) indexed instances have no blob")
 
 
-def register(rampart: Path, data: Path, title: str, port: int = 104, host: str = HOST) -> None:
-    result = subprocess.run([str(rampart), "ae", "add", title, "--host", host, "--port", str(port), "--data-dir", str(data)],
+WORKSTATION = "radiologist"  # a role that stores, queries and retrieves, and sees everything
+
+
+def register(rampart: Path, data: Path, title: str, port: int = 104, host: str = HOST, role: str | None = None) -> None:
+    roles = ["--role", role] if role else []
+    result = subprocess.run([str(rampart), "ae", "add", title, "--host", host, "--port", str(port), "--data-dir", str(data), *roles],
                             capture_output=True, timeout=30, check=False)
     assert result.returncode == 0, describe_run(result)
 

@@ -14,7 +14,7 @@ import pytest
 import nethelpers as h
 import netpeers
 from netpeers import describe_run
-from netserve import register, serve
+from netserve import WORKSTATION, register, serve
 
 pytestmark = pytest.mark.net
 
@@ -27,8 +27,10 @@ def archive_server(rampart, net_archive, tmp_path_factory):
     storescp_folder = folder / "storescp"
     with contextlib.ExitStack() as stack:
         destination = stack.enter_context(netpeers.storescp(storescp_folder, ae="STORESCP"))
-        for title in ("STORESCU", "FINDSCU", "GETSCU", "MOVESCU", "ECHOSCU"):
+        for title in ("STORESCU", "FINDSCU", "ECHOSCU"):
             register(rampart, data, title)
+        for title in ("GETSCU", "MOVESCU"):
+            register(rampart, data, title, role=WORKSTATION)
         register(rampart, data, "STORESCP", port=destination.port)
         server = stack.enter_context(serve(rampart, data, folder / "serve.log"))
         result = h.storescu(server, net_archive.root)

@@ -41,7 +41,7 @@ import netdata
 import nethelpers as h
 import netpeers
 from netpeers import Peer, describe_run, read_folder
-from netserve import blob_files, register, serve
+from netserve import WORKSTATION, blob_files, register, serve
 
 pytestmark = pytest.mark.net
 
@@ -107,8 +107,10 @@ def served(rampart, net_archive, tmp_path_factory):
     with contextlib.ExitStack() as stack:
         # +B: storescp writes the data set exactly as it arrived, so bytes can be compared
         destination = stack.enter_context(netpeers.storescp(folder / "storescp", ae="STORESCP", extra=["+B"]))
-        for title in ("STORESCU", "FINDSCU", "GETSCU", "MOVESCU", OWN_AE):
+        for title in ("STORESCU", "FINDSCU"):
             register(rampart, data, title)
+        for title in ("GETSCU", "MOVESCU", OWN_AE):
+            register(rampart, data, title, role=WORKSTATION)
         register(rampart, data, "STORESCP", port=destination.port)
         receiver_port = netpeers.free_port()
         register(rampart, data, RECEIVER_AE, port=receiver_port)

@@ -143,7 +143,7 @@ def test_no_acknowledged_instance_is_lost(rampart, tmp_path, stats):
     collection = netdata.collection_cached(*COLLECTION)
     contexts = sorted({(i.sop_class_uid, str(i.transfer_syntax)) for i in collection.instances})
     data = tmp_path / "data"
-    netserve.register(rampart, data, CALLING_AE)
+    netserve.register(rampart, data, CALLING_AE, role=netserve.WORKSTATION)  # stores, then fetches back
     senders = [Sender(queue=collection.instances[n::ASSOCIATIONS]) for n in range(ASSOCIATIONS)]
 
     reports = kill_rounds(rampart, data, tmp_path / "logs", senders, contexts)

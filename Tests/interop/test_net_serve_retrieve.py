@@ -30,7 +30,7 @@ import dicomcompare
 import nethelpers as h
 import netpeers
 from netpeers import describe_run
-from netserve import register, serve
+from netserve import WORKSTATION, register, serve
 
 pytestmark = pytest.mark.net
 
@@ -50,8 +50,8 @@ def served(rampart, net_archive, net_variety, tmp_path_factory):
     with contextlib.ExitStack() as stack:
         implicit = stack.enter_context(netpeers.storescp(folder / "implicit", ae="IMPLICITSCP", accept_all=False, extra=["+xi"]))
         anything = stack.enter_context(netpeers.storescp(folder / "anything", ae="ANYSCP"))
-        for title in ("STORESCU", OWN_AE):
-            register(rampart, data, title)
+        register(rampart, data, "STORESCU")
+        register(rampart, data, OWN_AE, role=WORKSTATION)
         register(rampart, data, implicit.ae, port=implicit.port)
         register(rampart, data, anything.ae, port=anything.port)
         server = stack.enter_context(serve(rampart, data, folder / "serve.log"))

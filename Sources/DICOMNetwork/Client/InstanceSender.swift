@@ -37,9 +37,12 @@ public enum InstanceSender {
     ///
     /// A file that must be re-encoded is written, re-encoded, to a temporary file in the
     /// association's spool directory and sent from there, so that no more of it is in memory
-    /// than a buffer; without a spool directory it is re-encoded in memory.
+    /// than a buffer; without a spool directory it is re-encoded in memory. With `rewrite` (the
+    /// requester's view of the data) the file is always re-encoded, in its own syntax when the
+    /// peer accepted that, so that what goes out is the rewritten data set and never the
+    /// stored bytes.
     public static func send(path: String, on association: Association, moveOriginator: (AETitle, UInt16)? = nil,
-                            priority: Priority = .medium) async throws -> DIMSEServiceResult {
+                            priority: Priority = .medium, rewrite: DataSetRewrite? = nil) async throws -> DIMSEServiceResult {
         let header: DICOMFileHeader
         do {
             header = try DICOMFileHeader(contentsOf: path)
@@ -60,21 +63,21 @@ public enum InstanceSender {
         let dataSet: OutgoingDataSet
         var temporary: String?
         defer { if let temporary { unlink(temporary) } }
-        switch choice {
-        case .asStored(let accepted):
+        switch (choice, rewrite) {
+        case (.asStored(let accepted), nil):
             context = accepted
             dataSet = .file(path: path, offset: header.dataSetOffset, length: header.fileLength - header.dataSetOffset)
-        case .transcode(let accepted):
+        case (.asStored(let accepted), _?), (.transcode(let accepted), _):
             context = accepted
             let syntax = TransferSyntax(uid: accepted.transferSyntax)
             do {
                 if let spool = association.options.spoolDirectory {
                     let target = SpooledFile.uniquePath(in: spool, suffix: ".transcoded")
                     temporary = target
-                    dataSet = .file(path: target, offset: 0, length: try transcode(file: path, to: syntax, intoFile: target))
+                    dataSet = .file(path: target, offset: 0, length: try transcode(file: path, to: syntax, rewrite: rewrite, intoFile: target))
                 } else {
                     var sink = ByteArraySink()
-                    try transcode(file: path, to: syntax, into: &sink)
+                    try transcode(file: path, to: syntax, rewrite: rewrite, into: &sink)
                     dataSet = .bytes(ByteBuffer(bytes: sink.bytes))
                 }
             } catch {
@@ -88,17 +91,20 @@ public enum InstanceSender {
     }
 
     /// Decodes the data set of the Part 10 file at `path` and encodes it, without its meta
-    /// group, in `syntax` into `sink`. Large values stay in the file until they are written
-    /// (`DICOMFile` defers them), so the data set in memory holds only the small ones.
-    public static func transcode<Sink: ByteSink>(file path: String, to syntax: TransferSyntax, into sink: inout Sink) throws {
+    /// group, in `syntax` into `sink`, passed through `rewrite` first when there is one. Large
+    /// values stay in the file until they are written (`DICOMFile` defers them), so the data set
+    /// in memory holds only the small ones.
+    public static func transcode<Sink: ByteSink>(file path: String, to syntax: TransferSyntax, rewrite: DataSetRewrite? = nil,
+                                                 into sink: inout Sink) throws {
         let file = try DICOMFile(contentsOf: path)
-        try DataSet(file.dataSet.filter { $0.tag.group != 0x0002 }).encode(in: syntax, into: &sink)
+        let dataSet = DataSet(file.dataSet.filter { $0.tag.group != 0x0002 })
+        try (rewrite?.apply(dataSet) ?? dataSet).encode(in: syntax, into: &sink)
     }
 
     /// `transcode` into a new file at `target` (mode 0600); returns its length.
-    private static func transcode(file path: String, to syntax: TransferSyntax, intoFile target: String) throws -> Int {
+    private static func transcode(file path: String, to syntax: TransferSyntax, rewrite: DataSetRewrite?, intoFile target: String) throws -> Int {
         var sink = try FileSink(creating: target, exclusive: true)
-        try transcode(file: path, to: syntax, into: &sink)
+        try transcode(file: path, to: syntax, rewrite: rewrite, into: &sink)
         try sink.flush()
         var status = stat()
         guard stat(target, &status) == 0 else { throw DICOMFileError.cannotWrite(path: target, errno: errno) }

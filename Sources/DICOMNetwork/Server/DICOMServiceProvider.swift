@@ -71,16 +71,20 @@ public struct ServiceQuery: Sendable {
     public var priority: Priority
 }
 
-/// One instance a retrieve will send: a Part 10 file.
-public struct RetrievableInstance: Sendable, Hashable {
+/// One instance a retrieve will send: a Part 10 file, and what to change in it on the way out.
+public struct RetrievableInstance: Sendable {
     public var sopClassUID: String
     public var sopInstanceUID: String
     public var path: String
+    /// The requester's view of the data set; when set, the instance is re-encoded through the
+    /// spool folder and never sent as stored.
+    public var rewrite: DataSetRewrite?
 
-    public init(sopClassUID: String, sopInstanceUID: String, path: String) {
+    public init(sopClassUID: String, sopInstanceUID: String, path: String, rewrite: DataSetRewrite? = nil) {
         self.sopClassUID = sopClassUID
         self.sopInstanceUID = sopInstanceUID
         self.path = path
+        self.rewrite = rewrite
     }
 }
 

@@ -7,7 +7,8 @@ import NIOCore
 ///
 /// Each instance goes in its stored transfer syntax when the storage association accepted it,
 /// else re-encoded in an accepted uncompressed one (`TransferSyntaxChoice`), one instance at a
-/// time. One that cannot go (compressed, and only other syntaxes accepted) is a failed
+/// time; an instance the provider gave a rewrite (the requester's view) is always re-encoded. One
+/// that cannot go (compressed, and only other syntaxes accepted) is a failed
 /// sub-operation, listed in Failed SOP Instance UID List; the others still go.
 struct RetrieveOperation {
     let association: Association
@@ -90,8 +91,9 @@ struct RetrieveOperation {
                 var counts = Counts(remaining: instances.count)
                 for instance in instances {
                     if operation.context.isCancelled { break }
-                    await operation.sendOne(instance, counts: &counts) { path in
-                        try await InstanceSender.send(path: path, on: subAssociation, moveOriginator: originator)
+                    await operation.sendOne(instance, counts: &counts) { instance in
+                        try await InstanceSender.send(path: instance.path, on: subAssociation, moveOriginator: originator,
+                                                      rewrite: instance.rewrite)
                     }
                     if counts.remaining > 0 {
                         do { try await operation.respond(.pending, counts, final: false) } catch { throw RequestorLost(error: error) }
@@ -112,8 +114,8 @@ struct RetrieveOperation {
         var counts = Counts(remaining: instances.count)
         for instance in instances {
             if context.isCancelled { break }
-            await sendOne(instance, counts: &counts) { path in
-                try await InstanceSender.send(path: path, on: association)
+            await sendOne(instance, counts: &counts) { instance in
+                try await InstanceSender.send(path: instance.path, on: association, rewrite: instance.rewrite)
             }
             if counts.remaining > 0 { try await respond(.pending, counts, final: false) }
         }
@@ -122,10 +124,10 @@ struct RetrieveOperation {
 
     /// One sub-operation; a failure to send counts as failed, it does not end the retrieve.
     private func sendOne(_ instance: RetrievableInstance, counts: inout Counts,
-                         _ send: (String) async throws -> DIMSEServiceResult) async {
+                         _ send: (RetrievableInstance) async throws -> DIMSEServiceResult) async {
         counts.remaining -= 1
         do {
-            let result = try await send(instance.path)
+            let result = try await send(instance)
             switch result.status.category {
             case .success: counts.completed += 1
             case .warning: counts.warning += 1

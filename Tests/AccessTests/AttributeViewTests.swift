@@ -1,0 +1,102 @@
+import Access
+import DICOM
+import Foundation
+import Testing
+
+private typealias Tag = DICOM.Tag
+
+@Suite("AttributeView")
+struct AttributeViewTests {
+    private static let patientName = Tag(0x0010, 0x0010)
+    private static let patientID = Tag(0x0010, 0x0020)
+    private static let otherPatientIDs = Tag(0x0010, 0x1000)
+    private static let otherPatientIDsSequence = Tag(0x0010, 0x1002)
+    private static let patientAddress = Tag(0x0010, 0x1040)
+    private static let studyDescription = Tag(0x0008, 0x1030)
+    private static let studyInstanceUID = Tag(0x0020, 0x000D)
+    private static let modality = Tag(0x0008, 0x0060)
+    private static let referencedSeriesSequence = Tag(0x0008, 0x1115)
+
+    /// A synthetic patient with identifiers at the top level and inside a sequence item.
+    private static let record: DataSet = {
+        let nested = DataSet([.text(patientID, .LO, ["NESTED-ID"]), .text(otherPatientIDs, .LO, ["SSN-000-00-0000"])])
+        return DataSet([
+            .text(Tag(0x0008, 0x0005), .CS, ["ISO_IR 100"]),
+            .text(modality, .CS, ["CT"]),
+            .text(studyDescription, .LO, ["HEAD"]),
+            .text(patientName, .PN, ["DOE^JANE"]),
+            .text(patientID, .LO, ["PID-1"]),
+            .text(otherPatientIDs, .LO, ["SSN-123-45-6789"]),
+            DataElement(tag: otherPatientIDsSequence, items: [DataSet([.text(patientID, .LO, ["MRN-9"])])]),
+            .text(patientAddress, .LO, ["1 MAIN ST"]),
+            .text(Tag(0x0009, 0x0010), .LO, ["VENDOR"]),
+            .text(Tag(0x0009, 0x1001), .LO, ["PRIVATE-ID"]),
+            .uid(studyInstanceUID, "1.2.3.4"),
+            DataElement(tag: referencedSeriesSequence, items: [nested]),
+        ])
+    }()
+
+    private static func text(_ dataSet: DataSet, _ tag: Tag) -> String? {
+        (try? dataSet[tag]?.loadBytes()).map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: [" ", "\0"]) }
+    }
+
+    @Test func fullShowsEverything() {
+        #expect(AttributeView.full.apply(to: Self.record) == Self.record)
+        #expect(AttributeView.full.isFull)
+    }
+
+    @Test func noIdentifiersBeyondNameKeepsNameAndIDAndRemovesTheRest() {
+        let shown = AttributeView.noIdentifiersBeyondName.apply(to: Self.record)
+        #expect(Self.text(shown, Self.patientName) == "DOE^JANE")
+        #expect(Self.text(shown, Self.patientID) == "PID-1")
+        #expect(shown[Self.otherPatientIDs] == nil)
+        #expect(shown[Self.otherPatientIDsSequence] == nil)
+        #expect(shown[Self.patientAddress] == nil)
+        #expect(Self.text(shown, Self.studyDescription) == "HEAD")
+        // Inside a sequence item too.
+        let item = shown[Self.referencedSeriesSequence]?.items?.first
+        #expect(item.map { Self.text($0, Self.patientID) } == "NESTED-ID")
+        #expect(item?[Self.otherPatientIDs] == nil)
+    }
+
+    @Test func deidentifiedEmptiesOrRemovesEveryIdentifierAndKeepsTheUIDs() {
+        let shown = AttributeView.deidentified.apply(to: Self.record)
+        #expect(shown[Self.patientName]?.vr == .PN && Self.text(shown, Self.patientName) == "")
+        #expect(Self.text(shown, Self.patientID) == "")
+        for tag in [Self.otherPatientIDs, Self.otherPatientIDsSequence, Self.patientAddress, Self.studyDescription,
+                    Tag(0x0009, 0x0010), Tag(0x0009, 0x1001)] {
+            #expect(shown[tag] == nil, "\(tag)")
+        }
+        #expect(Self.text(shown, Self.studyInstanceUID) == "1.2.3.4")
+        #expect(Self.text(shown, Self.modality) == "CT")
+        let item = shown[Self.referencedSeriesSequence]?.items?.first
+        #expect(item.map { Self.text($0, Self.patientID) } == "")
+        #expect(item?[Self.otherPatientIDs] == nil)
+    }
+
+    @Test func aTextReplacementPutsTheFixedText() {
+        let view = AttributeView(name: "pseudonym", removed: [], replaced: [Self.patientName: .text("ANONYMOUS"), Self.otherPatientIDsSequence: .text("X")])
+        let shown = view.apply(to: Self.record)
+        #expect(Self.text(shown, Self.patientName) == "ANONYMOUS")
+        #expect(shown[Self.otherPatientIDsSequence]?.items == [])
+        #expect(Self.text(shown, Self.patientID) == "PID-1")
+    }
+
+    @Test func aQueryMatchesOnlyOnWhatTheViewShows() {
+        let query = DataSet([.text(Self.patientName, .PN, ["DOE^*"]), .text(Self.modality, .CS, ["CT"]),
+                             .text(Self.otherPatientIDs, .LO, ["SSN-123-45-6789"])])
+        let asked = AttributeView.deidentified.matchingOnlyWhatItShows(query)
+        #expect(asked[Self.patientName]?.inlineBytes == [])
+        #expect(asked[Self.otherPatientIDs]?.inlineBytes == [])
+        #expect(Self.text(asked, Self.modality) == "CT")
+        #expect(AttributeView.full.matchingOnlyWhatItShows(query) == query)
+    }
+
+    @Test func twoViewsCombinedHideOnlyWhatBothHide() {
+        let combined = AttributeView.deidentified.combined(with: .noIdentifiersBeyondName)
+        #expect(combined.hides(Self.otherPatientIDs))
+        #expect(!combined.hides(Self.patientName))
+        #expect(!combined.hides(Tag(0x0009, 0x1001)))
+        #expect(AttributeView.deidentified.combined(with: .full).isFull)
+    }
+}

@@ -1,0 +1,35 @@
+import Access
+import Testing
+
+@Suite("Role")
+struct RoleTests {
+    /// The table written out again: changing what a role may do must change this test too.
+    @Test func eachRoleAllowsTheActionsOfTheTable() {
+        let expected: [Role: Set<AccessAction>] = [
+            .admin: [.store, .query, .retrieve, .delete, .administer],
+            .radiologist: [.store, .query, .retrieve],
+            .technologist: [.store, .query, .retrieve],
+            .referringPhysician: [.query, .retrieve],
+            .researcher: [.query, .retrieve],
+            .auditor: [],
+            .modality: [.store, .query],
+        ]
+        for role in Role.allCases {
+            #expect(role.permissions.actions == expected[role], "\(role)")
+        }
+    }
+
+    @Test func eachRoleSeesTheDataThroughItsView() {
+        #expect(Role.admin.permissions.view == .full)
+        #expect(Role.radiologist.permissions.view == .full)
+        #expect(Role.referringPhysician.permissions.view == .full)
+        #expect(Role.modality.permissions.view == .full)
+        #expect(Role.technologist.permissions.view == .noIdentifiersBeyondName)
+        #expect(Role.researcher.permissions.view == .deidentified)
+    }
+
+    @Test func rolesAreNamedAsOperatorsTypeThem() {
+        #expect(Role(rawValue: "referring-physician") == .referringPhysician)
+        #expect(Role.allCases.map(\.rawValue) == ["admin", "radiologist", "technologist", "referring-physician", "researcher", "auditor", "modality"])
+    }
+}
