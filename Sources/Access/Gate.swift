@@ -6,11 +6,17 @@
 /// and the grant carries the view of the roles that allow it. Opening an association needs
 /// only the first rule.
 public struct Gate: Sendable {
-    public let registry: AERegistry
+    private let currentRegistry: @Sendable () -> AERegistry
+    /// The AE registry as it is now (a server reads its file again when it changes).
+    public var registry: AERegistry { currentRegistry() }
     private let recorder: any DecisionRecorder
 
     public init(registry: AERegistry, recorder: any DecisionRecorder) {
-        self.registry = registry
+        self.init(registry: { registry }, recorder: recorder)
+    }
+
+    public init(registry: @escaping @Sendable () -> AERegistry, recorder: any DecisionRecorder) {
+        self.currentRegistry = registry
         self.recorder = recorder
     }
 

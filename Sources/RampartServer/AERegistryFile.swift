@@ -10,7 +10,7 @@ public struct AERegistryFile: Sendable {
         path = dataDirectory + "/ae-registry.json"
     }
 
-    public func load() throws -> AERegistry {
+    public func load() throws(ServerSetupError) -> AERegistry {
         guard FileManager.default.fileExists(atPath: path) else { return AERegistry() }
         do {
             let entries = try JSONDecoder().decode([AERegistry.Entry].self, from: Data(contentsOf: URL(fileURLWithPath: path)))

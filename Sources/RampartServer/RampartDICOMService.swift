@@ -18,6 +18,7 @@ public struct RampartDICOMService: Service {
 
     public let configuration: ServerConfiguration
     public let archive: Archive
+    /// The AE registry as it was at start (decisions read it again when the file changes).
     public let registry: AERegistry
     /// The accounts as they were at start (sign-ins read them again when the file changes).
     public let users: UserDirectory
@@ -34,7 +35,6 @@ public struct RampartDICOMService: Service {
         self.configuration = configuration
         self.onListening = onListening
         archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates)
-        registry = try AERegistryFile(dataDirectory: dataDirectory).load()
         let accounts = try AccountsSource(AccountsFile(dataDirectory: dataDirectory), log: log)
         users = accounts.current()
         let tokenKey = TokenSigningKeyFile(dataDirectory: dataDirectory)
@@ -43,7 +43,10 @@ public struct RampartDICOMService: Service {
         } else {
             .refused(.noVerificationKey(keyPath: tokenKey.path))
         }
-        let gate = Gate(registry: registry, recorder: try DecisionLog(dataDirectory: dataDirectory))
+        let registryFile = AERegistryFile(dataDirectory: dataDirectory)
+        let registrySource = try ReloadingFile(path: registryFile.path, log: log) { () throws(ServerSetupError) in try registryFile.load() }
+        registry = registrySource.current()
+        let gate = Gate(registry: { registrySource.current() }, recorder: try DecisionLog(dataDirectory: dataDirectory))
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),

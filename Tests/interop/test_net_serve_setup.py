@@ -235,3 +235,14 @@ def test_repeated_wrong_passwords_lock_the_name(rampart, site, tmp_path):
     decisions = (data / "audit" / "decisions.log").read_text()
     assert "user target is locked after repeated failed sign-ins" in decisions
     assert password not in decisions
+
+
+def test_registering_an_ae_takes_effect_without_a_restart(rampart, tmp_path):
+    data = tmp_path / "data"
+    with serve(rampart, data, tmp_path / "serve.log") as server:
+        assert h.echoscu(server, calling="LATECOMER").returncode != 0
+        register(rampart, data, "LATECOMER")
+        accepted = h.echoscu(server, calling="LATECOMER")
+        assert accepted.returncode == 0, describe_run(accepted) + server.log_text()
+        assert run(rampart, "ae", "remove", "LATECOMER", "--data-dir", data).returncode == 0
+        assert h.echoscu(server, calling="LATECOMER").returncode != 0
