@@ -56,7 +56,7 @@ public enum AccessChannel: String, Sendable, Hashable {
 }
 
 /// How the principal was authenticated, weakest first.
-public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable {
+public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable, CustomStringConvertible {
     case none = 0
     /// A registered AE title from a registered host, without a credential.
     case registeredAE = 1
@@ -65,4 +65,14 @@ public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable {
     case certificate = 4
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    public var description: String {
+        switch self {
+        case .none: "nothing"
+        case .registeredAE: "registered AE title and host"
+        case .password: "password"
+        case .token: "token"
+        case .certificate: "certificate"
+        }
+    }
 }

@@ -54,7 +54,8 @@ public struct Gate: Sendable {
         case .localOperator:
             return context.channel == .cli ? (true, "local operator at the command line") : (false, "local operator outside the command line")
         case .user:
-            return context.authentication >= .password ? (true, "authenticated user") : (false, "user not authenticated by a credential")
+            return context.authentication >= .password
+                ? (true, "user authenticated by \(context.authentication)") : (false, "user not authenticated by a credential")
         case let .applicationEntity(title):
             guard let entry = registry[title] else {
                 return (false, "calling AE title \(title) is not registered")

@@ -40,10 +40,11 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
 
     /// A user the association authenticated, or else the calling AE (which the gate accepts only
     /// when registered for the peer's host).
-    private static func accessContext(callingAE: AETitle, peer: AssociationPeer, user: String?, roles: [String] = []) -> AccessContext {
+    private static func accessContext(callingAE: AETitle, peer: AssociationPeer, user: String?, roles: [String] = [],
+                                      strength: AuthenticationStrength = .password) -> AccessContext {
         if let user {
             return AccessContext(principal: .user(user), roles: roles, channel: .dimse, peerAddress: peer.address,
-                                 callingAETitle: callingAE.value, authentication: .password)
+                                 callingAETitle: callingAE.value, authentication: strength)
         }
         return AccessContext(principal: .applicationEntity(callingAE.value), channel: .dimse, peerAddress: peer.address,
                              callingAETitle: callingAE.value, authentication: .registeredAE)
@@ -106,8 +107,14 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     private func grant(_ action: AccessAction, _ context: ServiceContext) async throws(DIMSEServiceFailure) -> Grant {
         do {
             let user = context.authenticatedUser
-            let access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
-                                            roles: user.flatMap { users[$0]?.roles } ?? [])
+            let account = user.flatMap { users[$0] }
+            // The association proved the user by the identity it negotiated: a JWT or a password.
+            let strength: AuthenticationStrength = context.association.userIdentity?.kind == .jwt ? .token : .password
+            var access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
+                                            roles: account?.roles ?? [], strength: strength)
+            if let user, account?.disabled == true {
+                access.authenticationFailure = "the account of user \(user) was disabled after the association began"
+            }
             return try await gate.decide(access, action)
         } catch {
             log("\(action) by \(context.association.callingAETitle)@\(context.peer) denied: \(error.reason)")

@@ -218,7 +218,24 @@ def test_disabling_a_user_takes_effect_without_a_restart(rampart, site, tmp_path
         assert _sign_in(server, "tech1", password)[-1] == (1, 1, 1)
         assert run(rampart, "user", "enable", "tech1", "--data-dir", data).returncode == 0
         assert _sign_in(server, "tech1", password)[-1] == "established"
-    assert "the account is disabled" in (data / "audit" / "decisions.log").read_text()
+
+        # Disabling also stops an association that is already open, at its next operation.
+        ae = AE(ae_title="PYNETDICOM")
+        ae.add_requested_context(StudyRootQueryRetrieveInformationModelFind)
+        ae.acse_timeout = ae.dimse_timeout = ae.network_timeout = 30
+        assoc = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[h.identity(2, b"tech1", password.encode())])
+        assert assoc.is_established
+        query = h.identifier("STUDY", {"StudyInstanceUID": ""})
+        before = [status.Status for status, _ in assoc.send_c_find(query, StudyRootQueryRetrieveInformationModelFind)]
+        assert before[-1] == 0x0000
+        assert run(rampart, "user", "disable", "tech1", "--data-dir", data).returncode == 0
+        after = [status.Status for status, _ in assoc.send_c_find(query, StudyRootQueryRetrieveInformationModelFind)]
+        assoc.release()
+        assert after == [0x0124], [hex(s) for s in after]
+    decisions = (data / "audit" / "decisions.log").read_text()
+    assert "the account is disabled" in decisions
+    assert "was disabled after the association began" in decisions
+    assert run(rampart, "user", "enable", "tech1", "--data-dir", data).returncode == 0
     listed = run(rampart, "user", "list", "--data-dir", data).stdout
     assert "tech1\ttechnologist" in listed and "disabled" not in listed
 

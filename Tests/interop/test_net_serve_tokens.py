@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -93,6 +94,8 @@ def test_a_token_lets_pynetdicom_store_and_query_and_rampart_echo(rampart, site,
         assert refused.returncode != 0
     decisions = (site / "audit" / "decisions.log").read_text()
     assert "allow\tuser admin\tdimse" in decisions
+    # Each operation on the association is decided with the strength it was proved by.
+    assert re.search(r"allow\tuser admin\tdimse\t[^\t]+\tstore\t[^\t]+\t[^\n]*authenticated by token", decisions), decisions[-2000:]
     assert token not in decisions and token not in server.log_text()
 
 

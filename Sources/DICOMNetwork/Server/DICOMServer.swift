@@ -44,14 +44,20 @@ public struct DICOMServer: Sendable {
         control.listening(on: server.channel)
         let active = ActiveAssociations()
         try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { inbound in
-                for try await (child, channel) in inbound {
-                    let count = active.count.add(1, ordering: .relaxed).newValue
-                    group.addTask {
-                        defer { active.count.subtract(1, ordering: .relaxed) }
-                        await serve(child, channel: channel, overLimit: count > configuration.maximumAssociations)
+            do {
+                try await server.executeThenClose { inbound in
+                    for try await (child, channel) in inbound {
+                        let count = active.count.add(1, ordering: .relaxed).newValue
+                        group.addTask {
+                            defer { active.count.subtract(1, ordering: .relaxed) }
+                            await serve(child, channel: channel, overLimit: count > configuration.maximumAssociations)
+                        }
                     }
                 }
+            } catch where control.isStopped {
+                // Closing the listening socket may end the accept loop with an error instead of
+                // its end; either way the associations accepted go on, so the group waits for
+                // them rather than cancelling them with the error.
             }
         }
     }
@@ -127,6 +133,11 @@ public final class DICOMServerControl: Sendable {
     private let state = Mutex<State>(.starting)
 
     public init() {}
+
+    /// True once `stopAccepting` was called.
+    var isStopped: Bool {
+        state.withLock { if case .stopped = $0 { true } else { false } }
+    }
 
     /// Closes the listening socket now, or as soon as it is bound if the server is still starting.
     public func stopAccepting() {
