@@ -32,7 +32,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from storebench import ORTHANC, CALLING_AE, count_files, failure, orthanc, parallel_storescu, print_table, rate, split
+from storebench import ORTHANC, CALLING_AE, exit_status, measure, orthanc, print_table, split
 
 import netdata  # noqa: E402 - on the path through storebench
 import netpeers  # noqa: E402
@@ -85,28 +85,14 @@ def main() -> int:
             for name, start in targets:
                 label = f"{name}, {associations} association{'s' if associations > 1 else ''}"
                 work = work_root / f"{name.replace(' ', '-')}-{associations}"
-                work.mkdir()
-                print(f"{label}: sending …", file=sys.stderr, flush=True)
-                try:
-                    with start(work) as peer:
-                        seconds, results = parallel_storescu(peer.host, peer.port, peer.ae, split(files, associations), args.timeout)
-                    stored = count_files(peer.store_dir)
-                except netpeers.PeerError as error:
-                    rows.append((label, f"did not start: {error}"))
-                    continue
-                why = failure(results)
-                if why or stored < len(files):
-                    rows.append((label, f"FAILED: {stored} of {len(files)} files stored; {why or ''}"))
-                else:
-                    rows.append((label, rate(len(files), total_bytes, seconds)))
-                shutil.rmtree(work, ignore_errors=True)
+                rows.append(measure(label, start, work, split(files, associations), len(files), total_bytes, args.timeout))
         if not ORTHANC.exists():
             rows.append(("orthanc", "not installed (apt-get install orthanc)"))
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
 
     print_table(f"Ingest: {len(files)} instances, {total_bytes / 1e6:.1f} MB, storescu with TCP_NODELAY=1", rows)
-    return 0 if all("FAILED" not in text and "did not start" not in text for _, text in rows) else 1
+    return exit_status(rows)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from storebench import ORTHANC, count_files, orthanc, print_table, rate, storescu
+from storebench import ORTHANC, exit_status, measure, orthanc, print_table
 
 import netdata  # noqa: E402 - on the path through storebench
 import netpeers  # noqa: E402
@@ -63,29 +63,14 @@ def main() -> int:
         if ORTHANC.exists():
             targets.append(("orthanc", orthanc))
         for name, start in targets:
-            work = work_root / name.replace(" ", "-")
-            work.mkdir()
-            print(f"{name}: sending …", file=sys.stderr, flush=True)
-            try:
-                with start(work) as peer:
-                    seconds, result = storescu(peer.host, peer.port, peer.ae, folder, args.timeout)
-                stored = count_files(peer.store_dir)
-            except netpeers.PeerError as error:
-                rows.append((name, f"did not start: {error}"))
-                continue
-            if result.returncode != 0 or stored < len(files):
-                err = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-                rows.append((name, f"FAILED: storescu exit {result.returncode}, {stored} of {len(files)} files stored; {' | '.join(err)}"))
-            else:
-                rows.append((name, rate(len(files), total_bytes, seconds)))
-            shutil.rmtree(work, ignore_errors=True)
+            rows.append(measure(name, start, work_root / name.replace(" ", "-"), [[folder]], len(files), total_bytes, args.timeout))
         if not ORTHANC.exists():
             rows.append(("orthanc", "not installed (apt-get install orthanc)"))
     finally:
         shutil.rmtree(work_root, ignore_errors=True)
 
     print_table(f"C-STORE throughput, one storescu association, {len(files)} files, {total_bytes / 1e6:.1f} MB, TCP_NODELAY=1", rows)
-    return 0 if all("FAILED" not in text and "did not start" not in text for _, text in rows) else 1
+    return exit_status(rows)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -26,12 +27,6 @@ def storescu_command(host: str, port: int, ae: str, paths: list[Path]) -> list[s
     """storescu with its default proposals; a folder is scanned recursively (+sd +r)."""
     scan = ["+sd", "+r"] if any(Path(p).is_dir() for p in paths) else []
     return [netpeers.dcmtk("storescu"), "-aet", CALLING_AE, "-aec", ae, *scan, host, str(port), *map(str, paths)]
-
-
-def storescu(host: str, port: int, ae: str, folder: Path, timeout: float) -> tuple[float, subprocess.CompletedProcess]:
-    """One storescu association sending everything in `folder`: (seconds, run)."""
-    seconds, results = parallel_storescu(host, port, ae, [[folder]], timeout)
-    return seconds, results[0]
 
 
 def parallel_storescu(host: str, port: int, ae: str, groups: list[list[Path]], timeout: float) -> tuple[float, list[subprocess.CompletedProcess]]:
@@ -77,6 +72,30 @@ def failure(results: list[subprocess.CompletedProcess]) -> str | None:
 
 def rate(count: int, total_bytes: int, seconds: float) -> str:
     return f"{count / seconds:10.1f} instances/s {total_bytes / 1e6 / seconds:8.1f} MB/s  ({seconds:.2f} s)"
+
+
+def measure(label: str, start, work: Path, groups: list[list[Path]], expected: int, total_bytes: int,
+            timeout: float) -> tuple[str, str]:
+    """Starts a server with `start(work)`, sends `groups` to it (one storescu association per
+    group, all at once), stops it, and returns its table row: the rate, or why it failed."""
+    work.mkdir()
+    print(f"{label}: sending …", file=sys.stderr, flush=True)
+    try:
+        with start(work) as peer:
+            seconds, results = parallel_storescu(peer.host, peer.port, peer.ae, groups, timeout)
+        stored = count_files(peer.store_dir)
+    except netpeers.PeerError as error:
+        return label, f"did not start: {error}"
+    why = failure(results)
+    if why or stored < expected:
+        return label, f"FAILED: {stored} of {expected} files stored; {why or ''}"
+    shutil.rmtree(work, ignore_errors=True)
+    return label, rate(expected, total_bytes, seconds)
+
+
+def exit_status(rows: list[tuple[str, str]]) -> int:
+    """0 when every server was measured, 1 when one failed or did not start."""
+    return 0 if all("FAILED" not in text and "did not start" not in text for _, text in rows) else 1
 
 
 def print_table(title: str, rows: list[tuple[str, str]]) -> None:
