@@ -21,10 +21,12 @@ public struct Gate: Sendable {
     }
 
     public func decide(_ context: AccessContext, _ action: AccessAction, on resource: AccessResource = .archive) async throws(AccessDenied) -> Grant {
-        var (allowed, reason) = evaluate(context)
+        // One reading of the registry per decision: the file may change between two.
+        let registry = self.registry
+        var (allowed, reason) = evaluate(context, registry)
         var view = AttributeView.full
         if allowed, action != .associate {
-            switch authorize(action, roles: roles(of: context)) {
+            switch authorize(action, roles: roles(of: context, registry)) {
             case let .allowed(by, roleView):
                 reason += "; role \(by) allows \(action)"
                 view = roleView
@@ -44,7 +46,7 @@ public struct Gate: Sendable {
         return Grant(context: context, action: action, resource: resource, view: view, decisionID: id)
     }
 
-    private func evaluate(_ context: AccessContext) -> (Bool, String) {
+    private func evaluate(_ context: AccessContext, _ registry: AERegistry) -> (Bool, String) {
         if let failure = context.authenticationFailure {
             return (false, "authentication failed: \(failure)")
         }
@@ -89,7 +91,7 @@ public struct Gate: Sendable {
     }
 
     /// The roles the principal acts with.
-    private func roles(of context: AccessContext) -> [String] {
+    private func roles(of context: AccessContext, _ registry: AERegistry) -> [String] {
         switch context.principal {
         case .user: context.roles
         case let .applicationEntity(title): registry[title]?.roles ?? [Role.modality.rawValue]

@@ -41,11 +41,12 @@ public struct SiteInitializer: Sendable {
         let tlsFolder = dataDirectory + "/tls"
         try DataFolder.ensure(tlsFolder)
 
-        let names = Self.serverNames(adding: serverNames)
+        let host = Self.hostName() ?? "localhost"
+        let names = Self.serverNames(host: host, adding: serverNames)
         let password = GeneratedPassword.make()
         do {
-            let authority = try LocalCertificateAuthority.create(name: "Rampart local CA (\(Self.hostName() ?? "localhost"))")
-            let server = try authority.issue(commonName: Self.hostName() ?? "localhost", dnsNames: names.dns, ipAddresses: names.ip)
+            let authority = try LocalCertificateAuthority.create(name: "Rampart local CA (\(host))")
+            let server = try authority.issue(commonName: host, dnsNames: names.dns, ipAddresses: names.ip)
             try write(authority.certificatePEM, to: tlsFolder + "/ca.pem")
             try write(authority.privateKeyPEM, to: tlsFolder + "/ca-key.pem")
             try write(server.chainPEM, to: tlsFolder + "/server.pem")
@@ -70,9 +71,9 @@ public struct SiteInitializer: Sendable {
         try DataFolder.writePrivately(Data(text.utf8), to: path)
     }
 
-    static func serverNames(adding extra: [String]) -> (dns: [String], ip: [String]) {
+    static func serverNames(host: String, adding extra: [String]) -> (dns: [String], ip: [String]) {
         var dns = ["localhost"], ip = ["127.0.0.1", "::1"]
-        if let host = hostName(), host != "localhost" { dns.append(host) }
+        if host != "localhost" { dns.append(host) }
         for name in extra {
             if LocalCertificateAuthority.addressBytes(name) != nil {
                 if !ip.contains(name) { ip.append(name) }
