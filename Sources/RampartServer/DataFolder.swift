@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 
 /// Folders of the data directory: created with their parents, readable by the owner only
@@ -17,23 +18,13 @@ public enum DataFolder {
     /// then renamed over the old one, so a crash leaves either the old file or the new.
     public static func writePrivately(_ data: Data, to path: String) throws(ServerSetupError) {
         let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw ServerSetupError("cannot write \(temporary): \(String(cString: strerror(errno))); check that the data folder is writable")
-        }
-        let written = data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 { if errno == EINTR { continue }; return false }
-                offset += count
-            }
-            return fsync(descriptor) == 0
-        }
-        close(descriptor)
-        guard written else {
+        do {
+            let sink = try FileSink(creating: temporary)
+            try data.withUnsafeBytes { try sink.write(contentsOf: $0) }
+            try sink.sync()
+        } catch {
             unlink(temporary)
-            throw ServerSetupError("cannot write \(temporary): \(String(cString: strerror(errno)))")
+            throw ServerSetupError("cannot write \(temporary): \(error); check that the data folder is writable")
         }
         guard rename(temporary, path) == 0 else {
             throw ServerSetupError("cannot replace \(path): \(String(cString: strerror(errno)))")

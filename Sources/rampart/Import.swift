@@ -79,7 +79,7 @@ struct Import: AsyncParsableCommand {
         do {
             try DataFolder.ensure(data.dataDirectory)
             // The same duplicate policy as serve: rampart.yaml's archive.duplicates.
-            let configuration = try ConfigurationFile(path: environment("RAMPART_CONFIG") ?? data.dataDirectory + "/" + ConfigurationFile.name).load()
+            let configuration = try data.configurationFile().load()
             let archive = try Archive(directory: data.dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates)
             let recovery = archive.recoveryReport
             if !recovery.isClean {

@@ -10,6 +10,12 @@ import Glibc
 struct DataDirectoryOption: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "The archive's data folder (env RAMPART_DATA_DIR).")
     var dataDirectory: String = environment("RAMPART_DATA_DIR") ?? "./data"
+
+    /// The configuration file: `flag` (serve's --config), else RAMPART_CONFIG, else rampart.yaml
+    /// in the data folder.
+    func configurationFile(flag: String? = nil) -> ConfigurationFile {
+        ConfigurationFile(path: flag ?? environment("RAMPART_CONFIG") ?? dataDirectory + "/" + ConfigurationFile.name)
+    }
 }
 
 func environment(_ name: String) -> String? {
@@ -50,7 +56,7 @@ struct Serve: AsyncParsableCommand {
         let folder = data.dataDirectory
         let service: RampartDICOMService
         let configuration: ServerConfiguration
-        let file = ConfigurationFile(path: config ?? environment("RAMPART_CONFIG") ?? folder + "/" + ConfigurationFile.name)
+        let file = data.configurationFile(flag: config)
         do {
             let overrides = ServerConfiguration.Overrides(
                 aeTitle: aeTitle ?? environment("RAMPART_AE_TITLE"),
