@@ -9,12 +9,20 @@ public struct AERegistry: Sendable, Hashable {
         /// The roles the AE acts with; absent (as in registries written before roles) means
         /// `modality`.
         public var roles: [String]?
+        /// SHA-256 (lowercase hex) of the TLS client certificate bound to the AE, if any.
+        public var certificateSHA256: String?
 
-        public init(title: String, host: String, port: Int, roles: [String]? = nil) {
+        enum CodingKeys: String, CodingKey {
+            case title, host, port, roles
+            case certificateSHA256 = "certificate_sha256"
+        }
+
+        public init(title: String, host: String, port: Int, roles: [String]? = nil, certificateSHA256: String? = nil) {
             self.title = title
             self.host = host
             self.port = port
             self.roles = roles
+            self.certificateSHA256 = certificateSHA256
         }
     }
 
@@ -30,4 +38,9 @@ public struct AERegistry: Sendable, Hashable {
     public mutating func remove(_ title: String) -> Entry? { entries.removeValue(forKey: title) }
 
     public subscript(title: String) -> Entry? { entries[title] }
+
+    /// Whether a registered AE is bound to the certificate with this fingerprint.
+    public func knowsDevice(certificateSHA256 fingerprint: String) -> Bool {
+        entries.values.contains { $0.certificateSHA256?.lowercased() == fingerprint.lowercased() }
+    }
 }

@@ -16,9 +16,14 @@ public struct AccessContext: Sendable, Hashable {
     /// Why a credential the peer presented did not prove who it claimed to be (a wrong
     /// password, say): the gate denies such a request whatever else is true of it, and records why.
     public var authenticationFailure: String?
+    /// Why the principal says it acts (HL7 PurposeOfUse codes, such as TREAT or ETREAT), from a
+    /// token's `purpose_of_use` claim: policy rules may require one, and the emergency purpose
+    /// breaks the glass.
+    public var purposeOfUse: String?
 
     public init(principal: Principal, roles: [String] = [], channel: AccessChannel, peerAddress: String, callingAETitle: String? = nil,
-                certificateFingerprint: String? = nil, authentication: AuthenticationStrength, authenticationFailure: String? = nil) {
+                certificateFingerprint: String? = nil, authentication: AuthenticationStrength, authenticationFailure: String? = nil,
+                purposeOfUse: String? = nil) {
         self.principal = principal
         self.roles = roles
         self.channel = channel
@@ -27,6 +32,7 @@ public struct AccessContext: Sendable, Hashable {
         self.certificateFingerprint = certificateFingerprint
         self.authentication = authentication
         self.authenticationFailure = authenticationFailure
+        self.purposeOfUse = purposeOfUse
     }
 }
 

@@ -17,14 +17,19 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var id: String
     /// The roles the user had at issue. The gate decides on the accounts file, not on these.
     public var roles: [String]
+    /// The purpose of use the user declared when the token was issued (an HL7 PurposeOfUse code
+    /// such as TREAT or ETREAT): policy rules may require one, and the emergency purpose breaks
+    /// the glass. Absent when none was declared.
+    public var purposeOfUse: String?
 
     enum CodingKeys: String, CodingKey {
         case issuer = "iss", subject = "sub", audience = "aud", issuedAt = "iat", notBefore = "nbf", expires = "exp"
         case id = "jti", roles
+        case purposeOfUse = "purpose_of_use"
     }
 
     public init(issuer: String, subject: String, audience: [String], issuedAt: Int64, notBefore: Int64, expires: Int64,
-                id: String, roles: [String]) {
+                id: String, roles: [String], purposeOfUse: String? = nil) {
         self.issuer = issuer
         self.subject = subject
         self.audience = audience
@@ -33,6 +38,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.expires = expires
         self.id = id
         self.roles = roles
+        self.purposeOfUse = purposeOfUse
     }
 
     public init(from decoder: any Decoder) throws {
@@ -50,6 +56,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         expires = try container.decode(Int64.self, forKey: .expires)
         id = try container.decode(String.self, forKey: .id)
         roles = try container.decodeIfPresent([String].self, forKey: .roles) ?? []
+        purposeOfUse = try container.decodeIfPresent(String.self, forKey: .purposeOfUse)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,6 +73,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         try container.encode(expires, forKey: .expires)
         try container.encode(id, forKey: .id)
         try container.encode(roles, forKey: .roles)
+        try container.encodeIfPresent(purposeOfUse, forKey: .purposeOfUse)
     }
 
     /// jwt-kit calls this once the signature holds. The time and issuer checks need the

@@ -11,6 +11,10 @@ public struct AttributeView: Sendable, Hashable, CustomStringConvertible {
         case empty
         /// A fixed text, encoded in the default repertoire (PS3.15 E.1 action D, a dummy value).
         case text(String)
+        /// Each value replaced by a keyed hash of it: the same value always gets the same
+        /// pseudonym at this site, so records of one patient still group, and nobody without the
+        /// key can go back from one to the other.
+        case pseudonym(PseudonymKey)
     }
 
     public let name: String
@@ -45,13 +49,17 @@ public struct AttributeView: Sendable, Hashable, CustomStringConvertible {
         for element in dataSet {
             if removed.contains(element.tag) || (removesPrivateAttributes && element.tag.isPrivate) { continue }
             switch (replaced[element.tag], element.value) {
-            case (.empty?, .sequence), (.text?, .sequence):
-                // A sequence holds items, not text: either replacement leaves it without items.
+            case (.empty?, .sequence), (.text?, .sequence), (.pseudonym?, .sequence):
+                // A sequence holds items, not text: any replacement leaves it without items.
                 shown.append(DataElement(tag: element.tag, items: []))
             case (.empty?, .bytes), (.empty?, .encapsulated):
                 shown.append(DataElement(tag: element.tag, vr: element.vr, bytes: []))
             case let (.text(text)?, .bytes), let (.text(text)?, .encapsulated):
                 shown.append(.text(element.tag, element.vr, [text]))
+            case let (.pseudonym(key)?, .bytes):
+                shown.append(.text(element.tag, element.vr, element.strings.map { $0.isEmpty ? "" : key.pseudonym(of: $0) }))
+            case (.pseudonym?, .encapsulated):
+                shown.append(DataElement(tag: element.tag, vr: element.vr, bytes: []))
             case let (nil, .sequence(items)):
                 shown.append(DataElement(tag: element.tag, vr: element.vr, value: .sequence(items.map(apply))))
             case (nil, .bytes), (nil, .encapsulated):

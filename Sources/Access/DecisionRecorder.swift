@@ -13,6 +13,8 @@ public struct GateDecision: Sendable, Hashable {
     public var resource: AccessResource
     public var allowed: Bool
     public var reason: String
+    /// An emergency access ("break the glass"): allowed, and to be reviewed.
+    public var brokeTheGlass: Bool = false
 }
 
 /// Keeps decisions in memory: for tests and for tools that run without an audit log.

@@ -1,52 +1,93 @@
+import Foundation
+
 /// The one place access is decided (DESIGN.md rule 1). Every decision is recorded before it is
 /// returned; a decision that cannot be recorded is a denial.
 ///
 /// Two rules, in order: the principal must be authenticated, or be an AE registered for the host
-/// it calls from (the secure default); then one of its roles must allow the action (`Role`),
-/// and the grant carries the view of the roles that allow it. Opening an association needs
-/// only the first rule.
+/// it calls from (the secure default); then one of its roles in the policy must allow the action
+/// with every condition of that role met in this context, and the grant carries the view of the
+/// roles that allow it and the restricted studies they open. Opening an association needs only
+/// the first rule.
 public struct Gate: Sendable {
     private let currentRegistry: @Sendable () -> AERegistry
+    private let currentPolicy: @Sendable () -> AccessPolicy
     /// The AE registry as it is now (a server reads its file again when it changes).
     public var registry: AERegistry { currentRegistry() }
+    /// The policy as it is now (a server reads policy.yaml again when it changes).
+    public var policy: AccessPolicy { currentPolicy() }
+    public let clock: PolicyClock
     private let recorder: any DecisionRecorder
 
-    public init(registry: AERegistry, recorder: any DecisionRecorder) {
-        self.init(registry: { registry }, recorder: recorder)
+    public init(registry: AERegistry, policy: AccessPolicy = .builtIn, clock: PolicyClock = PolicyClock(), recorder: any DecisionRecorder) {
+        self.init(registry: { registry }, policy: { policy }, clock: clock, recorder: recorder)
     }
 
-    public init(registry: @escaping @Sendable () -> AERegistry, recorder: any DecisionRecorder) {
+    public init(registry: @escaping @Sendable () -> AERegistry, policy: @escaping @Sendable () -> AccessPolicy = { .builtIn },
+                clock: PolicyClock = PolicyClock(), recorder: any DecisionRecorder) {
         self.currentRegistry = registry
+        self.currentPolicy = policy
+        self.clock = clock
         self.recorder = recorder
     }
 
     public func decide(_ context: AccessContext, _ action: AccessAction, on resource: AccessResource = .archive) async throws(AccessDenied) -> Grant {
-        // One reading of the registry per decision: the file may change between two.
-        let registry = self.registry
-        var (allowed, reason) = evaluate(context, registry)
-        var view = AttributeView.full
-        if allowed, action != .associate {
-            switch authorize(action, roles: roles(of: context, registry)) {
-            case let .allowed(by, roleView):
-                reason += "; role \(by) allows \(action)"
-                view = roleView
-            case let .denied(why):
-                allowed = false
-                reason = "\(context.principal): \(why)"
-            }
-        }
-        let decision = GateDecision(context: context, action: action, resource: resource, allowed: allowed, reason: reason)
+        let explanation = explain(context, action)
+        let decision = GateDecision(context: context, action: action, resource: resource, allowed: explanation.allowed,
+                                    reason: explanation.reason, brokeTheGlass: explanation.brokeTheGlass)
         let id: DecisionID
         do {
             id = try await recorder.record(decision)
         } catch {
             throw AccessDenied(reason: "the decision could not be recorded (\(error)); nothing is allowed unrecorded", decisionID: DecisionID(0))
         }
-        guard allowed else { throw AccessDenied(reason: reason, decisionID: id) }
-        return Grant(context: context, action: action, resource: resource, view: view, decisionID: id)
+        guard explanation.allowed else { throw AccessDenied(reason: explanation.reason, decisionID: id) }
+        return Grant(context: context, action: action, resource: resource, view: explanation.view, studies: explanation.studies,
+                     brokeTheGlass: explanation.brokeTheGlass, decisionID: id)
     }
 
-    private func evaluate(_ context: AccessContext, _ registry: AERegistry) -> (Bool, String) {
+    /// The decision `decide` would make now and why, role by role, without recording it or
+    /// granting anything: what `rampart policy check` prints.
+    public func explain(_ context: AccessContext, _ action: AccessAction, at date: Date? = nil) -> GateExplanation {
+        // One reading of each file per decision: they may change between two.
+        let registry = self.registry
+        let policy = self.policy
+        let (authenticated, reason) = authentication(of: context, registry)
+        guard authenticated else {
+            return GateExplanation(allowed: false, reason: "\(context.principal): \(reason)", roles: [])
+        }
+        if case .localOperator = context.principal {
+            // Holding the data folder is holding the archive: the policy does not bind the operator.
+            return GateExplanation(allowed: true, reason: reason, view: .full, studies: .everyStudy, roles: [])
+        }
+        guard action != .associate else {
+            return GateExplanation(allowed: true, reason: "\(context.principal): \(reason)", roles: [])
+        }
+        let moment = clock.moment(at: date, in: policy.timeZone)
+        let names = roles(of: context, registry)
+        let verdicts = names.map { verdict(policy[$0], named: $0, on: action, context, moment, registry) }
+        let allowing = verdicts.filter(\.allows).compactMap { policy[$0.role] }
+        guard let first = allowing.first else {
+            return GateExplanation(allowed: false, reason: "\(context.principal): \(denial(action, names, verdicts, policy))", roles: verdicts)
+        }
+        let view = allowing.dropFirst().reduce(first.view) { $0.combined(with: $1.view) }
+        var because = "\(context.principal): \(reason); role \(first.name) allows \(action)"
+        let emergency = context.purposeOfUse == policy.emergencyPurpose
+        let breaker = allowing.first(where: \.mayBreakTheGlass)
+        let studies: StudyScope
+        if emergency, let breaker {
+            studies = .everyStudy
+            because += "; BREAK-THE-GLASS: purpose \(policy.emergencyPurpose) declared, role \(breaker.name) opens every restricted study; flagged for review"
+        } else {
+            studies = StudyScope(openGroups: allowing.reduce(into: Set<String>()) { $0.formUnion($1.accessGroups) })
+            if emergency {
+                because += "; purpose \(policy.emergencyPurpose) declared, but no allowing role may break the glass"
+            }
+        }
+        return GateExplanation(allowed: true, reason: because, view: view, studies: studies,
+                               brokeTheGlass: emergency && breaker != nil, roles: verdicts)
+    }
+
+    private func authentication(of context: AccessContext, _ registry: AERegistry) -> (Bool, String) {
         if let failure = context.authenticationFailure {
             return (false, "authentication failed: \(failure)")
         }
@@ -70,24 +111,27 @@ public struct Gate: Sendable {
         }
     }
 
-    private enum Authorization {
-        case allowed(by: Role, view: AttributeView)
-        case denied(String)
+    private func verdict(_ role: RoleDefinition?, named name: String, on action: AccessAction, _ context: AccessContext,
+                         _ moment: PolicyClock.Moment, _ registry: AERegistry) -> RoleVerdict {
+        guard let role else { return RoleVerdict(role: name, allows: false, why: "is not a role of the policy") }
+        guard role.actions.contains(action) else {
+            let allowed = AccessAction.allCases.filter(role.actions.contains).map(\.rawValue)
+            return RoleVerdict(role: name, allows: false, why: "does not allow \(action) (it allows \(allowed.isEmpty ? "nothing" : allowed.joined(separator: ", ")))")
+        }
+        let unmet = role.conditions.compactMap { $0.unmet(by: context, at: moment, registry: registry) }
+        guard unmet.isEmpty else {
+            return RoleVerdict(role: name, allows: false, why: "allows \(action) only when its conditions hold, and \(unmet.joined(separator: "; "))")
+        }
+        return RoleVerdict(role: name, allows: true, why: role.conditions.isEmpty ? "allows \(action)" : "allows \(action): \(role.conditions.map(\.description).joined(separator: ", ")) hold")
     }
 
-    /// Whether any of `roles` allows `action`, and the view of those that do (combined, when
-    /// several do: either role alone would show what the other hides).
-    private func authorize(_ action: AccessAction, roles: [String]) -> Authorization {
-        let allowing = roles.compactMap(Role.init(rawValue:)).filter { $0.permissions.actions.contains(action) }
-        guard let first = allowing.first else {
-            guard !roles.isEmpty else { return .denied("has no role, and \(action) needs a role that allows it") }
-            let unknown = roles.filter { Role(rawValue: $0) == nil }
-            let note = unknown.isEmpty ? "" : " (\(unknown.joined(separator: ", ")) \(unknown.count == 1 ? "is not a role" : "are not roles"): "
-                + "the roles are \(Role.allCases.map(\.rawValue).joined(separator: ", ")))"
-            return .denied("\(roles.count == 1 ? "role" : "roles") \(roles.joined(separator: ", ")) \(roles.count == 1 ? "does" : "do") not allow \(action)\(note)")
+    private func denial(_ action: AccessAction, _ names: [String], _ verdicts: [RoleVerdict], _ policy: AccessPolicy) -> String {
+        guard !names.isEmpty else { return "has no role, and \(action) needs a role that allows it" }
+        var text = verdicts.map { "role \($0.role) \($0.why)" }.joined(separator: "; ")
+        if verdicts.contains(where: { policy[$0.role] == nil }) {
+            text += " (the roles of \(policy.source) are \(policy.roleNames.joined(separator: ", ")))"
         }
-        let view = allowing.dropFirst().reduce(first.permissions.view) { $0.combined(with: $1.permissions.view) }
-        return .allowed(by: first, view: view)
+        return text
     }
 
     /// The roles the principal acts with.
@@ -95,7 +139,6 @@ public struct Gate: Sendable {
         switch context.principal {
         case .user: context.roles
         case let .applicationEntity(title): registry[title]?.roles ?? [Role.modality.rawValue]
-        // Holding the data folder is holding the archive.
         case .localOperator: [Role.admin.rawValue]
         case .anonymous: []
         }
@@ -111,4 +154,33 @@ public struct Gate: Sendable {
         }
         return address
     }
+}
+
+/// What the gate would decide, and why.
+public struct GateExplanation: Sendable {
+    public let allowed: Bool
+    public let reason: String
+    public let view: AttributeView
+    public let studies: StudyScope
+    /// An emergency access: allowed, and flagged for review.
+    public let brokeTheGlass: Bool
+    /// What each role the principal holds says of the action, in the order it holds them.
+    public let roles: [RoleVerdict]
+
+    init(allowed: Bool, reason: String, view: AttributeView = .full, studies: StudyScope = .unrestrictedStudiesOnly,
+         brokeTheGlass: Bool = false, roles: [RoleVerdict]) {
+        self.allowed = allowed
+        self.reason = reason
+        self.view = view
+        self.studies = studies
+        self.brokeTheGlass = brokeTheGlass
+        self.roles = roles
+    }
+}
+
+/// One role's part in a decision.
+public struct RoleVerdict: Sendable, Hashable {
+    public let role: String
+    public let allows: Bool
+    public let why: String
 }

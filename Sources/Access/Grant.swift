@@ -9,14 +9,21 @@ public struct Grant: Sendable {
     /// What the principal may see of the data this grant reaches: the caller passes every data
     /// set through it before it leaves (DESIGN.md rule 4).
     public let view: AttributeView
+    /// The restricted studies it reaches: the archive leaves the others out of every answer.
+    public let studies: StudyScope
+    /// An emergency access the reviewer must see.
+    public let brokeTheGlass: Bool
     /// The recorded decision this grant comes from.
     public let decisionID: DecisionID
 
-    init(context: AccessContext, action: AccessAction, resource: AccessResource, view: AttributeView, decisionID: DecisionID) {
+    init(context: AccessContext, action: AccessAction, resource: AccessResource, view: AttributeView, studies: StudyScope,
+         brokeTheGlass: Bool, decisionID: DecisionID) {
         self.context = context
         self.action = action
         self.resource = resource
         self.view = view
+        self.studies = studies
+        self.brokeTheGlass = brokeTheGlass
         self.decisionID = decisionID
     }
 }

@@ -1,8 +1,8 @@
-/// A built-in role: what a principal holding it may do, and what it may see of the data.
+/// The built-in roles: the policy every site starts with (`AccessPolicy.builtIn`). A policy
+/// file may change any of them and add its own.
 ///
 /// Users carry role names (`rampart user add NAME --role R`); a registered AE acts as `modality`
-/// unless its registry entry names other roles. A name that is not a built-in role grants
-/// nothing. Custom roles come with the policy file.
+/// unless its registry entry names other roles.
 public enum Role: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     case admin
     case radiologist
@@ -14,30 +14,19 @@ public enum Role: String, Sendable, Hashable, CaseIterable, CustomStringConverti
 
     public var description: String { rawValue }
 
-    /// What each role may do with the data, and the view it sees the data through. Opening an
-    /// association is not listed: any authenticated principal may associate (and echo), and
-    /// each operation on the association is then decided by this table.
-    public var permissions: RolePermissions {
+    /// What each role may do with the data, and the view it sees the data through, with no
+    /// condition on the context. Radiologists and referring physicians may break the glass:
+    /// they are the ones an emergency needs.
+    public var definition: RoleDefinition {
         switch self {
-        case .admin:              RolePermissions([.store, .query, .retrieve, .delete, .administer], view: .full)
-        case .radiologist:        RolePermissions([.store, .query, .retrieve], view: .full)
-        case .technologist:       RolePermissions([.store, .query, .retrieve], view: .noIdentifiersBeyondName)
-        case .referringPhysician: RolePermissions([.query, .retrieve], view: .full)
-        case .researcher:         RolePermissions([.query, .retrieve], view: .deidentified)
+        case .admin:              RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve, .delete, .administer], view: .full)
+        case .radiologist:        RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve], view: .full, mayBreakTheGlass: true)
+        case .technologist:       RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve], view: .noIdentifiersBeyondName)
+        case .referringPhysician: RoleDefinition(name: rawValue, actions: [.query, .retrieve], view: .full, mayBreakTheGlass: true)
+        case .researcher:         RoleDefinition(name: rawValue, actions: [.query, .retrieve], view: .deidentified)
         // The auditor reads the audit record, which is not archive data.
-        case .auditor:            RolePermissions([], view: .deidentified)
-        case .modality:           RolePermissions([.store, .query], view: .full)
+        case .auditor:            RoleDefinition(name: rawValue, actions: [], view: .deidentified)
+        case .modality:           RoleDefinition(name: rawValue, actions: [.store, .query], view: .full)
         }
-    }
-}
-
-/// The actions a role allows and the view its data goes out through.
-public struct RolePermissions: Sendable, Hashable {
-    public let actions: Set<AccessAction>
-    public let view: AttributeView
-
-    public init(_ actions: Set<AccessAction>, view: AttributeView) {
-        self.actions = actions
-        self.view = view
     }
 }

@@ -16,15 +16,16 @@ public struct TokenIssuer: Sendable {
         self.audience = audience
     }
 
-    /// A token for `account`, valid from `now` for `lifetime` seconds (1 s to 24 h).
-    public func issue(for account: UserAccount, lifetime: Int64, now: Date = Date()) async throws(TokenIssueError) -> IssuedToken {
+    /// A token for `account`, valid from `now` for `lifetime` seconds (1 s to 24 h), declaring
+    /// `purposeOfUse` when given.
+    public func issue(for account: UserAccount, lifetime: Int64, purposeOfUse: String? = nil, now: Date = Date()) async throws(TokenIssueError) -> IssuedToken {
         guard (1...Self.maximumLifetime).contains(lifetime) else {
             throw .lifetimeOutOfRange(lifetime)
         }
         let issuedAt = Int64(now.timeIntervalSince1970.rounded(.down))
         let claims = AccessTokenClaims(issuer: issuer, subject: account.name, audience: [audience], issuedAt: issuedAt,
                                        notBefore: issuedAt, expires: issuedAt + lifetime, id: UUID().uuidString.lowercased(),
-                                       roles: account.roles)
+                                       roles: account.roles, purposeOfUse: purposeOfUse)
         do {
             let keys = JWTKeyCollection()
             await keys.add(ecdsa: try ES256PrivateKey(backing: key.privateKey), kid: JWKIdentifier(string: key.id))

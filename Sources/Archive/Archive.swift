@@ -201,7 +201,7 @@ public actor Archive {
     public nonisolated func find(_ query: QueryIdentifier, grant: Grant) throws(ArchiveError) -> [DataSet] {
         try Self.check(grant, .query)
         return try index.read("answer a query") { db in
-            try ArchiveIndex.matchingEntities(query, db: db).map { query.response(for: $0.record) }
+            try ArchiveIndex.matchingEntities(query, studies: grant.studies, db: db).map { query.response(for: $0.record) }
         }
     }
 
@@ -209,8 +209,8 @@ public actor Archive {
     public nonisolated func instances(matching query: QueryIdentifier, grant: Grant) throws(ArchiveError) -> [StoredInstance] {
         try Self.check(grant, .retrieve)
         return try index.read("list instances") { db in
-            try ArchiveIndex.matchingEntities(query, db: db).flatMap {
-                try ArchiveIndex.instances(under: $0.rowID, level: query.level, db: db, blobs: blobs)
+            try ArchiveIndex.matchingEntities(query, studies: grant.studies, db: db).flatMap {
+                try ArchiveIndex.instances(under: $0.rowID, level: query.level, studies: grant.studies, db: db, blobs: blobs)
             }
         }
     }
@@ -236,6 +236,34 @@ public actor Archive {
     public nonisolated func counts(grant: Grant) throws(ArchiveError) -> ArchiveCounts {
         try Self.check(grant, .administer)
         return try index.read("count entities") { db in try ArchiveIndex.counts(db: db) }
+    }
+
+    // MARK: Restriction
+
+    /// Restricts a study to an access group, or lifts its restriction (`group` nil): a restricted
+    /// study reaches only grants that open its group, or an emergency access (`StudyScope`).
+    /// Returns false when no such study is archived.
+    public func restrict(studyInstanceUID: String, to group: String?, grant: Grant) async throws(ArchiveError) -> Bool {
+        try Self.check(grant, .administer)
+        let uid: String
+        do {
+            uid = try ValidatedUID(studyInstanceUID).value
+        } catch {
+            throw .invalidUID(error)
+        }
+        return try index.write("restrict a study") { db in
+            try db.execute(sql: "UPDATE study SET accessGroup = ? WHERE studyInstanceUID = ?", arguments: [group, uid])
+            return db.changesCount > 0
+        }
+    }
+
+    /// The restricted studies and their groups, by Study Instance UID.
+    public nonisolated func restrictedStudies(grant: Grant) throws(ArchiveError) -> [(studyInstanceUID: String, group: String)] {
+        try Self.check(grant, .administer)
+        return try index.read("list restricted studies") { db in
+            try Row.fetchAll(db, sql: "SELECT studyInstanceUID, accessGroup FROM study WHERE accessGroup IS NOT NULL ORDER BY id")
+                .map { ($0["studyInstanceUID"], $0["accessGroup"]) }
+        }
     }
 
     // MARK: Delete

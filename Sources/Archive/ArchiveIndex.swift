@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Access
 import DICOM
 import DICOMNetwork
 import Foundation
@@ -104,6 +105,11 @@ struct ArchiveIndex: Sendable {
         migrator.registerMigration("v2-agreed-columns") { db in
             func all(_ table: String) throws -> Set<Int64> { Set(try Int64.fetchAll(db, sql: "SELECT id FROM \(table)")) }
             try rebuild(AffectedRows(patients: try all("patient"), studies: try all("study"), series: try all("series")), db: db)
+        }
+        // A study an administrator restricted to an access group (`Archive.restrict`): only
+        // grants that open the group reach it (`StudyScope`).
+        migrator.registerMigration("v3-study-access-group") { db in
+            try db.alter(table: "study") { t in t.add(column: "accessGroup", .text) }
         }
         return migrator
     }
@@ -386,8 +392,8 @@ struct ArchiveIndex: Sendable {
     /// Candidate entities of the query's level with their records, computed attributes added,
     /// kept when `query.matches` accepts them: the same records, in the same order, as
     /// `InstanceIndex.find` over the same objects.
-    static func matchingEntities(_ query: QueryIdentifier, db: Database) throws -> [(rowID: Int64, record: DataSet)] {
-        let plan = QueryPlan(query)
+    static func matchingEntities(_ query: QueryIdentifier, studies: StudyScope, db: Database) throws -> [(rowID: Int64, record: DataSet)] {
+        let plan = QueryPlan(query, studies: studies)
         var matches: [(Int64, DataSet)] = []
         let table = ["PATIENT": "patient", "STUDY": "study", "SERIES": "series", "IMAGE": "instance"][query.level.rawValue]!
         let rows = try Row.fetchCursor(db, sql: plan.sql, arguments: plan.arguments)
@@ -406,22 +412,24 @@ struct ArchiveIndex: Sendable {
             } else {
                 record = try decode(row, table: table)
             }
-            try addComputedAttributes(to: &record, level: query.level, db: db)
+            try addComputedAttributes(to: &record, level: query.level, studies: studies, db: db)
             if query.matches(record) { matches.append((rowID, record)) }
         }
         return matches
     }
 
     /// The computed Optional Keys of PS3.4 C.6.1.1.2-4 and C.6.2.1.2-3, replacing any stored
-    /// value, for the entities the record names (as `InstanceIndex.Statistics` does).
-    static func addComputedAttributes(to record: inout DataSet, level: QueryRetrieveLevel, db: Database) throws {
+    /// value, for the entities the record names (as `InstanceIndex.Statistics` does). A patient's
+    /// counts take only the studies in scope: a count must not tell of a study the grant hides.
+    static func addComputedAttributes(to record: inout DataSet, level: QueryRetrieveLevel, studies: StudyScope, db: Database) throws {
+        let (scope, groups) = studies.sqlCondition(study: "st") ?? ("1", [])
         if let row = try Row.fetchOne(db, sql: """
-            SELECT (SELECT COUNT(*) FROM study st WHERE st.patientRowID = p.id) AS studies,
-                   (SELECT COUNT(*) FROM series se JOIN study st ON st.id = se.studyRowID WHERE st.patientRowID = p.id) AS series,
+            SELECT (SELECT COUNT(*) FROM study st WHERE st.patientRowID = p.id AND \(scope)) AS studies,
+                   (SELECT COUNT(*) FROM series se JOIN study st ON st.id = se.studyRowID WHERE st.patientRowID = p.id AND \(scope)) AS series,
                    (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
-                    WHERE st.patientRowID = p.id) AS instances
+                    WHERE st.patientRowID = p.id AND \(scope)) AS instances
             FROM patient p WHERE p.patientKey = ?
-            """, arguments: [AttributeText.first(ArchiveTag.patientID, in: record) ?? ""]) {
+            """, arguments: StatementArguments(groups + groups + groups + [AttributeText.first(ArchiveTag.patientID, in: record) ?? ""])) {
             record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedStudies, .IS, [String(row["studies"] as Int)]))
             record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedSeries, .IS, [String(row["series"] as Int)]))
             record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedInstances, .IS, [String(row["instances"] as Int)]))
@@ -446,15 +454,17 @@ struct ArchiveIndex: Sendable {
         }
     }
 
-    /// The instances under an entity of `level`, in storage order.
-    static func instances(under rowID: Int64, level: QueryRetrieveLevel, db: Database, blobs: BlobStore) throws -> [StoredInstance] {
+    /// The instances under an entity of `level` in studies of `studies`, in storage order.
+    static func instances(under rowID: Int64, level: QueryRetrieveLevel, studies: StudyScope, db: Database, blobs: BlobStore) throws -> [StoredInstance] {
         let column = switch level {
         case .patient: "st.patientRowID"
         case .study: "st.id"
         case .series: "se.id"
         case .image: "i.id"
         }
-        return try Row.fetchAll(db, sql: instanceSelect + " WHERE \(column) = ? ORDER BY i.id", arguments: [rowID])
+        let (scope, groups) = studies.sqlCondition(study: "st") ?? ("1", [])
+        return try Row.fetchAll(db, sql: instanceSelect + " WHERE \(column) = ? AND \(scope) ORDER BY i.id",
+                                arguments: StatementArguments([rowID as any DatabaseValueConvertible] + groups.map { $0 as any DatabaseValueConvertible }))
             .map { storedInstance($0, blobs: blobs) }
     }
 

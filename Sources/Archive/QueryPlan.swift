@@ -1,3 +1,4 @@
+import Access
 import DICOM
 import DICOMNetwork
 import GRDB
@@ -22,9 +23,9 @@ struct QueryPlan {
     let sql: String
     let arguments: StatementArguments
 
-    /// Selects `entityID` and `attributes` of the entities at the query's level, in the order
-    /// they were first stored.
-    init(_ query: QueryIdentifier) {
+    /// Selects `entityID` and `attributes` of the entities at the query's level that `studies`
+    /// reaches, in the order they were first stored.
+    init(_ query: QueryIdentifier, studies: StudyScope) {
         let level = query.level
         var conditions: [String] = []
         var values: [(any DatabaseValueConvertible)?] = []
@@ -33,6 +34,10 @@ struct QueryPlan {
                   let condition = Self.condition(for: key, column: column, query: query, values: &values)
             else { continue }
             conditions.append(condition)
+        }
+        if let (scope, groups) = studies.sqlCondition(level: level) {
+            conditions.append(scope)
+            values.append(contentsOf: groups.map { $0 as (any DatabaseValueConvertible)? })
         }
         let (entity, from) = Self.from(level)
         sql = "SELECT \(entity).id AS entityID, \(entity).attributes AS attributes \(from)"

@@ -83,8 +83,9 @@ public struct ConfigurationFile: Sendable {
         return configuration
     }
 
-    /// Typed access to YAML nodes, with errors that name the file, line and key.
-    private struct Reader {
+    /// Typed access to YAML nodes, with errors that name the file, line and key (the policy file
+    /// reads with it too).
+    struct Reader {
         let source: String
 
         func error(_ node: Node, _ message: String) -> ServerSetupError {

@@ -20,6 +20,8 @@ public struct RampartDICOMService: Service {
     public let archive: Archive
     /// The AE registry as it was at start (decisions read it again when the file changes).
     public let registry: AERegistry
+    /// The access policy as it was at start (decisions read policy.yaml again when it changes).
+    public let policy: AccessPolicy
     /// The accounts as they were at start (sign-ins read them again when the file changes).
     public let users: UserDirectory
     /// Files an earlier run left in the spool folder (a crash mid-transfer), removed at start.
@@ -46,7 +48,10 @@ public struct RampartDICOMService: Service {
         let registryFile = AERegistryFile(dataDirectory: dataDirectory)
         let registrySource = try ReloadingFile(path: registryFile.path, log: log) { () throws(ServerSetupError) in try registryFile.load() }
         registry = registrySource.current()
-        let gate = Gate(registry: { registrySource.current() }, recorder: try DecisionLog(dataDirectory: dataDirectory))
+        let policySource = try SitePolicy.source(dataDirectory: dataDirectory, log: log)
+        policy = policySource.current()
+        let gate = Gate(registry: { registrySource.current() }, policy: { policySource.current() },
+                        recorder: try DecisionLog(dataDirectory: dataDirectory))
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),

@@ -86,6 +86,8 @@ struct Serve: AsyncParsableCommand {
         out.writeLine(registered.isEmpty
             ? "  no AE registered: only users (user identity negotiation) may associate. Register one: rampart ae add TITLE --host 127.0.0.1 --port 104"
             : "  AEs let in without a credential (title from its host): \(registered.map { "\($0.title)@\($0.host)" }.joined(separator: ", "))")
+        let policy = service.policy
+        out.writeLine("  access policy: \(policy.source) (roles \(policy.roleNames.joined(separator: ", ")))")
         out.writeLine("  \(service.users.accounts.count) user account(s)\(service.users.isEmpty ? ": rampart init creates the first admin" : "")")
         out.writeLine("  (DICOMweb and the web UI are not built yet)")
         try await RampartServer.run([service], gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)
@@ -117,10 +119,8 @@ struct AE: ParsableCommand {
         func run() throws {
             let file = AERegistryFile(dataDirectory: data.dataDirectory)
             do {
-                if let unknown = roles.first(where: { Role(rawValue: $0) == nil }) {
-                    throw ServerSetupError("\(unknown) is not a role: use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
                 try DataFolder.ensure(data.dataDirectory)
+                try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 var registry = try file.load()
                 registry.add(.init(title: try AETitle(title).value, host: host, port: port, roles: roles.isEmpty ? nil : roles))
                 try file.save(registry)

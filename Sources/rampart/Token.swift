@@ -25,6 +25,9 @@ struct Token: ParsableCommand {
         @Option(help: "How long the token is valid: e.g. 90s, 15m, 1h, 1h30m; at most 24h.")
         var ttl: TokenLifetime = TokenLifetime(seconds: 3600)
 
+        @Option(help: "The purpose of use the token declares (an HL7 PurposeOfUse code, e.g. TREAT; the policy's emergency purpose, ETREAT by default, breaks the glass).")
+        var purpose: String?
+
         func run() async throws {
             do {
                 guard let account = try AccountsFile(dataDirectory: data.dataDirectory).load()[user] else {
@@ -35,10 +38,10 @@ struct Token: ParsableCommand {
                 if created {
                     standardError("rampart: created the token signing key \(keyFile.path); restart rampart serve so it accepts tokens")
                 }
-                let issued = try await TokenIssuer(key: key).issue(for: account, lifetime: ttl.seconds)
+                let issued = try await TokenIssuer(key: key).issue(for: account, lifetime: ttl.seconds, purposeOfUse: purpose)
                 print(issued.token)
                 let expiry = Date(timeIntervalSince1970: TimeInterval(issued.claims.expires))
-                standardError("token for \(account.name) (id \(issued.claims.id)) expires \(expiry.ISO8601Format())")
+                standardError("token for \(account.name) (id \(issued.claims.id))\(purpose.map { ", purpose of use \($0)," } ?? "") expires \(expiry.ISO8601Format())")
             } catch {
                 standardError("rampart: \(oneLine(error))")
                 throw ExitCode(1)

@@ -5,7 +5,7 @@ import RampartServer
 struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
-        abstract: "Manage the user accounts (in accounts.json in the data folder; restart serve to apply).",
+        abstract: "Manage the user accounts (in accounts.json in the data folder; serve applies a change at the next sign-in).",
         subcommands: [Add.self, List.self, Remove.self, Passwd.self, Disable.self, Enable.self, Role.self])
 
     struct Add: ParsableCommand {
@@ -17,6 +17,7 @@ struct User: ParsableCommand {
 
         func run() throws {
             try changeAccounts(in: data.dataDirectory) { users in
+                try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 let password = GeneratedPassword.make()
                 try users.add(UserAccount(name: name, roles: roles, password: try PasswordHash.make(password: password)))
                 return "added user \(name)\npassword: \(password)  (shown only now)"
@@ -104,6 +105,7 @@ extension User {
 
         func run() throws {
             try changeAccounts(in: data.dataDirectory) { users in
+                try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 try users.setRoles(roles, for: name)
                 return "\(name) now has the roles: \(roles.joined(separator: ", "))"
             }

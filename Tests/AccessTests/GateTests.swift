@@ -78,14 +78,14 @@ struct GateTests {
         let request = context(.user("u"), roles: [role.rawValue], authentication: .password)
         do {
             let grant = try await gate.decide(request, action)
-            #expect(role.permissions.actions.contains(action))
-            #expect(grant.view == role.permissions.view)
+            #expect(role.definition.actions.contains(action))
+            #expect(grant.view == role.definition.view)
         } catch {
-            #expect(!role.permissions.actions.contains(action))
+            #expect(!role.definition.actions.contains(action))
             #expect(error.reason.contains("role \(role.rawValue) does not allow \(action.rawValue)"))
         }
         #expect(recorder.recorded.count == 1)
-        #expect(recorder.recorded.first?.allowed == role.permissions.actions.contains(action))
+        #expect(recorder.recorded.first?.allowed == role.definition.actions.contains(action))
     }
 
     @Test(arguments: Role.allCases)

@@ -15,17 +15,17 @@ struct RoleTests {
             .modality: [.store, .query],
         ]
         for role in Role.allCases {
-            #expect(role.permissions.actions == expected[role], "\(role)")
+            #expect(role.definition.actions == expected[role], "\(role)")
         }
     }
 
     @Test func eachRoleSeesTheDataThroughItsView() {
-        #expect(Role.admin.permissions.view == .full)
-        #expect(Role.radiologist.permissions.view == .full)
-        #expect(Role.referringPhysician.permissions.view == .full)
-        #expect(Role.modality.permissions.view == .full)
-        #expect(Role.technologist.permissions.view == .noIdentifiersBeyondName)
-        #expect(Role.researcher.permissions.view == .deidentified)
+        #expect(Role.admin.definition.view == .full)
+        #expect(Role.radiologist.definition.view == .full)
+        #expect(Role.referringPhysician.definition.view == .full)
+        #expect(Role.modality.definition.view == .full)
+        #expect(Role.technologist.definition.view == .noIdentifiersBeyondName)
+        #expect(Role.researcher.definition.view == .deidentified)
     }
 
     @Test func rolesAreNamedAsOperatorsTypeThem() {

@@ -66,7 +66,7 @@ import Testing
     @Test func upperLevelKeysNarrowOnTheParentRows() throws {
         let query = try ArchiveFixtures.query("IMAGE", .patientRoot, [(Q.sex, .CS, "F"), (Q.modality, .CS, "MR"),
                                                                       (Q.studyDate, .DA, "20240101-20241231")], options: Self.relational)
-        let plan = QueryPlan(query)
+        let plan = QueryPlan(query, studies: .everyStudy)
         #expect(plan.sql.contains("p.patientSex = ?"))
         #expect(plan.sql.contains("se.modality = ?"))
         #expect(plan.sql.contains("st.studyDate BETWEEN ? AND ?"))

@@ -9,7 +9,7 @@ import Testing
     @Test func hostileTextIsBoundNeverSpliced() throws {
         let hostile = "x' OR 1=1 --"
         let query = try ArchiveFixtures.query("PATIENT", .patientRoot, [(DICOM.Tag(0x0010, 0x0020), .LO, hostile)])
-        let plan = QueryPlan(query)
+        let plan = QueryPlan(query, studies: .everyStudy)
         #expect(!plan.sql.contains(hostile))
         #expect(!plan.sql.contains("1=1"))
         #expect(plan.sql.contains("p.patientID = ?"))
@@ -18,7 +18,7 @@ import Testing
 
     @Test func uidListBecomesInWithOneParameterEach() throws {
         let query = try ArchiveFixtures.query("STUDY", .studyRoot, [(DICOM.Tag(0x0020, 0x000D), .UI, "1.2.3\\1.2.4")])
-        let plan = QueryPlan(query)
+        let plan = QueryPlan(query, studies: .everyStudy)
         #expect(plan.sql.contains("st.studyInstanceUID IN (?, ?)"))
         #expect(plan.arguments == ["1.2.3", "1.2.4"])
     }
@@ -39,6 +39,6 @@ import Testing
     @Test func personNamesAreLeftToTheMatcher() throws {
         // PN matching normalises and ignores case; SQL equality would drop true matches.
         let query = try ArchiveFixtures.query("PATIENT", .patientRoot, [(DICOM.Tag(0x0010, 0x0010), .PN, "doe^jane")])
-        #expect(!QueryPlan(query).sql.contains("WHERE"))
+        #expect(!QueryPlan(query, studies: .everyStudy).sql.contains("WHERE"))
     }
 }
