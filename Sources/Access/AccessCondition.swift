@@ -36,9 +36,9 @@ public enum AccessCondition: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case let .networks(ranges):
             let host = Gate.host(of: context.peerAddress)
-            return ranges.contains { $0.contains(host) } ? nil : "\(host) is not \(self)"
+            return ranges.contains { $0.contains(host) } ? nil : "\(host) is not in \(ranges.map(\.description).joined(separator: " or "))"
         case let .channels(channels):
-            return channels.contains(context.channel) ? nil : "\(context.channel.rawValue) is not one of \(self)"
+            return channels.contains(context.channel) ? nil : "it came through \(context.channel.rawValue), not \(channels.map(\.rawValue).sorted().joined(separator: " or "))"
         case let .authentication(ways):
             return ways.contains(context.authentication) ? nil : "authenticated by \(context.authentication), not \(self.description.dropFirst("authenticated by ".count))"
         case .knownDevice:

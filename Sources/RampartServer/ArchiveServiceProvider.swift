@@ -71,6 +71,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             let claims = try await tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
             context.principal = .user(claims.subject)
             context.authentication = .token
+            context.purposeOfUse = claims.purposeOfUse
         } catch {
             context.principal = .anonymous
             context.authentication = .none
@@ -105,21 +106,43 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     private func grant(_ action: AccessAction, _ context: ServiceContext) async throws(DIMSEServiceFailure) -> Grant {
+        let access = await operationContext(context)
         do {
-            let user = context.authenticatedUser
-            let account = user.flatMap { users[$0] }
-            // The association proved the user by the identity it negotiated: a JWT or a password.
-            let strength: AuthenticationStrength = context.association.userIdentity?.kind == .jwt ? .token : .password
-            var access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
-                                            roles: account?.roles ?? [], strength: strength)
-            if let user, account?.disabled == true {
-                access.authenticationFailure = "the account of user \(user) was disabled after the association began"
+            let grant = try await gate.decide(access, action)
+            if grant.brokeTheGlass {
+                log("BREAK-THE-GLASS: \(access.principal) \(action) from \(context.peer), \(grant.decisionID): flagged for review")
             }
-            return try await gate.decide(access, action)
+            return grant
         } catch {
             log("\(action) by \(context.association.callingAETitle)@\(context.peer) denied: \(error.reason)")
             throw DIMSEServiceFailure(.refusedNotAuthorized, "not authorized")
         }
+    }
+
+    /// The context of one operation: the association's principal, judged again now, so that an
+    /// account disabled or a token expired since the association began is refused.
+    private func operationContext(_ context: ServiceContext) async -> AccessContext {
+        let user = context.authenticatedUser
+        let account = user.flatMap { users[$0] }
+        guard let user, let identity = context.association.userIdentity, identity.kind == .jwt else {
+            var access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
+                                            roles: account?.roles ?? [], strength: .password)
+            if let user, account?.disabled == true {
+                access.authenticationFailure = "the account of user \(user) was disabled after the association began"
+            }
+            return access
+        }
+        var access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
+                                        roles: account?.roles ?? [], strength: .token)
+        // The token the association was opened with, verified again: it carries the declared
+        // purpose of use, and it may have expired (or its user been disabled) since.
+        do {
+            let claims = try await tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
+            access.purposeOfUse = claims.purposeOfUse
+        } catch {
+            access.authenticationFailure = "the token of user \(user) no longer holds: \(error.description)"
+        }
+        return access
     }
 
     public func associationRequested(_ request: AssociateRQ, peer: AssociationPeer) async -> AssociationDecision {

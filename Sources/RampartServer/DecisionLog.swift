@@ -36,7 +36,8 @@ public final class DecisionLog: DecisionRecorder {
         let context = decision.context
         let line = [
             ISO8601DateFormatter().string(from: Date()),
-            decision.allowed ? "allow" : "deny",
+            // An emergency access stands out for the reviewer: grep break-the-glass.
+            decision.allowed ? (decision.brokeTheGlass ? "break-the-glass" : "allow") : "deny",
             "\(context.principal)", context.channel.rawValue, context.peerAddress,
             decision.action.rawValue, resource, decision.reason,
         ].map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
