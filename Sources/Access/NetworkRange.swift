@@ -42,15 +42,7 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible {
     private static let ipv4MappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
 
     private static func bytes(of address: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, address, &v4) == 1 {
-            return withUnsafeBytes(of: &v4) { Array($0) }
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, address, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { Array($0) }
-        }
-        return nil
+        LocalCertificateAuthority.addressBytes(address)
     }
 
     private static func masked(_ bytes: [UInt8], to length: Int) -> [UInt8] {

@@ -1,5 +1,7 @@
+import Access
 import ArgumentParser
 import DICOM
+import RampartServer
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,3 +30,11 @@ extension FileSink {
 
 /// Standard output, buffered.
 func standardOutput() -> FileSink { FileSink(descriptor: 1, name: "standard output") }
+
+/// The gate's grant for the local operator at the command line, recorded in the data folder's
+/// decision log like every other decision.
+func localOperatorGrant(_ action: AccessAction, dataDirectory: String) async throws -> Grant {
+    let gate = Gate(registry: AERegistry(), recorder: try DecisionLog(dataDirectory: dataDirectory))
+    let operatorContext = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
+    return try await gate.decide(operatorContext, action)
+}

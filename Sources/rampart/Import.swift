@@ -85,9 +85,7 @@ struct Import: AsyncParsableCommand {
             if !recovery.isClean {
                 standardError("rampart: \(recovery)")
             }
-            let gate = Gate(registry: AERegistry(), recorder: try DecisionLog(dataDirectory: data.dataDirectory))
-            let operatorContext = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
-            return (archive, try await gate.decide(operatorContext, .store))
+            return (archive, try await localOperatorGrant(.store, dataDirectory: data.dataDirectory))
         } catch {
             standardError("rampart: \(oneLine(error))")
             throw ExitCode(2)

@@ -76,9 +76,7 @@ private func restrict(_ study: String, to group: String?, in data: DataDirectory
 private func administering(_ data: DataDirectoryOption) async throws -> (Archive, Grant) {
     do {
         let archive = try Archive(directory: data.dataDirectory + "/archive")
-        let gate = Gate(registry: AERegistry(), recorder: try DecisionLog(dataDirectory: data.dataDirectory))
-        let operatorContext = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
-        return (archive, try await gate.decide(operatorContext, .administer))
+        return (archive, try await localOperatorGrant(.administer, dataDirectory: data.dataDirectory))
     } catch {
         standardError("rampart: \(oneLine(error))")
         throw ExitCode(2)
