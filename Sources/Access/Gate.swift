@@ -25,6 +25,10 @@ public struct Gate: Sendable {
         let registry = self.registry
         var (allowed, reason) = evaluate(context, registry)
         var view = AttributeView.full
+        if allowed, let outside = context.scopeDenial(of: action) {
+            allowed = false
+            reason = "\(context.principal): \(outside)"
+        }
         if allowed, action != .associate {
             switch authorize(action, roles: roles(of: context, registry)) {
             case let .allowed(by, roleView):
@@ -58,6 +62,9 @@ public struct Gate: Sendable {
         case .user:
             return context.authentication >= .password
                 ? (true, "user authenticated by \(context.authentication)") : (false, "user not authenticated by a credential")
+        case .service:
+            return context.authentication >= .apiKey
+                ? (true, "service authenticated by \(context.authentication)") : (false, "service not authenticated by its API key")
         case let .applicationEntity(title):
             guard let entry = registry[title] else {
                 return (false, "calling AE title \(title) is not registered")
@@ -93,7 +100,7 @@ public struct Gate: Sendable {
     /// The roles the principal acts with.
     private func roles(of context: AccessContext, _ registry: AERegistry) -> [String] {
         switch context.principal {
-        case .user: context.roles
+        case .user, .service: context.roles
         case let .applicationEntity(title): registry[title]?.roles ?? [Role.modality.rawValue]
         // Holding the data folder is holding the archive.
         case .localOperator: [Role.admin.rawValue]

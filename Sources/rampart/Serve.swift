@@ -87,6 +87,9 @@ struct Serve: AsyncParsableCommand {
             ? "  no AE registered: only users (user identity negotiation) may associate. Register one: rampart ae add TITLE --host 127.0.0.1 --port 104"
             : "  AEs let in without a credential (title from its host): \(registered.map { "\($0.title)@\($0.host)" }.joined(separator: ", "))")
         out.writeLine("  \(service.users.accounts.count) user account(s)\(service.users.isEmpty ? ": rampart init creates the first admin" : "")")
+        for provider in configuration.oidc {
+            out.writeLine("  tokens of identity provider \(provider.issuer) accepted (keys from \(provider.jwksFile), roles from \(provider.rolesClaim))")
+        }
         out.writeLine("  (DICOMweb and the web UI are not built yet)")
         try await RampartServer.run([service], gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)
         out.writeLine("rampart serve: stopped")
