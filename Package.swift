@@ -108,6 +108,8 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 // Crafting attack tokens by hand (HMAC with the public key, ES256 with another key).
                 .product(name: "Crypto", package: "swift-crypto"),
+                // An identity provider's RSA keys, for its tokens (RS256, PS256) in the OIDC tests.
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .testTarget(

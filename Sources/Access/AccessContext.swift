@@ -20,10 +20,13 @@ public struct AccessContext: Sendable, Hashable {
     /// token's `purpose_of_use` claim: policy rules may require one, and the emergency purpose
     /// breaks the glass.
     public var purposeOfUse: String?
+    /// The actions the credential may be used for at most, whatever the roles allow (a service
+    /// account's API key scope); nil: no cap. See `scopeDenial(of:)`.
+    public var scope: Set<AccessAction>?
 
     public init(principal: Principal, roles: [String] = [], channel: AccessChannel, peerAddress: String, callingAETitle: String? = nil,
                 certificateFingerprint: String? = nil, authentication: AuthenticationStrength, authenticationFailure: String? = nil,
-                purposeOfUse: String? = nil) {
+                purposeOfUse: String? = nil, scope: Set<AccessAction>? = nil) {
         self.principal = principal
         self.roles = roles
         self.channel = channel
@@ -33,6 +36,7 @@ public struct AccessContext: Sendable, Hashable {
         self.authentication = authentication
         self.authenticationFailure = authenticationFailure
         self.purposeOfUse = purposeOfUse
+        self.scope = scope
     }
 }
 
@@ -40,6 +44,8 @@ public struct AccessContext: Sendable, Hashable {
 public enum Principal: Sendable, Hashable, CustomStringConvertible {
     /// A person, authenticated by password or token.
     case user(String)
+    /// A service account (automation), authenticated by its API key.
+    case service(String)
     /// A registered application entity (a modality or another archive), by its AE title.
     case applicationEntity(String)
     /// The local operator at the command line, trusted by holding the data folder.
@@ -50,6 +56,7 @@ public enum Principal: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .user(name): "user \(name)"
+        case let .service(name): "service \(name)"
         case let .applicationEntity(title): "AE \(title)"
         case .localOperator: "local operator"
         case .anonymous: "anonymous"
@@ -67,8 +74,12 @@ public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable, CustomS
     /// A registered AE title from a registered host, without a credential.
     case registeredAE = 1
     case password = 2
-    case token = 3
-    case certificate = 4
+    /// A service account's API key: 256 random bits, so above a password (it cannot be guessed
+    /// or reused from another site), but below a token (it does not expire by itself and is not
+    /// bound to a person or a device, so a leaked key works until it is revoked).
+    case apiKey = 3
+    case token = 4
+    case certificate = 5
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -77,6 +88,7 @@ public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable, CustomS
         case .none: "nothing"
         case .registeredAE: "registered AE title and host"
         case .password: "password"
+        case .apiKey: "API key"
         case .token: "token"
         case .certificate: "certificate"
         }

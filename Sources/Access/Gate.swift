@@ -62,6 +62,9 @@ public struct Gate: Sendable {
         guard action != .associate else {
             return GateExplanation(allowed: true, reason: "\(context.principal): \(reason)", roles: [])
         }
+        if let outside = context.scopeDenial(of: action) {
+            return GateExplanation(allowed: false, reason: "\(context.principal): \(outside)", roles: [])
+        }
         let moment = clock.moment(at: date, in: policy.timeZone)
         let names = roles(of: context, registry)
         let verdicts = names.map { verdict(policy[$0], named: $0, on: action, context, moment, registry) }
@@ -99,6 +102,9 @@ public struct Gate: Sendable {
         case .user:
             return context.authentication >= .password
                 ? (true, "user authenticated by \(context.authentication)") : (false, "user not authenticated by a credential")
+        case .service:
+            return context.authentication >= .apiKey
+                ? (true, "service authenticated by \(context.authentication)") : (false, "service not authenticated by its API key")
         case let .applicationEntity(title):
             guard let entry = registry[title] else {
                 return (false, "calling AE title \(title) is not registered")
@@ -137,7 +143,7 @@ public struct Gate: Sendable {
     /// The roles the principal acts with.
     private func roles(of context: AccessContext, _ registry: AERegistry) -> [String] {
         switch context.principal {
-        case .user: context.roles
+        case .user, .service: context.roles
         case let .applicationEntity(title): registry[title]?.roles ?? [Role.modality.rawValue]
         case .localOperator: [Role.admin.rawValue]
         case .anonymous: []

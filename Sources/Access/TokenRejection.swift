@@ -18,6 +18,18 @@ public enum TokenRejection: Error, Sendable, Equatable, CustomStringConvertible 
     case wrongAudience([String])
     case expired(secondsAgo: Int64)
     case notYetValid(secondsAhead: Int64)
+    /// An identity provider's token signed with an HMAC (HS256...): a shared secret is no proof of
+    /// the IdP, and HS256 made with a public key as the secret is the HS/RS confusion attack.
+    case symmetricAlgorithm(String)
+    /// An identity provider's token with an algorithm outside `BearerTokenVerifier.providerAlgorithms`.
+    case providerAlgorithmNotAllowed(String)
+    /// An identity provider's token names a key its JWKS file does not hold.
+    case keyNotInKeySet(kid: String, source: String)
+    /// The algorithm the token names is not the one its key is for (RS256 with an EC key, or one
+    /// the JWKS entry's `alg` pins otherwise).
+    case algorithmDoesNotMatchKey(algorithm: String, kid: String, keyType: String)
+    /// A claim the provider's settings need is absent.
+    case missingClaim(String)
     /// The subject is no account (never was, or removed since the token was issued).
     case unknownUser(String)
     /// The subject's account is disabled (rampart user disable).
@@ -33,10 +45,21 @@ public enum TokenRejection: Error, Sendable, Equatable, CustomStringConvertible 
         case .missingKeyID: "token refused: no key id (kid) in its header"
         case let .unknownKeyID(kid): "token refused: unknown signing key id \(Self.printable(kid))"
         case .badSignature: "token refused: the signature does not match (forged or altered)"
-        case let .wrongIssuer(issuer): "token refused: issued by \(Self.printable(issuer)), not this server"
+        case let .wrongIssuer(issuer):
+            "token refused: issued by \(Self.printable(issuer)), neither this server nor an identity provider under oidc: in rampart.yaml"
         case let .wrongAudience(audience): "token refused: meant for \(audience.map(Self.printable).joined(separator: ", ")), not this server"
-        case let .expired(seconds): "token refused: expired \(seconds) s ago; issue a new one with rampart token issue"
+        case let .expired(seconds): "token refused: expired \(seconds) s ago; get a new one (rampart token issue, or from the identity provider)"
         case let .notYetValid(seconds): "token refused: not valid for another \(seconds) s (check the clocks)"
+        case let .symmetricAlgorithm(algorithm):
+            "token refused: \(Self.printable(algorithm)) (a shared-secret HMAC) is never accepted from an identity provider; have the IdP sign with RS256 or ES256"
+        case let .providerAlgorithmNotAllowed(algorithm):
+            "token refused: algorithm \(Self.printable(algorithm)) is not accepted from an identity provider (only \(BearerTokenVerifier.providerAlgorithms.joined(separator: ", ")))"
+        case let .keyNotInKeySet(kid, source):
+            "token refused: key id \(Self.printable(kid)) is not in \(source): refresh the file from the IdP's jwks_uri (it may have rotated its keys)"
+        case let .algorithmDoesNotMatchKey(algorithm, kid, keyType):
+            "token refused: algorithm \(Self.printable(algorithm)) does not fit key \(Self.printable(kid)) (\(keyType)\(keyType == "RSA" || keyType.hasPrefix("EC") ? "" : ", a key type Rampart does not verify with")): forged, or the JWKS entry's alg differs"
+        case let .missingClaim(claim):
+            "token refused: no usable \(Self.printable(claim)) claim; check the identity provider's token settings, and username_claim for its issuer under oidc: in rampart.yaml"
         case let .unknownUser(name): "token refused: user \(Self.printable(name)) does not exist (removed?)"
         case let .disabledUser(name): "token refused: the account of user \(Self.printable(name)) is disabled (rampart user enable NAME)"
         }

@@ -10,10 +10,6 @@ public struct TokenVerifier: Sendable {
     /// The only algorithm accepted: an algorithm named by the token itself is never trusted
     /// (RFC 8725 3.1), so `none` and HS256-with-the-public-key are refused before any check.
     static let algorithm = "ES256"
-    /// A DICOM user identity primary field is at most 65535 bytes; a token longer than this is
-    /// no token of ours and is not parsed.
-    static let maximumLength = 8192
-
     public let key: TokenVerificationKey
     public let issuer: String
     public let audience: String
@@ -26,11 +22,11 @@ public struct TokenVerifier: Sendable {
 
     /// The claims of `token` when it authenticates a user who is in `users`.
     public func verify(_ token: String, users: UserDirectory, now: Date = Date()) async throws(TokenRejection) -> AccessTokenClaims {
-        let header = try Self.header(of: token)
-        guard let algorithm = header.alg else { throw .malformed("no alg in its header") }
+        let header = try UnverifiedJWT(token)
+        guard let algorithm = header.algorithm else { throw .malformed("no alg in its header") }
         guard algorithm.lowercased() != "none" else { throw .unsigned }
         guard algorithm == Self.algorithm else { throw .algorithmNotAllowed(algorithm) }
-        guard let kid = header.kid else { throw .missingKeyID }
+        guard let kid = header.keyID else { throw .missingKeyID }
         guard kid == key.id else { throw .unknownKeyID(kid) }
 
         let claims: AccessTokenClaims
@@ -54,27 +50,5 @@ public struct TokenVerifier: Sendable {
         guard let account = users[claims.subject] else { throw .unknownUser(claims.subject) }
         guard !account.disabled else { throw .disabledUser(claims.subject) }
         return claims
-    }
-
-    private struct Header: Decodable {
-        var alg: String?
-        var kid: String?
-    }
-
-    /// The JOSE header, read without trusting anything in it yet.
-    private static func header(of token: String) throws(TokenRejection) -> Header {
-        guard token.utf8.count <= maximumLength else { throw .malformed("longer than \(maximumLength) bytes") }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3 else { throw .malformed("not three dot-separated parts") }
-        guard let data = base64URLDecoded(parts[0]), let header = try? JSONDecoder().decode(Header.self, from: data) else {
-            throw .malformed("its header is not base64url JSON")
-        }
-        return header
-    }
-
-    private static func base64URLDecoded(_ text: Substring) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        return Data(base64Encoded: base64)
     }
 }

@@ -13,21 +13,24 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// The accounts a DIMSE user identity (username and passcode) is checked against.
     public let accounts: AccountsSource
     private var users: UserDirectory { accounts.current() }
+    /// The service accounts an API key (a passcode with `APIKey.prefix`) is checked against.
+    public let services: ServiceAccountsSource
     /// Locks a user name or a peer address after repeated failed sign-ins.
     public let throttle: LoginThrottle
     /// C-FIND person names match regardless of letter case (rampart.yaml query.case_insensitive_person_names).
     public let caseInsensitivePersonNames: Bool
-    /// How a bearer token (user identity type 5) is checked.
-    public let tokens: TokenVerification
+    /// How a bearer token (user identity type 5) is checked: this server's or an identity provider's.
+    public let tokens: BearerTokenVerifier
     public let log: @Sendable (String) -> Void
 
-    public init(archive: Archive, gate: Gate, aeTitle: AETitle, accounts: AccountsSource, tokens: TokenVerification,
+    public init(archive: Archive, gate: Gate, aeTitle: AETitle, accounts: AccountsSource, services: ServiceAccountsSource, tokens: BearerTokenVerifier,
                 throttle: LoginThrottle = LoginThrottle(), caseInsensitivePersonNames: Bool = true,
                 log: @escaping @Sendable (String) -> Void) {
         self.archive = archive
         self.gate = gate
         self.aeTitle = aeTitle
         self.accounts = accounts
+        self.services = services
         self.throttle = throttle
         self.tokens = tokens
         self.caseInsensitivePersonNames = caseInsensitivePersonNames
@@ -50,33 +53,69 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                              callingAETitle: callingAE.value, authentication: .registeredAE)
     }
 
-    /// What the request's user identity proves (PS3.7 D.3.3.7): username and passcode, or a JWT
-    /// this server issued. A bare username proves nothing, and Kerberos and SAML are not
+    /// What the request's user identity proves (PS3.7 D.3.3.7): username and passcode (a service
+    /// account's when the passcode is an API key), or a JWT this server or a configured identity
+    /// provider issued. A bare username proves nothing, and Kerberos and SAML are not
     /// supported: those peers are judged by their AE title alone.
     private func authenticate(_ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
         guard let identity = request.userInformation.userIdentityRQ else {
             return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
         }
         switch identity.kind {
+        case .usernameAndPasscode where APIKey.isKey(String(decoding: identity.secondaryField, as: UTF8.self)):
+            return await authenticateService(identity, request, peer: peer)
         case .usernameAndPasscode: return await authenticatePassword(identity, request, peer: peer)
-        case .jwt: return await authenticateToken(identity, request, peer: peer)
+        case .jwt: return await authenticateToken(identity, request.callingAETitle, peer: peer)
         case .username, .kerberos, .saml: return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
         }
     }
 
-    /// A type-5 identity: the token's user, with token strength, or a failure that says why.
-    private func authenticateToken(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
-        var context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+    /// A type-5 identity: the token's user with its roles, with token strength, or a failure that
+    /// says why. `failurePrefix` tells an operation's re-check from the sign-in.
+    private func authenticateToken(_ identity: UserIdentityRQ, _ callingAE: AETitle, peer: AssociationPeer,
+                                   failurePrefix: String = "") async -> AccessContext {
         do {
-            let claims = try await tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
-            context.principal = .user(claims.subject)
-            context.authentication = .token
-            context.purposeOfUse = claims.purposeOfUse
+            let verified = try await tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
+            var context = Self.accessContext(callingAE: callingAE, peer: peer, user: verified.subject, roles: verified.roles, strength: .token)
+            context.purposeOfUse = verified.purposeOfUse
+            return context
         } catch {
-            context.principal = .anonymous
-            context.authentication = .none
-            context.authenticationFailure = error.description
+            return Self.failed(callingAE: callingAE, peer: peer, failurePrefix + error.description)
         }
+    }
+
+    /// A type-2 identity whose passcode is an API key: the service account, with its roles and
+    /// scope. A SHA-256 and a constant-time comparison, no scrypt; failures count towards the
+    /// name's and the address's lockout as wrong passwords do.
+    private func authenticateService(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
+        let name = String(decoding: identity.primaryField, as: UTF8.self)
+        let host = Gate.host(of: peer.address)
+        let failure: String
+        do {
+            try await throttle.check(name: name, address: host)
+            let account = try services.current().authenticate(name: name, key: String(decoding: identity.secondaryField, as: UTF8.self))
+            await throttle.succeeded(name: name)
+            return Self.serviceContext(account, callingAE: request.callingAETitle, peer: peer)
+        } catch let locked as LoginThrottle.Locked {
+            failure = "\(locked)"
+        } catch {
+            await throttle.failed(name: name, address: host)
+            failure = "\(error)"
+        }
+        return Self.failed(callingAE: request.callingAETitle, peer: peer, "\(failure) (service identity \"\(LogText.printable(name))\")")
+    }
+
+    private static func serviceContext(_ account: ServiceAccount, callingAE: AETitle, peer: AssociationPeer) -> AccessContext {
+        AccessContext(principal: .service(account.name), roles: account.roles, channel: .dimse, peerAddress: peer.address,
+                      callingAETitle: callingAE.value, authentication: .apiKey, scope: account.scope)
+    }
+
+    /// A credential that did not prove who it claimed: anonymous, with the reason the gate records.
+    private static func failed(callingAE: AETitle, peer: AssociationPeer, _ failure: String) -> AccessContext {
+        var context = accessContext(callingAE: callingAE, peer: peer, user: nil)
+        context.principal = .anonymous
+        context.authentication = .none
+        context.authenticationFailure = failure
         return context
     }
 
@@ -98,11 +137,36 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             await throttle.failed(name: name, address: host)
             failure = "\(error)"
         }
-        var context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
-        context.principal = .anonymous
-        context.authentication = .none
-        context.authenticationFailure = "\(failure) (user identity \"\(LogText.printable(name))\")"
-        return context
+        return Self.failed(callingAE: request.callingAETitle, peer: peer, "\(failure) (user identity \"\(LogText.printable(name))\")")
+    }
+
+    /// Who acts in an operation: the association's principal as its credential stands now. A
+    /// token is checked again (one that expired since, or whose user was disabled, acts no
+    /// more), and so is an API key (a revoked one acts no more); a password user's account is
+    /// looked up again (scrypt is not run twice).
+    private func operationContext(_ context: ServiceContext) async -> AccessContext {
+        let callingAE = context.association.callingAETitle
+        guard let user = context.authenticatedUser, let identity = context.association.userIdentity else {
+            return Self.accessContext(callingAE: callingAE, peer: context.peer, user: nil)
+        }
+        let passcode = String(decoding: identity.secondaryField, as: UTF8.self)
+        switch identity.kind {
+        case .jwt:
+            return await authenticateToken(identity, callingAE, peer: context.peer, failurePrefix: "since the association began: ")
+        case .usernameAndPasscode where APIKey.isKey(passcode):
+            do {
+                return Self.serviceContext(try services.current().authenticate(name: user, key: passcode), callingAE: callingAE, peer: context.peer)
+            } catch {
+                return Self.failed(callingAE: callingAE, peer: context.peer, "since the association began: \(error)")
+            }
+        case .usernameAndPasscode, .username, .kerberos, .saml:
+            let account = users[user]
+            var access = Self.accessContext(callingAE: callingAE, peer: context.peer, user: user, roles: account?.roles ?? [], strength: .password)
+            if account?.disabled == true {
+                access.authenticationFailure = "the account of user \(user) was disabled after the association began"
+            }
+            return access
+        }
     }
 
     private func grant(_ action: AccessAction, _ context: ServiceContext) async throws(DIMSEServiceFailure) -> Grant {
@@ -119,32 +183,6 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         }
     }
 
-    /// The context of one operation: the association's principal, judged again now, so that an
-    /// account disabled or a token expired since the association began is refused.
-    private func operationContext(_ context: ServiceContext) async -> AccessContext {
-        let user = context.authenticatedUser
-        let account = user.flatMap { users[$0] }
-        guard let user, let identity = context.association.userIdentity, identity.kind == .jwt else {
-            var access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
-                                            roles: account?.roles ?? [], strength: .password)
-            if let user, account?.disabled == true {
-                access.authenticationFailure = "the account of user \(user) was disabled after the association began"
-            }
-            return access
-        }
-        var access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
-                                        roles: account?.roles ?? [], strength: .token)
-        // The token the association was opened with, verified again: it carries the declared
-        // purpose of use, and it may have expired (or its user been disabled) since.
-        do {
-            let claims = try await tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
-            access.purposeOfUse = claims.purposeOfUse
-        } catch {
-            access.authenticationFailure = "the token of user \(user) no longer holds: \(error.description)"
-        }
-        return access
-    }
-
     public func associationRequested(_ request: AssociateRQ, peer: AssociationPeer) async -> AssociationDecision {
         let context = await authenticate(request, peer: peer)
         do {
@@ -155,7 +193,10 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             let reason: AssociateRJ.UserReason = context.authenticationFailure == nil ? .callingAETitleNotRecognized : .noReasonGiven
             return .reject(AssociateRJ(result: .rejectedPermanent, source: .serviceUser(reason)), reason: error.reason)
         }
-        let user: String? = if case let .user(name) = context.principal { name } else { nil }
+        let user: String? = switch context.principal {
+        case let .user(name), let .service(name): name
+        case .applicationEntity, .localOperator, .anonymous: nil
+        }
         // PS3.7 D.3.3.7.2: the server response carries a Kerberos ticket or a SAML response and is
         // empty otherwise, so for a username and passcode or a JWT.
         let response = user != nil && request.userInformation.userIdentityRQ?.positiveResponseRequested == true

@@ -76,8 +76,9 @@ public struct ConfigurationFile: Sendable {
                     guard key == "grace_period_seconds" else { throw reader.unknown(key, in: "shutdown", value, known: ["grace_period_seconds"]) }
                     configuration.shutdown.gracePeriodSeconds = try reader.int(value, "shutdown.grace_period_seconds")
                 }
+            case "oidc": configuration.oidc = try reader.identityProviders(value)
             default:
-                throw reader.unknown(key, in: "the top level", value, known: ["ae_title", "listen", "dicom", "archive", "query", "shutdown"])
+                throw reader.unknown(key, in: "the top level", value, known: ["ae_title", "listen", "dicom", "archive", "query", "shutdown", "oidc"])
             }
         }
         return configuration
@@ -117,6 +118,45 @@ public struct ConfigurationFile: Sendable {
         func bool(_ node: Node, _ key: String) throws(ServerSetupError) -> Bool {
             guard let value = node.bool else { throw error(node, "\(key) must be true or false") }
             return value
+        }
+
+        /// `oidc:`, a list of providers, each with its issuer, audience, JWKS file and claims.
+        func identityProviders(_ node: Node) throws(ServerSetupError) -> [ServerConfiguration.OIDCSettings] {
+            guard let items = node.sequence else { throw error(node, "oidc must be a list of identity providers (each item starts with - issuer: ...)") }
+            var providers: [ServerConfiguration.OIDCSettings] = []
+            let known = ["issuer", "audience", "jwks_file", "username_claim", "roles_claim", "role_map"]
+            for item in items {
+                var issuer: String?, audience: String?, jwks: String?, username: String?, roles: String?, map: [String: String]?
+                try fields(item, in: "an oidc provider") { name, value throws(ServerSetupError) in
+                    switch name {
+                    case "issuer": issuer = try string(value, "oidc.issuer")
+                    case "audience": audience = try string(value, "oidc.audience")
+                    case "jwks_file": jwks = try string(value, "oidc.jwks_file")
+                    case "username_claim": username = try string(value, "oidc.username_claim")
+                    case "roles_claim": roles = try string(value, "oidc.roles_claim")
+                    case "role_map":
+                        var entries: [String: String] = [:]
+                        try fields(value, in: "oidc.role_map") { group, role throws(ServerSetupError) in
+                            entries[group] = try string(role, "oidc.role_map.\(group)")
+                        }
+                        map = entries
+                    default: throw unknown(name, in: "an oidc provider", value, known: known)
+                    }
+                }
+                for (key, present) in [("issuer", issuer), ("audience", audience), ("jwks_file", jwks), ("roles_claim", roles)]
+                where present?.isEmpty ?? true {
+                    throw error(item, "an oidc provider needs \(key) (known: \(known.joined(separator: ", ")))")
+                }
+                guard let issuer, let audience, let jwks, let roles else { continue }
+                if issuer == "rampart" {
+                    throw error(item, "oidc issuer \"rampart\" is this server's own: give the identity provider's issuer URL")
+                }
+                if providers.contains(where: { $0.issuer == issuer }) {
+                    throw error(item, "oidc issuer \(issuer) is listed twice: one provider per issuer")
+                }
+                providers.append(.init(issuer: issuer, audience: audience, jwksFile: jwks, usernameClaim: username, rolesClaim: roles, roleMap: map))
+            }
+            return providers
         }
 
         func tls(_ node: Node) throws(ServerSetupError) -> ServerConfiguration.TLSSettings {
@@ -176,6 +216,17 @@ public struct ConfigurationFile: Sendable {
             shutdown:
               # On SIGTERM or SIGINT: stop accepting, let associations finish for this long.
               grace_period_seconds: \(defaults.shutdown.gracePeriodSeconds)
+
+            # OpenID Connect identity providers whose tokens sign users in (DICOM user identity
+            # type 5). Save each provider's JWKS (its jwks_uri) to a file: keys are never fetched.
+            # oidc:
+            #   - issuer: https://idp.example.org/realms/hospital
+            #     audience: rampart
+            #     jwks_file: oidc/hospital-jwks.json
+            #     username_claim: preferred_username
+            #     roles_claim: realm_access.roles
+            #     role_map:
+            #       pacs-radiologists: radiologist
 
             """
     }

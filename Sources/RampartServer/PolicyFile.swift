@@ -133,7 +133,8 @@ public struct PolicyFile: Sendable {
                 conditions.append(.channels(Set(try named(value, path, reader, AccessChannel.init(rawValue:),
                                                          known: ["dimse", "dicomweb", "rest", "ui", "cli"]))))
             case "authentication":
-                let ways: [String: AuthenticationStrength] = ["registered-ae": .registeredAE, "password": .password, "token": .token, "certificate": .certificate]
+                let ways: [String: AuthenticationStrength] = ["registered-ae": .registeredAE, "password": .password, "api-key": .apiKey,
+                                                             "token": .token, "certificate": .certificate]
                 conditions.append(.authentication(Set(try named(value, path, reader, { ways[$0] }, known: ways.keys.sorted()))))
             case "device":
                 guard try reader.string(value, path) == "known-certificate" else {

@@ -39,12 +39,20 @@ public struct RampartDICOMService: Service {
         archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates)
         let accounts = try AccountsSource(AccountsFile(dataDirectory: dataDirectory), log: log)
         users = accounts.current()
+        let services = try ServiceAccountsSource(ServiceAccountsFile(dataDirectory: dataDirectory), log: log)
         let tokenKey = TokenSigningKeyFile(dataDirectory: dataDirectory)
-        let tokens: TokenVerification = if let key = try tokenKey.load() {
+        let ownTokens: BearerTokenVerifier.OwnTokens = if let key = try tokenKey.load() {
             .verifier(TokenVerifier(key: key.verificationKey))
         } else {
             .refused(.noVerificationKey(keyPath: tokenKey.path))
         }
+        let resolve = { (path: String) in path.hasPrefix("/") ? path : dataDirectory + "/" + path }
+        let providers = try configuration.oidc.map { settings throws(ServerSetupError) in
+            let keys = try OIDCKeySetSource(jwksFile: resolve(settings.jwksFile), log: log)
+            return OIDCProvider(issuer: settings.issuer, audience: settings.audience, usernameClaim: settings.usernameClaim,
+                                rolesClaim: settings.rolesClaim, roleMap: settings.roleMap, keys: { keys.current() })
+        }
+        let tokens = BearerTokenVerifier(own: ownTokens, providers: providers)
         let registryFile = AERegistryFile(dataDirectory: dataDirectory)
         let registrySource = try ReloadingFile(path: registryFile.path, log: log) { () throws(ServerSetupError) in try registryFile.load() }
         registry = registrySource.current()
@@ -55,7 +63,7 @@ public struct RampartDICOMService: Service {
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),
-                                              accounts: accounts, tokens: tokens, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              accounts: accounts, services: services, tokens: tokens, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)
         let options = AssociationOptions(spoolDirectory: spool)
         var servers: [(ListenerKind, DICOMServer)] = []
@@ -65,7 +73,6 @@ public struct RampartDICOMService: Service {
                 provider: provider, log: log)))
         }
         if let tls = configuration.dicom.tls, configuration.dicom.tlsPort != 0 {
-            let resolve = { (path: String) in path.hasPrefix("/") ? path : dataDirectory + "/" + path }
             let settings = DICOMTLSServerConfiguration(
                 certificateChainPath: resolve(tls.certificate), privateKeyPath: resolve(tls.privateKey),
                 trustedCAPath: tls.trustedCA.map(resolve), requireClientCertificate: tls.requireClientCertificate)

@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var archive = ArchiveSettings()
     public var query = QuerySettings()
     public var shutdown = ShutdownSettings()
+    /// OpenID Connect identity providers whose tokens sign users in (`oidc:`).
+    public var oidc: [OIDCSettings] = []
 
     public init() {}
 
@@ -52,6 +54,28 @@ public struct ServerConfiguration: Sendable, Equatable {
     public struct ShutdownSettings: Sendable, Equatable {
         /// On SIGTERM or SIGINT: stop accepting, let associations finish for this long, then end them.
         public var gracePeriodSeconds = 30
+    }
+
+    /// One identity provider (see `OIDCProvider`).
+    public struct OIDCSettings: Sendable, Equatable {
+        public var issuer: String
+        public var audience: String
+        /// The provider's JWKS, saved from its jwks_uri; relative to the data folder.
+        public var jwksFile: String
+        /// nil: preferred_username, else sub.
+        public var usernameClaim: String?
+        public var rolesClaim: String
+        public var roleMap: [String: String]?
+
+        public init(issuer: String, audience: String, jwksFile: String, usernameClaim: String? = nil, rolesClaim: String,
+                    roleMap: [String: String]? = nil) {
+            self.issuer = issuer
+            self.audience = audience
+            self.jwksFile = jwksFile
+            self.usernameClaim = usernameClaim
+            self.rolesClaim = rolesClaim
+            self.roleMap = roleMap
+        }
     }
 
     /// Values from the environment or flags, each nil when not given.

@@ -22,6 +22,8 @@ struct Policy: ParsableCommand {
         var user: String?
         @Option(help: "A registered AE title (its roles and host are read from the AE registry).")
         var ae: String?
+        @Option(help: "A service account (its roles and scope are read from services.json).")
+        var service: String?
         @Option(name: .customLong("role"), help: "Decide for these roles instead of the account's (repeatable): a user of an external identity provider, say.")
         var roles: [String] = []
         @Option(help: "store, query, retrieve, delete, administer or associate.")
@@ -30,7 +32,7 @@ struct Policy: ParsableCommand {
         var channel: String = "dimse"
         @Option(help: "The peer's address (default: the AE's registered host, or 127.0.0.1).")
         var from: String?
-        @Option(help: "How the principal is authenticated: registered-ae, password, token or certificate (default: password for a user, registered-ae for an AE).")
+        @Option(help: "How the principal is authenticated: registered-ae, password, api-key, token or certificate (default: password for a user, registered-ae for an AE).")
         var auth: String?
         @Option(help: "The declared purpose of use, e.g. TREAT or ETREAT.")
         var purpose: String?
@@ -40,14 +42,15 @@ struct Policy: ParsableCommand {
         var at: String?
 
         func validate() throws {
-            guard (user == nil) != (ae == nil) else { throw ValidationError("name exactly one of --user and --ae") }
+            guard [user, ae, service].compactMap({ $0 }).count == 1 else { throw ValidationError("name exactly one of --user, --ae and --service") }
             guard AccessAction(rawValue: action) != nil else { throw ValidationError("--action must be one of \(AccessAction.allCases.map(\.rawValue).joined(separator: ", "))") }
             guard AccessChannel(rawValue: channel) != nil else { throw ValidationError("--channel must be dimse, dicomweb, rest, ui or cli") }
             if let auth, Self.strengths[auth] == nil { throw ValidationError("--auth must be one of \(Self.strengths.keys.sorted().joined(separator: ", "))") }
             if let at, Self.date(at) == nil { throw ValidationError("--at \(at) is not an ISO 8601 date and time with a zone, as 2026-11-24T22:30:00Z") }
         }
 
-        private static let strengths: [String: AuthenticationStrength] = ["registered-ae": .registeredAE, "password": .password, "token": .token, "certificate": .certificate]
+        private static let strengths: [String: AuthenticationStrength] = ["registered-ae": .registeredAE, "password": .password, "api-key": .apiKey,
+                                                                      "token": .token, "certificate": .certificate]
 
         private static func date(_ text: String) -> Date? {
             let formatter = ISO8601DateFormatter()
@@ -56,11 +59,12 @@ struct Policy: ParsableCommand {
 
         func run() throws {
             let folder = data.dataDirectory
-            let policy: AccessPolicy, registry: AERegistry, users: UserDirectory
+            let policy: AccessPolicy, registry: AERegistry, users: UserDirectory, services: ServiceDirectory
             do {
                 policy = try SitePolicy.load(dataDirectory: folder)
                 registry = try AERegistryFile(dataDirectory: folder).load()
                 users = try AccountsFile(dataDirectory: folder).load()
+                services = try ServiceAccountsFile(dataDirectory: folder).load()
             } catch {
                 standardError("rampart: \(oneLine(error))")
                 throw ExitCode(78)
@@ -75,6 +79,15 @@ struct Policy: ParsableCommand {
                                         authentication: auth.flatMap { Self.strengths[$0] } ?? .password)
                 if account?.disabled == true {
                     context.authenticationFailure = "the account of user \(user) is disabled"
+                }
+            } else if let service {
+                let account = services[service]
+                if account == nil && roles.isEmpty { notes.append("\(service) is not in services.json: it would have no role") }
+                context = AccessContext(principal: .service(service), roles: roles.isEmpty ? account?.roles ?? [] : roles,
+                                        channel: AccessChannel(rawValue: channel)!, peerAddress: from ?? "127.0.0.1",
+                                        authentication: auth.flatMap { Self.strengths[$0] } ?? .apiKey, scope: account?.scope)
+                if account?.revoked == true {
+                    context.authenticationFailure = "the API key of service \(service) is revoked"
                 }
             } else {
                 let title = ae ?? ""

@@ -89,6 +89,9 @@ struct Serve: AsyncParsableCommand {
         let policy = service.policy
         out.writeLine("  access policy: \(policy.source) (roles \(policy.roleNames.joined(separator: ", ")))")
         out.writeLine("  \(service.users.accounts.count) user account(s)\(service.users.isEmpty ? ": rampart init creates the first admin" : "")")
+        for provider in configuration.oidc {
+            out.writeLine("  tokens of identity provider \(provider.issuer) accepted (keys from \(provider.jwksFile), roles from \(provider.rolesClaim))")
+        }
         out.writeLine("  (DICOMweb and the web UI are not built yet)")
         try await RampartServer.run([service], gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)
         out.writeLine("rampart serve: stopped")

@@ -70,6 +70,48 @@ import Testing
         }
     }
 
+    @Test func identityProvidersAreRead() throws {
+        let text = """
+            oidc:
+              - issuer: https://idp.example.org/realms/hospital
+                audience: rampart
+                jwks_file: oidc/hospital.json
+                roles_claim: realm_access.roles
+                role_map:
+                  pacs-radiologists: radiologist
+              - issuer: https://login.example.com/tenant/v2.0
+                audience: api://rampart
+                jwks_file: /etc/rampart/entra.json
+                username_claim: upn
+                roles_claim: roles
+            """
+        let configuration = try ConfigurationFile.parse(text, source: "rampart.yaml")
+        #expect(configuration.oidc == [
+            .init(issuer: "https://idp.example.org/realms/hospital", audience: "rampart", jwksFile: "oidc/hospital.json",
+                  rolesClaim: "realm_access.roles", roleMap: ["pacs-radiologists": "radiologist"]),
+            .init(issuer: "https://login.example.com/tenant/v2.0", audience: "api://rampart", jwksFile: "/etc/rampart/entra.json",
+                  usernameClaim: "upn", rolesClaim: "roles"),
+        ])
+    }
+
+    @Test(arguments: [
+        ("oidc:\n  issuer: x\n", "rampart.yaml:2: oidc must be a list"),
+        ("oidc:\n  - issuer: https://a\n    audience: r\n    jwks_file: j\n    roles_claim: roles\n    jwks_url: x\n",
+         "rampart.yaml:6: unknown key \"jwks_url\" in an oidc provider"),
+        ("oidc:\n  - issuer: https://a\n    audience: r\n    jwks_file: j\n", "rampart.yaml:2: an oidc provider needs roles_claim"),
+        ("oidc:\n  - issuer: rampart\n    audience: r\n    jwks_file: j\n    roles_claim: roles\n", "this server's own"),
+        ("oidc:\n  - {issuer: https://a, audience: r, jwks_file: j, roles_claim: roles}\n  - {issuer: https://a, audience: s, jwks_file: k, roles_claim: roles}\n",
+         "rampart.yaml:3: oidc issuer https://a is listed twice"),
+        ("oidc:\n  - {issuer: https://a, audience: r, jwks_file: j, roles_claim: roles, role_map: [a]}\n", "oidc.role_map must be a mapping"),
+    ])
+    func identityProviderMistakesAreRefusedWithTheirLine(text: String, message: String) {
+        #expect {
+            try ConfigurationFile.parse(text, source: "rampart.yaml")
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
     @Test func flagsAndEnvironmentOverrideTheFile() throws {
         let file = try ConfigurationFile.parse("ae_title: FROMFILE\ndicom:\n  port: 104\n", source: "rampart.yaml")
         let resolved = file.applying(.init(aeTitle: "FROMFLAG", dicomTLSPort: 0))

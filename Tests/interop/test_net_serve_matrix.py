@@ -54,6 +54,7 @@ POLICY = {
 ROLES = ["admin", "radiologist", "technologist", "referring-physician", "researcher", "auditor", "modality",
          "lan-reader", "token-reader", "lan-token-writer"]
 ACTIONS = ["store", "query", "retrieve"]
+SERVICES = [("svc-radiologist-query", "radiologist", "query"), ("svc-lan-writer", "lan-token-writer", None)]
 
 
 def run(rampart: Path, *args, check: bool = True) -> subprocess.CompletedProcess:
@@ -88,9 +89,10 @@ def effective_roles(rampart: Path, data: Path) -> dict[str, dict]:
     return roles
 
 
-def expected(role: str, action: str, source: str, strength: str, effective: dict) -> bool:
-    """The decision the policy calls for: the role allows the action and every condition holds."""
-    if action not in effective[role]["allow"]:
+def expected(role: str, action: str, source: str, strength: str, effective: dict, scope: str | None = None) -> bool:
+    """The decision the policy calls for: the role allows the action, every condition holds,
+    and a service's key scope includes it."""
+    if action not in effective[role]["allow"] or (scope is not None and action not in scope.split(",")):
         return False
     when = POLICY["roles"].get(role, {}).get("when", {})
     if "networks" in when and not any(ipaddress.ip_address(source) in ipaddress.ip_network(n) for n in when["networks"]):
@@ -113,6 +115,10 @@ def site(rampart, tmp_path_factory):
     run(rampart, "policy", "validate", "--data-dir", data)
     tokens = {role: run(rampart, "token", "issue", "--user", user_name(role), "--ttl", "2h", "--data-dir", data).stdout.strip()
               for role in ROLES}
+    # Service accounts: a role capped by the key's scope, and a conditioned role.
+    for name, role, scope in SERVICES:
+        added = run(rampart, "service", "add", name, "--role", role, *(["--scope", scope] if scope else []), "--data-dir", data)
+        tokens[name] = re.search(r"rampart_sk_\S+", added.stdout).group(0)
     path = netdata.make_bulk(folder / "bulk", 1, size=2048)[0]
     ds = dcmread(path)
     for keyword, value in SECRETS.items():
@@ -208,7 +214,20 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
                                     "--from", source, "--auth", strength, check=False)
                         if (check.returncode == 0) != want:
                             explained_wrong.append(f"{role} {action} from {source} by {strength}: policy check says {check.stdout[:200]}")
-    assert cells == len(ROLES) * len(ACTIONS) * 2 * 2 == 120
+        for name, role, scope in SERVICES:
+            for source in (INSIDE, OUTSIDE):
+                outcomes = perform(server, h.identity(2, name.encode(), tokens[name].encode()), source, stored, tmp_path / f"{name}-{source}")
+                for action in ACTIONS:
+                    cells += 1
+                    want = expected(role, action, source, "api-key", effective, scope)
+                    allowed, _ = outcomes[action]
+                    table.append((name, action, source, "api-key", want, allowed))
+                    if allowed != want:
+                        mismatches.append(f"{name} {action} from {source}: server {'allowed' if allowed else 'denied'}")
+                    check = run(rampart, "policy", "check", "--data-dir", data, "--service", name, "--action", action, "--from", source, check=False)
+                    if (check.returncode == 0) != want:
+                        explained_wrong.append(f"{name} {action} from {source}: policy check says {check.stdout[:200]}")
+    assert cells == (len(ROLES) * 2 + len(SERVICES)) * len(ACTIONS) * 2 == 132
     allowed_cells = sum(1 for *_, want, _ in table if want)
     assert 0 < allowed_cells < cells
     record(table, stats)
@@ -220,6 +239,7 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
     decisions = (data / "audit" / "decisions.log").read_text()
     assert re.search(r"\tdeny\tuser u-lan-reader\tdimse\t127\.0\.0\.9:\d+\tquery\t.*127\.0\.0\.9 is not in 127\.0\.0\.0/29", decisions)
     assert re.search(r"\tdeny\tuser u-token-reader\tdimse\t.*\tquery\t.*authenticated by password, not token", decisions)
+    assert re.search(r"\tdeny\tservice svc-radiologist-query\tdimse\t.*\tstore\t.*outside the scope of its API key", decisions)
     for value in SECRETS.values():
         assert value not in decisions and value not in server.log_text()
 
@@ -232,7 +252,7 @@ def record(table: list, stats) -> None:
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("authorization matrix through rampart serve (Tests/interop/test_net_serve_matrix.py)\n" + "\n".join(lines) + "\n")
     agreed = sum(1 for *_, want, got in table if want == got)
-    stats.lines.append(f"authorization matrix: {len(table)} cells (roles x DIMSE actions x networks x strengths), "
+    stats.lines.append(f"authorization matrix: {len(table)} cells (users of 10 roles x password/token, 2 service accounts by API key; x store/query/retrieve x 2 networks), "
                        f"{sum(1 for *_, w, _ in table if w)} allowed, {agreed} as the policy says (details: {report})")
 
 

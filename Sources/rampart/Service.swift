@@ -1,0 +1,91 @@
+import Access
+import ArgumentParser
+import RampartServer
+
+struct Service: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "service",
+        abstract: "Manage service accounts: API keys for automation, scoped and revocable (services.json in the data folder).",
+        discussion: """
+            A service signs in over DICOM with user identity type 2: the service name as the user name, the API key \
+            as the passcode. serve reads services.json again when it changes: a revoked key is refused at the next \
+            association and the next operation, without a restart.
+            """,
+        subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a service account and print its API key, once (the server keeps only its SHA-256).")
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+        @Option(name: .customLong("role"), help: "A role the service acts with (repeatable), e.g. modality.")
+        var roles: [String]
+        @Option(help: "The actions the key may be used for at most, comma-separated (\(scopeActions.joined(separator: ","))); default: what its roles allow.")
+        var scope: String?
+
+        static let scopeActions = AccessAction.allCases.filter { $0 != .associate }.map(\.rawValue)
+
+        func run() throws {
+            try changeServices(in: data.dataDirectory) { services in
+                try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
+                let actions = try scope.map { text throws(ServerSetupError) in
+                    var actions = Set<AccessAction>()
+                    for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                        guard let action = AccessAction(rawValue: word), action != .associate else {
+                            throw ServerSetupError("\(word) is not an action a scope can name: use \(Self.scopeActions.joined(separator: ", "))")
+                        }
+                        actions.insert(action)
+                    }
+                    return actions
+                }
+                let key = APIKey.make()
+                try services.add(ServiceAccount(name: name, roles: roles, scope: actions, keyDigest: APIKey.digest(of: key)))
+                return "added service \(name)\nAPI key: \(key)  (shown only now; the server keeps only its SHA-256)"
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the service accounts, their roles and scopes (never a key).")
+        @OptionGroup var data: DataDirectoryOption
+
+        func run() throws {
+            do {
+                for account in try ServiceAccountsFile(dataDirectory: data.dataDirectory).load().accounts.values.sorted(by: { $0.name < $1.name }) {
+                    let scope = account.scope.map { scope in AccessAction.allCases.filter(scope.contains).map(\.rawValue).joined(separator: ",") } ?? "roles"
+                    print("\(account.name)\t\(account.roles.joined(separator: ","))\tscope \(scope)" + (account.revoked ? "\trevoked" : ""))
+                }
+            } catch {
+                standardError("rampart: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a service's API key: refused from the next association or operation on.")
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+
+        func run() throws {
+            try changeServices(in: data.dataDirectory) { services in
+                try services.revoke(name)
+                return "revoked the API key of service \(name)"
+            }
+        }
+    }
+}
+
+/// Loads the service accounts, applies `change`, saves them, prints what it says.
+private func changeServices(in dataDirectory: String, _ change: (inout ServiceDirectory) throws -> String) throws {
+    let file = ServiceAccountsFile(dataDirectory: dataDirectory)
+    do {
+        try DataFolder.ensure(dataDirectory)
+        var services = try file.load()
+        let message = try change(&services)
+        try file.save(services)
+        print(message)
+    } catch {
+        standardError("rampart: \(error)")
+        throw ExitCode(1)
+    }
+}
