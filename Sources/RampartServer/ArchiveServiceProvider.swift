@@ -39,15 +39,28 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                                        TransferSyntax.deflatedExplicitVRLittleEndian.uid]
 
     /// A user the association authenticated, or else the calling AE (which the gate accepts only
-    /// when registered for the peer's host).
+    /// when registered for the peer's host, or holding its bound certificate). Either way the
+    /// context names the device by its TLS client certificate, when it presented one.
     private static func accessContext(callingAE: AETitle, peer: AssociationPeer, user: String?, roles: [String] = [],
                                       strength: AuthenticationStrength = .password) -> AccessContext {
+        let fingerprint = peer.certificate.map { CertificateFingerprint(der: $0).hex }
         if let user {
             return AccessContext(principal: .user(user), roles: roles, channel: .dimse, peerAddress: peer.address,
-                                 callingAETitle: callingAE.value, authentication: strength)
+                                 callingAETitle: callingAE.value, certificateFingerprint: fingerprint, authentication: strength)
         }
         return AccessContext(principal: .applicationEntity(callingAE.value), channel: .dimse, peerAddress: peer.address,
-                             callingAETitle: callingAE.value, authentication: .registeredAE)
+                             callingAETitle: callingAE.value, certificateFingerprint: fingerprint, authentication: .registeredAE)
+    }
+
+    /// The calling AE, with the strength its registry entry proves for this peer: a bound
+    /// certificate it presented, or its registered host; nothing when the entry refuses it
+    /// (the gate then says why).
+    private func applicationEntityContext(callingAE: AETitle, peer: AssociationPeer) -> AccessContext {
+        var context = Self.accessContext(callingAE: callingAE, peer: peer, user: nil)
+        let admission = gate.registry[callingAE.value]?.admission(host: Gate.host(of: peer.address),
+                                                                   certificateFingerprint: context.certificateFingerprint)
+        context.authentication = admission.map { $0.allowed ? $0.strength : .none } ?? .none
+        return context
     }
 
     /// What the request's user identity proves (PS3.7 D.3.3.7): username and passcode, or a JWT
@@ -55,12 +68,12 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// supported: those peers are judged by their AE title alone.
     private func authenticate(_ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
         guard let identity = request.userInformation.userIdentityRQ else {
-            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+            return applicationEntityContext(callingAE: request.callingAETitle, peer: peer)
         }
         switch identity.kind {
         case .usernameAndPasscode: return await authenticatePassword(identity, request, peer: peer)
         case .jwt: return await authenticateToken(identity, request, peer: peer)
-        case .username, .kerberos, .saml: return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+        case .username, .kerberos, .saml: return applicationEntityContext(callingAE: request.callingAETitle, peer: peer)
         }
     }
 
@@ -110,8 +123,10 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             let account = user.flatMap { users[$0] }
             // The association proved the user by the identity it negotiated: a JWT or a password.
             let strength: AuthenticationStrength = context.association.userIdentity?.kind == .jwt ? .token : .password
-            var access = Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
-                                            roles: account?.roles ?? [], strength: strength)
+            var access = user == nil
+                ? applicationEntityContext(callingAE: context.association.callingAETitle, peer: context.peer)
+                : Self.accessContext(callingAE: context.association.callingAETitle, peer: context.peer, user: user,
+                                     roles: account?.roles ?? [], strength: strength)
             if let user, account?.disabled == true {
                 access.authenticationFailure = "the account of user \(user) was disabled after the association began"
             }
