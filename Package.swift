@@ -122,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RampartServerTests",
-            dependencies: ["RampartServer", "Access", "Archive"]
+            dependencies: ["RampartServer", "Access", "Archive", "DICOMNetwork"]
         ),
         .testTarget(
             name: "DICOMTests",

@@ -109,11 +109,14 @@ public struct Gate: Sendable {
             guard let entry = registry[title] else {
                 return (false, "calling AE title \(title) is not registered")
             }
-            let host = Self.host(of: context.peerAddress)
-            guard host == entry.host else {
-                return (false, "AE \(title) is registered for host \(entry.host), but called from \(host)")
+            let admission = entry.admission(host: Self.host(of: context.peerAddress), certificateFingerprint: context.certificateFingerprint)
+            guard admission.allowed else { return (false, admission.reason) }
+            // The context must not claim more than the registry proves: a policy may trust a
+            // certificate more than a host.
+            guard context.authentication <= admission.strength else {
+                return (false, "AE \(title) claims \(context.authentication) authentication, but the AE registry proves only \(admission.strength)")
             }
-            return (true, "registered AE from its registered host")
+            return (true, admission.reason)
         }
     }
 

@@ -52,14 +52,26 @@ public struct LocalCertificateAuthority: Sendable {
     /// valid for `days` (398 by default, the CA/Browser Forum's ceiling, which clients enforce).
     public func issue(commonName: String, dnsNames: [String], ipAddresses: [String], days: Int = 398,
                       now: Date = Date()) throws(CertificateAuthorityError) -> IssuedCertificate {
+        var names: [GeneralName] = dnsNames.map { .dnsName($0) }
+        for address in ipAddresses {
+            guard let bytes = Self.addressBytes(address) else { throw CertificateAuthorityError.invalidAddress(address) }
+            names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))))
+        }
+        return try issueLeaf(commonName: commonName, usages: [.serverAuth, .clientAuth], names: names, days: days, now: now)
+    }
+
+    /// A TLS client certificate for a device (a modality's AE): client authentication only, the
+    /// AE title as common name, no names to reach it by (it is never a server under this name).
+    public func issueClient(commonName: String, days: Int = 398, now: Date = Date()) throws(CertificateAuthorityError) -> IssuedCertificate {
+        try issueLeaf(commonName: commonName, usages: [.clientAuth], names: [], days: days, now: now)
+    }
+
+    private func issueLeaf(commonName: String, usages: [ExtendedKeyUsage.Usage], names: [GeneralName], days: Int,
+                           now: Date) throws(CertificateAuthorityError) -> IssuedCertificate {
+        guard days > 0 else { throw .issuing("a certificate for \(commonName)", "the validity must be at least one day, not \(days)") }
         let key = P256.Signing.PrivateKey()
         let publicKey = Certificate.PublicKey(key.publicKey)
         do {
-            var names: [GeneralName] = dnsNames.map { .dnsName($0) }
-            for address in ipAddresses {
-                guard let bytes = Self.addressBytes(address) else { throw CertificateAuthorityError.invalidAddress(address) }
-                names.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))))
-            }
             let subject = try DistinguishedName {
                 OrganizationName("Rampart")
                 CommonName(commonName)
@@ -69,15 +81,13 @@ public struct LocalCertificateAuthority: Sendable {
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.notCertificateAuthority)
                     Critical(KeyUsage(digitalSignature: true))
-                    try ExtendedKeyUsage([.serverAuth, .clientAuth])
-                    SubjectAlternativeNames(names)
+                    try ExtendedKeyUsage(usages)
+                    if !names.isEmpty { SubjectAlternativeNames(names) }
                     SubjectKeyIdentifier(hash: publicKey)
                     AuthorityKeyIdentifier(keyIdentifier: try certificate.extensions.subjectKeyIdentifier?.keyIdentifier)
                 },
                 by: privateKey)
             return IssuedCertificate(certificate: leaf, privateKey: key, issuer: certificate)
-        } catch let error as CertificateAuthorityError {
-            throw error
         } catch {
             throw .issuing("a certificate for \(commonName)", "\(error)")
         }
@@ -127,6 +137,11 @@ public struct IssuedCertificate: Sendable {
     public let certificate: Certificate
     let privateKey: P256.Signing.PrivateKey
     let issuer: Certificate
+
+    /// The certificate alone, as a device loads it.
+    public var certificatePEM: String {
+        get throws(CertificateAuthorityError) { try LocalCertificateAuthority.pem(certificate) + "\n" }
+    }
 
     /// Leaf then CA: what a TLS server presents.
     public var chainPEM: String {

@@ -42,15 +42,28 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                                        TransferSyntax.deflatedExplicitVRLittleEndian.uid]
 
     /// A user the association authenticated, or else the calling AE (which the gate accepts only
-    /// when registered for the peer's host).
+    /// when registered for the peer's host, or holding its bound certificate). Either way the
+    /// context names the device by its TLS client certificate, when it presented one.
     private static func accessContext(callingAE: AETitle, peer: AssociationPeer, user: String?, roles: [String] = [],
                                       strength: AuthenticationStrength = .password) -> AccessContext {
+        let fingerprint = peer.certificate.map { CertificateFingerprint(der: $0).hex }
         if let user {
             return AccessContext(principal: .user(user), roles: roles, channel: .dimse, peerAddress: peer.address,
-                                 callingAETitle: callingAE.value, authentication: strength)
+                                 callingAETitle: callingAE.value, certificateFingerprint: fingerprint, authentication: strength)
         }
         return AccessContext(principal: .applicationEntity(callingAE.value), channel: .dimse, peerAddress: peer.address,
-                             callingAETitle: callingAE.value, authentication: .registeredAE)
+                             callingAETitle: callingAE.value, certificateFingerprint: fingerprint, authentication: .registeredAE)
+    }
+
+    /// The calling AE, with the strength its registry entry proves for this peer: a bound
+    /// certificate it presented, or its registered host; nothing when the entry refuses it
+    /// (the gate then says why).
+    private func applicationEntityContext(callingAE: AETitle, peer: AssociationPeer) -> AccessContext {
+        var context = Self.accessContext(callingAE: callingAE, peer: peer, user: nil)
+        let admission = gate.registry[callingAE.value]?.admission(host: Gate.host(of: peer.address),
+                                                                   certificateFingerprint: context.certificateFingerprint)
+        context.authentication = admission.map { $0.allowed ? $0.strength : .none } ?? .none
+        return context
     }
 
     /// What the request's user identity proves (PS3.7 D.3.3.7): username and passcode (a service
@@ -59,14 +72,14 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// supported: those peers are judged by their AE title alone.
     private func authenticate(_ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
         guard let identity = request.userInformation.userIdentityRQ else {
-            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+            return applicationEntityContext(callingAE: request.callingAETitle, peer: peer)
         }
         switch identity.kind {
         case .usernameAndPasscode where APIKey.isKey(String(decoding: identity.secondaryField, as: UTF8.self)):
             return await authenticateService(identity, request, peer: peer)
         case .usernameAndPasscode: return await authenticatePassword(identity, request, peer: peer)
         case .jwt: return await authenticateToken(identity, request.callingAETitle, peer: peer)
-        case .username, .kerberos, .saml: return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+        case .username, .kerberos, .saml: return applicationEntityContext(callingAE: request.callingAETitle, peer: peer)
         }
     }
 
@@ -147,7 +160,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     private func operationContext(_ context: ServiceContext) async -> AccessContext {
         let callingAE = context.association.callingAETitle
         guard let user = context.authenticatedUser, let identity = context.association.userIdentity else {
-            return Self.accessContext(callingAE: callingAE, peer: context.peer, user: nil)
+            return applicationEntityContext(callingAE: callingAE, peer: context.peer)
         }
         let passcode = String(decoding: identity.secondaryField, as: UTF8.self)
         switch identity.kind {

@@ -1,4 +1,5 @@
 import Archive
+import DICOMNetwork
 import Foundation
 import Yams
 
@@ -52,7 +53,8 @@ public struct ConfigurationFile: Sendable {
                     case "port": configuration.dicom.port = try reader.int(value, "dicom.port")
                     case "tls_port": configuration.dicom.tlsPort = try reader.int(value, "dicom.tls_port")
                     case "tls": configuration.dicom.tls = try reader.tls(value)
-                    default: throw reader.unknown(key, in: "dicom", value, known: ["port", "tls_port", "tls"])
+                    case "limits": configuration.dicom.limits = try reader.limits(value)
+                    default: throw reader.unknown(key, in: "dicom", value, known: ["port", "tls_port", "tls", "limits"])
                     }
                 }
             case "archive":
@@ -175,6 +177,22 @@ public struct ConfigurationFile: Sendable {
             if require && ca == nil { throw error(node, "dicom.tls.require_client_certificate needs trusted_ca") }
             return .init(certificate: certificate, privateKey: key, trustedCA: ca, requireClientCertificate: require)
         }
+
+        func limits(_ node: Node) throws(ServerSetupError) -> AssociationLimits {
+            var limits = AssociationLimits()
+            try fields(node, in: "dicom.limits") { name, value throws(ServerSetupError) in
+                switch name {
+                case "max_associations": limits.maximumAssociations = try int(value, "dicom.limits.max_associations")
+                case "max_associations_per_host": limits.maximumAssociationsPerHost = try int(value, "dicom.limits.max_associations_per_host")
+                case "associations_per_minute_per_host":
+                    limits.associationsPerMinutePerHost = try int(value, "dicom.limits.associations_per_minute_per_host")
+                default:
+                    throw unknown(name, in: "dicom.limits", value,
+                                  known: ["max_associations", "max_associations_per_host", "associations_per_minute_per_host"])
+                }
+            }
+            return limits
+        }
     }
 
     /// What `rampart init` writes: every setting with its default and a line saying what it does.
@@ -200,10 +218,22 @@ public struct ConfigurationFile: Sendable {
               tls:
                 certificate: \(tls.certificate)
                 private_key: \(tls.privateKey)
-                # CAs whose client certificates peers may present (the local CA by default).
+                # CAs whose client certificates peers may present (tls/ca.pem, the local CA, is always
+                # accepted): a hospital's own CA, say. A certificate admits an AE only once it is bound
+                # to it (rampart ae certificate, or rampart ae add --certificate).
                 trusted_ca: \(tls.trustedCA ?? "")
-                # true: a peer without a certificate signed by trusted_ca cannot connect.
+                # true: a peer without a client certificate from these CAs cannot connect.
                 require_client_certificate: \(tls.requireClientCertificate)
+              # Over a limit an association is rejected as transient (local limit exceeded), and
+              # the log names the host and the limit. A peer host is its IP address.
+              limits:
+                # Associations open at once, from all peers, on both ports.
+                max_associations: \(defaults.dicom.limits.maximumAssociations)
+                # Associations open at once from one host (a modality opens a few).
+                max_associations_per_host: \(defaults.dicom.limits.maximumAssociationsPerHost)
+                # New associations from one host a minute, after a burst of as many (some
+                # modalities open one per image).
+                associations_per_minute_per_host: \(defaults.dicom.limits.associationsPerMinutePerHost)
 
             archive:
               # A second object with an archived SOP Instance UID: keep (the first), replace, reject.

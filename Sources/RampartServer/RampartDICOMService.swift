@@ -66,22 +66,30 @@ public struct RampartDICOMService: Service {
                                               accounts: accounts, services: services, tokens: tokens, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)
         let options = AssociationOptions(spoolDirectory: spool)
+        // One limiter for both listeners: the limits are the server's, whichever port a peer uses.
+        let limiter = SharedAssociationLimiter(configuration.dicom.limits)
         var servers: [(ListenerKind, DICOMServer)] = []
         if configuration.dicom.port != 0 {
             servers.append((.plain, DICOMServer(
                 configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.dicom.port, association: options),
-                provider: provider, log: log)))
+                provider: provider, limiter: limiter, log: log)))
         }
         if let tls = configuration.dicom.tls, configuration.dicom.tlsPort != 0 {
+            // Client certificates from the local CA (rampart ae certificate) and from the site's
+            // own CA (trusted_ca) are both accepted; which AE a certificate may act as is the AE
+            // registry's binding, not the CA's.
+            let localCA = LocalCertificateAuthorityFiles(dataDirectory: dataDirectory)
+            var trusted = localCA.exists ? [localCA.certificatePath] : []
+            if let ca = tls.trustedCA.map(resolve), !trusted.contains(ca) { trusted.append(ca) }
             let settings = DICOMTLSServerConfiguration(
                 certificateChainPath: resolve(tls.certificate), privateKeyPath: resolve(tls.privateKey),
-                trustedCAPath: tls.trustedCA.map(resolve), requireClientCertificate: tls.requireClientCertificate)
+                trustedCAPaths: trusted, requireClientCertificate: tls.requireClientCertificate)
             // Fail at start-up, not at the first connection, when the files are wrong.
             _ = try settings.makeContext()
             servers.append((.tls, DICOMServer(
                 configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.dicom.tlsPort, tls: settings,
                                                         association: options),
-                provider: provider, log: log)))
+                provider: provider, limiter: limiter, log: log)))
         }
         self.servers = servers
     }

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         /// `tls` is configured.
         public var tlsPort = 2762
         public var tls: TLSSettings?
+        /// Associations at once and per minute, shared by both listeners (`AssociationLimits`
+        /// says why the defaults are what they are).
+        public var limits = AssociationLimits()
     }
 
     public struct TLSSettings: Sendable, Equatable {
@@ -114,6 +117,11 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         if dicom.port == 0 && (dicom.tls == nil || dicom.tlsPort == 0) {
             throw ServerSetupError("no DICOM listener: dicom.port is 0 and DICOM TLS is off; set dicom.port, or configure dicom.tls (rampart init writes it)")
+        }
+        for (name, value) in [("max_associations", dicom.limits.maximumAssociations),
+                              ("max_associations_per_host", dicom.limits.maximumAssociationsPerHost),
+                              ("associations_per_minute_per_host", dicom.limits.associationsPerMinutePerHost)] where value < 1 {
+            throw ServerSetupError("dicom.limits.\(name) is \(value): it must be at least 1 (a limit of none would refuse every association)")
         }
         if dicom.port != 0, dicom.port == dicom.tlsPort, dicom.tls != nil {
             throw ServerSetupError("dicom.port and dicom.tls_port are both \(dicom.port): give TLS its own port")

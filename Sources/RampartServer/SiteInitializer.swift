@@ -44,11 +44,11 @@ public struct SiteInitializer: Sendable {
         let host = Self.hostName() ?? "localhost"
         let names = Self.serverNames(host: host, adding: serverNames)
         let password = GeneratedPassword.make()
+        let caFiles = LocalCertificateAuthorityFiles(dataDirectory: dataDirectory)
         do {
             let authority = try LocalCertificateAuthority.create(name: "Rampart local CA (\(host))")
             let server = try authority.issue(commonName: host, dnsNames: names.dns, ipAddresses: names.ip)
-            try write(authority.certificatePEM, to: tlsFolder + "/ca.pem")
-            try write(authority.privateKeyPEM, to: tlsFolder + "/ca-key.pem")
+            try caFiles.save(authority)
             try write(server.chainPEM, to: tlsFolder + "/server.pem")
             try write(server.privateKeyPEM, to: tlsFolder + "/server-key.pem")
             let tokenKey = TokenSigningKeyFile(dataDirectory: dataDirectory)
@@ -63,7 +63,7 @@ public struct SiteInitializer: Sendable {
         let tls = ServerConfiguration.TLSSettings(certificate: "tls/server.pem", privateKey: "tls/server-key.pem", trustedCA: "tls/ca.pem")
         try write(ConfigurationFile.initialText(tls: tls), to: configuration.path)
         return Result(adminName: adminName, adminPassword: password, configurationPath: configuration.path,
-                      caCertificatePath: tlsFolder + "/ca.pem", serverCertificatePath: tlsFolder + "/server.pem",
+                      caCertificatePath: caFiles.certificatePath, serverCertificatePath: tlsFolder + "/server.pem",
                       serverNames: names.dns + names.ip)
     }
 

@@ -32,7 +32,7 @@ struct Policy: ParsableCommand {
         var channel: String = "dimse"
         @Option(help: "The peer's address (default: the AE's registered host, or 127.0.0.1).")
         var from: String?
-        @Option(help: "How the principal is authenticated: registered-ae, password, api-key, token or certificate (default: password for a user, registered-ae for an AE).")
+        @Option(help: "How the principal is authenticated: registered-ae, password, api-key, token or certificate (default: password for a user, api-key for a service, registered-ae for an AE, certificate for an AE with --certificate-sha256).")
         var auth: String?
         @Option(help: "The declared purpose of use, e.g. TREAT or ETREAT.")
         var purpose: String?
@@ -95,7 +95,7 @@ struct Policy: ParsableCommand {
                 if entry == nil { notes.append("\(title) is not in the AE registry (rampart ae list)") }
                 context = AccessContext(principal: .applicationEntity(title), roles: roles, channel: AccessChannel(rawValue: channel)!,
                                         peerAddress: from ?? entry?.host ?? "127.0.0.1", callingAETitle: title,
-                                        authentication: auth.flatMap { Self.strengths[$0] } ?? .registeredAE)
+                                        authentication: auth.flatMap { Self.strengths[$0] } ?? (certificate == nil ? .registeredAE : .certificate))
             }
             context.purposeOfUse = purpose
             context.certificateFingerprint = certificate?.lowercased()

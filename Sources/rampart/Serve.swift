@@ -1,6 +1,7 @@
 import Access
 import ArgumentParser
 import DICOMNetwork
+import Foundation
 import RampartServer
 #if canImport(Glibc)
 import Glibc
@@ -82,10 +83,17 @@ struct Serve: AsyncParsableCommand {
         let out = standardOutput()
         out.writeLine("rampart serve: data in \(folder)" + (file.exists ? ", configured by \(file.path)" : ", default configuration (no \(file.path): run rampart init)"))
         let registered = service.registry.entries.values.sorted { $0.title < $1.title }
+        let byHost = registered.filter { $0.certificateSHA256 == nil }, byCertificate = registered.filter { $0.certificateSHA256 != nil }
         // DESIGN.md rule 3: each AE let in without a credential is an exception, said at start-up.
-        out.writeLine(registered.isEmpty
-            ? "  no AE registered: only users (user identity negotiation) may associate. Register one: rampart ae add TITLE --host 127.0.0.1 --port 104"
-            : "  AEs let in without a credential (title from its host): \(registered.map { "\($0.title)@\($0.host)" }.joined(separator: ", "))")
+        if registered.isEmpty {
+            out.writeLine("  no AE registered: only users (user identity negotiation) may associate. Register one: rampart ae add TITLE --host 127.0.0.1 --port 104")
+        }
+        if !byHost.isEmpty {
+            out.writeLine("  AEs let in without a credential (title from its host): \(byHost.map { "\($0.title)@\($0.host)" }.joined(separator: ", "))")
+        }
+        if !byCertificate.isEmpty {
+            out.writeLine("  AEs let in by their TLS client certificate: \(byCertificate.map(\.title).joined(separator: ", "))")
+        }
         let policy = service.policy
         out.writeLine("  access policy: \(policy.source) (roles \(policy.roleNames.joined(separator: ", ")))")
         out.writeLine("  \(service.users.accounts.count) user account(s)\(service.users.isEmpty ? ": rampart init creates the first admin" : "")")
@@ -108,26 +116,36 @@ struct AE: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ae",
         abstract: "Register the application entities (modalities, workstations) allowed to associate.",
-        subcommands: [Add.self, List.self, Remove.self])
+        subcommands: [Add.self, List.self, Remove.self, IssueCertificate.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register an AE: it may associate from this host, and is a C-MOVE destination at host:port.")
+        static let configuration = CommandConfiguration(
+            abstract: "Register an AE: it may associate from this host (or, with --certificate, from any host holding that certificate), "
+                + "and is a C-MOVE destination at host:port.")
         @OptionGroup var data: DataDirectoryOption
         @Argument var title: String
         @Option var host: String
         @Option var port: Int
         @Option(name: .customLong("role"), help: "A role the AE acts with (repeatable; default modality: store and query).")
         var roles: [String] = []
+        @Option(name: .customLong("certificate"), help: ArgumentHelp(
+            "The device's TLS client certificate (PEM; the first of a chain): the AE is admitted only over DICOM TLS with exactly "
+                + "this certificate, from any host. Without it a certificate bound earlier stays bound.", valueName: "file.pem"))
+        var certificate: String?
 
         func run() throws {
             let file = AERegistryFile(dataDirectory: data.dataDirectory)
             do {
+                let fingerprint = try certificate.map { path throws in try CertificateFingerprint(pem: String(contentsOfFile: path, encoding: .utf8), source: path) }
                 try DataFolder.ensure(data.dataDirectory)
                 try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 var registry = try file.load()
-                registry.add(.init(title: try AETitle(title).value, host: host, port: port, roles: roles.isEmpty ? nil : roles))
+                let title = try AETitle(title).value
+                // Re-registering (a new host or port) must not quietly drop the device's credential.
+                let bound = fingerprint?.hex ?? registry[title]?.certificateSHA256
+                registry.add(.init(title: title, host: host, port: port, roles: roles.isEmpty ? nil : roles, certificateSHA256: bound))
                 try file.save(registry)
-                print("registered \(title) at \(host):\(port)")
+                print("registered \(title) at \(host):\(port)" + (bound.map { ", bound to the client certificate sha256 \($0)" } ?? ""))
             } catch {
                 standardError("rampart: \(error)")
                 throw ExitCode(1)
@@ -142,12 +160,68 @@ struct AE: ParsableCommand {
         func run() throws {
             do {
                 for entry in try AERegistryFile(dataDirectory: data.dataDirectory).load().entries.values.sorted(by: { $0.title < $1.title }) {
-                    print("\(entry.title)\t\(entry.host)\t\(entry.port)\t\((entry.roles ?? [Role.modality.rawValue]).joined(separator: ","))")
+                    print("\(entry.title)\t\(entry.host)\t\(entry.port)\t\((entry.roles ?? [Role.modality.rawValue]).joined(separator: ","))"
+                          + "\t\(entry.certificateSHA256.map { "sha256:\($0)" } ?? "host")")
                 }
             } catch {
                 standardError("rampart: \(error)")
                 throw ExitCode(1)
             }
+        }
+    }
+
+    struct IssueCertificate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "certificate",
+            abstract: "Issue a TLS client certificate for a registered AE from the local CA, and bind the AE to it.",
+            discussion: """
+                Writes TITLE.pem (the certificate), TITLE-key.pem (its private key) and ca.pem (the CA the device \
+                checks the server against) to --out, each readable by the owner only. Install them on the device and \
+                let it call the DICOM TLS port; from then on only that certificate admits the AE. Running it again \
+                issues a new certificate and the old one no longer admits the AE.
+                """)
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var title: String
+        @Option(help: "The folder to write the certificate and key to (created if needed).")
+        var out: String
+        @Option(help: "Days the certificate is valid.")
+        var days = 398
+
+        func run() throws {
+            let file = AERegistryFile(dataDirectory: data.dataDirectory)
+            do {
+                var registry = try file.load()
+                guard var entry = registry[title] else {
+                    throw ServerSetupError("\(title) is not registered: register it first with rampart ae add \(title) --host H --port P")
+                }
+                let authorityFiles = LocalCertificateAuthorityFiles(dataDirectory: data.dataDirectory)
+                let issued = try authorityFiles.load().issueClient(commonName: entry.title, days: days)
+                let certificatePEM = try issued.certificatePEM
+                let fingerprint = try CertificateFingerprint(pem: certificatePEM, source: "the issued certificate")
+                try DataFolder.ensure(out)
+                let name = Self.fileName(entry.title)
+                let certificatePath = out + "/" + name + ".pem", keyPath = out + "/" + name + "-key.pem", caPath = out + "/ca.pem"
+                try DataFolder.writePrivately(Data(issued.privateKeyPEM.utf8), to: keyPath)
+                try DataFolder.writePrivately(Data(certificatePEM.utf8), to: certificatePath)
+                try DataFolder.writePrivately(Data(contentsOf: URL(fileURLWithPath: authorityFiles.certificatePath)), to: caPath)
+                let previous = entry.certificateSHA256
+                entry.certificateSHA256 = fingerprint.hex
+                registry.add(entry)
+                try file.save(registry)
+                print("issued a client certificate for \(entry.title), valid \(days) days: \(certificatePath), key \(keyPath), CA \(caPath)")
+                print("\(entry.title) is bound to the client certificate sha256 \(fingerprint.hex)")
+                if let previous, previous != fingerprint.hex {
+                    print("the certificate bound before (sha256 \(previous)) no longer admits \(entry.title)")
+                }
+            } catch {
+                standardError("rampart: \(error)")
+                throw ExitCode(1)
+            }
+        }
+
+        /// An AE title as a file name: letters, digits, '-' and '_' kept, anything else '_'.
+        static func fileName(_ title: String) -> String {
+            String(title.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") ? $0 : "_" })
         }
     }
 

@@ -1,4 +1,5 @@
 import Archive
+import DICOMNetwork
 import Foundation
 import RampartServer
 import Testing
@@ -25,6 +26,10 @@ import Testing
                 private_key: tls/server-key.pem
                 trusted_ca: tls/ca.pem
                 require_client_certificate: true
+              limits:
+                max_associations: 100
+                max_associations_per_host: 4
+                associations_per_minute_per_host: 30
             archive:
               duplicates: reject
             query:
@@ -39,6 +44,8 @@ import Testing
         #expect(configuration.dicom.tlsPort == 2763)
         #expect(configuration.dicom.tls == .init(certificate: "tls/server.pem", privateKey: "tls/server-key.pem",
                                                  trustedCA: "tls/ca.pem", requireClientCertificate: true))
+        #expect(configuration.dicom.limits == AssociationLimits(maximumAssociations: 100, maximumAssociationsPerHost: 4,
+                                                                associationsPerMinutePerHost: 30))
         #expect(configuration.archive.duplicates == .reject)
         #expect(configuration.query.caseInsensitivePersonNames == false)
         #expect(configuration.shutdown.gracePeriodSeconds == 5)
@@ -61,6 +68,7 @@ import Testing
         ("dicom: 11112\n", "dicom must be a mapping"),
         ("dicom:\n  tls:\n    certificate: a.pem\n", "dicom.tls needs both certificate and private_key"),
         ("dicom: [\n", "is not valid YAML"),
+        ("dicom:\n  limits:\n    max_associations_per_ip: 2\n", "rampart.yaml:3: unknown key \"max_associations_per_ip\" in dicom.limits"),
     ])
     func mistakesAreRefusedWithTheirLine(text: String, message: String) {
         #expect {
@@ -148,5 +156,14 @@ import Testing
         configuration = ServerConfiguration()
         configuration.dicom.port = 70000
         #expect(throws: ServerSetupError.self) { try configuration.validate() }
+    }
+
+    @Test func aLimitOfNoneIsRefusedWithTheSetting() throws {
+        let configuration = try ConfigurationFile.parse("dicom:\n  limits:\n    associations_per_minute_per_host: 0\n", source: "rampart.yaml")
+        #expect {
+            try configuration.validate()
+        } throws: { error in
+            "\(error)".contains("dicom.limits.associations_per_minute_per_host is 0")
+        }
     }
 }

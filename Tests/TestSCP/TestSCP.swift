@@ -58,7 +58,7 @@ struct TestSCP: AsyncParsableCommand {
         var tls: DICOMTLSServerConfiguration?
         if let tlsCertificate, let tlsKey {
             tls = DICOMTLSServerConfiguration(certificateChainPath: tlsCertificate, privateKeyPath: tlsKey,
-                                              trustedCAPath: tlsCA, requireClientCertificate: requireClientCertificate)
+                                              trustedCAPaths: tlsCA.map { [$0] } ?? [], requireClientCertificate: requireClientCertificate)
         }
         let spool = folder + "/.spool"
         mkdir(spool, 0o700)

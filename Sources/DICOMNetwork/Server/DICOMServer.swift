@@ -11,13 +11,17 @@ import Synchronization
 public struct DICOMServer: Sendable {
     public let configuration: DICOMServerConfiguration
     public let provider: any DICOMServiceProvider
+    /// Counts associations against their limits; share one between servers to share limits.
+    public let limiter: SharedAssociationLimiter
     /// Logs one line per event; never patient data. Defaults to standard error.
     public let log: @Sendable (String) -> Void
 
     public init(configuration: DICOMServerConfiguration, provider: any DICOMServiceProvider,
+                limiter: SharedAssociationLimiter = SharedAssociationLimiter(),
                 log: @escaping @Sendable (String) -> Void = { FileLog.standardError.write($0) }) {
         self.configuration = configuration
         self.provider = provider
+        self.limiter = limiter
         self.log = log
     }
 
@@ -42,15 +46,18 @@ public struct DICOMServer: Sendable {
             }
         if let address = server.channel.localAddress { onListening(address) }
         control.listening(on: server.channel)
-        let active = ActiveAssociations()
+        let limiter = self.limiter
         try await withThrowingDiscardingTaskGroup { group in
             do {
                 try await server.executeThenClose { inbound in
                     for try await (child, channel) in inbound {
-                        let count = active.count.add(1, ordering: .relaxed).newValue
+                        // Counted from the connection on, so that silent connections (waiting
+                        // for ARTIM) count too; the host is the address alone, any port.
+                        let host = channel.remoteAddress?.ipAddress ?? "unknown"
+                        let refusal = limiter.admit(host: host)
                         group.addTask {
-                            defer { active.count.subtract(1, ordering: .relaxed) }
-                            await serve(child, channel: channel, overLimit: count > configuration.maximumAssociations)
+                            defer { if refusal == nil { limiter.ended(host: host) } }
+                            await serve(child, channel: channel, refusal: refusal)
                         }
                     }
                 }
@@ -62,7 +69,7 @@ public struct DICOMServer: Sendable {
         }
     }
 
-    private func serve(_ child: AssociationChannel.Async, channel: Channel, overLimit: Bool) async {
+    private func serve(_ child: AssociationChannel.Async, channel: Channel, refusal: AssociationLimiter.Refusal?) async {
         do {
             try await child.executeThenClose { inbound, outbound in
                 var events = inbound.makeAsyncIterator()
@@ -73,8 +80,10 @@ public struct DICOMServer: Sendable {
                     return
                 }
                 let who = "\(request.callingAETitle)@\(peer) -> \(request.calledAETitle)"
-                if overLimit {
-                    log("association \(who) rejected: \(configuration.maximumAssociations) associations already active")
+                // PS3.8 9.3.4: rejected-transient, service-provider (presentation), local limit
+                // exceeded; nothing of the request is looked at.
+                if let refusal {
+                    log("association \(who) rejected: \(refusal)")
                     try await outbound.write(.reject(AssociateRJ(result: .rejectedTransient, source: .serviceProviderPresentation(.localLimitExceeded))))
                     try await drain(&events)
                     return
@@ -157,9 +166,4 @@ public final class DICOMServerControl: Sendable {
         }
         if stopped { channel.close(promise: nil) }
     }
-}
-
-/// How many associations are being served; shared by the tasks that serve them.
-private final class ActiveAssociations: Sendable {
-    let count = Atomic<Int>(0)
 }

@@ -10,21 +10,18 @@ public struct DICOMServerConfiguration: Sendable {
     /// PS3.8 ARTIM: how long a connection may stay silent before its A-ASSOCIATE-RQ, and how long
     /// to wait for the peer to close after a reject, release or abort.
     public var artimTimeout: TimeAmount
-    /// Associations served at once; more are rejected as transient (local limit exceeded).
-    public var maximumAssociations: Int
     /// Bounds any PDU before it is buffered; P-DATA-TF PDUs are further bounded by the
     /// negotiated maximum length.
     public var maximumPDULength: Int
     public var association: AssociationOptions
 
     public init(host: String = "127.0.0.1", port: Int, tls: DICOMTLSServerConfiguration? = nil,
-                artimTimeout: TimeAmount = .seconds(30), maximumAssociations: Int = 64,
+                artimTimeout: TimeAmount = .seconds(30),
                 maximumPDULength: Int = PDUDecoder.defaultMaximumPDULength, association: AssociationOptions = AssociationOptions()) {
         self.host = host
         self.port = port
         self.tls = tls
         self.artimTimeout = artimTimeout
-        self.maximumAssociations = maximumAssociations
         self.maximumPDULength = maximumPDULength
         self.association = association
     }

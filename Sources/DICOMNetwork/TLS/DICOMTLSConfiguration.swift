@@ -15,15 +15,17 @@ public enum DICOMTLS {
 public struct DICOMTLSServerConfiguration: Sendable {
     public var certificateChainPath: String
     public var privateKeyPath: String
-    /// PEM file of CAs that sign acceptable client certificates; nil asks for none.
-    public var trustedCAPath: String?
-    /// Refuse clients that present no certificate (requires `trustedCAPath`).
+    /// PEM files of CAs that sign acceptable client certificates; with none, no client
+    /// certificate is asked for. With some, every client is asked for one, and one that does not
+    /// chain to these CAs fails the handshake.
+    public var trustedCAPaths: [String]
+    /// Refuse clients that present no certificate (requires `trustedCAPaths`).
     public var requireClientCertificate: Bool
 
-    public init(certificateChainPath: String, privateKeyPath: String, trustedCAPath: String? = nil, requireClientCertificate: Bool = false) {
+    public init(certificateChainPath: String, privateKeyPath: String, trustedCAPaths: [String] = [], requireClientCertificate: Bool = false) {
         self.certificateChainPath = certificateChainPath
         self.privateKeyPath = privateKeyPath
-        self.trustedCAPath = trustedCAPath
+        self.trustedCAPaths = trustedCAPaths
         self.requireClientCertificate = requireClientCertificate
     }
 
@@ -34,8 +36,16 @@ public struct DICOMTLSServerConfiguration: Sendable {
             var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
             configuration.minimumTLSVersion = .tlsv12
             configuration.cipherSuites = DICOMTLS.cipherSuites
-            if let trustedCAPath {
-                configuration.trustRoots = .file(trustedCAPath)
+            if !trustedCAPaths.isEmpty {
+                var roots: [NIOSSLCertificate] = []
+                for path in trustedCAPaths {
+                    do {
+                        roots += try NIOSSLCertificate.fromPEMFile(path)
+                    } catch {
+                        throw DICOMTLSError.configuration("cannot read the trusted CA file \(path) (\(error)): it must hold PEM certificates")
+                    }
+                }
+                configuration.trustRoots = .certificates(roots)
                 configuration.certificateVerification = requireClientCertificate ? .noHostnameVerification : .optionalVerification
             } else if requireClientCertificate {
                 throw DICOMTLSError.configuration("client certificates are required but no trusted CA file is given")
