@@ -80,6 +80,8 @@ public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable, CustomS
     case apiKey = 3
     case token = 4
     case certificate = 5
+    /// A password and a one-time code from the user's authenticator (two factors).
+    case mfa = 6
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -91,6 +93,7 @@ public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable, CustomS
         case .apiKey: "API key"
         case .token: "token"
         case .certificate: "certificate"
+        case .mfa: "password and one-time code"
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A person who may sign in: name, roles and password hash. Roles are names the policy of the
 /// security issue gives meaning to; `admin` is the one `rampart init` creates.
 public struct UserAccount: Sendable, Hashable, Codable {
@@ -6,16 +8,30 @@ public struct UserAccount: Sendable, Hashable, Codable {
     public var password: PasswordHash
     /// A disabled account keeps its history but cannot sign in.
     public var disabled: Bool
+    /// The second factor: when set, a sign-in's passcode is the password followed by the
+    /// current 6-digit code (`rampart user totp enable`).
+    public var totp: TOTP?
 
-    public init(name: String, roles: [String], password: PasswordHash, disabled: Bool = false) {
+    public init(name: String, roles: [String], password: PasswordHash, disabled: Bool = false, totp: TOTP? = nil) {
         self.name = name
         self.roles = roles
         self.password = password
         self.disabled = disabled
+        self.totp = totp
     }
 
     private enum CodingKeys: String, CodingKey {
         case name, roles, password, disabled
+        case totp = "totp_secret"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(roles, forKey: .roles)
+        try container.encode(password, forKey: .password)
+        try container.encode(disabled, forKey: .disabled)
+        try container.encodeIfPresent(totp?.base32Secret, forKey: .totp)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -25,6 +41,12 @@ public struct UserAccount: Sendable, Hashable, Codable {
         password = try container.decode(PasswordHash.self, forKey: .password)
         // Accounts files written before accounts could be disabled have no such key.
         disabled = try container.decodeIfPresent(Bool.self, forKey: .disabled) ?? false
+        if let secret = try container.decodeIfPresent(String.self, forKey: .totp) {
+            guard let totp = TOTP(base32Secret: secret) else {
+                throw DecodingError.dataCorruptedError(forKey: .totp, in: container, debugDescription: "totp_secret of \(name) is not base32 of 10 bytes or more")
+            }
+            self.totp = totp
+        }
     }
 
     /// Names people can type and logs can show: letters, digits, `.`, `_`, `-`, `@`; 1-64 long.
@@ -70,6 +92,11 @@ public struct UserDirectory: Sendable, Hashable {
         accounts[name]?.disabled = disabled
     }
 
+    public mutating func setTOTP(_ totp: TOTP?, for name: String) throws(AccountError) {
+        guard accounts[name] != nil else { throw .unknown(name) }
+        accounts[name]?.totp = totp
+    }
+
     public mutating func setRoles(_ roles: [String], for name: String) throws(AccountError) {
         guard accounts[name] != nil else { throw .unknown(name) }
         accounts[name]?.roles = roles
@@ -81,18 +108,35 @@ public struct UserDirectory: Sendable, Hashable {
         return removed
     }
 
-    /// The account, when `password` is its password and the account is enabled. An unknown name
-    /// and a wrong password fail alike; that an account is disabled is said only to whoever
-    /// knows its password.
-    public func authenticate(name: String, password: String) throws(AuthenticationFailure) -> UserAccount {
+    /// The account, when `passcode` is its password (followed by the current one-time code, when
+    /// the account has a second factor) and the account is enabled. An unknown name, a wrong
+    /// password and a wrong code fail alike; that an account is disabled is said only to whoever
+    /// knows its password and code.
+    public func authenticate(name: String, passcode: String, at date: Date = Date()) throws(AuthenticationFailure) -> SignIn {
         guard let account = accounts[name] else {
-            _ = Self.decoy?.verifies(password)
+            _ = Self.decoy?.verifies(passcode)
             throw .wrongNameOrPassword
         }
-        guard account.password.verifies(password) else { throw .wrongNameOrPassword }
+        guard let totp = account.totp else {
+            guard account.password.verifies(passcode) else { throw .wrongNameOrPassword }
+            guard !account.disabled else { throw .disabled }
+            return SignIn(account: account, oneTimeStep: nil)
+        }
+        let code = String(passcode.suffix(TOTP.digits))
+        let password = String(passcode.dropLast(TOTP.digits))
+        // The password is checked even when the code is malformed, so timing tells nothing.
+        let passwordHolds = account.password.verifies(password)
+        guard passwordHolds, code.count == TOTP.digits, let step = totp.step(of: code, at: date) else { throw .wrongNameOrPassword }
         guard !account.disabled else { throw .disabled }
-        return account
+        return SignIn(account: account, oneTimeStep: step)
     }
+}
+
+/// A successful sign-in: the account, and the time step of the one-time code it gave (to be
+/// recorded in `OneTimeCodeLedger`, so that code is not accepted twice), when it has a second factor.
+public struct SignIn: Sendable {
+    public let account: UserAccount
+    public let oneTimeStep: Int64?
 }
 
 /// Why a sign-in failed, as the decision log records it.

@@ -17,6 +17,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let services: ServiceAccountsSource
     /// Locks a user name or a peer address after repeated failed sign-ins.
     public let throttle: LoginThrottle
+    /// The one-time codes already used, so none is accepted twice.
+    private let oneTimeCodes = OneTimeCodeLedger()
     /// C-FIND person names match regardless of letter case (rampart.yaml query.case_insensitive_person_names).
     public let caseInsensitivePersonNames: Bool
     /// How a bearer token (user identity type 5) is checked: this server's or an identity provider's.
@@ -141,9 +143,14 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             try await throttle.check(name: name, address: host)
             let users = self.users
             // scrypt takes a few hundred milliseconds of one core: keep it off the cooperative pool.
-            let account = try await NIOThreadPool.singleton.runIfActive { try users.authenticate(name: name, password: password) }
+            let signIn = try await NIOThreadPool.singleton.runIfActive { try users.authenticate(name: name, passcode: password) }
+            if let step = signIn.oneTimeStep, await !oneTimeCodes.use(step, by: signIn.account.name) {
+                // Right password, a code already used: a replay, counted as a failure.
+                throw OneTimeCodeReplayed()
+            }
             await throttle.succeeded(name: name)
-            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: account.name)
+            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: signIn.account.name,
+                                      strength: signIn.oneTimeStep == nil ? .password : .mfa)
         } catch let locked as LoginThrottle.Locked {
             failure = "\(locked)"
         } catch {
@@ -159,9 +166,10 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// looked up again (scrypt is not run twice).
     private func operationContext(_ context: ServiceContext) async -> AccessContext {
         let callingAE = context.association.callingAETitle
-        guard let user = context.authenticatedUser, let identity = context.association.userIdentity else {
+        guard let authenticated = context.authenticatedUser, let identity = context.association.userIdentity else {
             return applicationEntityContext(callingAE: callingAE, peer: context.peer)
         }
+        let user = authenticated.name
         let passcode = String(decoding: identity.secondaryField, as: UTF8.self)
         switch identity.kind {
         case .jwt:
@@ -174,7 +182,9 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             }
         case .usernameAndPasscode, .username, .kerberos, .saml:
             let account = users[user]
-            var access = Self.accessContext(callingAE: callingAE, peer: context.peer, user: user, roles: account?.roles ?? [], strength: .password)
+            // The strength the sign-in proved: a one-time code cannot be checked again later.
+            var access = Self.accessContext(callingAE: callingAE, peer: context.peer, user: user, roles: account?.roles ?? [],
+                                            strength: authenticated.secondFactor ? .mfa : .password)
             if account?.disabled == true {
                 access.authenticationFailure = "the account of user \(user) was disabled after the association began"
             }
@@ -206,8 +216,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             let reason: AssociateRJ.UserReason = context.authenticationFailure == nil ? .callingAETitleNotRecognized : .noReasonGiven
             return .reject(AssociateRJ(result: .rejectedPermanent, source: .serviceUser(reason)), reason: error.reason)
         }
-        let user: String? = switch context.principal {
-        case let .user(name), let .service(name): name
+        let user: AuthenticatedUser? = switch context.principal {
+        case let .user(name), let .service(name): AuthenticatedUser(name: name, secondFactor: context.authentication == .mfa)
         case .applicationEntity, .localOperator, .anonymous: nil
         }
         // PS3.7 D.3.3.7.2: the server response carries a Kerberos ticket or a SAML response and is
@@ -325,4 +335,9 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             throw DIMSEServiceFailure(DIMSEStatus(rawValue: error.dimseStatus), "\(error)")
         }
     }
+}
+
+/// A sign-in with the right password and a one-time code that was used before.
+private struct OneTimeCodeReplayed: Error, CustomStringConvertible {
+    var description: String { "the one-time code was already used: wait for the next one" }
 }

@@ -134,7 +134,7 @@ public struct PolicyFile: Sendable {
                                                          known: ["dimse", "dicomweb", "rest", "ui", "cli"]))))
             case "authentication":
                 let ways: [String: AuthenticationStrength] = ["registered-ae": .registeredAE, "password": .password, "api-key": .apiKey,
-                                                             "token": .token, "certificate": .certificate]
+                                                             "token": .token, "certificate": .certificate, "mfa": .mfa]
                 conditions.append(.authentication(Set(try named(value, path, reader, { ways[$0] }, known: ways.keys.sorted()))))
             case "device":
                 guard try reader.string(value, path) == "known-certificate" else {

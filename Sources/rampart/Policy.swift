@@ -32,7 +32,7 @@ struct Policy: ParsableCommand {
         var channel: String = "dimse"
         @Option(help: "The peer's address (default: the AE's registered host, or 127.0.0.1).")
         var from: String?
-        @Option(help: "How the principal is authenticated: registered-ae, password, api-key, token or certificate (default: password for a user, api-key for a service, registered-ae for an AE, certificate for an AE with --certificate-sha256).")
+        @Option(help: "How the principal is authenticated: registered-ae, password, api-key, token, certificate or mfa (default: password for a user, api-key for a service, registered-ae for an AE, certificate for an AE with --certificate-sha256).")
         var auth: String?
         @Option(help: "The declared purpose of use, e.g. TREAT or ETREAT.")
         var purpose: String?
@@ -50,7 +50,7 @@ struct Policy: ParsableCommand {
         }
 
         private static let strengths: [String: AuthenticationStrength] = ["registered-ae": .registeredAE, "password": .password, "api-key": .apiKey,
-                                                                      "token": .token, "certificate": .certificate]
+                                                                      "token": .token, "certificate": .certificate, "mfa": .mfa]
 
         private static func date(_ text: String) -> Date? {
             let formatter = ISO8601DateFormatter()

@@ -6,7 +6,7 @@ struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the user accounts (in accounts.json in the data folder; serve applies a change at the next sign-in).",
-        subcommands: [Add.self, List.self, Remove.self, Passwd.self, Disable.self, Enable.self, Role.self])
+        subcommands: [Add.self, List.self, Remove.self, Passwd.self, Disable.self, Enable.self, Role.self, OneTimeCodes.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user with a generated password, printed once.")
@@ -32,7 +32,7 @@ struct User: ParsableCommand {
         func run() throws {
             do {
                 for account in try AccountsFile(dataDirectory: data.dataDirectory).load().accounts.values.sorted(by: { $0.name < $1.name }) {
-                    print("\(account.name)\t\(account.roles.joined(separator: ","))" + (account.disabled ? "\tdisabled" : ""))
+                    print("\(account.name)\t\(account.roles.joined(separator: ","))" + (account.totp != nil ? "\ttotp" : "") + (account.disabled ? "\tdisabled" : ""))
                 }
             } catch {
                 standardError("rampart: \(error)")
@@ -108,6 +108,48 @@ extension User {
                 try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 try users.setRoles(roles, for: name)
                 return "\(name) now has the roles: \(roles.joined(separator: ", "))"
+            }
+        }
+    }
+}
+
+extension User {
+    struct OneTimeCodes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "totp",
+            abstract: "Turn a user's second factor (time-based one-time codes, RFC 6238) on or off.",
+            discussion: """
+                enable prints an otpauth:// URI once: add it to an authenticator app (as a QR code, e.g. qrencode, or \
+                by its secret). From then on the user signs in with the password followed by the app's 6-digit code \
+                as one passcode, and is authenticated by "mfa", which a policy can require (authentication: [mfa]).
+                """,
+            subcommands: [Enable.self, Disable.self])
+
+        struct Enable: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Give a user a new one-time code secret; prints its otpauth:// URI once.")
+            @OptionGroup var data: DataDirectoryOption
+            @Argument var name: String
+
+            func run() throws {
+                try changeAccounts(in: data.dataDirectory) { users in
+                    let totp = TOTP.generate()
+                    try users.setTOTP(totp, for: name)
+                    return "one-time codes on for \(name); add this to the user's authenticator app (shown only now):\n"
+                        + totp.provisioningURI(account: name, issuer: "Rampart")
+                }
+            }
+        }
+
+        struct Disable: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Turn a user's one-time codes off: the password alone signs in again.")
+            @OptionGroup var data: DataDirectoryOption
+            @Argument var name: String
+
+            func run() throws {
+                try changeAccounts(in: data.dataDirectory) { users in
+                    try users.setTOTP(nil, for: name)
+                    return "one-time codes off for \(name)"
+                }
             }
         }
     }

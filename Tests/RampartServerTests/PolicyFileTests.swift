@@ -80,7 +80,7 @@ struct PolicyFileTests {
         ("roles:\n  r:\n    allow: [query]\n    when:\n      hours: \"25:00-07:00\"\n", "must be two different times of day"),
         ("roles:\n  r:\n    allow: [query]\n    when:\n      weekdays: [funday]\n", "funday is not one of mon"),
         ("roles:\n  r:\n    allow: [query]\n    when:\n      device: any\n", "can only be known-certificate"),
-        ("roles:\n  r:\n    allow: [query]\n    when:\n      authentication: [magic]\n", "magic is not one of api-key, certificate, password, registered-ae, token"),
+        ("roles:\n  r:\n    allow: [query]\n    when:\n      authentication: [magic]\n", "magic is not one of api-key, certificate, mfa, password, registered-ae, token"),
         ("views:\n  v:\n    remove: [NotAKeyword]\n", "NotAKeyword is not a DICOM keyword"),
         ("views:\n  v:\n    pseudonymize: [StudyDate]\n", "only text (names, IDs, descriptions) can be pseudonymized"),
         ("views:\n  full:\n    remove: [PatientID]\n", "a built-in view cannot be redefined"),

@@ -25,8 +25,8 @@ import Testing
 
         // The admin can authenticate with the printed password, and only with it.
         let users = try AccountsFile(dataDirectory: folder).load()
-        #expect(try users.authenticate(name: "admin", password: result.adminPassword).roles == ["admin"])
-        #expect(throws: AuthenticationFailure.self) { try users.authenticate(name: "admin", password: "admin") }
+        #expect(try users.authenticate(name: "admin", passcode: result.adminPassword).account.roles == ["admin"])
+        #expect(throws: AuthenticationFailure.self) { try users.authenticate(name: "admin", passcode: "admin") }
         let accountsText = try String(contentsOfFile: folder + "/accounts.json", encoding: .utf8)
         #expect(!accountsText.contains(result.adminPassword))
 
@@ -43,6 +43,6 @@ import Testing
 
         // A second init refuses, and leaves the first admin alone.
         #expect(throws: ServerSetupError.self) { try initializer.run(passwordCost: Self.cheap) }
-        #expect(try AccountsFile(dataDirectory: folder).load().authenticate(name: "admin", password: result.adminPassword).name == "admin")
+        #expect(try AccountsFile(dataDirectory: folder).load().authenticate(name: "admin", passcode: result.adminPassword).account.name == "admin")
     }
 }

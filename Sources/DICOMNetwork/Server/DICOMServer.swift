@@ -89,7 +89,7 @@ public struct DICOMServer: Sendable {
                     return
                 }
                 let accepted: (AssociateAC, NegotiatedAssociation)
-                let authenticatedUser: String?
+                let authenticatedUser: AuthenticatedUser?
                 switch await provider.associationRequested(request, peer: peer) {
                 case let .reject(rj, reason):
                     log("association \(who) rejected: \(reason)")

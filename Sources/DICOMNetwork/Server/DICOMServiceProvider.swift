@@ -34,9 +34,21 @@ public enum AssociationDecision: Sendable {
     /// Negotiate with this configuration; `userIdentityResponse` goes back when asked for.
     /// `authenticatedUser` is the user the request's identity proved to be, if any: every
     /// operation on the association sees it in its `ServiceContext`.
-    case accept(AcceptorConfiguration, userIdentityResponse: UserIdentityAC?, authenticatedUser: String? = nil)
+    case accept(AcceptorConfiguration, userIdentityResponse: UserIdentityAC?, authenticatedUser: AuthenticatedUser? = nil)
     /// Refuse; `reason` is for the log, the peer sees only the A-ASSOCIATE-RJ.
     case reject(AssociateRJ, reason: String)
+}
+
+/// Who an association's user identity proved to be, and how.
+public struct AuthenticatedUser: Sendable, Hashable {
+    public let name: String
+    /// The sign-in carried a second factor (a one-time code) besides the passcode.
+    public let secondFactor: Bool
+
+    public init(name: String, secondFactor: Bool = false) {
+        self.name = name
+        self.secondFactor = secondFactor
+    }
 }
 
 /// The association an operation runs in.
@@ -45,7 +57,7 @@ public struct ServiceContext: Sendable {
     public let peer: AssociationPeer
     /// The user the association's user identity negotiation authenticated (see
     /// `AssociationDecision.accept`); nil when none was verified.
-    public let authenticatedUser: String?
+    public let authenticatedUser: AuthenticatedUser?
     /// The request's message ID.
     public let messageID: UInt16
     let cancelled: @Sendable () -> Bool

@@ -9,7 +9,7 @@ import NIOCore
 struct ServiceDispatcher: Sendable {
     let association: Association
     let provider: any DICOMServiceProvider
-    let authenticatedUser: String?
+    let authenticatedUser: AuthenticatedUser?
     let log: @Sendable (String) -> Void
 
     func run() async {
