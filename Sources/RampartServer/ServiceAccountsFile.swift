@@ -3,32 +3,21 @@ import Foundation
 
 /// The service accounts as a file in the data folder (`services.json`, mode 0600): names, roles,
 /// scopes and the SHA-256 of each API key, never a key. `rampart service` changes it.
-public struct ServiceAccountsFile: Sendable {
+public struct ServiceAccountsFile: RecordsFile {
     public let path: String
 
     public init(dataDirectory: String) {
         path = dataDirectory + "/services.json"
     }
 
+    private var records: JSONRecords<ServiceAccount> { JSONRecords(path: path, what: "service accounts file") }
+
     public func load() throws(ServerSetupError) -> ServiceDirectory {
-        guard FileManager.default.fileExists(atPath: path) else { return ServiceDirectory() }
-        do {
-            return ServiceDirectory(try JSONDecoder().decode([ServiceAccount].self, from: Data(contentsOf: URL(fileURLWithPath: path))))
-        } catch {
-            throw ServerSetupError("\(path) is not a valid service accounts file (\(error)); restore it from a backup")
-        }
+        ServiceDirectory(try records.load())
     }
 
     public func save(_ directory: ServiceDirectory) throws(ServerSetupError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
-        do {
-            data = try encoder.encode(directory.accounts.values.sorted { $0.name < $1.name })
-        } catch {
-            throw ServerSetupError("cannot encode the service accounts: \(error)")
-        }
-        try DataFolder.writePrivately(data, to: path)
+        try records.save(directory.accounts.values.sorted { $0.name < $1.name })
     }
 }
 

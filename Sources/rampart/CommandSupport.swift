@@ -38,3 +38,18 @@ func localOperatorGrant(_ action: AccessAction, dataDirectory: String) async thr
     let operatorContext = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
     return try await gate.decide(operatorContext, action)
 }
+
+/// Loads a records file of the data folder, applies `change`, saves it, prints what it says;
+/// any failure is one line on standard error and exit status 1.
+func change<File: RecordsFile>(_ file: File, in dataDirectory: String, _ change: (inout File.Directory) throws -> String) throws {
+    do {
+        try DataFolder.ensure(dataDirectory)
+        var directory = try file.load()
+        let message = try change(&directory)
+        try file.save(directory)
+        print(message)
+    } catch {
+        standardError("rampart: \(error)")
+        throw ExitCode(1)
+    }
+}

@@ -25,7 +25,7 @@ struct Service: ParsableCommand {
         static let scopeActions = AccessAction.allCases.filter { $0 != .associate }.map(\.rawValue)
 
         func run() throws {
-            try changeServices(in: data.dataDirectory) { services in
+            try change(ServiceAccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { services in
                 try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 let actions = try scope.map { text throws(ServerSetupError) in
                     var actions = Set<AccessAction>()
@@ -67,25 +67,10 @@ struct Service: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            try changeServices(in: data.dataDirectory) { services in
+            try change(ServiceAccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { services in
                 try services.revoke(name)
                 return "revoked the API key of service \(name)"
             }
         }
-    }
-}
-
-/// Loads the service accounts, applies `change`, saves them, prints what it says.
-private func changeServices(in dataDirectory: String, _ change: (inout ServiceDirectory) throws -> String) throws {
-    let file = ServiceAccountsFile(dataDirectory: dataDirectory)
-    do {
-        try DataFolder.ensure(dataDirectory)
-        var services = try file.load()
-        let message = try change(&services)
-        try file.save(services)
-        print(message)
-    } catch {
-        standardError("rampart: \(error)")
-        throw ExitCode(1)
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+
+/// A file of the data folder that holds records as one JSON array (accounts, service accounts),
+/// mode 0600, always written whole: to a temporary name, then renamed (`DataFolder.writePrivately`).
+public protocol RecordsFile: Sendable {
+    associatedtype Directory: Sendable
+    var path: String { get }
+    func load() throws(ServerSetupError) -> Directory
+    func save(_ directory: Directory) throws(ServerSetupError)
+}
+
+/// The JSON reading and writing behind a `RecordsFile`; `what` names the file in errors.
+struct JSONRecords<Record: Codable> {
+    let path: String
+    let what: String
+
+    /// The records, or none when there is no file yet.
+    func load() throws(ServerSetupError) -> [Record] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        do {
+            return try JSONDecoder().decode([Record].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw ServerSetupError("\(path) is not a valid \(what) (\(error)); restore it from a backup")
+        }
+    }
+
+    func save(_ records: [Record]) throws(ServerSetupError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do {
+            data = try encoder.encode(records)
+        } catch {
+            throw ServerSetupError("cannot encode the \(what): \(error)")
+        }
+        try DataFolder.writePrivately(data, to: path)
+    }
+}
