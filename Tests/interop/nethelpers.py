@@ -23,6 +23,7 @@ import pydicom
 import pynetdicom
 from pydicom.dataset import Dataset
 from pynetdicom.pdu_primitives import UserIdentityNegotiation
+from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind
 from pydicom.multival import MultiValue
 
 import dicomcompare
@@ -718,3 +719,12 @@ def reset_close(sock: socket.socket) -> None:
     """Close with a TCP RST (SO_LINGER 0): the peer sees the connection vanish."""
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     sock.close()
+
+
+def store_and_find_study(assoc, stored: Dataset) -> list[str]:
+    """C-STORE `stored` (asserting success), then C-FIND its study (Study Root): the Study
+    Instance UIDs of the matches."""
+    assert assoc.send_c_store(stored).Status == 0x0000
+    found = assoc.send_c_find(identifier("STUDY", {"StudyInstanceUID": stored.StudyInstanceUID}),
+                              StudyRootQueryRetrieveInformationModelFind)
+    return [str(match.StudyInstanceUID) for status, match in found if status and status.Status in (0xFF00, 0xFF01)]

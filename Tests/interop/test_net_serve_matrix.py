@@ -298,7 +298,8 @@ def test_restricted_studies_open_to_their_group_or_by_breaking_the_glass(rampart
                                                       "password": cheap_hash(PASSWORD, os.urandom(16))} for n, r in users]))
     (data / "policy.yaml").write_text(json.dumps({"roles": {"vip-radiologist": {"allow": ["query"], "access_groups": ["vip"]}}}))
     open_uid, vip_uid = "1.2.826.0.1.3680043.10.1071.1", "1.2.826.0.1.3680043.10.1071.2"
-    studies = [make_study(tmp_path / "a", open_uid, open_uid + ".1.1"), make_study(tmp_path / "b", vip_uid, vip_uid + ".1.1")]
+    make_study(tmp_path / "a", open_uid, open_uid + ".1.1")
+    make_study(tmp_path / "b", vip_uid, vip_uid + ".1.1")
     token = lambda user, *purpose: run(rampart, "token", "issue", "--user", user, *purpose, "--data-dir", data).stdout.strip()  # noqa: E731
     admin_free = run(rampart, "import", tmp_path / "a", tmp_path / "b", "--data-dir", data, "--quiet")
     assert "accepted: 2" in admin_free.stdout
@@ -320,7 +321,6 @@ def test_restricted_studies_open_to_their_group_or_by_breaking_the_glass(rampart
     assert "BREAK-THE-GLASS: user rad query" in log
     assert not any("\tbreak-the-glass\tuser res\t" in line for line in decisions)
     assert "Restricted^Synthetic" not in log and "MATRIX-VIP-1" not in log
-    del studies
 
 
 def test_an_edited_policy_takes_effect_at_the_next_decision(rampart, site, tmp_path):

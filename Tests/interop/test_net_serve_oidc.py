@@ -16,13 +16,11 @@ import hmac
 import json
 import subprocess
 import time
-from pathlib import Path
-
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from pydicom import Dataset, dcmread
+from pydicom import dcmread
 from pynetdicom import AE
 from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformationModelFind, Verification
 
@@ -122,14 +120,8 @@ def test_an_idp_token_stores_and_queries_and_forged_ones_are_refused(rampart, id
     with serve(rampart, site, tmp_path / "serve.log") as server:
         assoc = h.associate(make_ae(), server, ext_neg=[h.identity(5, good.encode())])
         assert assoc.is_established, server.log_text()
-        assert assoc.send_c_store(stored).Status == 0x0000
-        query = Dataset()
-        query.QueryRetrieveLevel = "STUDY"
-        query.StudyInstanceUID = stored.StudyInstanceUID
-        found = [identifier for status, identifier in assoc.send_c_find(query, StudyRootQueryRetrieveInformationModelFind)
-                 if status and status.Status in (0xFF00, 0xFF01)]
+        assert h.store_and_find_study(assoc, stored) == [stored.StudyInstanceUID]
         assoc.release()
-        assert [match.StudyInstanceUID for match in found] == [stored.StudyInstanceUID]
         for name, token in attacks.items():
             outcomes = h.rejection_outcomes(make_ae, server, ext_neg=[h.identity(5, token.encode())])
             assert outcomes[-1] != "established" and isinstance(outcomes[-1], tuple), f"{name}: {outcomes}"

@@ -10,11 +10,10 @@ from __future__ import annotations
 import base64
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from pydicom import Dataset, dcmread
+from pydicom import dcmread
 from pynetdicom import AE
 from pynetdicom.pdu_primitives import UserIdentityNegotiation
 from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformationModelFind, Verification
@@ -79,14 +78,8 @@ def test_a_token_lets_pynetdicom_store_and_query_and_rampart_echo(rampart, site,
         # PS3.7 D.3.3.7.2: the server response is for Kerberos and SAML; for a JWT it is empty.
         replies = [item for item in assoc.acceptor.user_information if isinstance(item, UserIdentityNegotiation)]
         assert replies and not replies[0].server_response
-        assert assoc.send_c_store(stored).Status == 0x0000
-        query = Dataset()
-        query.QueryRetrieveLevel = "STUDY"
-        query.StudyInstanceUID = stored.StudyInstanceUID
-        found = [identifier for status, identifier in assoc.send_c_find(query, StudyRootQueryRetrieveInformationModelFind)
-                 if status and status.Status in (0xFF00, 0xFF01)]
+        assert h.store_and_find_study(assoc, stored) == [stored.StudyInstanceUID]
         assoc.release()
-        assert [match.StudyInstanceUID for match in found] == [stored.StudyInstanceUID]
 
         echoed = h.rampart_scu(rampart, "echo", server, calling_ae="TOKENECHO", token=token, timeout=60)
         assert echoed.returncode == 0, echoed.stderr + server.log_text()
