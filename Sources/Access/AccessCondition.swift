@@ -23,12 +23,17 @@ public enum AccessCondition: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case let .networks(ranges): "from \(ranges.map(\.description).joined(separator: " or "))"
         case let .channels(channels): "through \(channels.map(\.rawValue).sorted().joined(separator: " or "))"
-        case let .authentication(ways): "authenticated by \(ways.sorted().map(\.description).joined(separator: " or "))"
+        case let .authentication(ways): "authenticated by \(Self.either(ways))"
         case .knownDevice: "from a registered device's certificate"
         case let .hours(from, until): "between \(from) and \(until)"
         case let .weekdays(days): "on \(Weekday.allCases.filter(days.contains).map(\.rawValue).joined(separator: ", "))"
         case let .purposes(purposes): "for purpose \(purposes.sorted().joined(separator: " or "))"
         }
+    }
+
+    /// "password or token": the ways, weakest first.
+    private static func either(_ ways: Set<AuthenticationStrength>) -> String {
+        ways.sorted().map(\.description).joined(separator: " or ")
     }
 
     /// Why the condition does not hold, or nil when it does.
@@ -40,7 +45,7 @@ public enum AccessCondition: Sendable, Hashable, CustomStringConvertible {
         case let .channels(channels):
             return channels.contains(context.channel) ? nil : "it came through \(context.channel.rawValue), not \(channels.map(\.rawValue).sorted().joined(separator: " or "))"
         case let .authentication(ways):
-            return ways.contains(context.authentication) ? nil : "authenticated by \(context.authentication), not \(self.description.dropFirst("authenticated by ".count))"
+            return ways.contains(context.authentication) ? nil : "authenticated by \(context.authentication), not \(Self.either(ways))"
         case .knownDevice:
             guard let fingerprint = context.certificateFingerprint else { return "no client certificate was presented" }
             return registry.knowsDevice(certificateSHA256: fingerprint) ? nil : "the client certificate is not bound to a registered device"

@@ -64,7 +64,7 @@ public enum Principal: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-public enum AccessChannel: String, Sendable, Hashable {
+public enum AccessChannel: String, Sendable, Hashable, CaseIterable {
     case dimse, dicomweb, rest, ui, cli
 }
 
@@ -96,4 +96,13 @@ public enum AuthenticationStrength: Int, Sendable, Hashable, Comparable, CustomS
         case .mfa: "password and one-time code"
         }
     }
+}
+
+extension AuthenticationStrength {
+    /// The names a policy file's `authentication` condition and `rampart policy check --auth`
+    /// use for each way a principal can be authenticated.
+    public static let byPolicyName: [String: AuthenticationStrength] = [
+        "registered-ae": .registeredAE, "password": .password, "api-key": .apiKey, "token": .token,
+        "certificate": .certificate, "mfa": .mfa,
+    ]
 }

@@ -117,16 +117,16 @@ public struct UserDirectory: Sendable, Hashable {
             _ = Self.decoy?.verifies(passcode)
             throw .wrongNameOrPassword
         }
-        guard let totp = account.totp else {
-            guard account.password.verifies(passcode) else { throw .wrongNameOrPassword }
-            guard !account.disabled else { throw .disabled }
-            return SignIn(account: account, oneTimeStep: nil)
+        // With a second factor the code ends the passcode. The password is checked first,
+        // whatever the code looks like, so timing tells nothing.
+        let password = account.totp == nil ? passcode : String(passcode.dropLast(TOTP.digits))
+        guard account.password.verifies(password) else { throw .wrongNameOrPassword }
+        var step: Int64?
+        if let totp = account.totp {
+            let code = String(passcode.suffix(TOTP.digits))
+            guard code.count == TOTP.digits, let codeStep = totp.step(of: code, at: date) else { throw .wrongNameOrPassword }
+            step = codeStep
         }
-        let code = String(passcode.suffix(TOTP.digits))
-        let password = String(passcode.dropLast(TOTP.digits))
-        // The password is checked even when the code is malformed, so timing tells nothing.
-        let passwordHolds = account.password.verifies(password)
-        guard passwordHolds, code.count == TOTP.digits, let step = totp.step(of: code, at: date) else { throw .wrongNameOrPassword }
         guard !account.disabled else { throw .disabled }
         return SignIn(account: account, oneTimeStep: step)
     }

@@ -104,20 +104,10 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// name's and the address's lockout as wrong passwords do.
     private func authenticateService(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
         let name = String(decoding: identity.primaryField, as: UTF8.self)
-        let host = Gate.host(of: peer.address)
-        let failure: String
-        do {
-            try await throttle.check(name: name, address: host)
+        return await throttledSignIn(name, as: "service identity", request, peer: peer) {
             let account = try services.current().authenticate(name: name, key: String(decoding: identity.secondaryField, as: UTF8.self))
-            await throttle.succeeded(name: name)
             return Self.serviceContext(account, callingAE: request.callingAETitle, peer: peer)
-        } catch let locked as LoginThrottle.Locked {
-            failure = "\(locked)"
-        } catch {
-            await throttle.failed(name: name, address: host)
-            failure = "\(error)"
         }
-        return Self.failed(callingAE: request.callingAETitle, peer: peer, "\(failure) (service identity \"\(LogText.printable(name))\")")
     }
 
     private static func serviceContext(_ account: ServiceAccount, callingAE: AETitle, peer: AssociationPeer) -> AccessContext {
@@ -137,10 +127,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     private func authenticatePassword(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
         let name = String(decoding: identity.primaryField, as: UTF8.self)
         let password = String(decoding: identity.secondaryField, as: UTF8.self)
-        let host = Gate.host(of: peer.address)
-        let failure: String
-        do {
-            try await throttle.check(name: name, address: host)
+        return await throttledSignIn(name, as: "user identity", request, peer: peer) {
             let users = self.users
             // scrypt takes a few hundred milliseconds of one core: keep it off the cooperative pool.
             let signIn = try await NIOThreadPool.singleton.runIfActive { try users.authenticate(name: name, passcode: password) }
@@ -148,16 +135,30 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                 // Right password, a code already used: a replay, counted as a failure.
                 throw OneTimeCodeReplayed()
             }
-            await throttle.succeeded(name: name)
             return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: signIn.account.name,
                                       strength: signIn.oneTimeStep == nil ? .password : .mfa)
+        }
+    }
+
+    /// A sign-in by `name` under the login throttle: a locked name or address is refused before
+    /// `check` runs, a failure counts towards the lockout, a success clears the name's count. A
+    /// failure is an anonymous context that says why, naming the identity it tried.
+    private func throttledSignIn(_ name: String, as identity: String, _ request: AssociateRQ, peer: AssociationPeer,
+                                 _ check: () async throws -> AccessContext) async -> AccessContext {
+        let host = Gate.host(of: peer.address)
+        let failure: String
+        do {
+            try await throttle.check(name: name, address: host)
+            let context = try await check()
+            await throttle.succeeded(name: name)
+            return context
         } catch let locked as LoginThrottle.Locked {
             failure = "\(locked)"
         } catch {
             await throttle.failed(name: name, address: host)
             failure = "\(error)"
         }
-        return Self.failed(callingAE: request.callingAETitle, peer: peer, "\(failure) (user identity \"\(LogText.printable(name))\")")
+        return Self.failed(callingAE: request.callingAETitle, peer: peer, "\(failure) (\(identity) \"\(LogText.printable(name))\")")
     }
 
     /// Who acts in an operation: the association's principal as its credential stands now. A

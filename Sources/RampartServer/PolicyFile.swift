@@ -46,8 +46,7 @@ public struct PolicyFile: Sendable {
         policy.source = source
         guard let root else { return policy }
         let reader = ConfigurationFile.Reader(source: source)
-        var views: [String: AttributeView] = [AttributeView.full.name: .full, AttributeView.noIdentifiersBeyondName.name: .noIdentifiersBeyondName,
-                                              AttributeView.deidentified.name: .deidentified]
+        var views = Dictionary(uniqueKeysWithValues: builtInViews.map { ($0.name, $0) })
         var roleNodes: Node?
         try reader.fields(root, in: "the top level") { key, value throws(ServerSetupError) in
             switch key {
@@ -131,10 +130,9 @@ public struct PolicyFile: Sendable {
                 conditions.append(.networks(ranges))
             case "channels":
                 conditions.append(.channels(Set(try named(value, path, reader, AccessChannel.init(rawValue:),
-                                                         known: ["dimse", "dicomweb", "rest", "ui", "cli"]))))
+                                                         known: AccessChannel.allCases.map(\.rawValue)))))
             case "authentication":
-                let ways: [String: AuthenticationStrength] = ["registered-ae": .registeredAE, "password": .password, "api-key": .apiKey,
-                                                             "token": .token, "certificate": .certificate, "mfa": .mfa]
+                let ways = AuthenticationStrength.byPolicyName
                 conditions.append(.authentication(Set(try named(value, path, reader, { ways[$0] }, known: ways.keys.sorted()))))
             case "device":
                 guard try reader.string(value, path) == "known-certificate" else {
@@ -159,11 +157,14 @@ public struct PolicyFile: Sendable {
         return conditions
     }
 
+    /// The views every policy has, which a file may base its own on but not redefine.
+    private static let builtInViews: [AttributeView] = [.full, .noIdentifiersBeyondName, .deidentified]
+
     private static let viewKeys = ["based_on", "remove", "empty", "replace", "pseudonymize", "remove_private"]
 
     private static func view(_ name: String, _ node: Node, known: [String: AttributeView], reader: ConfigurationFile.Reader,
                              key: PseudonymKey) throws(ServerSetupError) -> AttributeView {
-        guard known[name] == nil || ![AttributeView.full, .noIdentifiersBeyondName, .deidentified].map(\.name).contains(name) else {
+        guard !builtInViews.contains(where: { $0.name == name }) else {
             throw reader.error(node, "views.\(name): a built-in view cannot be redefined; name yours differently and base it on \(name)")
         }
         var base = AttributeView.full

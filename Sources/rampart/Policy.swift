@@ -44,13 +44,14 @@ struct Policy: ParsableCommand {
         func validate() throws {
             guard [user, ae, service].compactMap({ $0 }).count == 1 else { throw ValidationError("name exactly one of --user, --ae and --service") }
             guard AccessAction(rawValue: action) != nil else { throw ValidationError("--action must be one of \(AccessAction.allCases.map(\.rawValue).joined(separator: ", "))") }
-            guard AccessChannel(rawValue: channel) != nil else { throw ValidationError("--channel must be dimse, dicomweb, rest, ui or cli") }
+            guard AccessChannel(rawValue: channel) != nil else {
+                throw ValidationError("--channel must be one of \(AccessChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             if let auth, Self.strengths[auth] == nil { throw ValidationError("--auth must be one of \(Self.strengths.keys.sorted().joined(separator: ", "))") }
             if let at, Self.date(at) == nil { throw ValidationError("--at \(at) is not an ISO 8601 date and time with a zone, as 2026-11-24T22:30:00Z") }
         }
 
-        private static let strengths: [String: AuthenticationStrength] = ["registered-ae": .registeredAE, "password": .password, "api-key": .apiKey,
-                                                                      "token": .token, "certificate": .certificate, "mfa": .mfa]
+        private static let strengths = AuthenticationStrength.byPolicyName
 
         private static func date(_ text: String) -> Date? {
             let formatter = ISO8601DateFormatter()
@@ -101,10 +102,11 @@ struct Policy: ParsableCommand {
             context.certificateFingerprint = certificate?.lowercased()
             // A simulation: nothing is granted, so nothing needs recording.
             let gate = Gate(registry: registry, policy: policy, recorder: MemoryDecisionRecorder())
-            let explanation = gate.explain(context, AccessAction(rawValue: action)!, at: at.flatMap(Self.date))
+            let when = at.flatMap(Self.date)
+            let explanation = gate.explain(context, AccessAction(rawValue: action)!, at: when)
             let out = standardOutput()
             out.writeLine("\(explanation.allowed ? "ALLOWED" : "DENIED"): \(context.principal) \(action) via \(channel) from \(Gate.host(of: context.peerAddress))")
-            out.writeLine("  policy: \(policy.source), at \(gate.clock.moment(at: at.flatMap(Self.date), in: policy.timeZone))")
+            out.writeLine("  policy: \(policy.source), at \(gate.clock.moment(at: when, in: policy.timeZone))")
             for note in notes { out.writeLine("  note: \(note)") }
             for verdict in explanation.roles {
                 out.writeLine("  role \(verdict.role) \(verdict.why)")
