@@ -1,6 +1,8 @@
 """Running `rampart serve` for the network tests: registering AEs, starting the server on a
 free loopback port, killing it, and reading what it keeps in its data folder.
 
+* `run(rampart, *args, check=False)`: a `rampart` command, output captured; `cheap_hash`: a
+  low-cost password hash for accounts files a test writes.
 * `register(rampart, data, title, port, host, role)`: `rampart ae add`; without a role the AE
   acts as `modality` (store and query), so a peer that retrieves needs one (a workstation's:
   `WORKSTATION`).
@@ -13,7 +15,9 @@ free loopback port, killing it, and reading what it keeps in its data folder.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import os
 import re
 import signal
@@ -29,6 +33,23 @@ RECOVERY = re.compile(r"rampart: recovery: removed (\d+) unindexed blobs and (\d
 
 
 WORKSTATION = "radiologist"  # a role that stores, queries and retrieves, and sees everything
+
+
+def run(rampart: Path, *args, check: bool = False, timeout: float = 60) -> subprocess.CompletedProcess:
+    """`rampart ARGS` with its output captured as text; with `check`, asserts that it exited 0."""
+    result = subprocess.run([str(rampart), *map(str, args)], capture_output=True, text=True, timeout=timeout, check=False)
+    if check:
+        assert result.returncode == 0, f"{args}: {result.stderr}"
+    return result
+
+
+def cheap_hash(password: str, salt: bytes) -> str:
+    """A PHC scrypt string at a low cost (N=16), for accounts a test writes itself: the test spends
+    its time in the server's decisions, not in scrypt. The server reads the cost from the string,
+    as for any account."""
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=16, r=8, p=1, dklen=32)
+    b64 = lambda b: base64.b64encode(b).decode().rstrip("=")  # noqa: E731
+    return f"$scrypt$ln=4,r=8,p=1${b64(salt)}${b64(digest)}"
 
 
 def register(rampart: Path, data: Path, title: str, port: int = 104, host: str = HOST, role: str | None = None) -> None:

@@ -14,13 +14,11 @@ acts as the local operator, whom the policy does not bind (`test_local_operator_
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import functools
 import ipaddress
 import json
 import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,9 +29,13 @@ from pynetdicom.sop_class import (CTImageStorage, StudyRootQueryRetrieveInformat
 
 import netdata
 import netpeers
+import netserve
 import nethelpers as h
 from netpeers import HOST
-from netserve import register, serve
+from netserve import cheap_hash, register, serve
+
+# Every rampart command here must succeed unless a call says check=False.
+run = functools.partial(netserve.run, check=True)
 
 pytestmark = pytest.mark.net
 
@@ -55,21 +57,6 @@ ROLES = ["admin", "radiologist", "technologist", "referring-physician", "researc
          "lan-reader", "token-reader", "lan-token-writer"]
 ACTIONS = ["store", "query", "retrieve"]
 SERVICES = [("svc-radiologist-query", "radiologist", "query"), ("svc-lan-writer", "lan-token-writer", None)]
-
-
-def run(rampart: Path, *args, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run([str(rampart), *map(str, args)], capture_output=True, text=True, timeout=60, check=False)
-    if check:
-        assert result.returncode == 0, f"{args}: {result.stderr}"
-    return result
-
-
-def cheap_hash(password: str, salt: bytes) -> str:
-    """A PHC scrypt string at a low cost (N=16): the matrix spends its time in the server's
-    decisions, not in scrypt. The server reads the cost from the string, as for any account."""
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=16, r=8, p=1, dklen=32)
-    b64 = lambda b: base64.b64encode(b).decode().rstrip("=")  # noqa: E731
-    return f"$scrypt$ln=4,r=8,p=1${b64(salt)}${b64(digest)}"
 
 
 def user_name(role: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from pydicom import dcmread
@@ -20,7 +19,7 @@ from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformati
 import netdata
 import nethelpers as h
 from netpeers import HOST
-from netserve import serve
+from netserve import run, serve
 
 pytestmark = pytest.mark.net
 
@@ -40,10 +39,6 @@ IDENTIFIERS = {
 # Those among them that the Study Root key tables admit at STUDY level (PS3.4 C.6.2.1.2); the
 # others are checked in the retrieved object.
 FIND_KEYS = ["PatientName", "PatientID", "PatientBirthDate", "OtherPatientIDs", "AccessionNumber", "ReferringPhysicianName"]
-
-
-def run(rampart: Path, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([str(rampart), *map(str, args)], capture_output=True, text=True, timeout=60, check=False)
 
 
 def password(result: subprocess.CompletedProcess) -> str:

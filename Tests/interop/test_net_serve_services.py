@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,15 +18,11 @@ from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformati
 
 import netdata
 import nethelpers as h
-from netserve import serve
+from netserve import run, serve
 
 pytestmark = pytest.mark.net
 
 NOT_AUTHORIZED = 0x0124
-
-
-def run(rampart: Path, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([str(rampart), *map(str, args)], capture_output=True, text=True, timeout=60, check=False)
 
 
 def add(rampart: Path, data: Path, name: str, *extra: str) -> str:

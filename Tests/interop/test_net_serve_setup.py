@@ -23,13 +23,9 @@ import netdata
 import nethelpers as h
 import netpeers
 from netpeers import HOST, Peer, describe_run
-from netserve import register, serve
+from netserve import register, run, serve
 
 pytestmark = pytest.mark.net
-
-
-def run(rampart: Path, *args, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([str(rampart), *map(str, args)], capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def init(rampart: Path, data: Path) -> str:

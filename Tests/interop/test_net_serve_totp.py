@@ -7,6 +7,7 @@ requires; the password alone, a wrong code and a replayed code are refused.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -22,8 +23,10 @@ from pynetdicom.sop_class import StudyRootQueryRetrieveInformationModelFind
 
 import nethelpers as h
 from netpeers import HOST
-from netserve import serve
-from test_net_serve_matrix import cheap_hash, run
+import netserve
+from netserve import cheap_hash, serve
+
+run = functools.partial(netserve.run, check=True)
 
 pytestmark = pytest.mark.net
 
