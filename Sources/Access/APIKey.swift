@@ -20,7 +20,7 @@ public enum APIKey {
     /// passwords: the key is 256 random bits, so no dictionary or brute force can invert the
     /// digest, and a slow KDF would only let anyone who sends keys burn the server's CPU.
     public static func digest(of key: String) -> String {
-        SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(key.utf8)))
     }
 
     /// Compares two digests in time that depends only on their length, so response timing says

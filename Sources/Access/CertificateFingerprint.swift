@@ -9,7 +9,7 @@ public struct CertificateFingerprint: Sendable, Hashable, CustomStringConvertibl
     public let hex: String
 
     public init(der: some Sequence<UInt8>) {
-        hex = SHA256.hash(data: Array(der)).map { Self.hexDigits($0) }.joined()
+        hex = Hex.lowercase(SHA256.hash(data: Array(der)))
     }
 
     /// The first certificate of PEM text (a file may hold a chain, leaf first, as TLS presents
@@ -36,11 +36,6 @@ public struct CertificateFingerprint: Sendable, Hashable, CustomStringConvertibl
     public static func abbreviated(_ hex: String) -> String { String(hex.prefix(16)) + "…" }
 
     public var description: String { hex }
-
-    private static func hexDigits(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
-    }
 }
 
 /// Why a certificate file could not be read, said so the operator knows which file to fix.

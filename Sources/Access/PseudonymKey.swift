@@ -23,7 +23,7 @@ public struct PseudonymKey: Sendable, Hashable {
     /// Sixteen upper-case hex digits: fits every text VR, even SH and CS (16 characters).
     public func pseudonym(of value: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(value.utf8), using: key)
-        return code.prefix(8).map { String(format: "%02X", $0) }.joined()
+        return Hex.lowercase(code.prefix(8)).uppercased()
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.fingerprint == rhs.fingerprint }

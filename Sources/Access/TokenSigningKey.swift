@@ -38,7 +38,7 @@ public struct TokenVerificationKey: Sendable {
 
     init(publicKey: P256.Signing.PublicKey) {
         self.publicKey = publicKey
-        id = SHA256.hash(data: publicKey.derRepresentation).prefix(16).map { String(format: "%02x", $0) }.joined()
+        id = Hex.lowercase(SHA256.hash(data: publicKey.derRepresentation).prefix(16))
     }
 }
 

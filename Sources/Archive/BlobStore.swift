@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Access
 import Crypto
 import Foundation
 
@@ -193,7 +194,7 @@ public struct BlobStore: Sendable {
         }
         guard offset >= 132 else { throw .notPart10(path: source) }
         guard fsync(output) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
-        return (offset, hex(hasher.finalize()))
+        return (offset, Hex.lowercase(hasher.finalize()))
     }
 
     /// Size and SHA-256 of a file as it is.
@@ -214,11 +215,7 @@ public struct BlobStore: Sendable {
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
             size += count
         }
-        return (size, hex(hasher.finalize()))
-    }
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
+        return (size, Hex.lowercase(hasher.finalize()))
     }
 
     private static func device(of path: String) throws(BlobStoreError) -> dev_t {
