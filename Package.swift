@@ -58,6 +58,15 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
+        // The audit log: events, PS3.15 A.5 messages, the tamper-evident local store, export.
+        .target(
+            name: "Audit",
+            dependencies: [
+                "DICOM",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .target(
             name: "Archive",
             dependencies: [
@@ -71,7 +80,7 @@ let package = Package(
         .target(
             name: "RampartServer",
             dependencies: [
-                "DICOM", "DICOMNetwork", "Access", "Archive",
+                "DICOM", "DICOMNetwork", "Access", "Audit", "Archive",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -84,6 +93,7 @@ let package = Package(
                 "DICOM",
                 "DICOMNetwork",
                 "Access",
+                "Audit",
                 "Archive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -121,8 +131,16 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "AuditTests",
+            dependencies: [
+                "Audit", "DICOM",
+                // Tampering with the log as an attacker with the file would.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
             name: "RampartServerTests",
-            dependencies: ["RampartServer", "Access", "Archive", "DICOMNetwork"]
+            dependencies: ["RampartServer", "Access", "Audit", "Archive", "DICOMNetwork"]
         ),
         .testTarget(
             name: "DICOMTests",

@@ -1,4 +1,5 @@
 import Crypto
+import DICOM
 import Foundation
 
 /// The secret a service account signs in with: `rampart_sk_` and 43 base64url characters (256

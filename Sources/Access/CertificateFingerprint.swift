@@ -1,4 +1,5 @@
 import Crypto
+import DICOM
 import SwiftASN1
 import X509
 

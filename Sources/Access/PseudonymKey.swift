@@ -1,4 +1,5 @@
 import Crypto
+import DICOM
 import Foundation
 
 /// The site's secret for pseudonyms (`AttributeView.Replacement.pseudonym`): HMAC-SHA256 of a

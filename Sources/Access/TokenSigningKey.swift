@@ -1,4 +1,5 @@
 import Crypto
+import DICOM
 import Foundation
 
 /// The ES256 (ECDSA P-256, SHA-256) key Rampart signs its access tokens with. The server keeps

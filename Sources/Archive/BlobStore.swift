@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Access
 import Crypto
+import DICOM
 import Foundation
 
 /// Part 10 files on the local filesystem, one per instance, at `<root>/<study>/<series>/<sop>.dcm`
