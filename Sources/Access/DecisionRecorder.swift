@@ -11,6 +11,8 @@ public struct GateDecision: Sendable, Hashable {
     public var context: AccessContext
     public var action: AccessAction
     public var resource: AccessResource
+    /// The patients, studies and query the request names.
+    public var subjects: AccessSubjects = .none
     public var allowed: Bool
     public var reason: String
     /// An emergency access ("break the glass"): allowed, and to be reviewed.

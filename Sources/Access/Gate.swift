@@ -30,9 +30,11 @@ public struct Gate: Sendable {
         self.recorder = recorder
     }
 
-    public func decide(_ context: AccessContext, _ action: AccessAction, on resource: AccessResource = .archive) async throws(AccessDenied) -> Grant {
+    /// Decides, records the decision with the `subjects` the request names, and grants or denies.
+    public func decide(_ context: AccessContext, _ action: AccessAction, on resource: AccessResource = .archive,
+                       concerning subjects: AccessSubjects = .none) async throws(AccessDenied) -> Grant {
         let explanation = explain(context, action)
-        let decision = GateDecision(context: context, action: action, resource: resource, allowed: explanation.allowed,
+        let decision = GateDecision(context: context, action: action, resource: resource, subjects: subjects, allowed: explanation.allowed,
                                     reason: explanation.reason, brokeTheGlass: explanation.brokeTheGlass)
         let id: DecisionID
         do {

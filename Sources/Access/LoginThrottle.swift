@@ -53,11 +53,19 @@ public actor LoginThrottle {
         }
     }
 
-    public func failed(name: String, address: String) {
+    /// Counts a failure; returns what it locked ("user NAME", "address A"), for the audit log.
+    @discardableResult
+    public func failed(name: String, address: String) -> [String] {
         let instant = now()
         if names.count + addresses.count > Self.sweepThreshold { sweep(at: instant) }
-        Self.count(&names[name, default: Record()], at: instant, limit: policy.maximumFailures, policy: policy)
-        Self.count(&addresses[address, default: Record()], at: instant, limit: policy.maximumFailures * 4, policy: policy)
+        var locked: [String] = []
+        if Self.count(&names[name, default: Record()], at: instant, limit: policy.maximumFailures, policy: policy) {
+            locked.append("user \(name)")
+        }
+        if Self.count(&addresses[address, default: Record()], at: instant, limit: policy.maximumFailures * 4, policy: policy) {
+            locked.append("address \(address)")
+        }
+        return locked
     }
 
     public func succeeded(name: String) {
@@ -77,11 +85,12 @@ public actor LoginThrottle {
         addresses = addresses.filter { !stale($0.value) }
     }
 
-    private static func count(_ record: inout Record, at instant: ContinuousClock.Instant, limit: Int, policy: Policy) {
+    /// True when this failure locks the record.
+    private static func count(_ record: inout Record, at instant: ContinuousClock.Instant, limit: Int, policy: Policy) -> Bool {
         record.failures = record.failures.filter { instant - $0 < policy.window } + [instant]
-        if record.failures.count >= limit {
-            record.lockedUntil = instant + policy.lockout
-            record.failures = []
-        }
+        guard record.failures.count >= limit else { return false }
+        record.lockedUntil = instant + policy.lockout
+        record.failures = []
+        return true
     }
 }

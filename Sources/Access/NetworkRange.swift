@@ -39,6 +39,17 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible {
         return Self.masked(bytes, to: prefixLength) == network
     }
 
+    /// The lowest address of the network (4 or 16 bytes).
+    public var lowest: [UInt8] { network }
+
+    /// The highest address of the network: every host bit set.
+    public var highest: [UInt8] {
+        network.enumerated().map { index, byte in
+            let keep = max(0, min(8, prefixLength - index * 8))
+            return keep == 8 ? byte : byte | (UInt8(0xFF) >> keep)
+        }
+    }
+
     private static let ipv4MappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
 
     private static func bytes(of address: String) -> [UInt8]? {

@@ -65,9 +65,29 @@ public actor Archive {
     /// that is not stored (`duplicateKept`, `rejected`) stays where it is for the caller to remove.
     @concurrent
     public nonisolated func store(file path: String, moving: Bool, grant: Grant) async throws(ArchiveError) -> StoreOutcome {
+        try await store(Self.ingest(path), from: path, moving: moving, grant: grant)
+    }
+
+    /// Reads the file, then asks `authorize` for the grant to store it, telling it the patient,
+    /// study and instance the file names (none when it cannot be read): the gate's decision is
+    /// recorded with them before anything is filed. An error `authorize` throws (a denial) ends
+    /// the store and is rethrown as is; the others are `ArchiveError`s.
+    @concurrent
+    public nonisolated func store(file path: String, moving: Bool,
+                                  authorize: (AccessSubjects) async throws -> Grant) async throws -> StoreOutcome {
+        let ingested = Self.ingest(path)
+        let subjects: AccessSubjects = switch ingested {
+        case .failure: .none
+        case let .success(item): AccessSubjects(patientIDs: [item.patientKey], studyUIDs: [item.studyInstanceUID], sopInstanceUIDs: [item.sopInstanceUID])
+        }
+        return try await store(ingested, from: path, moving: moving, grant: try await authorize(subjects))
+    }
+
+    private nonisolated func store(_ ingested: Result<IngestedInstance, StoreRejection>, from path: String, moving: Bool,
+                                   grant: Grant) async throws(ArchiveError) -> StoreOutcome {
         try Self.check(grant, .store)
         let item: IngestedInstance
-        switch Self.ingest(path) {
+        switch ingested {
         case .failure(let rejection): return .rejected(rejection)
         case .success(let ingested): item = ingested
         }
@@ -141,7 +161,7 @@ public actor Archive {
             if existing == nil { blobs.remove(filed.blobPath) }
             throw error
         }
-        let stored = StoredInstance(sopClassUID: item.sopClassUID, sopInstanceUID: item.sopInstanceUID,
+        let stored = StoredInstance(sopClassUID: item.sopClassUID, sopInstanceUID: item.sopInstanceUID, patientID: item.patientKey,
                                     studyInstanceUID: item.studyInstanceUID, seriesInstanceUID: item.seriesInstanceUID,
                                     path: blobs.absolutePath(filed.blobPath),
                                     transferSyntax: TransferSyntax(uid: item.transferSyntaxUID), size: filed.size,

@@ -139,12 +139,13 @@ struct ArchiveIndex: Sendable {
 
     static let instanceSelect = """
         SELECT i.id, i.sopInstanceUID, i.sopClassUID, i.transferSyntaxUID, i.blobPath, i.size, i.sha256,
-               se.seriesInstanceUID, st.studyInstanceUID
+               se.seriesInstanceUID, st.studyInstanceUID, p.patientKey
         FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
+             JOIN patient p ON p.id = st.patientRowID
         """
 
     static func storedInstance(_ row: Row, blobs: BlobStore) -> StoredInstance {
-        StoredInstance(sopClassUID: row["sopClassUID"], sopInstanceUID: row["sopInstanceUID"],
+        StoredInstance(sopClassUID: row["sopClassUID"], sopInstanceUID: row["sopInstanceUID"], patientID: row["patientKey"],
                        studyInstanceUID: row["studyInstanceUID"], seriesInstanceUID: row["seriesInstanceUID"],
                        path: blobs.absolutePath(row["blobPath"]),
                        transferSyntax: TransferSyntax(uid: row["transferSyntaxUID"]), size: row["size"], sha256: row["sha256"])

@@ -4,6 +4,9 @@ import DICOM
 public struct StoredInstance: Sendable, Hashable {
     public let sopClassUID: String
     public let sopInstanceUID: String
+    /// The patient it is filed under: its first Patient ID value, "" when it has none. What the
+    /// audit log names as the patient whose data moved.
+    public let patientID: String
     public let studyInstanceUID: String
     public let seriesInstanceUID: String
     /// Absolute path of the Part 10 file.

@@ -24,10 +24,14 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     public var brokeTheGlass: Bool
     /// The purpose of use the principal declared (HL7 PurposeOfUse, such as TREAT or ETREAT).
     public var purposeOfUse: String?
+    /// For what an allowed operation did (the patients and studies a retrieve sent, a query
+    /// disclosed, a store filed): the sequence number of the gate decision it follows. Nil for
+    /// a decision and for a security event.
+    public var follows: UInt64?
 
     public init(time: Date = Date(), kind: AuditEventKind, type: AuditEventType? = nil, outcome: AuditOutcome, actor: AuditActor,
                 channel: String, source: AuditSource, action: String? = nil, subjects: [AuditSubject] = [], reason: String,
-                brokeTheGlass: Bool = false, purposeOfUse: String? = nil) {
+                brokeTheGlass: Bool = false, purposeOfUse: String? = nil, follows: UInt64? = nil) {
         self.time = time
         self.kind = kind
         self.type = type
@@ -40,6 +44,7 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.reason = reason
         self.brokeTheGlass = brokeTheGlass
         self.purposeOfUse = purposeOfUse
+        self.follows = follows
     }
 
     /// The patient IDs among the subjects.

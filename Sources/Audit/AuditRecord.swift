@@ -83,6 +83,11 @@ enum AuditRecord {
     }
 }
 
+extension AuditEvent {
+    /// The event as the log stores it: JSON with sorted keys, times in UTC with microseconds.
+    public func json() throws -> String { try AuditRecord.encode(self) }
+}
+
 /// Times as UTC ISO 8601 with microseconds: the records' and the reports' format.
 public enum AuditTime {
     public static func text(_ date: Date) -> String {
@@ -96,13 +101,18 @@ public enum AuditTime {
                       Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(fraction))
     }
 
-    /// Reads what `text` writes, and also plain ISO 8601 (`2026-11-24T10:00:00Z`, or a date
-    /// alone, meaning its midnight UTC) as the command line accepts.
+    /// Reads what `text` writes (to the microsecond), and also plain ISO 8601
+    /// (`2026-11-24T10:00:00Z`, or a date alone, meaning its midnight UTC) as the command line
+    /// accepts.
     public static func date(_ text: String) -> Date? {
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = fractional.date(from: text) { return date }
         let plain = ISO8601DateFormatter()
+        if let dot = text.firstIndex(of: "."), text.hasSuffix("Z") {
+            let digits = text[text.index(after: dot)..<text.index(before: text.endIndex)]
+            guard (1...9).contains(digits.count), digits.allSatisfy(\.isASCII), let fraction = Int(digits),
+                  let whole = plain.date(from: String(text[..<dot]) + "Z") else { return nil }
+            let microseconds = Int64((Double(fraction) * pow(10, Double(6 - digits.count))).rounded())
+            return Date(timeIntervalSince1970: Double(AuditRecord.microseconds(whole) + microseconds) / 1_000_000)
+        }
         if let date = plain.date(from: text) { return date }
         let day = ISO8601DateFormatter()
         day.formatOptions = [.withFullDate]

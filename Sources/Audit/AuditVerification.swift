@@ -47,8 +47,8 @@ public enum AuditTampering: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The record the problem is found at, for ordering problems.
-    var sequence: UInt64 {
+    /// The record the problem is found at.
+    public var sequence: UInt64 {
         switch self {
         case let .missing(expected, _): expected
         case let .brokenChain(sequence), let .unreadable(sequence, _), let .indexMismatch(sequence, _): sequence

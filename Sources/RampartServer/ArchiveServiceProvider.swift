@@ -1,5 +1,6 @@
 import Access
 import Archive
+import Audit
 import DICOM
 import DICOMNetwork
 import NIOPosix
@@ -9,6 +10,8 @@ import NIOPosix
 public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let archive: Archive
     public let gate: Gate
+    /// Where decisions are recorded (the gate's recorder), and what the operations did.
+    public let audit: AuditTrail
     public let aeTitle: AETitle
     /// The accounts a DIMSE user identity (username and passcode) is checked against.
     public let accounts: AccountsSource
@@ -25,11 +28,12 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let tokens: BearerTokenVerifier
     public let log: @Sendable (String) -> Void
 
-    public init(archive: Archive, gate: Gate, aeTitle: AETitle, accounts: AccountsSource, services: ServiceAccountsSource, tokens: BearerTokenVerifier,
+    public init(archive: Archive, gate: Gate, audit: AuditTrail, aeTitle: AETitle, accounts: AccountsSource, services: ServiceAccountsSource, tokens: BearerTokenVerifier,
                 throttle: LoginThrottle = LoginThrottle(), caseInsensitivePersonNames: Bool = true,
                 log: @escaping @Sendable (String) -> Void) {
         self.archive = archive
         self.gate = gate
+        self.audit = audit
         self.aeTitle = aeTitle
         self.accounts = accounts
         self.services = services
@@ -155,10 +159,28 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         } catch let locked as LoginThrottle.Locked {
             failure = "\(locked)"
         } catch {
-            await throttle.failed(name: name, address: host)
+            let locked = await throttle.failed(name: name, address: host)
             failure = "\(error)"
+            if !locked.isEmpty { recordLockout(locked, request, peer: peer) }
         }
         return Self.failed(callingAE: request.callingAETitle, peer: peer, "\(failure) (\(identity) \"\(LogText.printable(name))\")")
+    }
+
+    /// A lockout is a security event of its own: the sign-in that caused it is recorded by the
+    /// association's decision.
+    private func recordLockout(_ locked: [String], _ request: AssociateRQ, peer: AssociationPeer) {
+        let context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
+        let event = AuditEvent(kind: .securityAlert, type: .userSecurityAttributesChanged, outcome: .minorFailure,
+                               actor: AuditActor(kind: "anonymous", name: ""), channel: context.channel.rawValue,
+                               source: AuditTrail.source(context),
+                               subjects: locked.map { AuditSubject(.account, $0) },
+                               reason: "\(locked.joined(separator: " and ")) locked after repeated failed sign-ins")
+        do {
+            try audit.append(event)
+        } catch {
+            log("the audit log could not record a lockout: \(error)")
+        }
+        log("locked after repeated failed sign-ins: \(locked.map { LogText.printable($0) }.joined(separator: ", "))")
     }
 
     /// Who acts in an operation: the association's principal as its credential stands now. A
@@ -193,10 +215,11 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         }
     }
 
-    private func grant(_ action: AccessAction, _ context: ServiceContext) async throws(DIMSEServiceFailure) -> Grant {
+    private func grant(_ action: AccessAction, _ context: ServiceContext,
+                       concerning subjects: AccessSubjects = .none) async throws(DIMSEServiceFailure) -> Grant {
         let access = await operationContext(context)
         do {
-            let grant = try await gate.decide(access, action)
+            let grant = try await gate.decide(access, action, concerning: subjects)
             if grant.brokeTheGlass {
                 log("BREAK-THE-GLASS: \(access.principal) \(action) from \(context.peer), \(grant.decisionID): flagged for review")
             }
@@ -232,17 +255,18 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public func echo(context: ServiceContext) async -> DIMSEStatus { .success }
 
     public func store(_ instance: ReceivedInstance, context: ServiceContext) async -> DIMSEServiceResult {
-        let grant: Grant
-        do {
-            grant = try await self.grant(.store, context)
-        } catch {
-            return DIMSEServiceResult(error.status, comment: error.comment)
-        }
         guard case let .file(spooled) = instance.dataSet else {
             return DIMSEServiceResult(.processingFailure, comment: "the data set was not spooled")
         }
         do {
-            switch try await archive.store(file: spooled.path, moving: true, grant: grant) {
+            // The archive reads the file first, so that the decision is recorded with the
+            // patient and study it names; nothing is filed before the grant.
+            let outcome = try await archive.store(file: spooled.path, moving: true) { named in
+                var subjects = named
+                if subjects.sopInstanceUIDs.isEmpty { subjects.sopInstanceUIDs = [instance.sopInstanceUID] }
+                return try await self.grant(.store, context, concerning: subjects)
+            }
+            switch outcome {
             case .stored, .replaced, .duplicateKept:
                 return .success
             case let .rejected(rejection):
@@ -253,6 +277,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                     return DIMSEServiceResult(.errorCannotUnderstand, comment: "\(rejection)")
                 }
             }
+        } catch let refused as DIMSEServiceFailure {
+            return DIMSEServiceResult(refused.status, comment: refused.comment)
         } catch {
             log("C-STORE from \(context.association.callingAETitle)@\(context.peer) failed: \(error)")
             return DIMSEServiceResult(.refusedOutOfResources, comment: "the archive could not store the object")
@@ -260,12 +286,17 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func find(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> AsyncThrowingStream<DataSet, any Error> {
-        let grant = try await self.grant(.query, context)
+        let grant = try await self.grant(.query, context, concerning: Self.subjects(of: query))
         let identifier = try parse(query, .find, context, view: grant.view)
         let matches: [DataSet]
         do {
+            let found = try archive.find(identifier, grant: grant)
+            // The patients and studies the answers show are recorded before they leave.
+            try record(.patientRecord, found.map { ($0.string(Self.patientID) ?? "", $0.string(Self.studyInstanceUID) ?? "") }, "answers", grant)
             // DESIGN.md rule 4: each answer leaves as the principal's view shows it.
-            matches = try archive.find(identifier, grant: grant).map(grant.view.apply(to:))
+            matches = found.map(grant.view.apply(to:))
+        } catch let error as DIMSEServiceFailure {
+            throw error
         } catch {
             log("C-FIND failed: \(error)")
             throw DIMSEServiceFailure(.unableToProcess, "the archive could not run the query")
@@ -277,15 +308,20 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance] {
-        let grant = try await self.grant(.retrieve, context)
+        let grant = try await self.grant(.retrieve, context, concerning: Self.subjects(of: query))
         let identifier = try parse(query, QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move, context, view: grant.view)
         // DESIGN.md rule 4: an object leaves re-encoded as the principal's view shows it.
         let view = grant.view
         let rewrite = view.isFull ? nil : DataSetRewrite { view.apply(to: $0) }
         do {
-            return try archive.instances(matching: identifier, grant: grant).map {
+            let instances = try archive.instances(matching: identifier, grant: grant)
+            // Recorded before the first instance is sent: what this retrieve is to send.
+            try record(.instancesTransferred, instances.map { ($0.patientID, $0.studyInstanceUID) }, "instances", grant)
+            return instances.map {
                 RetrievableInstance(sopClassUID: $0.sopClassUID, sopInstanceUID: $0.sopInstanceUID, path: $0.path, rewrite: rewrite)
             }
+        } catch let error as DIMSEServiceFailure {
+            throw error
         } catch {
             log("retrieve failed: \(error)")
             throw DIMSEServiceFailure(.refusedOutOfResourcesMatches, "the archive could not list the matches")
@@ -319,6 +355,33 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             }
         }
         return result
+    }
+
+    /// The patients and studies that answers or a transfer disclose, recorded before the data
+    /// leaves (DESIGN.md rule 2): when the record cannot be written, nothing leaves.
+    private func record(_ kind: AuditEventKind, _ disclosed: [(patientID: String, studyUID: String)], _ items: String,
+                        _ grant: Grant) throws(DIMSEServiceFailure) {
+        guard !disclosed.isEmpty else { return }
+        do {
+            try audit.disclosed(kind, disclosed, items: items, grant: grant)
+        } catch {
+            log("the audit log could not record what \(grant.decisionID) discloses: \(error)")
+            throw DIMSEServiceFailure(.unableToProcess, "the access could not be recorded")
+        }
+    }
+
+    private static let patientID = Tag(0x0010, 0x0020)
+    private static let studyInstanceUID = Tag(0x0020, 0x000D)
+
+    /// What a query names before it runs: its identifier, and the Patient ID and Study Instance
+    /// UIDs it asks for by value (not a wildcard or a range).
+    private static func subjects(of query: ServiceQuery) -> AccessSubjects {
+        let exact = { (text: String) in !text.isEmpty && !text.contains(where: { "*?-".contains($0) }) }
+        let patients = (query.identifier[Self.patientID]?.strings ?? []).filter(exact)
+        let studies = (query.identifier[Self.studyInstanceUID]?.strings ?? []).filter(exact)
+        // An identifier the DIMSE layer decoded encodes again; should one not, the record keeps its keys' values above.
+        let encoded = (try? query.identifier.encoded(in: .explicitVRLittleEndian)) ?? []
+        return AccessSubjects(patientIDs: patients, studyUIDs: studies, query: AccessQuery(sopClassUID: query.sopClassUID, identifier: encoded))
     }
 
     /// Reads the identifier with the rules the association negotiated: relational when agreed

@@ -31,7 +31,7 @@ public struct RampartDICOMService: Service {
 
     /// Opens (or creates) the archive, running crash recovery, and refuses set-ups that would
     /// expose it (DESIGN.md rule 3).
-    public init(dataDirectory: String, configuration: ServerConfiguration, log: @escaping @Sendable (String) -> Void,
+    public init(dataDirectory: String, configuration: ServerConfiguration, audit: AuditTrail, log: @escaping @Sendable (String) -> Void,
                 onListening: @escaping @Sendable (ListenerKind, SocketAddress) -> Void = { _, _ in }) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -56,13 +56,13 @@ public struct RampartDICOMService: Service {
         let registryFile = AERegistryFile(dataDirectory: dataDirectory)
         let registrySource = try ReloadingFile(path: registryFile.path, log: log) { () throws(ServerSetupError) in try registryFile.load() }
         registry = registrySource.current()
-        let policySource = try SitePolicy.source(dataDirectory: dataDirectory, log: log)
+        let policySource = try SitePolicy.source(dataDirectory: dataDirectory, audit: audit, log: log)
         policy = policySource.current()
         let gate = Gate(registry: { registrySource.current() }, policy: { policySource.current() },
-                        recorder: try DecisionLog(dataDirectory: dataDirectory))
+                        recorder: audit)
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
-        let provider = ArchiveServiceProvider(archive: archive, gate: gate, aeTitle: try AETitle(configuration.aeTitle),
+        let provider = ArchiveServiceProvider(archive: archive, gate: gate, audit: audit, aeTitle: try AETitle(configuration.aeTitle),
                                               accounts: accounts, services: services, tokens: tokens, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)
         let options = AssociationOptions(spoolDirectory: spool)

@@ -21,12 +21,16 @@ public final class ReloadingFile<Value: Sendable>: Sendable {
     private let load: @Sendable () throws(ServerSetupError) -> Value
     private let snapshot: Mutex<Snapshot>
     private let log: @Sendable (String) -> Void
+    /// Told of each change once it is read: nil when the new version is in force, else why the
+    /// old one stays (the audit log records both).
+    private let changed: @Sendable (ServerSetupError?) -> Void
 
-    public init(path: String, log: @escaping @Sendable (String) -> Void,
+    public init(path: String, log: @escaping @Sendable (String) -> Void, changed: @escaping @Sendable (ServerSetupError?) -> Void = { _ in },
                 load: @escaping @Sendable () throws(ServerSetupError) -> Value) throws(ServerSetupError) {
         self.path = path
         self.load = load
         self.log = log
+        self.changed = changed
         let stamp = Self.stamp(of: path)
         snapshot = Mutex(Snapshot(stamp: stamp, value: try load()))
     }
@@ -39,9 +43,13 @@ public final class ReloadingFile<Value: Sendable>: Sendable {
         do {
             let value = try load()
             snapshot.withLock { $0 = Snapshot(stamp: stamp, value: value) }
+            changed(nil)
             return value
         } catch {
             log("\(path) not reloaded, the previous version stays in force: \(error)")
+            // Said once per version of the file, not at every decision.
+            snapshot.withLock { $0.stamp = stamp }
+            changed(error)
             return snapshot.withLock { $0.value }
         }
     }

@@ -3,7 +3,7 @@ import Foundation
 
 /// `rampart init`: makes a data folder ready to serve securely from the first start. It creates
 /// the folder, a local certificate authority and a server certificate for DICOM TLS, the key
-/// that signs access tokens, the first admin account with a generated password (DESIGN.md
+/// that signs access tokens, the key that signs the audit log's checkpoints, the first admin account with a generated password (DESIGN.md
 /// rule 3: no default passwords), and `rampart.yaml`, written last: its presence means the
 /// folder is initialized.
 public struct SiteInitializer: Sendable {
@@ -53,6 +53,7 @@ public struct SiteInitializer: Sendable {
             try write(server.privateKeyPEM, to: tlsFolder + "/server-key.pem")
             let tokenKey = TokenSigningKeyFile(dataDirectory: dataDirectory)
             if !tokenKey.exists { try tokenKey.create() }
+            _ = try AuditSigningKeyFile(dataDirectory: dataDirectory).loadOrCreate()
             try users.add(UserAccount(name: adminName, roles: ["admin"], password: try PasswordHash.make(password: password, cost: passwordCost)))
         } catch let error as ServerSetupError {
             throw error

@@ -10,10 +10,13 @@ public enum SitePolicy {
 
     /// The policy, read again at the next decision after the file changes; a changed file that
     /// does not parse leaves the last good policy in force, and the log says why.
-    public static func source(dataDirectory: String, log: @escaping @Sendable (String) -> Void) throws(ServerSetupError) -> ReloadingFile<AccessPolicy> {
+    /// Each change is a security event in `audit`.
+    public static func source(dataDirectory: String, audit: AuditTrail, log: @escaping @Sendable (String) -> Void) throws(ServerSetupError) -> ReloadingFile<AccessPolicy> {
         let key = try PseudonymKeyFile(dataDirectory: dataDirectory).loadOrCreate()
         let file = PolicyFile(dataDirectory: dataDirectory)
-        return try ReloadingFile(path: file.path, log: log) { () throws(ServerSetupError) in try file.load(pseudonymKey: key) }
+        return try ReloadingFile(path: file.path, log: log, changed: { problem in
+            audit.recordConfigurationChange(of: file.path, problem: problem, log: log)
+        }) { () throws(ServerSetupError) in try file.load(pseudonymKey: key) }
     }
 
     /// Refuses role names the policy does not define, naming the ones it does.

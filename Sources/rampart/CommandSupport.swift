@@ -1,5 +1,6 @@
 import Access
 import ArgumentParser
+import Audit
 import DICOM
 import RampartServer
 #if canImport(Glibc)
@@ -32,21 +33,40 @@ extension FileSink {
 func standardOutput() -> FileSink { FileSink(descriptor: 1, name: "standard output") }
 
 /// The gate's grant for the local operator at the command line, recorded in the data folder's
-/// decision log like every other decision.
+/// audit log like every other decision (and signed at once: a command appends rarely).
 func localOperatorGrant(_ action: AccessAction, dataDirectory: String) async throws -> Grant {
-    let gate = Gate(registry: AERegistry(), recorder: try DecisionLog(dataDirectory: dataDirectory))
-    let operatorContext = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
-    return try await gate.decide(operatorContext, action)
+    let audit = try AuditTrail(dataDirectory: dataDirectory)
+    let gate = Gate(registry: AERegistry(), recorder: audit)
+    let grant = try await gate.decide(localOperator, action)
+    try audit.checkpoint()
+    return grant
 }
 
-/// Loads a records file of the data folder, applies `change`, saves it, prints what it says;
-/// any failure is one line on standard error and exit status 1.
-func change<File: RecordsFile>(_ file: File, in dataDirectory: String, _ change: (inout File.Directory) throws -> String) throws {
+let localOperator = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
+
+/// Records a change the local operator made to who may do what (users, services, AEs): a
+/// security event in the audit log.
+func recordSecurityChange(_ what: String, subjects: [AuditSubject], type: AuditEventType = .userSecurityAttributesChanged,
+                          dataDirectory: String) throws {
+    let audit = try AuditTrail(dataDirectory: dataDirectory)
+    try audit.append(AuditEvent(kind: .securityAlert, type: type, outcome: .success, actor: AuditTrail.actor(localOperator),
+                                channel: AccessChannel.cli.rawValue, source: .local, action: AccessAction.administer.rawValue,
+                                subjects: subjects, reason: what))
+    try audit.checkpoint()
+}
+
+/// Loads a records file of the data folder, applies `change`, saves it, records `recording` in
+/// the audit log with the account it names (not what `change` says: that may show a new
+/// password or key), prints what `change` says; any failure is one line on standard error and
+/// exit status 1.
+func change<File: RecordsFile>(_ file: File, in dataDirectory: String, account: String, recording: String,
+                               _ change: (inout File.Directory) throws -> String) throws {
     do {
         try DataFolder.ensure(dataDirectory)
         var directory = try file.load()
         let message = try change(&directory)
         try file.save(directory)
+        try recordSecurityChange(recording, subjects: [AuditSubject(.account, account)], dataDirectory: dataDirectory)
         print(message)
     } catch {
         standardError("rampart: \(error)")

@@ -1,5 +1,6 @@
 import Access
 import ArgumentParser
+import Audit
 import DICOMNetwork
 import Foundation
 import RampartServer
@@ -57,6 +58,7 @@ struct Serve: AsyncParsableCommand {
         let folder = data.dataDirectory
         let service: RampartDICOMService
         let configuration: ServerConfiguration
+        let audit: AuditTrail
         let file = data.configurationFile(flag: config)
         do {
             let overrides = ServerConfiguration.Overrides(
@@ -65,7 +67,8 @@ struct Serve: AsyncParsableCommand {
                 dicomPort: try dicomPort ?? Self.integer("RAMPART_DICOM_PORT"),
                 dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"))
             configuration = try file.load().applying(overrides)
-            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, log: { log.write($0) }) { kind, address in
+            audit = try AuditTrail(dataDirectory: folder)
+            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, audit: audit, log: { log.write($0) }) { kind, address in
                 let caNote = kind == .tls ? "  (peers trust \(configuration.dicom.tls?.trustedCA ?? "the server's CA"))" : ""
                 standardOutput().writeLine("  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(configuration.listen):\(address.port ?? 0)  AE \(configuration.aeTitle)\(caNote)")
             }
@@ -100,9 +103,29 @@ struct Serve: AsyncParsableCommand {
         for provider in configuration.oidc {
             out.writeLine("  tokens of identity provider \(provider.issuer) accepted (keys from \(provider.jwksFile), roles from \(provider.rolesClaim))")
         }
+        out.writeLine("  audit log: \(audit.store.path)")
         out.writeLine("  (DICOMweb and the web UI are not built yet)")
-        try await RampartServer.run([service], gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)
+        var started = "rampart serve started as AE \(configuration.aeTitle) on \(configuration.listen)"
+        if !byHost.isEmpty {
+            started += "; AEs let in without a credential (legacy exceptions): \(byHost.map { "\($0.title)@\($0.host)" }.joined(separator: ", "))"
+        }
+        do {
+            try recordActivity(.applicationStart, started, byHost.map { AuditSubject(.account, "ae \($0.title)") }, in: audit)
+            try await RampartServer.run([service], gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)
+            try recordActivity(.applicationStop, "rampart serve stopped", [], in: audit)
+            try audit.checkpoint()
+        } catch let error as AuditError {
+            standardError("rampart: \(error)")
+            throw ExitCode(1)
+        }
         out.writeLine("rampart serve: stopped")
+    }
+
+    /// Start and stop are Application Activity events (PS3.15 A.5.3.1); a start names the AEs
+    /// admitted without a credential, the exceptions a reviewer must see.
+    private func recordActivity(_ type: AuditEventType, _ what: String, _ subjects: [AuditSubject], in audit: AuditTrail) throws(AuditError) {
+        try audit.append(AuditEvent(kind: .applicationActivity, type: type, outcome: .success, actor: AuditTrail.actor(localOperator),
+                                    channel: AccessChannel.cli.rawValue, source: .local, subjects: subjects, reason: what))
     }
 
     private static func integer(_ name: String) throws(ServerSetupError) -> Int? {
@@ -145,7 +168,10 @@ struct AE: ParsableCommand {
                 let bound = fingerprint?.hex ?? registry[title]?.certificateSHA256
                 registry.add(.init(title: title, host: host, port: port, roles: roles.isEmpty ? nil : roles, certificateSHA256: bound))
                 try file.save(registry)
-                print("registered \(title) at \(host):\(port)" + (bound.map { ", bound to the client certificate sha256 \($0)" } ?? ""))
+                let message = "registered \(title) at \(host):\(port)" + (bound.map { ", bound to the client certificate sha256 \($0)" } ?? "")
+                try recordSecurityChange(message, subjects: [AuditSubject(.account, "ae \(title)")], type: .securityConfiguration,
+                                         dataDirectory: data.dataDirectory)
+                print(message)
             } catch {
                 standardError("rampart: \(error)")
                 throw ExitCode(1)
@@ -208,6 +234,9 @@ struct AE: ParsableCommand {
                 entry.certificateSHA256 = fingerprint.hex
                 registry.add(entry)
                 try file.save(registry)
+                try recordSecurityChange("issued a client certificate for \(entry.title) and bound it (sha256 \(fingerprint.hex))",
+                                         subjects: [AuditSubject(.account, "ae \(entry.title)")], type: .securityConfiguration,
+                                         dataDirectory: data.dataDirectory)
                 print("issued a client certificate for \(entry.title), valid \(days) days: \(certificatePath), key \(keyPath), CA \(caPath)")
                 print("\(entry.title) is bound to the client certificate sha256 \(fingerprint.hex)")
                 if let previous, previous != fingerprint.hex {
@@ -239,6 +268,8 @@ struct AE: ParsableCommand {
                     throw ExitCode(1)
                 }
                 try file.save(registry)
+                try recordSecurityChange("removed \(title) from the AE registry", subjects: [AuditSubject(.account, "ae \(title)")],
+                                         type: .securityConfiguration, dataDirectory: data.dataDirectory)
                 print("removed \(title)")
             } catch let exit as ExitCode {
                 throw exit

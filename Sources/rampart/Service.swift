@@ -25,7 +25,7 @@ struct Service: ParsableCommand {
         static let scopeActions = AccessAction.allCases.filter { $0 != .associate }.map(\.rawValue)
 
         func run() throws {
-            try change(ServiceAccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { services in
+            try change(ServiceAccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "service \(name)", recording: "added service \(name)") { services in
                 try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 let actions = try scope.map { text throws(ServerSetupError) in
                     var actions = Set<AccessAction>()
@@ -67,7 +67,7 @@ struct Service: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            try change(ServiceAccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { services in
+            try change(ServiceAccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "service \(name)", recording: "revoked the API key of service \(name)") { services in
                 try services.revoke(name)
                 return "revoked the API key of service \(name)"
             }

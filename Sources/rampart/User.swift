@@ -16,7 +16,7 @@ struct User: ParsableCommand {
         var roles: [String] = []
 
         func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { users in
+            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "added user \(name)") { users in
                 try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 let password = GeneratedPassword.make()
                 try users.add(UserAccount(name: name, roles: roles, password: try PasswordHash.make(password: password)))
@@ -47,7 +47,7 @@ struct User: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { users in
+            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "removed user \(name)") { users in
                 try users.remove(name)
                 return "removed user \(name)"
             }
@@ -60,7 +60,7 @@ struct User: ParsableCommand {
         @Argument var name: String
 
         func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { users in
+            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "set a new password for user \(name)") { users in
                 let password = GeneratedPassword.make()
                 try users.setPassword(try PasswordHash.make(password: password), for: name)
                 return "new password for \(name): \(password)  (shown only now)"
@@ -76,7 +76,7 @@ extension User {
         @Argument var name: String
 
         func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { users in
+            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "disabled user \(name)") { users in
                 try users.setDisabled(true, for: name)
                 return "disabled user \(name)"
             }
@@ -89,7 +89,7 @@ extension User {
         @Argument var name: String
 
         func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { users in
+            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "enabled user \(name)") { users in
                 try users.setDisabled(false, for: name)
                 return "enabled user \(name)"
             }
@@ -104,7 +104,7 @@ extension User {
         var roles: [String]
 
         func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { users in
+            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "set the roles of user \(name) to \(roles.joined(separator: ", "))") { users in
                 try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
                 try users.setRoles(roles, for: name)
                 return "\(name) now has the roles: \(roles.joined(separator: ", "))"
@@ -131,7 +131,7 @@ extension User {
             @Argument var name: String
 
             func run() throws {
-                try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { users in
+                try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "turned on one-time codes for user \(name)") { users in
                     let totp = TOTP.generate()
                     try users.setTOTP(totp, for: name)
                     return "one-time codes on for \(name); add this to the user's authenticator app (shown only now):\n"
@@ -146,7 +146,7 @@ extension User {
             @Argument var name: String
 
             func run() throws {
-                try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory) { users in
+                try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "turned off one-time codes for user \(name)") { users in
                     try users.setTOTP(nil, for: name)
                     return "one-time codes off for \(name)"
                 }

@@ -167,3 +167,21 @@ import Testing
         #expect(try reader.verify(with: folder.key.publicKey).intact)
     }
 }
+
+@Suite struct AuditTimeTests {
+    @Test func timesKeepTheirMicroseconds() throws {
+        let time = Date(timeIntervalSince1970: 1_795_000_000.123456)
+        let text = AuditTime.text(time)
+        #expect(text == "2026-11-18T11:06:40.123456Z")
+        let read = try #require(AuditTime.date(text))
+        #expect(AuditRecord.microseconds(read) == AuditRecord.microseconds(time))
+    }
+
+    @Test func theCommandLinesFormsAreRead() {
+        #expect(AuditTime.date("2026-11-24") == Date(timeIntervalSince1970: 1_795_478_400))
+        #expect(AuditTime.date("2026-11-24T01:00:00Z") == Date(timeIntervalSince1970: 1_795_482_000))
+        #expect(AuditTime.date("2026-11-24T01:00:00.5Z") == Date(timeIntervalSince1970: 1_795_482_000.5))
+        #expect(AuditTime.date("yesterday") == nil)
+        #expect(AuditTime.date("2026-11-24T01:00:00.x5Z") == nil)
+    }
+}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
 import os
 import re
 import signal
@@ -50,6 +51,34 @@ def cheap_hash(password: str, salt: bytes) -> str:
     digest = hashlib.scrypt(password.encode(), salt=salt, n=16, r=8, p=1, dklen=32)
     b64 = lambda b: base64.b64encode(b).decode().rstrip("=")  # noqa: E731
     return f"$scrypt$ln=4,r=8,p=1${b64(salt)}${b64(digest)}"
+
+
+def audit_events(rampart: Path, data: Path, *criteria: str) -> list[dict]:
+    """The audit log's events, oldest first, as `rampart audit query --format json` prints them:
+    dicts with "sequence" and "event"."""
+    out = run(rampart, "audit", "query", "--data-dir", data, "--format", "json", "--limit", "1000000", *criteria, check=True)
+    return json.loads(out.stdout)
+
+
+def decisions(rampart: Path, data: Path) -> list[dict]:
+    """The gate's decisions among the events: each has an action and follows nothing."""
+    return [e for e in audit_events(rampart, data) if e["event"].get("action") and e["event"].get("follows") is None]
+
+
+def decisions_text(rampart: Path, data: Path) -> str:
+    """The decisions one per line, tab-separated: time, allow | deny | break-the-glass, the
+    principal ("user NAME", "service NAME", "AE TITLE", "local operator", "anonymous"), channel,
+    peer, action, patients and studies, reason."""
+    names = {"ae": "AE", "operator": "local operator", "anonymous": "anonymous", "user": "user", "service": "service"}
+    lines = []
+    for recorded in decisions(rampart, data):
+        e = recorded["event"]
+        verdict = "deny" if e["outcome"] != 0 else ("break-the-glass" if e.get("brokeTheGlass") else "allow")
+        actor = e["actor"]
+        principal = names[actor["kind"]] + (f" {actor['name']}" if actor["name"] else "")
+        subjects = " ".join(f"{s['kind']} {s['id']}" for s in e.get("subjects", []) if s["kind"] != "query")
+        lines.append("\t".join([e["time"], verdict, principal, e["channel"], e["source"]["address"], e["action"], subjects, e["reason"]]))
+    return "\n".join(lines) + "\n"
 
 
 def register(rampart: Path, data: Path, title: str, port: int = 104, host: str = HOST, role: str | None = None) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 import netdata
 import nethelpers as h
+import netserve
 import rampart_cli
 from netpeers import describe_run
 from netserve import register, serve
@@ -89,8 +90,8 @@ def test_duplicates_follow_the_configuration(rampart, tmp_path, policy, outcome)
     assert stdout_lines(again)[:3] == ["accepted: 0", f"duplicates: 2 (2 {outcome})", "rejected: 0"]
 
 
-def test_each_run_is_one_recorded_decision(imported):
-    log = (imported["data"] / "audit" / "decisions.log").read_text().splitlines()
+def test_each_run_is_one_recorded_decision(rampart, imported):
+    log = netserve.decisions_text(rampart, imported["data"]).splitlines()
     assert len(log) == 2, log
     for line in log:
         fields = line.split("\t")

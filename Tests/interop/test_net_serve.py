@@ -13,6 +13,7 @@ import pytest
 
 import nethelpers as h
 import netpeers
+import netserve
 from netpeers import describe_run
 from netserve import WORKSTATION, register, serve
 
@@ -45,7 +46,7 @@ def test_unregistered_calling_ae_is_rejected(archive_server):
     assert "Calling AE Title Not Recognized" in describe_run(result)
 
 
-def test_registered_ae_from_another_host_is_rejected(archive_server):
+def test_registered_ae_from_another_host_is_rejected(rampart, archive_server):
     """ECHOSCU is registered for 127.0.0.1; the same title calling from 127.0.0.2 is refused."""
     server, _, _ = archive_server
     sock = socket.socket()
@@ -59,7 +60,7 @@ def test_registered_ae_from_another_host_is_rejected(archive_server):
         sock.close()
     assert pdu_type == 0x03, f"expected A-ASSOCIATE-RJ, got PDU type {pdu_type:#x}"
     assert tuple(body[1:4]) == (1, 1, 3), f"reject (result, source, reason) = {tuple(body[1:4])}"
-    assert "registered for host 127.0.0.1, but called from 127.0.0.2" in (server.folder / "audit" / "decisions.log").read_text()
+    assert "registered for host 127.0.0.1, but called from 127.0.0.2" in netserve.decisions_text(rampart, server.folder)
 
 
 @pytest.mark.parametrize("level", ["PATIENT", "STUDY", "SERIES", "IMAGE"])

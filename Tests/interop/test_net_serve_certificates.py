@@ -9,7 +9,7 @@ another certificate, or under another AE title, the association is refused:
 
 * no certificate, or a trusted certificate bound to another AE: the TLS handshake succeeds (client
   certificates are optional by default) and the gate rejects the A-ASSOCIATE-RQ: rejected-permanent,
-  service-user, calling AE title not recognized (1, 1, 3), with the reason in the decision log;
+  service-user, calling AE title not recognized (1, 1, 3), with the reason in the audit log;
 * a certificate from a CA the server does not trust (another CA, or self-signed): the TLS handshake
   fails, so there is no association to reject;
 * with `require_client_certificate: true`, a peer without a certificate fails the handshake.
@@ -30,6 +30,7 @@ from pynetdicom.sop_class import CTImageStorage, Verification
 import netdata
 import nethelpers as h
 import netpeers
+import netserve
 import rampart_cli
 from netpeers import HOST, Peer, describe_run
 from netserve import register, serve
@@ -144,7 +145,7 @@ def test_bound_certificates_admit_their_ae_from_any_loopback_address_and_it_stor
             status = assoc.send_c_store(dcmread(site["files"][1]))
             assoc.release()
             assert status.Status in (0x0000,), f"{title}: C-STORE status {status.Status:04X}"
-    decisions = (site["data"] / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, site["data"])
     assert "allow\tAE CT1\tdimse\t127.0.0.2" in decisions
     assert "AE presented its bound client certificate" in decisions
 
@@ -152,7 +153,7 @@ def test_bound_certificates_admit_their_ae_from_any_loopback_address_and_it_stor
 def test_the_gate_refuses_a_bound_ae_without_its_certificate(rampart, site, tmp_path):
     """No certificate (over TLS, and on the plain port) from CT1's registered host, CT1's
     certificate under HOSP1's title and under an unregistered title: the handshake works, the
-    gate rejects (1, 1, 3) and the decision log says which certificate was missing or wrong."""
+    gate rejects (1, 1, 3) and the audit log says which certificate was missing or wrong."""
     with serve(rampart, site["data"], tmp_path / "serve.log", tls=True) as server:
         peer = tls_peer(server)
         assert h.rejection_outcomes(lambda: echo_ae("CT1"), peer, **device(site, None))[-1] == REJECTED_UNKNOWN_AE
@@ -163,7 +164,7 @@ def test_the_gate_refuses_a_bound_ae_without_its_certificate(rampart, site, tmp_
         anonymous = netpeers.run_dcmtk("echoscu", "-aet", "CT1", "-aec", CALLED, "+tla", "+cf", str(site["ca"]),
                                        "-to", "20", "-ta", "20", HOST, peer.port)
         assert anonymous.returncode != 0 and "Association Rejected" in text(anonymous), describe_run(anonymous)
-    decisions = (site["data"] / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, site["data"])
     assert "AE CT1 is bound to the client certificate" in decisions and "presented none" in decisions
     assert "AE HOSP1 is bound to the client certificate" in decisions and "presented another" in decisions
     assert "calling AE title NOTREG is not registered" in decisions

@@ -3,7 +3,7 @@ negotiation (PS3.7 D.3.3.7, type 5 JWT) against `rampart serve`: the IdP is play
 key and its JWKS made with `cryptography` and PyJWT, configured under `oidc:` in rampart.yaml.
 pynetdicom with a good IdP token stores and queries, acting with the role the token's group maps
 to; each forged token (alg none, HS256 keyed with the public key, expired, wrong audience,
-tampered payload, unknown kid) is refused, and the decision log says why without the token.
+tampered payload, unknown kid) is refused, and the audit log says why without the token.
 The same attacks on the server's own tokens, and the finer cases, are in the Swift tests
 (AccessTests.OIDCTokenTests).
 """
@@ -27,6 +27,7 @@ from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformati
 import netdata
 import nethelpers as h
 import netpeers
+import netserve
 from netserve import serve
 
 pytestmark = pytest.mark.net
@@ -125,11 +126,11 @@ def test_an_idp_token_stores_and_queries_and_forged_ones_are_refused(rampart, id
         for name, token in attacks.items():
             outcomes = h.rejection_outcomes(make_ae, server, ext_neg=[h.identity(5, token.encode())])
             assert outcomes[-1] != "established" and isinstance(outcomes[-1], tuple), f"{name}: {outcomes}"
-    decisions = (site / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, site)
     # The IdP's user acts with the role its group maps to, authenticated by token.
     assert "allow\tuser dr.house\tdimse" in decisions and "authenticated by token; role radiologist allows store" in decisions
     for name, reason in reasons.items():
-        assert reason in decisions, f"{name}: no '{reason}' in the decision log"
+        assert reason in decisions, f"{name}: no '{reason}' in the audit log"
     for token in (good, *attacks.values()):
         assert token not in decisions and token not in server.log_text()
 

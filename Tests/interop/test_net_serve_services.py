@@ -18,6 +18,7 @@ from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformati
 
 import netdata
 import nethelpers as h
+import netserve
 from netserve import run, serve
 
 pytestmark = pytest.mark.net
@@ -110,7 +111,7 @@ def test_scope_caps_a_key_and_revocation_needs_no_restart(rampart, tmp_path):
         for name, key in (("ingest", reader), ("ingest", "rampart_sk_" + "A" * 43)):
             outcomes = h.rejection_outcomes(make_ae, server, ext_neg=key_identity(name, key))
             assert isinstance(outcomes[-1], tuple), outcomes
-    decisions = (data / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, data)
     assert re.search(r"allow\tservice ingest\tdimse\t[^\t]+\tstore\t[^\n]*service authenticated by API key", decisions), decisions[-2000:]
     assert "service ci-query: store is outside the scope of its API key (query)" in decisions
     assert "since the association began: the API key of service ci-query was revoked" in decisions

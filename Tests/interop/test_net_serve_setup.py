@@ -22,6 +22,7 @@ from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformati
 import netdata
 import nethelpers as h
 import netpeers
+import netserve
 from netpeers import HOST, Peer, describe_run
 from netserve import register, run, serve
 
@@ -103,7 +104,7 @@ def test_user_identity_is_checked_against_the_accounts(rampart, site, tmp_path):
 
         unverified = ae.associate(HOST, server.port, ae_title="RAMPART", ext_neg=[h.identity(1, b"admin")])
         assert unverified.is_rejected
-    decisions = (data / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, data)
     assert "allow\tuser admin\tdimse" in decisions
     assert "wrong user name or password" in decisions
     assert password not in decisions and password not in server.log_text()
@@ -228,7 +229,7 @@ def test_disabling_a_user_takes_effect_without_a_restart(rampart, site, tmp_path
         after = [status.Status for status, _ in assoc.send_c_find(query, StudyRootQueryRetrieveInformationModelFind)]
         assoc.release()
         assert after == [0x0124], [hex(s) for s in after]
-    decisions = (data / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, data)
     assert "the account is disabled" in decisions
     assert "was disabled after the association began" in decisions
     assert run(rampart, "user", "enable", "tech1", "--data-dir", data).returncode == 0
@@ -245,7 +246,7 @@ def test_repeated_wrong_passwords_lock_the_name(rampart, site, tmp_path):
         for attempt in range(5):
             assert _sign_in(server, "target", f"guess-{attempt}")[-1] == (1, 1, 1)
         assert _sign_in(server, "target", password)[-1] == (1, 1, 1)
-    decisions = (data / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, data)
     assert "user target is locked after repeated failed sign-ins" in decisions
     assert password not in decisions
 

@@ -20,6 +20,7 @@ from pynetdicom.sop_class import CTImageStorage, StudyRootQueryRetrieveInformati
 
 import netdata
 import nethelpers as h
+import netserve
 from netpeers import HOST
 from netserve import serve
 from test_net_serve_setup import init, run
@@ -85,7 +86,7 @@ def test_a_token_lets_pynetdicom_store_and_query_and_rampart_echo(rampart, site,
         assert echoed.returncode == 0, echoed.stderr + server.log_text()
         refused = h.rampart_scu(rampart, "echo", server, calling_ae="TOKENECHO", timeout=60)
         assert refused.returncode != 0
-    decisions = (site / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, site)
     assert "allow\tuser admin\tdimse" in decisions
     # Each operation on the association is decided with the strength it was proved by.
     assert re.search(r"allow\tuser admin\tdimse\t[^\t]+\tstore\t[^\t]+\t[^\n]*authenticated by token", decisions), decisions[-2000:]
@@ -105,7 +106,7 @@ def test_tampered_and_removed_user_tokens_are_refused_and_recorded(rampart, site
         for token in (tampered, removed):
             assoc = associate(ae, server.port, token)
             assert assoc.is_rejected, server.log_text()
-    decisions = (site / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, site)
     assert "token refused: the signature does not match" in decisions
     assert "token refused: user temp does not exist" in decisions
     for token in (tampered, removed):
@@ -120,7 +121,7 @@ def test_a_folder_without_a_key_refuses_tokens_until_token_issue_makes_one(rampa
     key.unlink()  # as in a folder set up before tokens existed
     with serve(rampart, data, tmp_path / "serve.log") as server:
         assert associate(make_ae(), server.port, token).is_rejected
-    assert "no token signing key" in (data / "audit" / "decisions.log").read_text()
+    assert "no token signing key" in netserve.decisions_text(rampart, data)
     first = run(rampart, "token", "issue", "--user", "admin", "--data-dir", data)
     assert first.returncode == 0 and "created the token signing key" in first.stderr
     assert key.is_file() and key.stat().st_mode & 0o077 == 0
@@ -130,4 +131,4 @@ def test_a_folder_without_a_key_refuses_tokens_until_token_issue_makes_one(rampa
         assoc.release()
         # The old token named the key that is gone.
         assert associate(make_ae(), server.port, token).is_rejected
-    assert "unknown signing key id" in (data / "audit" / "decisions.log").read_text()
+    assert "unknown signing key id" in netserve.decisions_text(rampart, data)

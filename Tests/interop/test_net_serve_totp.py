@@ -72,7 +72,7 @@ def test_a_second_factor_is_required_checked_and_used_once(rampart, tmp_path):
         assert outcome(server, PASSWORD + wrong) == (1, 1, 1)
         assert outcome(server, PASSWORD + current) == 0x0000  # mfa: the role's condition holds
         assert outcome(server, PASSWORD + current) == (1, 1, 1)  # the same code again: a replay
-    decisions = (data / "audit" / "decisions.log").read_text()
+    decisions = netserve.decisions_text(rampart, data)
     assert "\tallow\tuser alice\tdimse\t" in decisions and "user authenticated by password and one-time code" in decisions
     assert "the one-time code was already used" in decisions
     assert PASSWORD not in decisions  # nor, then, the passcode (password and code)

@@ -1,0 +1,31 @@
+/// The patients, studies and instances a request names before any data moves, and the query it
+/// asks: what the audit record of its decision lists (and what data-attribute conditions of a
+/// policy would read).
+public struct AccessSubjects: Sendable, Hashable {
+    public var patientIDs: [String]
+    public var studyUIDs: [String]
+    public var sopInstanceUIDs: [String]
+    /// A query's SOP class and identifier (Explicit VR Little Endian), for C-FIND, C-MOVE and C-GET.
+    public var query: AccessQuery?
+
+    public init(patientIDs: [String] = [], studyUIDs: [String] = [], sopInstanceUIDs: [String] = [], query: AccessQuery? = nil) {
+        self.patientIDs = patientIDs
+        self.studyUIDs = studyUIDs
+        self.sopInstanceUIDs = sopInstanceUIDs
+        self.query = query
+    }
+
+    public static let none = AccessSubjects()
+}
+
+/// A query as asked.
+public struct AccessQuery: Sendable, Hashable {
+    public var sopClassUID: String
+    /// The identifier, encoded Explicit VR Little Endian (PS3.15 A.5.3.12 ParticipantObjectQuery).
+    public var identifier: [UInt8]
+
+    public init(sopClassUID: String, identifier: [UInt8]) {
+        self.sopClassUID = sopClassUID
+        self.identifier = identifier
+    }
+}
