@@ -24,6 +24,7 @@ from types import SimpleNamespace
 import pytest
 
 import dicomfiles
+import processlogs
 import rampart_cli
 
 pytest_plugins = ["netpeers"]  # the fixtures of the network tests (test_net_*.py)
@@ -66,6 +67,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         if name in metafunc.fixturenames:
             chosen = files()
             metafunc.parametrize(name, chosen, ids=[f.id for f in chosen])
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The process-log scan reads what every other test left: it runs last.
+    last = [item for item in items if item.module.__name__ == "test_process_log"]
+    items[:] = [item for item in items if item not in last] + last
+
+
+@pytest.fixture(autouse=True)
+def _keep_process_logs(tmp_path):
+    """After each test, before its temporary folder goes (it is set up first, so it is torn
+    down after this), read the process logs and archives the test's servers left."""
+    yield
+    processlogs.harvest()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

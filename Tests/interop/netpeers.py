@@ -44,6 +44,7 @@ import pydicom
 import pytest
 
 import netdata
+import processlogs
 import nettls
 
 HOST = "127.0.0.1"
@@ -180,6 +181,8 @@ def stop_process(proc: subprocess.Popen) -> None:
 def spawn(cmd: list[str], *, log: Path, env: dict | None = None, cwd: Path | None = None, lifetime: float = LIFETIME) -> subprocess.Popen:
     """Start `cmd` under /usr/bin/timeout in a new process group; stderr goes to `log`."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    if Path(str(cmd[0])).name.startswith("rampart"):
+        processlogs.watch(log, [str(c) for c in cmd])
     with open(log, "wb") as err:
         return subprocess.Popen(
             [TIMEOUT_TOOL, "--kill-after=5", str(int(lifetime)), *map(str, cmd)],

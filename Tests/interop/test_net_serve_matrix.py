@@ -2,7 +2,9 @@
 DIMSE action (store, query, retrieve) × source network × authentication strength, each decided
 by the real server for a real pynetdicom peer, against the decision expected from the policy
 (`rampart policy show` for each role's actions and view, the file's conditions evaluated here),
-and against what `rampart policy check` explains for the same context.
+and against what `rampart policy check` explains for the same context. Each decision is exactly
+one audit event with the cell's principal, channel, source, device and outcome, and each
+allowed query or retrieve is followed by one event naming the patient it disclosed.
 
 Also end to end: a view's forbidden attributes never come back (pseudonyms stand in for the
 patient ID), restricted studies stay hidden until a role opens their group or breaks the glass
@@ -167,11 +169,47 @@ def check_view(view: str, answers, stored) -> list[str]:
     return problems
 
 
+def audit_problems(new: list[dict], kind: str, name: str, source: str, outcomes: dict) -> list[str]:
+    """The audit events of one association of the matrix: exactly one decision for opening it
+    and one for each action, with the principal, channel, source, device and outcome of the cell,
+    and after an allowed query or retrieve what it disclosed, naming the patient."""
+    where = f"{kind} {name} from {source}"
+    decisions = [e for e in new if e["event"].get("action") and e["event"].get("follows") is None]
+    actions = [e["event"]["action"] for e in decisions]
+    if actions != ["associate", *ACTIONS]:
+        return [f"{where}: decisions {actions}, expected one each of associate, {', '.join(ACTIONS)}"]
+    problems = []
+    for recorded, action in zip(decisions, ["associate", *ACTIONS]):
+        event = recorded["event"]
+        allowed = action == "associate" or outcomes[action][0]
+        fields = {"actor": (event["actor"]["kind"], event["actor"]["name"]), "channel": event["channel"],
+                  "source": event["source"]["address"].rsplit(":", 1)[0], "calling AE": event["source"].get("callingAETitle"),
+                  "outcome": event["outcome"]}
+        wanted = {"actor": (kind, name), "channel": "dimse", "source": source, "calling AE": "MATRIX", "outcome": 0 if allowed else 4}
+        problems += [f"{where} {action}: {field} {fields[field]!r}, expected {wanted[field]!r}" for field in wanted if fields[field] != wanted[field]]
+        subjects = {(s["kind"], s["id"]) for s in event.get("subjects", [])}
+        if action == "store" and ("patient", SECRETS["PatientID"]) not in subjects:
+            problems.append(f"{where} store: the decision does not name the patient: {subjects}")
+        followers = [e for e in new if e["event"].get("follows") == recorded["sequence"]]
+        disclosed = allowed and action in ("query", "retrieve")
+        if len(followers) != (1 if disclosed else 0):
+            problems.append(f"{where} {action}: {len(followers)} disclosure events, expected {1 if disclosed else 0}")
+        elif disclosed and SECRETS["PatientID"] not in [s["id"] for s in followers[0]["event"]["subjects"] if s["kind"] == "patient"]:
+            problems.append(f"{where} {action}: the disclosure does not name the patient")
+    return problems
+
+
 def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(rampart, site, tmp_path, stats):
     data, tokens, stored = site
     effective = effective_roles(rampart, data)
     assert set(ROLES) <= set(effective), effective
-    cells, mismatches, explained_wrong, view_problems = 0, [], [], []
+    cells, mismatches, explained_wrong, view_problems, audit_wrong = 0, [], [], [], []
+    seen = [0]  # the last audit record read
+
+    def new_events():
+        events = [e for e in netserve.audit_events(rampart, data) if e["sequence"] > seen[0]]
+        seen[0] = max([seen[0]] + [e["sequence"] for e in events])
+        return events
     table = []  # role, action, source, strength, expected, server
     pseudonyms = set()
     with serve(rampart, data, tmp_path / "serve.log") as server:
@@ -179,6 +217,7 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
         admin = associate(server, h.identity(5, tokens["admin"].encode()), INSIDE, [CTImageStorage])
         assert admin.send_c_store(stored).Status == 0x0000
         admin.release()
+        new_events()
         for role in ROLES:
             for source in (INSIDE, OUTSIDE):
                 for strength in ("password", "token"):
@@ -186,6 +225,7 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
                                 else h.identity(5, tokens[role].encode()))
                     folder = tmp_path / f"{role}-{source}-{strength}"
                     outcomes = perform(server, identity, source, stored, folder)
+                    audit_wrong += audit_problems(new_events(), "user", user_name(role), source, outcomes)
                     for action in ACTIONS:
                         cells += 1
                         want = expected(role, action, source, strength, effective)
@@ -204,6 +244,7 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
         for name, role, scope in SERVICES:
             for source in (INSIDE, OUTSIDE):
                 outcomes = perform(server, h.identity(2, name.encode(), tokens[name].encode()), source, stored, tmp_path / f"{name}-{source}")
+                audit_wrong += audit_problems(new_events(), "service", name, source, outcomes)
                 for action in ACTIONS:
                     cells += 1
                     want = expected(role, action, source, "api-key", effective, scope)
@@ -221,6 +262,7 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
     assert not mismatches, "\n".join(mismatches)
     assert not explained_wrong, "\n".join(explained_wrong)
     assert not view_problems, "\n".join(view_problems[:20])
+    assert not audit_wrong, "\n".join(audit_wrong[:20])
     # One patient, one pseudonym, in answers and objects alike: stable, and not the ID.
     assert len(pseudonyms) == 1 and SECRETS["PatientID"] not in pseudonyms
     decisions = netserve.decisions_text(rampart, data)
