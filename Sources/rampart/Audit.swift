@@ -48,14 +48,17 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOption
         @OptionGroup var criteria: AuditCriteria
         @Option(help: "At most this many events, the newest.") var limit = 1000
-        @Option(help: "table, json (an array of {sequence, event}) or csv.") var format: AuditFormat = .table
+        @Option(help: "table, json (an array of {sequence, event}), csv, or xml (one DICOM audit message, PS3.15 A.5, a line).")
+        var format: AuditFormat = .table
 
         func run() throws {
             do {
                 let query = try criteria.query(limit: limit)
                 try recordAuditLogUse("audit query \(criteria)", query: query, dataDirectory: data.dataDirectory)
                 let (store, _) = try AuditTrail.reader(dataDirectory: data.dataDirectory)
-                try format.write(try store.events(matching: query))
+                // Rampart in the messages: the AE title serve uses, and this machine.
+                try format.write(try store.events(matching: query),
+                                 messageSource: AuditMessageSource(aeTitle: try data.configurationFile().load().aeTitle))
             } catch let error as ValidationError {
                 throw error
             } catch {
@@ -123,11 +126,15 @@ func recordAuditLogUse(_ what: String, query: AuditQuery, dataDirectory: String)
 }
 
 enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json, csv
+    case table, json, csv, xml
 
-    func write(_ events: [RecordedAuditEvent]) throws {
+    /// `messageSource` is read for xml only.
+    func write(_ events: [RecordedAuditEvent], messageSource: @autoclosure () throws -> AuditMessageSource) throws {
         let out = standardOutput()
         switch self {
+        case .xml:
+            let source = try messageSource()
+            for recorded in events { out.writeLine(AuditMessage.xml(recorded.event, source: source)) }
         case .table:
             out.writeLine(Self.columns.joined(separator: "\t"))
             for recorded in events { out.writeLine(Self.fields(recorded).map(Self.tableCell).joined(separator: "\t")) }
