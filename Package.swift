@@ -99,6 +99,12 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The audit log at scale (Benchmarks/audit.py): a generated log of millions of events.
+        .executableTarget(
+            name: "rampart-audit-bench",
+            dependencies: ["Audit", "RampartServer"],
+            path: "Benchmarks/AuditBench"
+        ),
         // The interop tests' SCP: DICOMNetwork over an in-memory index, no archive.
         .executableTarget(
             name: "rampart-test-scp",
