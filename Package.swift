@@ -65,6 +65,11 @@ let package = Package(
                 "DICOM",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // Syslog export to a collector: TLS over TCP (RFC 5425) and UDP (RFC 5426).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -146,7 +151,13 @@ let package = Package(
         ),
         .testTarget(
             name: "RampartServerTests",
-            dependencies: ["RampartServer", "Access", "Audit", "Archive", "DICOMNetwork"]
+            dependencies: [
+                "RampartServer", "Access", "Audit", "Archive", "DICOMNetwork",
+                // A syslog collector over TLS in the test, with certificates from the local CA.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "DICOMTests",

@@ -6,7 +6,9 @@
 #                    archive index, through GRDB), zlib1g-dev and
 #                    pkg-config (the Deflate transfer syntax), python3 with venv and pip,
 #                    time (/usr/bin/time measures peak memory in the large-file tests),
-#                    openssl (the network tests make their TLS certificates with it)
+#                    openssl (the network tests make their TLS certificates with it),
+#                    rsyslog and rsyslog-gnutls (the audit export test's collector: the test
+#                    runs its own rsyslogd; Debian's rsyslog service is kept from starting)
 #   Swift            6.x at /opt/swift or on PATH: checked, never installed here
 #   .venv/           Python packages of the interop tests (Tests/interop/requirements.txt),
 #                    re-installed only when that file changes
@@ -53,9 +55,47 @@ if ((${#missing[@]})); then
     fi
     rm -f "$log"
 fi
-for tool in /usr/bin/dcmdump /usr/bin/storescu /usr/bin/time; do
+# The audit export test starts rsyslogd itself, on loopback; installing the package must not
+# leave the system's syslog daemon running. Debian starts services through invoke-rc.d, which
+# asks /usr/sbin/policy-rc.d first: where there is none, one that refuses (101) is in place for
+# the install only. Where there is one (a container's), it decides.
+syslog_missing=()
+for package in rsyslog rsyslog-gnutls; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
+        syslog_missing+=("$package")
+    fi
+done
+if ((${#syslog_missing[@]})); then
+    [[ $(id -u) -eq 0 ]] || command -v sudo >/dev/null \
+        || die "missing Debian packages (${syslog_missing[*]}) and not root: run as root, or apt-get install ${syslog_missing[*]}"
+    sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    say "installing ${syslog_missing[*]} (the service is not started)"
+    policy=/usr/sbin/policy-rc.d
+    placed=0
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\n# Placed by Rampart install-deps.sh while installing rsyslog; removed after.\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+        "${sudo[@]}" chmod 755 "$policy"
+        placed=1
+    fi
+    log=$(mktemp)
+    export DEBIAN_FRONTEND=noninteractive
+    status=0
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${syslog_missing[@]}" >"$log" 2>&1 \
+        || { "${sudo[@]}" apt-get update -q && "${sudo[@]}" apt-get install -y -q --no-install-recommends "${syslog_missing[@]}"; } >>"$log" 2>&1 \
+        || status=$?
+    ((placed)) && "${sudo[@]}" rm -f "$policy"
+    if ((status)); then
+        tail -n 30 "$log" >&2
+        rm -f "$log"
+        die "apt-get could not install ${syslog_missing[*]}"
+    fi
+    rm -f "$log"
+fi
+for tool in /usr/bin/dcmdump /usr/bin/storescu /usr/bin/time /usr/sbin/rsyslogd; do
     [[ -x $tool ]] || die "$tool is missing although its package is installed"
 done
+ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || die "rsyslog's TLS driver (lmnsd_gtls.so, package rsyslog-gnutls) is missing"
 ls /usr/share/libdcmtk*/dicom.dic >/dev/null 2>&1 || die "DCMTK's data dictionary (/usr/share/libdcmtk*/dicom.dic) is missing"
 
 # --- Swift --------------------------------------------------------------------------------

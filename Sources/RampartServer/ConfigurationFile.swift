@@ -79,8 +79,14 @@ public struct ConfigurationFile: Sendable {
                     configuration.shutdown.gracePeriodSeconds = try reader.int(value, "shutdown.grace_period_seconds")
                 }
             case "oidc": configuration.oidc = try reader.identityProviders(value)
+            case "audit":
+                try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
+                    guard key == "syslog" else { throw reader.unknown(key, in: "audit", value, known: ["syslog"]) }
+                    configuration.audit.syslog = try reader.syslog(value)
+                }
             default:
-                throw reader.unknown(key, in: "the top level", value, known: ["ae_title", "listen", "dicom", "archive", "query", "shutdown", "oidc"])
+                throw reader.unknown(key, in: "the top level", value,
+                                     known: ["ae_title", "listen", "dicom", "archive", "query", "shutdown", "oidc", "audit"])
             }
         }
         return configuration
@@ -178,6 +184,53 @@ public struct ConfigurationFile: Sendable {
             return .init(certificate: certificate, privateKey: key, trustedCA: ca, requireClientCertificate: require)
         }
 
+        /// `audit.syslog`: the collector the audit log is exported to.
+        func syslog(_ node: Node) throws(ServerSetupError) -> ServerConfiguration.SyslogSettings {
+            var host: String?, port: Int?, transport = ServerConfiguration.SyslogSettings.Transport.tls
+            var ca: String?, certificate: String?, key: String?, facility = 10
+            let known = ["host", "port", "transport", "ca", "certificate", "private_key", "facility"]
+            try fields(node, in: "audit.syslog") { name, value throws(ServerSetupError) in
+                switch name {
+                case "host": host = try string(value, "audit.syslog.host")
+                case "port":
+                    let number = try int(value, "audit.syslog.port")
+                    guard (1...65535).contains(number) else { throw error(value, "audit.syslog.port \(number) is not a port (1-65535)") }
+                    port = number
+                case "transport":
+                    let text = try string(value, "audit.syslog.transport")
+                    guard let chosen = ServerConfiguration.SyslogSettings.Transport(rawValue: text) else {
+                        throw error(value, "audit.syslog.transport must be tls (RFC 5425) or udp (RFC 5426), not \(text)")
+                    }
+                    transport = chosen
+                case "ca": ca = try string(value, "audit.syslog.ca")
+                case "certificate": certificate = try string(value, "audit.syslog.certificate")
+                case "private_key": key = try string(value, "audit.syslog.private_key")
+                case "facility":
+                    facility = try int(value, "audit.syslog.facility")
+                    guard facility == 10 || facility == 13 else {
+                        throw error(value, "audit.syslog.facility must be 10 (authpriv) or 13 (log audit), as IHE ATNA asks, not \(facility)")
+                    }
+                default: throw unknown(name, in: "audit.syslog", value, known: known)
+                }
+            }
+            guard let host, !host.isEmpty else { throw error(node, "audit.syslog needs host, the collector's name or address") }
+            switch transport {
+            case .tls:
+                guard ca != nil else {
+                    throw error(node, "audit.syslog over tls needs ca, the PEM file of the CA that signs the collector's certificate")
+                }
+                if (certificate == nil) != (key == nil) {
+                    throw error(node, "audit.syslog needs both certificate and private_key for a client certificate, or neither")
+                }
+            case .udp:
+                if ca != nil || certificate != nil || key != nil {
+                    throw error(node, "audit.syslog over udp has no TLS: remove ca, certificate and private_key, or use transport: tls")
+                }
+            }
+            return .init(host: host, port: port ?? ServerConfiguration.SyslogSettings.defaultPort(transport), transport: transport, ca: ca,
+                         certificate: certificate, privateKey: key, facility: facility)
+        }
+
         func limits(_ node: Node) throws(ServerSetupError) -> AssociationLimits {
             var limits = AssociationLimits()
             try fields(node, in: "dicom.limits") { name, value throws(ServerSetupError) in
@@ -257,6 +310,19 @@ public struct ConfigurationFile: Sendable {
             #     roles_claim: realm_access.roles
             #     role_map:
             #       pacs-radiologists: radiologist
+
+            # The central audit repository the audit log is exported to, over syslog: TLS (RFC 5425,
+            # as IHE ATNA requires; records wait in the audit log while the collector is down) or
+            # UDP (RFC 5426: in clear, and what is sent while the collector is down is lost).
+            # audit:
+            #   syslog:
+            #     host: audit.example.org
+            #     port: 6514
+            #     transport: tls
+            #     ca: tls/collector-ca.pem            # the CA of the collector's certificate
+            #     certificate: tls/audit-client.pem   # optional: mutual TLS
+            #     private_key: tls/audit-client-key.pem
+            #     facility: 10                        # 10 authpriv, or 13 log audit
 
             """
     }

@@ -14,6 +14,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var shutdown = ShutdownSettings()
     /// OpenID Connect identity providers whose tokens sign users in (`oidc:`).
     public var oidc: [OIDCSettings] = []
+    public var audit = AuditSettings()
 
     public init() {}
 
@@ -78,6 +79,51 @@ public struct ServerConfiguration: Sendable, Equatable {
             self.usernameClaim = usernameClaim
             self.rolesClaim = rolesClaim
             self.roleMap = roleMap
+        }
+    }
+
+    public struct AuditSettings: Sendable, Equatable {
+        /// The central audit repository the audit log is exported to (`audit.syslog`); nil: none.
+        public var syslog: SyslogSettings?
+    }
+
+    /// A syslog collector (see `SyslogExporter`).
+    public struct SyslogSettings: Sendable, Equatable {
+        public enum Transport: String, Sendable, Equatable, CaseIterable {
+            /// RFC 5425, as IHE ATNA requires.
+            case tls
+            /// RFC 5426: in clear, and a message sent while the collector is down is lost.
+            case udp
+        }
+
+        public var host: String
+        public var port: Int
+        public var transport: Transport
+        /// PEM file of the CA that signs the collector's certificate (TLS only); relative to the data folder.
+        public var ca: String?
+        /// Rampart's client certificate and key, for a collector that asks for one (TLS only).
+        public var certificate: String?
+        public var privateKey: String?
+        /// 10 (authpriv) or 13 (log audit).
+        public var facility: Int
+
+        public init(host: String, port: Int, transport: Transport, ca: String? = nil, certificate: String? = nil, privateKey: String? = nil,
+                    facility: Int = 10) {
+            self.host = host
+            self.port = port
+            self.transport = transport
+            self.ca = ca
+            self.certificate = certificate
+            self.privateKey = privateKey
+            self.facility = facility
+        }
+
+        /// The IANA ports: syslog-tls 6514 (RFC 5425), syslog 514 (RFC 5426).
+        public static func defaultPort(_ transport: Transport) -> Int {
+            switch transport {
+            case .tls: 6514
+            case .udp: 514
+            }
         }
     }
 

@@ -59,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         let service: RampartDICOMService
         let configuration: ServerConfiguration
         let audit: AuditTrail
+        let export: AuditExportService?  // audit export
         let file = data.configurationFile(flag: config)
         do {
             let overrides = ServerConfiguration.Overrides(
@@ -67,7 +68,15 @@ struct Serve: AsyncParsableCommand {
                 dicomPort: try dicomPort ?? Self.integer("RAMPART_DICOM_PORT"),
                 dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"))
             configuration = try file.load().applying(overrides)
-            audit = try AuditTrail(dataDirectory: folder)
+            // Audit export (audit.syslog): the trail wakes the exporter after each append.
+            let exportWakeup = ExportWakeup()
+            audit = try AuditTrail(dataDirectory: folder, appended: { exportWakeup.signal() })
+            export = try configuration.audit.syslog.map { settings throws(ServerSetupError) in
+                // The MSG is the record as the log stores it (JSON) until AuditMessage.xml lands.
+                try AuditExportService(store: audit.store, settings: settings, dataDirectory: folder, wakeup: exportWakeup,
+                                       log: { log.write($0) }, message: { record in (try? record.event.json()) ?? "" })
+            }
+            // End of audit export.
             service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, audit: audit, log: { log.write($0) }) { kind, address in
                 let caNote = kind == .tls ? "  (peers trust \(configuration.dicom.tls?.trustedCA ?? "the server's CA"))" : ""
                 standardOutput().writeLine("  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(configuration.listen):\(address.port ?? 0)  AE \(configuration.aeTitle)\(caNote)")
@@ -104,6 +113,12 @@ struct Serve: AsyncParsableCommand {
             out.writeLine("  tokens of identity provider \(provider.issuer) accepted (keys from \(provider.jwksFile), roles from \(provider.rolesClaim))")
         }
         out.writeLine("  audit log: \(audit.store.path)")
+        // Audit export.
+        if let exporter = export?.exporter {
+            out.writeLine("  audit exported to \(exporter.collector) (syslog, facility \(exporter.collector.facility)), resuming after the record in \(exporter.cursor.path)")
+        } else {
+            out.writeLine("  audit not exported (no audit.syslog in rampart.yaml)")
+        }
         out.writeLine("  (DICOMweb and the web UI are not built yet)")
         var started = "rampart serve started as AE \(configuration.aeTitle) on \(configuration.listen)"
         if !byHost.isEmpty {
@@ -111,7 +126,7 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try recordActivity(.applicationStart, started, byHost.map { AuditSubject(.account, "ae \($0.title)") }, in: audit)
-            try await RampartServer.run([service], gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)
+            try await RampartServer.run([service] + (export.map { [$0] } ?? []), gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)  // + audit export
             try recordActivity(.applicationStop, "rampart serve stopped", [], in: audit)
             try audit.checkpoint()
         } catch let error as AuditError {

@@ -120,6 +120,44 @@ import Testing
         }
     }
 
+    @Test func auditExportIsRead() throws {
+        let tls = try ConfigurationFile.parse("""
+            audit:
+              syslog:
+                host: 127.0.0.1
+                port: 6514
+                transport: tls
+                ca: tls/collector-ca.pem
+                certificate: tls/audit-client.pem
+                private_key: tls/audit-client-key.pem
+                facility: 13
+            """, source: "rampart.yaml")
+        #expect(tls.audit.syslog == .init(host: "127.0.0.1", port: 6514, transport: .tls, ca: "tls/collector-ca.pem",
+                                          certificate: "tls/audit-client.pem", privateKey: "tls/audit-client-key.pem", facility: 13))
+        let udp = try ConfigurationFile.parse("audit:\n  syslog:\n    host: collector.example.org\n    transport: udp\n", source: "rampart.yaml")
+        #expect(udp.audit.syslog == .init(host: "collector.example.org", port: 514, transport: .udp, facility: 10))
+        #expect(try ConfigurationFile.parse("audit:\n  syslog:\n    host: h\n    ca: ca.pem\n", source: "rampart.yaml").audit.syslog?.port == 6514)
+    }
+
+    @Test(arguments: [
+        ("audit:\n  syslog:\n    port: 6514\n    ca: ca.pem\n", "rampart.yaml:3: audit.syslog needs host"),
+        ("audit:\n  syslog:\n    host: h\n", "rampart.yaml:3: audit.syslog over tls needs ca"),
+        ("audit:\n  syslog:\n    host: h\n    transport: tcp\n", "rampart.yaml:4: audit.syslog.transport must be tls (RFC 5425) or udp"),
+        ("audit:\n  syslog:\n    host: h\n    transport: udp\n    ca: ca.pem\n", "audit.syslog over udp has no TLS"),
+        ("audit:\n  syslog:\n    host: h\n    ca: ca.pem\n    certificate: c.pem\n", "both certificate and private_key"),
+        ("audit:\n  syslog:\n    host: h\n    ca: ca.pem\n    facility: 4\n", "rampart.yaml:5: audit.syslog.facility must be 10 (authpriv) or 13"),
+        ("audit:\n  syslog:\n    host: h\n    ca: ca.pem\n    port: 70000\n", "rampart.yaml:5: audit.syslog.port 70000 is not a port"),
+        ("audit:\n  syslog:\n    host: h\n    ca: ca.pem\n    tls: true\n", "rampart.yaml:5: unknown key \"tls\" in audit.syslog"),
+        ("audit:\n  syslogs: {}\n", "unknown key \"syslogs\" in audit"),
+    ])
+    func auditExportMistakesAreRefusedWithTheirLine(text: String, message: String) {
+        #expect {
+            try ConfigurationFile.parse(text, source: "rampart.yaml")
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
     @Test func flagsAndEnvironmentOverrideTheFile() throws {
         let file = try ConfigurationFile.parse("ae_title: FROMFILE\ndicom:\n  port: 104\n", source: "rampart.yaml")
         let resolved = file.applying(.init(aeTitle: "FROMFLAG", dicomTLSPort: 0))
