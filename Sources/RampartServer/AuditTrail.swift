@@ -95,8 +95,11 @@ public struct AuditTrail: DecisionRecorder {
                           grant: Grant) throws(AuditError) {
         var counts: [String: Int] = [:]
         var patients: [String] = [], studies: [String] = []
+        // An answer that does not show a patient ID or a study UID (a query that did not ask
+        // for it) names nothing there.
         for (patient, study) in instances {
-            if !patients.contains(patient) { patients.append(patient) }
+            if !patient.isEmpty, !patients.contains(patient) { patients.append(patient) }
+            guard !study.isEmpty else { continue }
             if counts[study] == nil { studies.append(study) }
             counts[study, default: 0] += 1
         }

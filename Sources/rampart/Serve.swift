@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
         let service: RampartDICOMService
         let configuration: ServerConfiguration
         let audit: AuditTrail
-        let export: AuditExportService?  // audit export
+        let export: AuditExportService?
         let file = data.configurationFile(flag: config)
         do {
             let overrides = ServerConfiguration.Overrides(
@@ -68,15 +68,15 @@ struct Serve: AsyncParsableCommand {
                 dicomPort: try dicomPort ?? Self.integer("RAMPART_DICOM_PORT"),
                 dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"))
             configuration = try file.load().applying(overrides)
-            // Audit export (audit.syslog): the trail wakes the exporter after each append.
+            // Audit export (audit.syslog): the trail wakes the exporter after each append, and
+            // each record goes out as a DICOM audit message (PS3.15 A.5), as IHE ATNA expects.
             let exportWakeup = ExportWakeup()
             audit = try AuditTrail(dataDirectory: folder, appended: { exportWakeup.signal() })
+            let messageSource = AuditMessageSource(aeTitle: configuration.aeTitle)
             export = try configuration.audit.syslog.map { settings throws(ServerSetupError) in
-                // The MSG is the record as the log stores it (JSON) until AuditMessage.xml lands.
                 try AuditExportService(store: audit.store, settings: settings, dataDirectory: folder, wakeup: exportWakeup,
-                                       log: { log.write($0) }, message: { record in (try? record.event.json()) ?? "" })
+                                       log: { log.write($0) }, message: { record in AuditMessage.xml(record.event, source: messageSource) })
             }
-            // End of audit export.
             service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, audit: audit, log: { log.write($0) }) { kind, address in
                 let caNote = kind == .tls ? "  (peers trust \(configuration.dicom.tls?.trustedCA ?? "the server's CA"))" : ""
                 standardOutput().writeLine("  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(configuration.listen):\(address.port ?? 0)  AE \(configuration.aeTitle)\(caNote)")
@@ -113,7 +113,6 @@ struct Serve: AsyncParsableCommand {
             out.writeLine("  tokens of identity provider \(provider.issuer) accepted (keys from \(provider.jwksFile), roles from \(provider.rolesClaim))")
         }
         out.writeLine("  audit log: \(audit.store.path)")
-        // Audit export.
         if let exporter = export?.exporter {
             out.writeLine("  audit exported to \(exporter.collector) (syslog, facility \(exporter.collector.facility)), resuming after the record in \(exporter.cursor.path)")
         } else {
@@ -126,7 +125,7 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try recordActivity(.applicationStart, started, byHost.map { AuditSubject(.account, "ae \($0.title)") }, in: audit)
-            try await RampartServer.run([service] + (export.map { [$0] } ?? []), gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)  // + audit export
+            try await RampartServer.run([service] + (export.map { [$0] } ?? []), gracePeriodSeconds: configuration.shutdown.gracePeriodSeconds)
             try recordActivity(.applicationStop, "rampart serve stopped", [], in: audit)
             try audit.checkpoint()
         } catch let error as AuditError {

@@ -6,7 +6,8 @@ test on loopback.
   Rampart's client certificate, from the same CA, by name). DCMTK makes accesses (C-ECHO,
   C-STORE, C-FIND); each one's audit messages appear in the collector's file, RFC 5424 framed,
   MSGID the event kind, `[rampart@32473 seq="N"]` the record's number (32473 is IANA's example
-  enterprise number). Then rsyslogd stops, accesses go on, it starts again: every record of
+  enterprise number), MSG the DICOM audit message (PS3.15 A.5), valid against the A.5.1
+  schema. Then rsyslogd stops, accesses go on, it starts again: every record of
   the log arrives exactly once and in order.
 * UDP (RFC 5426): rsyslogd's imudp receives the same messages, one per datagram.
 
@@ -17,7 +18,6 @@ record count comes from the audit log itself (`<data>/audit/audit.sqlite`, read-
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import socket
 import sqlite3
@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+import auditschema
 import netdata
 import nethelpers as h
 import netpeers
@@ -183,8 +184,8 @@ def test_audit_reaches_rsyslog_over_tls_exactly_once_in_order_across_a_collector
                 assert kind in kinds, f"no {kind} message among {sorted(kinds)}"
             for m in messages:
                 assert int(m.group(1)) // 8 == 13, m.group(0)[:200]
-                # MSG is the record as the log stores it (JSON) until serve sends AuditMessage.xml.
-                assert json.loads(m.group(7))["kind"] == m.group(5), m.group(0)[:200]
+                # MSG is the record's DICOM audit message, valid against the PS3.15 A.5.1 schema.
+                assert not auditschema.validate_audit_xml(m.group(7)), m.group(0)[:300]
             before = last_sequence(data)
 
             # The collector goes away mid-run; accesses go on and are recorded.
