@@ -1,5 +1,5 @@
 /// Text a peer chose (a claimed user name, a token's key id) as it may appear in a log line or
-/// the decision log: printable ASCII only, no quotation marks, at most `limit` characters, so
+/// the audit log: printable ASCII only, no quotation marks, at most `limit` characters, so
 /// it can neither forge lines nor flood them.
 public enum LogText {
     public static func printable(_ text: String, limit: Int = 64) -> String {

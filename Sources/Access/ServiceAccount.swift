@@ -96,7 +96,7 @@ public struct ServiceDirectory: Sendable, Hashable {
     private static let decoy = String(repeating: "0", count: 64)
 }
 
-/// Why a service account's sign-in failed, as the decision log records it.
+/// Why a service account's sign-in failed, as the audit log records it.
 public enum ServiceAuthenticationFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case wrongNameOrKey
     case revoked(String)

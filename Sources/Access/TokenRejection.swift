@@ -1,4 +1,4 @@
-/// Why a bearer token did not authenticate anyone. The description goes to the decision log: it
+/// Why a bearer token did not authenticate anyone. The description goes to the audit log: it
 /// names the claim that failed and never holds the token itself.
 public enum TokenRejection: Error, Sendable, Equatable, CustomStringConvertible {
     /// The server has no signing key, so it can verify no token.

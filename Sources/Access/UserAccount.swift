@@ -139,7 +139,7 @@ public struct SignIn: Sendable {
     public let oneTimeStep: Int64?
 }
 
-/// Why a sign-in failed, as the decision log records it.
+/// Why a sign-in failed, as the audit log records it.
 public enum AuthenticationFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case wrongNameOrPassword
     case disabled

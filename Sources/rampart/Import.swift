@@ -74,7 +74,7 @@ struct Import: AsyncParsableCommand {
     }
 
     /// The archive, and the gate's grant for the local operator to store: one decision for the
-    /// run, recorded in the data folder's decision log like every other. Exit 2 when either fails.
+    /// run, recorded in the data folder's audit log like every other. Exit 2 when either fails.
     private func open() async throws -> (Archive, Grant) {
         do {
             try DataFolder.ensure(data.dataDirectory)

@@ -9,7 +9,7 @@ struct Study: AsyncParsableCommand {
         discussion: """
             The archive must not be open in rampart serve (stop it first). A role opens a group with access_groups \
             in policy.yaml; a role with break_the_glass that declares the emergency purpose (ETREAT) reaches every \
-            restricted study, and that access is flagged in the decision log.
+            restricted study, and that access is flagged in the audit log.
             """,
         subcommands: [Restrict.self, Unrestrict.self, Restricted.self])
 
@@ -72,7 +72,7 @@ private func restrict(_ study: String, to group: String?, in data: DataDirectory
     }
 }
 
-/// The archive and the local operator's grant to administer it, recorded in the decision log.
+/// The archive and the local operator's grant to administer it, recorded in the audit log.
 private func administering(_ data: DataDirectoryOption) async throws -> (Archive, Grant) {
     do {
         let archive = try Archive(directory: data.dataDirectory + "/archive")
