@@ -17,6 +17,18 @@ public struct GateDecision: Sendable, Hashable {
     public var reason: String
     /// An emergency access ("break the glass"): allowed, and to be reviewed.
     public var brokeTheGlass: Bool = false
+
+    /// A record of a decision, not a permission: only the gate makes a `Grant`.
+    public init(context: AccessContext, action: AccessAction, resource: AccessResource, subjects: AccessSubjects = .none,
+                allowed: Bool, reason: String, brokeTheGlass: Bool = false) {
+        self.context = context
+        self.action = action
+        self.resource = resource
+        self.subjects = subjects
+        self.allowed = allowed
+        self.reason = reason
+        self.brokeTheGlass = brokeTheGlass
+    }
 }
 
 /// Keeps decisions in memory: for tests and for tools that run without an audit log.

@@ -37,7 +37,9 @@ struct AuditCommand: AsyncParsableCommand {
                 return
             }
             print("TAMPERED: \(problem)")
-            print("records before \(problem.sequence) are intact" + (result.signedThrough > 0 ? ", signed through \(result.signedThrough)" : ""))
+            if problem.sequence > 1 {
+                print("records 1 to \(problem.sequence - 1) follow each other unchanged")
+            }
             throw ExitCode(2)
         }
     }
