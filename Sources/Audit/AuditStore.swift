@@ -85,19 +85,16 @@ public struct AuditStore: Sendable {
                     time INTEGER NOT NULL,
                     signature BLOB NOT NULL
                 );
-                CREATE TRIGGER event_append_only_update BEFORE UPDATE ON event
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                CREATE TRIGGER event_append_only_delete BEFORE DELETE ON event
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                CREATE TRIGGER subject_append_only_update BEFORE UPDATE ON subject
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                CREATE TRIGGER subject_append_only_delete BEFORE DELETE ON subject
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                CREATE TRIGGER checkpoint_append_only_update BEFORE UPDATE ON checkpoint
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-                CREATE TRIGGER checkpoint_append_only_delete BEFORE DELETE ON checkpoint
-                    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
                 """)
+            // Append-only by construction: SQL that would change or remove a row is refused.
+            for table in ["event", "subject", "checkpoint"] {
+                for operation in ["UPDATE", "DELETE"] {
+                    try db.execute(sql: """
+                        CREATE TRIGGER \(table)_append_only_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+                        """)
+                }
+            }
         }
         return migrator
     }

@@ -76,20 +76,13 @@ struct AuditCriteria: ParsableArguments, CustomStringConvertible {
     @Option(name: .customLong("patient-id"), help: "Events concerning this Patient ID.") var patientID: String?
     @Option(help: "Events concerning this Study Instance UID.") var study: String?
     @Option(help: "Events by this user or service name, or AE title.") var user: String?
-    @Option(help: "From this time (ISO 8601, UTC: 2026-11-24 or 2026-11-24T08:00:00Z).") var from: String?
-    @Option(help: "Up to this time, exclusive.") var to: String?
+    @OptionGroup var period: ReportPeriod
     @Option(help: "From this network (CIDR, e.g. 10.20.0.0/16) or address.") var source: String?
     @Option(help: "success, denied or failed.") var outcome: String?
     @Option(help: "The event kind, e.g. query, instances-transferred, user-authentication.") var kind: String?
 
     func query(limit: Int) throws -> AuditQuery {
-        func time(_ text: String?, _ flag: String) throws -> Date? {
-            guard let text else { return nil }
-            guard let date = AuditTime.date(text) else { throw ValidationError("\(flag) \(text) is not an ISO 8601 date or time") }
-            return date
-        }
-        var query = AuditQuery(patientID: patientID, studyUID: study, actor: user, from: try time(from, "--from"), to: try time(to, "--to"),
-                               limit: limit)
+        var query = AuditQuery(patientID: patientID, studyUID: study, actor: user, from: try period.start, to: try period.end, limit: limit)
         if let source {
             guard let range = NetworkRange(source) else { throw ValidationError("--source \(source) is not an address or a CIDR network") }
             query.sourceRange = AuditAddressRange(lower: range.lowest, upper: range.highest)
@@ -108,7 +101,7 @@ struct AuditCriteria: ParsableArguments, CustomStringConvertible {
     }
 
     var description: String {
-        let given: [(String, String?)] = [("patient-id", patientID), ("study", study), ("user", user), ("from", from), ("to", to),
+        let given: [(String, String?)] = [("patient-id", patientID), ("study", study), ("user", user), ("from", period.from), ("to", period.to),
                                           ("source", source), ("outcome", outcome), ("kind", kind)]
         let parts = given.compactMap { name, value in value.map { "--\(name) \($0)" } }
         return parts.isEmpty ? "(every event)" : parts.joined(separator: " ")

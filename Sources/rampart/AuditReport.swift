@@ -80,7 +80,7 @@ extension AuditCommand {
 
 /// The period a report covers.
 struct ReportPeriod: ParsableArguments {
-    @Option(help: "From this time (ISO 8601, UTC).") var from: String?
+    @Option(help: "From this time (ISO 8601, UTC: 2026-11-24 or 2026-11-24T08:00:00Z).") var from: String?
     @Option(help: "Up to this time, exclusive.") var to: String?
 
     var start: Date? { get throws { try Self.date(from, "--from") } }
