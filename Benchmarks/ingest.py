@@ -45,6 +45,7 @@ def rampart_serve(binary: Path, work: Path):
     netserve.register(binary, data, CALLING_AE)
     with netserve.serve(binary, data, work / "serve.log", lifetime=3600) as peer:
         peer.store_dir = netserve.blob_root(data)
+        peer.audit_log = data / "audit" / "audit.sqlite"
         yield peer
 
 

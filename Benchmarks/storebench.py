@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -89,8 +90,20 @@ def measure(label: str, start, work: Path, groups: list[list[Path]], expected: i
     why = failure(results)
     if why or stored < expected:
         return label, f"FAILED: {stored} of {expected} files stored; {why or ''}"
+    recorded = audit_events(peer)
     shutil.rmtree(work, ignore_errors=True)
-    return label, rate(expected, total_bytes, seconds)
+    return label, rate(expected, total_bytes, seconds) + recorded(seconds)
+
+
+def audit_events(peer):
+    """For a server with an audit log (`peer.audit_log`): its events recorded in the measured time
+    (every decision and what a retrieve or query disclosed; not the start, the stop and the AE registration), per second."""
+    path = getattr(peer, "audit_log", None)
+    if path is None:
+        return lambda seconds: ""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        count = db.execute("SELECT COUNT(*) FROM event WHERE kind NOT IN ('application-activity', 'security-alert')").fetchone()[0]
+    return lambda seconds: f"; audit: {count} events recorded, {count / seconds:.0f} events/s"
 
 
 def exit_status(rows: list[tuple[str, str]]) -> int:
