@@ -171,6 +171,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // The TLS errors an association reports as security failures.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
     ],

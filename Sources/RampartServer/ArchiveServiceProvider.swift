@@ -183,6 +183,22 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         log("locked after repeated failed sign-ins: \(locked.map { LogText.printable($0) }.joined(separator: ", "))")
     }
 
+    /// A certificate problem (no client certificate where one is required, one from a CA not
+    /// trusted, an expired one) fails the TLS handshake before any association: a Node
+    /// Authentication failure in the audit log, naming the device's address and, when it got that
+    /// far, its certificate.
+    public func tlsFailed(peer: AssociationPeer, reason: String) async {
+        let context = AccessContext(principal: .anonymous, channel: .dimse, peerAddress: peer.address,
+                                    certificateFingerprint: peer.certificate.map { CertificateFingerprint(der: $0).hex }, authentication: .none)
+        do {
+            try audit.append(AuditEvent(kind: .securityAlert, type: .nodeAuthentication, outcome: .minorFailure,
+                                        actor: AuditTrail.actor(context), channel: context.channel.rawValue, source: AuditTrail.source(context),
+                                        reason: "the TLS connection from \(peer.address) failed: \(reason)"))
+        } catch {
+            log("the audit log could not record a failed TLS connection: \(error)")
+        }
+    }
+
     /// Who acts in an operation: the association's principal as its credential stands now. A
     /// token is checked again (one that expired since, or whose user was disabled, acts no
     /// more), and so is an API key (a revoked one acts no more); a password user's account is

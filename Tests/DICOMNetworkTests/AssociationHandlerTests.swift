@@ -1,6 +1,7 @@
 import DICOMNetwork
 import NIOCore
 import NIOEmbedded
+import NIOSSL
 import Testing
 
 /// The association handler in a pipeline with the PDU codec: bytes in, events and bytes out,
@@ -123,6 +124,18 @@ struct AssociationHandlerTests {
             return
         }
         #expect(detail.contains("16390"))
+    }
+
+    @Test func aTLSFailureIsReportedAsASecurityFailure() throws {
+        let channel = try makeAcceptor()
+        // What NIOSSL fires when a peer's certificate does not verify.
+        // The handler closes the connection itself.
+        channel.pipeline.fireErrorCaught(NIOSSLError.handshakeFailed(.sslError([])))
+        guard case let .aborted(.transportSecurity(detail))? = try channel.readInbound(as: AssociationEvent.self) else {
+            Issue.record("the upper layer was not told of a TLS failure")
+            return
+        }
+        #expect(detail.contains("handshakeFailed"))
     }
 
     @Test func releaseRequestIsAnsweredAndReportedAsReleased() throws {

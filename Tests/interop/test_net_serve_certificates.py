@@ -13,6 +13,7 @@ another certificate, or under another AE title, the association is refused:
 * a certificate from a CA the server does not trust (another CA, or self-signed): the TLS handshake
   fails, so there is no association to reject;
 * with `require_client_certificate: true`, a peer without a certificate fails the handshake.
+* each failed handshake is a Node Authentication failure (Security Alert) in the audit log.
 """
 
 from __future__ import annotations
@@ -183,6 +184,16 @@ def test_certificates_from_an_untrusted_ca_fail_the_handshake(rampart, site, tmp
             assert refused.returncode != 0 and "Association Rejected" not in text(refused), describe_run(refused)
         assert outcome(site, peer, "CT1", site["ct1"]) == "established"
         assert "CERTIFICATE_VERIFY_FAILED" in server.log_text(20_000)
+    # Each refused handshake (pynetdicom and DCMTK, two certificates) is a Node Authentication
+    # failure in the audit log, from the device's address.
+    failures = tls_failures(rampart, site["data"])
+    assert len(failures) >= 4 and all("CERTIFICATE_VERIFY_FAILED" in e["reason"] for e in failures), failures
+    assert all(e["source"]["address"].startswith(HOST + ":") for e in failures), failures
+
+
+def tls_failures(rampart, data) -> list[dict]:
+    return [e["event"] for e in netserve.audit_events(rampart, data, "--kind", "security-alert")
+            if e["event"].get("type") == "node-authentication"]
 
 
 def test_required_client_certificates_refuse_peers_without_one_in_the_handshake(rampart, site, tmp_path):
@@ -195,3 +206,4 @@ def test_required_client_certificates_refuse_peers_without_one_in_the_handshake(
         assert handshake_refused(outcome(site, peer, "CT1", None))
         assert outcome(site, peer, "CT1", site["ct1"]) == "established"
         assert "PEER_DID_NOT_RETURN_A_CERTIFICATE" in server.log_text(20_000)
+    assert any("PEER_DID_NOT_RETURN_A_CERTIFICATE" in e["reason"] for e in tls_failures(rampart, data))

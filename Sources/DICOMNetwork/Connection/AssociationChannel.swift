@@ -20,12 +20,17 @@ enum AssociationChannel {
         return try Async(wrappingChannelSynchronously: channel)
     }
 
-    /// The peer's address and, over TLS, its certificate.
-    static func peer(of channel: Channel) async -> AssociationPeer {
-        let address = channel.remoteAddress.map { address -> String in
+    /// "ip:port" or "[ipv6]:port" of the peer; read it at accept, as a closed channel has none.
+    static func address(of channel: Channel) -> String {
+        channel.remoteAddress.map { address -> String in
             if let ip = address.ipAddress, let port = address.port { return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
             return "\(address)"
         } ?? "unknown"
+    }
+
+    /// The peer's address and, over TLS, its certificate.
+    static func peer(of channel: Channel) async -> AssociationPeer {
+        let address = address(of: channel)
         guard let certificate = try? await channel.nioSSL_peerCertificate().get() else {
             return AssociationPeer(address: address)
         }

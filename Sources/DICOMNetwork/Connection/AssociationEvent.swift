@@ -27,6 +27,9 @@ public enum AssociationAbort: Sendable, Hashable, CustomStringConvertible {
     case byPeer(Abort)
     /// The upper layer (PS3.8 A-P-ABORT): the peer broke the protocol, or the transport closed.
     case byProvider(Abort.Reason, detail: String)
+    /// TLS failed: in the handshake (a certificate missing, expired, or from a CA not trusted),
+    /// or later. A security event, not only a network one.
+    case transportSecurity(detail: String)
 
     public var description: String {
         switch self {
@@ -37,6 +40,8 @@ public enum AssociationAbort: Sendable, Hashable, CustomStringConvertible {
             }
         case let .byProvider(_, detail):
             detail
+        case let .transportSecurity(detail):
+            "TLS failed: \(detail)"
         }
     }
 }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 
 /// Runs one association on a channel: PDUs in and out, the PS3.8 9.2 state machine, the ARTIM
 /// timer, the negotiated maximum length, and DIMSE reassembly and fragmentation.
@@ -26,6 +27,8 @@ public final class AssociationHandler: ChannelDuplexHandler {
     private var fragmenter: PDVFragmenter?
     /// Set when this side aborted, so the event carries our reason rather than a bare transport close.
     private var localAbortDetail: String?
+    /// The TLS error that ended the connection, if that is what ended it.
+    private var transportSecurityFailure: String?
     private var reportedEnd = false
 
     /// `artimTimeout` bounds every wait PS3.8 gives the ARTIM timer: for the A-ASSOCIATE-RQ after
@@ -48,8 +51,12 @@ public final class AssociationHandler: ChannelDuplexHandler {
         perform(machine.handle(.transportClosed), context: context)
         if !reportedEnd {
             reportedEnd = true
-            let detail = localAbortDetail ?? "the connection closed before the association was released"
-            context.fireChannelRead(wrapInboundOut(.aborted(.byProvider(.notSpecified, detail: detail))))
+            if let failure = transportSecurityFailure {
+                context.fireChannelRead(wrapInboundOut(.aborted(.transportSecurity(detail: failure))))
+            } else {
+                let detail = localAbortDetail ?? "the connection closed before the association was released"
+                context.fireChannelRead(wrapInboundOut(.aborted(.byProvider(.notSpecified, detail: detail))))
+            }
         }
         context.fireChannelInactive()
     }
@@ -76,6 +83,9 @@ public final class AssociationHandler: ChannelDuplexHandler {
         case ByteToMessageDecoderError.leftoverDataWhenDone:
             // The peer closed mid-PDU; channelInactive reports the end.
             break
+        case is NIOSSLError, is BoringSSLError:
+            transportSecurityFailure = "\(error)"
+            context.close(promise: nil)
         default:
             localAbortDetail = "transport error: \(error)"
             context.close(promise: nil)

@@ -54,10 +54,11 @@ public struct DICOMServer: Sendable {
                         // Counted from the connection on, so that silent connections (waiting
                         // for ARTIM) count too; the host is the address alone, any port.
                         let host = channel.remoteAddress?.ipAddress ?? "unknown"
+                        let address = AssociationChannel.address(of: channel)
                         let refusal = limiter.admit(host: host)
                         group.addTask {
                             defer { if refusal == nil { limiter.ended(host: host) } }
-                            await serve(child, channel: channel, refusal: refusal)
+                            await serve(child, channel: channel, address: address, refusal: refusal)
                         }
                     }
                 }
@@ -69,7 +70,7 @@ public struct DICOMServer: Sendable {
         }
     }
 
-    private func serve(_ child: AssociationChannel.Async, channel: Channel, refusal: AssociationLimiter.Refusal?) async {
+    private func serve(_ child: AssociationChannel.Async, channel: Channel, address: String, refusal: AssociationLimiter.Refusal?) async {
         do {
             try await child.executeThenClose { inbound, outbound in
                 var events = inbound.makeAsyncIterator()
@@ -77,6 +78,10 @@ public struct DICOMServer: Sendable {
                 let peer = await AssociationChannel.peer(of: channel)
                 guard case let .associationRequested(request) = first else {
                     if case let .aborted(why) = first { log("association from \(peer): \(why)") }
+                    if case let .aborted(.transportSecurity(detail)) = first {
+                        // The channel is closed: its address is the one read at accept.
+                        await provider.tlsFailed(peer: AssociationPeer(address: address, certificate: peer.certificate), reason: detail)
+                    }
                     return
                 }
                 let who = "\(request.callingAETitle)@\(peer) -> \(request.calledAETitle)"

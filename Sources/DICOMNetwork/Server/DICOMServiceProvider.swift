@@ -27,6 +27,15 @@ public protocol DICOMServiceProvider: Sendable {
     /// a thrown failure is that response's status and nothing is reported; the result goes to
     /// the requestor in an N-EVENT-REPORT-RQ.
     func commit(_ request: StorageCommitmentRequest, context: ServiceContext) async throws(DIMSEServiceFailure) -> StorageCommitmentResult
+    /// A TLS connection failed: its handshake (a client certificate missing, expired, or from a
+    /// CA not trusted) or later. No association request was read from it. For the audit log:
+    /// the server has closed the connection already.
+    func tlsFailed(peer: AssociationPeer, reason: String) async
+}
+
+extension DICOMServiceProvider {
+    /// A provider that keeps no audit log has nothing to record.
+    public func tlsFailed(peer: AssociationPeer, reason: String) async {}
 }
 
 /// How to answer an association request.
