@@ -423,7 +423,7 @@ struct ArchiveIndex: Sendable {
     /// value, for the entities the record names (as `InstanceIndex.Statistics` does). A patient's
     /// counts take only the studies in scope: a count must not tell of a study the grant hides.
     static func addComputedAttributes(to record: inout DataSet, level: QueryRetrieveLevel, studies: StudyScope, db: Database) throws {
-        let (scope, groups) = studies.sqlCondition(study: "st") ?? ("1", [])
+        let (scope, groups) = studies.sqlFilter(study: "st")
         if let row = try Row.fetchOne(db, sql: """
             SELECT (SELECT COUNT(*) FROM study st WHERE st.patientRowID = p.id AND \(scope)) AS studies,
                    (SELECT COUNT(*) FROM series se JOIN study st ON st.id = se.studyRowID WHERE st.patientRowID = p.id AND \(scope)) AS series,
@@ -463,7 +463,7 @@ struct ArchiveIndex: Sendable {
         case .series: "se.id"
         case .image: "i.id"
         }
-        let (scope, groups) = studies.sqlCondition(study: "st") ?? ("1", [])
+        let (scope, groups) = studies.sqlFilter(study: "st")
         return try Row.fetchAll(db, sql: instanceSelect + " WHERE \(column) = ? AND \(scope) ORDER BY i.id",
                                 arguments: StatementArguments([rowID as any DatabaseValueConvertible] + groups.map { $0 as any DatabaseValueConvertible }))
             .map { storedInstance($0, blobs: blobs) }

@@ -13,6 +13,11 @@ extension StudyScope {
         return ("(\(alias).accessGroup IS NULL OR \(alias).accessGroup IN (\(marks)))", groups)
     }
 
+    /// `sqlCondition(study:)` as a filter that always applies: true when every study is in scope.
+    func sqlFilter(study alias: String) -> (sql: String, arguments: [String]) {
+        sqlCondition(study: alias) ?? ("1", [])
+    }
+
     /// The condition on an entity of `level` (aliased as `QueryPlan.from` does): a patient is in
     /// scope when one of its studies is.
     func sqlCondition(level: QueryRetrieveLevel) -> (sql: String, arguments: [String])? {
