@@ -56,8 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() throws {
             do {
                 let query = try criteria.query(limit: limit)
-                try recordAuditLogUse("audit query \(criteria)", query: query, dataDirectory: data.dataDirectory)
-                let (store, _) = try AuditTrail.reader(dataDirectory: data.dataDirectory)
+                let store = try recordAuditLogUse("audit query \(criteria)", query: query, dataDirectory: data.dataDirectory)
                 // Rampart in the messages: the AE title serve uses, and this machine.
                 try format.write(try store.events(matching: query),
                                  messageSource: AuditMessageSource(aeTitle: try data.configurationFile().load().aeTitle))
@@ -109,8 +108,8 @@ struct AuditCriteria: ParsableArguments, CustomStringConvertible {
 }
 
 /// Reading the audit log is itself an event (PS3.15 A.5.3.2 Audit Log Used), naming the
-/// patient whose accesses were read.
-func recordAuditLogUse(_ what: String, query: AuditQuery, dataDirectory: String) throws {
+/// patient whose accesses were read. Returns the log, to read through.
+func recordAuditLogUse(_ what: String, query: AuditQuery, dataDirectory: String) throws -> AuditStore {
     let audit = try AuditTrail(dataDirectory: dataDirectory)
     var subjects = [AuditSubject(.auditLog, audit.store.path)]
     if let patient = query.patientID { subjects.append(AuditSubject(.patient, patient)) }
@@ -118,6 +117,7 @@ func recordAuditLogUse(_ what: String, query: AuditQuery, dataDirectory: String)
     try audit.append(AuditEvent(kind: .auditLogUsed, outcome: .success, actor: AuditTrail.actor(localOperator),
                                 channel: AccessChannel.cli.rawValue, source: .local, subjects: subjects, reason: what))
     try audit.checkpoint()
+    return audit.store
 }
 
 enum AuditFormat: String, ExpressibleByArgument, CaseIterable {

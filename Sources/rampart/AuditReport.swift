@@ -2,7 +2,6 @@ import Access
 import ArgumentParser
 import Audit
 import Foundation
-import RampartServer
 
 extension AuditCommand {
     struct Report: ParsableCommand {
@@ -20,7 +19,7 @@ extension AuditCommand {
         @OptionGroup var period: ReportPeriod
 
         func run() throws {
-            try report(data, "audit report patient", AuditQuery(patientID: patientID, from: try period.start, to: try period.end, limit: Self.reportLimit)) { events in
+            try report(data, "audit report patient", AuditQuery(patientID: patientID, from: try period.start, to: try period.end, limit: Self.reportLimit)) { events, _ in
                 let rows = Dictionary(grouping: events, by: { $0.event.actor.description }).map { actor, events in
                     [actor] + AccessSummary(events).fields
                 }.sorted { $0[0] < $1[0] }
@@ -40,7 +39,7 @@ extension AuditCommand {
         @OptionGroup var period: ReportPeriod
 
         func run() throws {
-            try report(data, "audit report user", AuditQuery(actor: user, from: try period.start, to: try period.end, limit: PatientReport.reportLimit)) { events in
+            try report(data, "audit report user", AuditQuery(actor: user, from: try period.start, to: try period.end, limit: PatientReport.reportLimit)) { events, _ in
                 var byPatient: [String: [RecordedAuditEvent]] = [:]
                 for recorded in events {
                     for patient in Set(recorded.event.patientIDs) { byPatient[patient, default: []].append(recorded) }
@@ -66,8 +65,7 @@ extension AuditCommand {
         func run() throws {
             let start = try period.start ?? Date().addingTimeInterval(-86_400)
             let thresholds = AnomalyThresholds(patients: patients, window: TimeInterval(window * 60), denials: denials)
-            try report(data, "audit report anomalies", AuditQuery(from: start, to: try period.end, limit: PatientReport.reportLimit)) { events in
-                let (store, _) = try AuditTrail.reader(dataDirectory: data.dataDirectory)
+            try report(data, "audit report anomalies", AuditQuery(from: start, to: try period.end, limit: PatientReport.reportLimit)) { events, store in
                 let baseline = { (actor: String) throws -> [RecordedAuditEvent] in
                     try store.events(matching: AuditQuery(actor: actor, from: start.addingTimeInterval(-Double(baselineDays) * 86_400), to: start,
                                                           limit: PatientReport.reportLimit))
@@ -93,13 +91,13 @@ struct ReportPeriod: ParsableArguments {
     }
 }
 
-/// Runs a report: records the use of the log, reads the events, prints the rows as a table.
+/// Runs a report: records the use of the log, reads the events, prints the rows `rows` makes of
+/// them (which may read the log again) as a table.
 private func report(_ data: DataDirectoryOption, _ what: String, _ query: AuditQuery,
-                    _ rows: ([RecordedAuditEvent]) throws -> ([String], [[String]])) throws {
+                    _ rows: ([RecordedAuditEvent], AuditStore) throws -> ([String], [[String]])) throws {
     do {
-        try recordAuditLogUse(what, query: query, dataDirectory: data.dataDirectory)
-        let (store, _) = try AuditTrail.reader(dataDirectory: data.dataDirectory)
-        let (columns, table) = try rows(try store.events(matching: query))
+        let store = try recordAuditLogUse(what, query: query, dataDirectory: data.dataDirectory)
+        let (columns, table) = try rows(try store.events(matching: query), store)
         let out = standardOutput()
         out.writeLine(columns.joined(separator: "\t"))
         for row in table { out.writeLine(row.map(AuditFormat.tableCell).joined(separator: "\t")) }
