@@ -175,11 +175,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                                source: AuditTrail.source(context),
                                subjects: locked.map { AuditSubject(.account, $0) },
                                reason: "\(locked.joined(separator: " and ")) locked after repeated failed sign-ins")
-        do {
-            try audit.append(event)
-        } catch {
-            log("the audit log could not record a lockout: \(error)")
-        }
+        audit.append(event, orLog: log, what: "a lockout")
         log("locked after repeated failed sign-ins: \(locked.map { LogText.printable($0) }.joined(separator: ", "))")
     }
 
@@ -190,13 +186,10 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public func tlsFailed(peer: AssociationPeer, reason: String) async {
         let context = AccessContext(principal: .anonymous, channel: .dimse, peerAddress: peer.address,
                                     certificateFingerprint: peer.certificate.map { CertificateFingerprint(der: $0).hex }, authentication: .none)
-        do {
-            try audit.append(AuditEvent(kind: .securityAlert, type: .nodeAuthentication, outcome: .minorFailure,
-                                        actor: AuditTrail.actor(context), channel: context.channel.rawValue, source: AuditTrail.source(context),
-                                        reason: "the TLS connection from \(peer.address) failed: \(reason)"))
-        } catch {
-            log("the audit log could not record a failed TLS connection: \(error)")
-        }
+        audit.append(AuditEvent(kind: .securityAlert, type: .nodeAuthentication, outcome: .minorFailure,
+                                actor: AuditTrail.actor(context), channel: context.channel.rawValue, source: AuditTrail.source(context),
+                                reason: "the TLS connection from \(peer.address) failed: \(reason)"),
+                     orLog: log, what: "a failed TLS connection")
     }
 
     /// Who acts in an operation: the association's principal as its credential stands now. A

@@ -55,6 +55,27 @@ public struct AuditTrail: DecisionRecorder {
         return sequence
     }
 
+    /// Appends an event whose data has moved or whose change is made already, so that a failure
+    /// to record it cannot refuse anything: the process log says what went unrecorded.
+    func append(_ event: AuditEvent, orLog log: (String) -> Void, what: String) {
+        do {
+            try append(event)
+        } catch {
+            log("the audit log could not record \(what): \(error)")
+        }
+    }
+
+    /// An event of the local operator at the command line, or of the files only the operator
+    /// changes: a start or stop, a change of who may do what, a configuration file, a reading of
+    /// the audit log.
+    public static func operatorEvent(_ kind: AuditEventKind, type: AuditEventType? = nil, outcome: AuditOutcome = .success,
+                                     action: AccessAction? = nil, subjects: [AuditSubject], reason: String) -> AuditEvent {
+        AuditEvent(kind: kind, type: type, outcome: outcome, actor: operatorActor, channel: AccessChannel.cli.rawValue,
+                   source: .local, action: action?.rawValue, subjects: subjects, reason: reason)
+    }
+
+    static let operatorActor = AuditActor(kind: "operator", name: "")
+
     /// Signs the end of the log: at shutdown, and after the command line's records.
     public func checkpoint() throws(AuditError) { try store.checkpoint() }
 
@@ -112,16 +133,11 @@ public struct AuditTrail: DecisionRecorder {
 
     /// A configuration file that changed while serving (policy.yaml): in force, or refused and why.
     func recordConfigurationChange(of path: String, problem: ServerSetupError?, log: @Sendable (String) -> Void) {
-        let event = AuditEvent(kind: .securityAlert, type: .securityConfiguration, outcome: problem == nil ? .success : .seriousFailure,
-                               actor: AuditActor(kind: "operator", name: ""), channel: AccessChannel.cli.rawValue, source: .local,
-                               subjects: [AuditSubject(.file, path)],
-                               reason: problem.map { "\(path) changed but was refused, the previous version stays in force: \($0)" }
-                                   ?? "\(path) changed and is in force")
-        do {
-            try append(event)
-        } catch {
-            log("the audit log could not record the change of \(path): \(error)")
-        }
+        append(Self.operatorEvent(.securityAlert, type: .securityConfiguration, outcome: problem == nil ? .success : .seriousFailure,
+                                  subjects: [AuditSubject(.file, path)],
+                                  reason: problem.map { "\(path) changed but was refused, the previous version stays in force: \($0)" }
+                                      ?? "\(path) changed and is in force"),
+               orLog: log, what: "the change of \(path)")
     }
 
     public static func actor(_ context: AccessContext) -> AuditActor {
@@ -129,7 +145,7 @@ public struct AuditTrail: DecisionRecorder {
         case let .user(name): AuditActor(kind: "user", name: name, roles: context.roles)
         case let .service(name): AuditActor(kind: "service", name: name, roles: context.roles)
         case let .applicationEntity(title): AuditActor(kind: "ae", name: title, roles: context.roles)
-        case .localOperator: AuditActor(kind: "operator", name: "")
+        case .localOperator: operatorActor
         case .anonymous: AuditActor(kind: "anonymous", name: "")
         }
     }

@@ -114,8 +114,7 @@ func recordAuditLogUse(_ what: String, query: AuditQuery, dataDirectory: String)
     var subjects = [AuditSubject(.auditLog, audit.store.path)]
     if let patient = query.patientID { subjects.append(AuditSubject(.patient, patient)) }
     if let study = query.studyUID { subjects.append(AuditSubject(.study, study)) }
-    try audit.append(AuditEvent(kind: .auditLogUsed, outcome: .success, actor: AuditTrail.actor(localOperator),
-                                channel: AccessChannel.cli.rawValue, source: .local, subjects: subjects, reason: what))
+    try audit.append(AuditTrail.operatorEvent(.auditLogUsed, subjects: subjects, reason: what))
     try audit.checkpoint()
     return audit.store
 }

@@ -37,21 +37,18 @@ func standardOutput() -> FileSink { FileSink(descriptor: 1, name: "standard outp
 func localOperatorGrant(_ action: AccessAction, dataDirectory: String) async throws -> Grant {
     let audit = try AuditTrail(dataDirectory: dataDirectory)
     let gate = Gate(registry: AERegistry(), recorder: audit)
-    let grant = try await gate.decide(localOperator, action)
+    let operatorContext = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
+    let grant = try await gate.decide(operatorContext, action)
     try audit.checkpoint()
     return grant
 }
-
-let localOperator = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
 
 /// Records a change the local operator made to who may do what (users, services, AEs): a
 /// security event in the audit log.
 func recordSecurityChange(_ what: String, subjects: [AuditSubject], type: AuditEventType = .userSecurityAttributesChanged,
                           dataDirectory: String) throws {
     let audit = try AuditTrail(dataDirectory: dataDirectory)
-    try audit.append(AuditEvent(kind: .securityAlert, type: type, outcome: .success, actor: AuditTrail.actor(localOperator),
-                                channel: AccessChannel.cli.rawValue, source: .local, action: AccessAction.administer.rawValue,
-                                subjects: subjects, reason: what))
+    try audit.append(AuditTrail.operatorEvent(.securityAlert, type: type, action: .administer, subjects: subjects, reason: what))
     try audit.checkpoint()
 }
 

@@ -138,8 +138,7 @@ struct Serve: AsyncParsableCommand {
     /// Start and stop are Application Activity events (PS3.15 A.5.3.1); a start names the AEs
     /// admitted without a credential, the exceptions a reviewer must see.
     private func recordActivity(_ type: AuditEventType, _ what: String, _ subjects: [AuditSubject], in audit: AuditTrail) throws(AuditError) {
-        try audit.append(AuditEvent(kind: .applicationActivity, type: type, outcome: .success, actor: AuditTrail.actor(localOperator),
-                                    channel: AccessChannel.cli.rawValue, source: .local, subjects: subjects, reason: what))
+        try audit.append(AuditTrail.operatorEvent(.applicationActivity, type: type, subjects: subjects, reason: what))
     }
 
     private static func integer(_ name: String) throws(ServerSetupError) -> Int? {
