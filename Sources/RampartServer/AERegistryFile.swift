@@ -3,27 +3,23 @@ import Foundation
 
 /// The AE registry as a file in the data folder (`ae-registry.json`), read by `serve` at start
 /// and changed by `rampart ae`. Written whole to a temporary name and renamed, mode 0600.
-public struct AERegistryFile: Sendable {
+public struct AERegistryFile: RecordsFile {
     public let path: String
 
     public init(dataDirectory: String) {
         path = dataDirectory + "/ae-registry.json"
     }
 
-    public func load() throws(ServerSetupError) -> AERegistry {
-        guard FileManager.default.fileExists(atPath: path) else { return AERegistry() }
-        do {
-            let entries = try JSONDecoder().decode([AERegistry.Entry].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-            return AERegistry(entries)
-        } catch {
-            throw ServerSetupError("\(path) is not a valid AE registry (\(error)); fix or remove it, then re-add the AEs with rampart ae add")
-        }
+    private var records: JSONRecords<AERegistry.Entry> {
+        JSONRecords(path: path, what: "AE registry", remedy: "fix or remove it, then re-add the AEs with rampart ae add")
     }
 
-    public func save(_ registry: AERegistry) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try DataFolder.writePrivately(try encoder.encode(registry.entries.values.sorted { $0.title < $1.title }), to: path)
+    public func load() throws(ServerSetupError) -> AERegistry {
+        AERegistry(try records.load())
+    }
+
+    public func save(_ registry: AERegistry) throws(ServerSetupError) {
+        try records.save(registry.entries.values.sorted { $0.title < $1.title })
     }
 }
 

@@ -24,9 +24,3 @@ public struct AccountsFile: RecordsFile {
 /// The accounts as `serve` sees them: read again whenever `accounts.json` changes, so that
 /// `rampart user disable` or `passwd` takes effect at the next sign-in, without a restart.
 public typealias AccountsSource = ReloadingFile<UserDirectory>
-
-extension ReloadingFile where Value == UserDirectory {
-    public convenience init(_ file: AccountsFile, log: @escaping @Sendable (String) -> Void) throws(ServerSetupError) {
-        try self.init(path: file.path, log: log) { () throws(ServerSetupError) in try file.load() }
-    }
-}

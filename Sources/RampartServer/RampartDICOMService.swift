@@ -54,7 +54,7 @@ public struct RampartDICOMService: Service {
         }
         let tokens = BearerTokenVerifier(own: ownTokens, providers: providers)
         let registryFile = AERegistryFile(dataDirectory: dataDirectory)
-        let registrySource = try ReloadingFile(path: registryFile.path, log: log) { () throws(ServerSetupError) in try registryFile.load() }
+        let registrySource = try ReloadingFile(registryFile, log: log)
         registry = registrySource.current()
         let policySource = try SitePolicy.source(dataDirectory: dataDirectory, audit: audit, log: log)
         policy = policySource.current()

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A file of the data folder that holds records as one JSON array (accounts, service accounts),
+/// A file of the data folder that holds records as one JSON array (accounts, service accounts, AEs),
 /// mode 0600, always written whole: to a temporary name, then renamed (`DataFolder.writePrivately`).
 public protocol RecordsFile: Sendable {
     associatedtype Directory: Sendable
@@ -9,10 +9,20 @@ public protocol RecordsFile: Sendable {
     func save(_ directory: Directory) throws(ServerSetupError)
 }
 
-/// The JSON reading and writing behind a `RecordsFile`; `what` names the file in errors.
+extension ReloadingFile {
+    /// The records file as `serve` sees it: read again whenever it changes.
+    public convenience init<File: RecordsFile>(_ file: File, log: @escaping @Sendable (String) -> Void) throws(ServerSetupError)
+    where File.Directory == Value {
+        try self.init(path: file.path, log: log) { () throws(ServerSetupError) in try file.load() }
+    }
+}
+
+/// The JSON reading and writing behind a `RecordsFile`; `what` names the file in errors, and
+/// `remedy` says what to do about one that cannot be read.
 struct JSONRecords<Record: Codable> {
     let path: String
     let what: String
+    var remedy = "restore it from a backup"
 
     /// The records, or none when there is no file yet.
     func load() throws(ServerSetupError) -> [Record] {
@@ -20,7 +30,7 @@ struct JSONRecords<Record: Codable> {
         do {
             return try JSONDecoder().decode([Record].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw ServerSetupError("\(path) is not a valid \(what) (\(error)); restore it from a backup")
+            throw ServerSetupError("\(path) is not a valid \(what) (\(error)); \(remedy)")
         }
     }
 

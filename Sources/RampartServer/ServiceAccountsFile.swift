@@ -24,9 +24,3 @@ public struct ServiceAccountsFile: RecordsFile {
 /// The service accounts as `serve` sees them: read again whenever `services.json` changes, so
 /// `rampart service revoke` takes effect at the next sign-in and the next operation.
 public typealias ServiceAccountsSource = ReloadingFile<ServiceDirectory>
-
-extension ReloadingFile where Value == ServiceDirectory {
-    public convenience init(_ file: ServiceAccountsFile, log: @escaping @Sendable (String) -> Void) throws(ServerSetupError) {
-        try self.init(path: file.path, log: log) { () throws(ServerSetupError) in try file.load() }
-    }
-}
