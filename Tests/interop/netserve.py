@@ -81,6 +81,14 @@ def decisions_text(rampart: Path, data: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def assert_patients_named_by_id_only(identifiers: dict[str, str], process_log: str, decisions: str) -> None:
+    """The audit log names a patient by Patient ID, the key a privacy officer asks by, and by
+    nothing else of `identifiers` (keyword -> value); the process log names none of them."""
+    for keyword, value in identifiers.items():
+        assert value not in process_log, f"{keyword} in the process log"
+        assert keyword == "PatientID" or value not in decisions, f"{keyword} in the audit log"
+
+
 def register(rampart: Path, data: Path, title: str, port: int = 104, host: str = HOST, role: str | None = None) -> None:
     roles = ["--role", role] if role else []
     result = subprocess.run([str(rampart), "ae", "add", title, "--host", host, "--port", str(port), "--data-dir", str(data), *roles],
