@@ -36,7 +36,7 @@ public struct BearerTokenVerifier: Sendable {
         switch own {
         case let .verifier(verifier):
             if let issuer = unverified.issuer, issuer != verifier.issuer { throw .wrongIssuer(issuer) }
-            let claims = try await verifier.verify(token, users: users, now: now)
+            let claims = try await verifier.verify(token, header: unverified, users: users, now: now)
             return VerifiedToken(subject: claims.subject, roles: users[claims.subject]?.roles ?? [], issuer: claims.issuer,
                                  purposeOfUse: claims.purposeOfUse)
         case let .refused(rejection):

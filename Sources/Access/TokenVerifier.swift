@@ -22,7 +22,11 @@ public struct TokenVerifier: Sendable {
 
     /// The claims of `token` when it authenticates a user who is in `users`.
     public func verify(_ token: String, users: UserDirectory, now: Date = Date()) async throws(TokenRejection) -> AccessTokenClaims {
-        let header = try UnverifiedJWT(token)
+        try await verify(token, header: try UnverifiedJWT(token), users: users, now: now)
+    }
+
+    /// `verify` for a token whose header the caller has read already.
+    func verify(_ token: String, header: UnverifiedJWT, users: UserDirectory, now: Date) async throws(TokenRejection) -> AccessTokenClaims {
         guard let algorithm = header.algorithm else { throw .malformed("no alg in its header") }
         guard algorithm.lowercased() != "none" else { throw .unsigned }
         guard algorithm == Self.algorithm else { throw .algorithmNotAllowed(algorithm) }
