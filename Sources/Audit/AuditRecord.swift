@@ -49,7 +49,7 @@ enum AuditRecord {
     private static func bigEndian(_ value: UInt64) -> [UInt8] { (0..<8).reversed().map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) } }
 
     /// The indexed columns of one event.
-    struct Columns: Equatable {
+    struct Columns {
         let time: Int64
         let kind: String
         let outcome: Int
@@ -70,15 +70,6 @@ enum AuditRecord {
             sourceIP = event.source.ip
             // Query subjects carry a query, not an identifier worth an index entry.
             subjects = Set(event.subjects.filter { $0.kind != .query }.map { Subject(kind: $0.kind.rawValue, id: $0.id) })
-        }
-
-        init(time: Int64, kind: String, outcome: Int, actor: String, sourceIP: [UInt8]?, subjects: Set<Subject>) {
-            self.time = time
-            self.kind = kind
-            self.outcome = outcome
-            self.actor = actor
-            self.sourceIP = sourceIP
-            self.subjects = subjects
         }
     }
 }
