@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -25,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         // Short-lived bearer tokens (ES256 JWT) for DICOM user identity type 5.
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.0"),
+        // DICOMweb and the REST API over HTTPS. Its swift-configuration support is left out (a
+        // trait): rampart.yaml is the one configuration, read by RampartServer.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: ["FullFoundation"]),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -82,10 +85,24 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // DICOMweb (QIDO-RS, WADO-RS, STOW-RS) over HTTPS, every request through the gate.
+        .target(
+            name: "Web",
+            dependencies: [
+                "DICOM", "DICOMNetwork", "Access", "Archive",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "RampartServer",
             dependencies: [
-                "DICOM", "DICOMNetwork", "Access", "Audit", "Archive",
+                "DICOM", "DICOMNetwork", "Access", "Audit", "Archive", "Web",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

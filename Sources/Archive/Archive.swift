@@ -218,10 +218,19 @@ public actor Archive {
 
     /// The C-FIND responses for `query` (PS3.4 C.4.1), as `InstanceIndex.find` would give them
     /// over the same objects, each made with `query.response(for:)`.
-    public nonisolated func find(_ query: QueryIdentifier, grant: Grant) throws(ArchiveError) -> [DataSet] {
+    ///
+    /// With `everyAttribute`, each answer also carries every other attribute the index holds of
+    /// the entity and its parents (QIDO-RS `includefield=all`); bulk data is never indexed.
+    public nonisolated func find(_ query: QueryIdentifier, everyAttribute: Bool = false, grant: Grant) throws(ArchiveError) -> [DataSet] {
         try Self.check(grant, .query)
         return try index.read("answer a query") { db in
-            try ArchiveIndex.matchingEntities(query, studies: grant.studies, db: db).map { query.response(for: $0.record) }
+            try ArchiveIndex.matchingEntities(query, studies: grant.studies, db: db).map { match in
+                var response = query.response(for: match.record)
+                if everyAttribute {
+                    for element in match.record where !response.contains(element.tag) { response.insert(element) }
+                }
+                return response
+            }
         }
     }
 

@@ -22,10 +22,7 @@ enum AssociationChannel {
 
     /// "ip:port" or "[ipv6]:port" of the peer; read it at accept, as a closed channel has none.
     static func address(of channel: Channel) -> String {
-        channel.remoteAddress.map { address -> String in
-            if let ip = address.ipAddress, let port = address.port { return address.protocol == .inet6 ? "[\(ip)]:\(port)" : "\(ip):\(port)" }
-            return "\(address)"
-        } ?? "unknown"
+        PeerAddress.text(channel.remoteAddress)
     }
 
     /// The peer's address and, over TLS, its certificate.

@@ -1,0 +1,49 @@
+import Access
+import Archive
+import DICOM
+import DICOMNetwork
+import Hummingbird
+
+/// The DICOMweb resources (PS3.18): each route authenticates through the middleware, asks the
+/// gate for a grant naming what it concerns, records what it discloses, and applies the
+/// grant's view to every data set before it leaves (DESIGN.md rules 1, 2 and 4).
+struct DICOMwebServices: Sendable {
+    let archive: Archive
+    let gate: Gate
+    let recorder: any DisclosureRecorder
+    let spoolDirectory: String
+    let maximumStoreBytes: Int
+    let caseInsensitivePersonNames: Bool
+    let log: @Sendable (String) -> Void
+
+    func addRoutes(to group: RouterGroup<WebRequestContext>) {
+        addSearchRoutes(to: group)
+    }
+
+    /// The gate's grant for `action` on this request, or the problem the caller gets: 401 when
+    /// the credential stopped proving anyone, 403 with the decision to quote otherwise.
+    func grant(_ action: AccessAction, _ context: WebRequestContext, concerning subjects: AccessSubjects = .none) async throws(WebProblem) -> Grant {
+        do {
+            let grant = try await gate.decide(context.access, action, concerning: subjects)
+            if grant.brokeTheGlass {
+                log("BREAK-THE-GLASS: \(context.access.principal) \(action) over \(context.access.channel.rawValue) from \(context.peerAddress), \(grant.decisionID): flagged for review")
+            }
+            return grant
+        } catch {
+            log("\(action) by \(context.access.principal) from \(context.peerAddress) denied: \(error.reason)")
+            throw WebProblem(.forbidden, "not authorized to \(action) (\(error.decisionID)): ask an administrator for a role that allows it")
+        }
+    }
+
+    /// Records what a response discloses before it is sent: when the record cannot be written,
+    /// nothing is sent.
+    func record(_ kind: Disclosure.Kind, _ items: [(patientID: String, studyUID: String)], grant: Grant) throws(WebProblem) {
+        guard !items.isEmpty else { return }
+        do {
+            try recorder.disclosed(Disclosure(kind, items), grant: grant)
+        } catch {
+            log("the audit log could not record what \(grant.decisionID) discloses: \(error)")
+            throw WebProblem(.serviceUnavailable, "the access could not be recorded, so nothing is disclosed; try again later")
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Access
+
+/// Records what a granted request is about to disclose, before it leaves (DESIGN.md rule 2):
+/// implemented by the server's audit trail. A record that cannot be written refuses the response.
+public protocol DisclosureRecorder: Sendable {
+    func disclosed(_ disclosure: Disclosure, grant: Grant) throws
+}
+
+/// The patients and studies a response shows.
+public struct Disclosure: Sendable {
+    public enum Kind: Sendable {
+        /// Query answers: patient and study records.
+        case answers
+        /// Whole objects, or their metadata.
+        case instances
+    }
+
+    public let kind: Kind
+    public let items: [(patientID: String, studyUID: String)]
+
+    public init(_ kind: Kind, _ items: [(patientID: String, studyUID: String)]) {
+        self.kind = kind
+        self.items = items
+    }
+}

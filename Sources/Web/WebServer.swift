@@ -1,0 +1,77 @@
+import Access
+import Archive
+import DICOMNetwork
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+
+/// DICOMweb over HTTPS (plain HTTP only on loopback, which the server's configuration checks):
+/// every request is authenticated, decided by the gate and recorded, like a DIMSE operation.
+public struct WebServer: Sendable {
+    public static let dicomwebPrefix = "/dicomweb"
+
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        /// nil: plain HTTP.
+        public var tls: TLSConfiguration?
+        /// Browser origins allowed to call (CORS); none by default.
+        public var corsOrigins: [String]
+        /// The largest STOW-RS request body, in bytes.
+        public var maximumStoreBytes: Int
+        public var caseInsensitivePersonNames: Bool
+
+        public init(host: String, port: Int, tls: TLSConfiguration?, corsOrigins: [String] = [], maximumStoreBytes: Int,
+                    caseInsensitivePersonNames: Bool = true) {
+            self.host = host
+            self.port = port
+            self.tls = tls
+            self.corsOrigins = corsOrigins
+            self.maximumStoreBytes = maximumStoreBytes
+            self.caseInsensitivePersonNames = caseInsensitivePersonNames
+        }
+    }
+
+    public let settings: Settings
+    let services: DICOMwebServices
+    private let authenticator: any RequestAuthenticator
+    private let log: @Sendable (String) -> Void
+
+    public init(settings: Settings, archive: Archive, gate: Gate, authenticator: any RequestAuthenticator, recorder: any DisclosureRecorder,
+                spoolDirectory: String, log: @escaping @Sendable (String) -> Void) {
+        self.settings = settings
+        self.authenticator = authenticator
+        self.log = log
+        services = DICOMwebServices(archive: archive, gate: gate, recorder: recorder, spoolDirectory: spoolDirectory,
+                                    maximumStoreBytes: settings.maximumStoreBytes,
+                                    caseInsensitivePersonNames: settings.caseInsensitivePersonNames, log: log)
+    }
+
+    /// The routes and middleware, outermost first: security headers on every answer, errors as
+    /// problem details, CORS, then authentication before any route.
+    func router() -> Router<WebRequestContext> {
+        let router = Router(context: WebRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.tls != nil))
+        router.add(middleware: ProblemMiddleware(log: log))
+        router.add(middleware: StrictCORSMiddleware(allowedOrigins: Set(settings.corsOrigins)))
+        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate))
+        services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))
+        return router
+    }
+
+    /// The server as a service of `rampart serve`'s group; `onListening` gets the bound address.
+    public func application(onListening: @escaping @Sendable (SocketAddress) -> Void) throws -> some Service {
+        let server: HTTPServerBuilder = if let tls = settings.tls { try .tls(.http1(), tlsConfiguration: tls) } else { .http1() }
+        // No server name: no `Server` header, so no product or version banner (issue 6).
+        return Application(router: router(), server: server,
+                           configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),
+                           onServerRunning: { channel in if let address = channel.localAddress { onListening(address) } },
+                           logger: Logger(label: "rampart.web", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+}
+
+
