@@ -13,32 +13,21 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// Where decisions are recorded (the gate's recorder), and what the operations did.
     public let audit: AuditTrail
     public let aeTitle: AETitle
-    /// The accounts a DIMSE user identity (username and passcode) is checked against.
-    public let accounts: AccountsSource
-    private var users: UserDirectory { accounts.current() }
-    /// The service accounts an API key (a passcode with `APIKey.prefix`) is checked against.
-    public let services: ServiceAccountsSource
-    /// Locks a user name or a peer address after repeated failed sign-ins.
-    public let throttle: LoginThrottle
-    /// The one-time codes already used, so none is accepted twice.
-    private let oneTimeCodes = OneTimeCodeLedger()
+    /// What a user identity (username and passcode, API key, JWT) is checked against, shared
+    /// with the HTTP side: one lockout and one one-time-code ledger for both.
+    public let credentials: Credentials
+    private var users: UserDirectory { credentials.users }
     /// C-FIND person names match regardless of letter case (rampart.yaml query.case_insensitive_person_names).
     public let caseInsensitivePersonNames: Bool
-    /// How a bearer token (user identity type 5) is checked: this server's or an identity provider's.
-    public let tokens: BearerTokenVerifier
     public let log: @Sendable (String) -> Void
 
-    public init(archive: Archive, gate: Gate, audit: AuditTrail, aeTitle: AETitle, accounts: AccountsSource, services: ServiceAccountsSource, tokens: BearerTokenVerifier,
-                throttle: LoginThrottle = LoginThrottle(), caseInsensitivePersonNames: Bool = true,
+    public init(archive: Archive, gate: Gate, audit: AuditTrail, aeTitle: AETitle, credentials: Credentials, caseInsensitivePersonNames: Bool = true,
                 log: @escaping @Sendable (String) -> Void) {
         self.archive = archive
         self.gate = gate
         self.audit = audit
         self.aeTitle = aeTitle
-        self.accounts = accounts
-        self.services = services
-        self.throttle = throttle
-        self.tokens = tokens
+        self.credentials = credentials
         self.caseInsensitivePersonNames = caseInsensitivePersonNames
         self.log = log
     }
@@ -81,9 +70,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             return applicationEntityContext(callingAE: request.callingAETitle, peer: peer)
         }
         switch identity.kind {
-        case .usernameAndPasscode where APIKey.isKey(String(decoding: identity.secondaryField, as: UTF8.self)):
-            return await authenticateService(identity, request, peer: peer)
-        case .usernameAndPasscode: return await authenticatePassword(identity, request, peer: peer)
+        case .usernameAndPasscode: return await authenticateSecret(identity, request, peer: peer)
         case .jwt: return await authenticateToken(identity, request.callingAETitle, peer: peer)
         case .username, .kerberos, .saml: return applicationEntityContext(callingAE: request.callingAETitle, peer: peer)
         }
@@ -94,23 +81,12 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     private func authenticateToken(_ identity: UserIdentityRQ, _ callingAE: AETitle, peer: AssociationPeer,
                                    failurePrefix: String = "") async -> AccessContext {
         do {
-            let verified = try await tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
+            let verified = try await credentials.tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
             var context = Self.accessContext(callingAE: callingAE, peer: peer, user: verified.subject, roles: verified.roles, strength: .token)
             context.purposeOfUse = verified.purposeOfUse
             return context
         } catch {
             return Self.failed(callingAE: callingAE, peer: peer, failurePrefix + error.description)
-        }
-    }
-
-    /// A type-2 identity whose passcode is an API key: the service account, with its roles and
-    /// scope. A SHA-256 and a constant-time comparison, no scrypt; failures count towards the
-    /// name's and the address's lockout as wrong passwords do.
-    private func authenticateService(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
-        let name = String(decoding: identity.primaryField, as: UTF8.self)
-        return await throttledSignIn(name, as: "service identity", request, peer: peer) {
-            let account = try services.current().authenticate(name: name, key: String(decoding: identity.secondaryField, as: UTF8.self))
-            return Self.serviceContext(account, callingAE: request.callingAETitle, peer: peer)
         }
     }
 
@@ -128,55 +104,24 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         return context
     }
 
-    private func authenticatePassword(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
+    /// A type-2 identity: a service account when the passcode is an API key, a user's password
+    /// (and one-time code) otherwise, under the login throttle. A failure is an anonymous
+    /// context that says why, naming the identity it tried.
+    private func authenticateSecret(_ identity: UserIdentityRQ, _ request: AssociateRQ, peer: AssociationPeer) async -> AccessContext {
         let name = String(decoding: identity.primaryField, as: UTF8.self)
-        let password = String(decoding: identity.secondaryField, as: UTF8.self)
-        return await throttledSignIn(name, as: "user identity", request, peer: peer) {
-            let users = self.users
-            // scrypt takes a few hundred milliseconds of one core: keep it off the cooperative pool.
-            let signIn = try await NIOThreadPool.singleton.runIfActive { try users.authenticate(name: name, passcode: password) }
-            if let step = signIn.oneTimeStep, await !oneTimeCodes.use(step, by: signIn.account.name) {
-                // Right password, a code already used: a replay, counted as a failure.
-                throw OneTimeCodeReplayed()
+        let secret = String(decoding: identity.secondaryField, as: UTF8.self)
+        switch await credentials.signIn(name: name, secret: secret, peerHost: Gate.host(of: peer.address)) {
+        case let .success(.service(account)):
+            return Self.serviceContext(account, callingAE: request.callingAETitle, peer: peer)
+        case let .success(.user(account, secondFactor)):
+            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: account.name, strength: secondFactor ? .mfa : .password)
+        case let .failure(failure):
+            if !failure.locked.isEmpty {
+                audit.recordLockout(failure.locked, Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil), log: log)
             }
-            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: signIn.account.name,
-                                      strength: signIn.oneTimeStep == nil ? .password : .mfa)
+            let kind = APIKey.isKey(secret) ? "service identity" : "user identity"
+            return Self.failed(callingAE: request.callingAETitle, peer: peer, "\(failure) (\(kind) \"\(LogText.printable(name))\")")
         }
-    }
-
-    /// A sign-in by `name` under the login throttle: a locked name or address is refused before
-    /// `check` runs, a failure counts towards the lockout, a success clears the name's count. A
-    /// failure is an anonymous context that says why, naming the identity it tried.
-    private func throttledSignIn(_ name: String, as identity: String, _ request: AssociateRQ, peer: AssociationPeer,
-                                 _ check: () async throws -> AccessContext) async -> AccessContext {
-        let host = Gate.host(of: peer.address)
-        let failure: String
-        do {
-            try await throttle.check(name: name, address: host)
-            let context = try await check()
-            await throttle.succeeded(name: name)
-            return context
-        } catch let locked as LoginThrottle.Locked {
-            failure = "\(locked)"
-        } catch {
-            let locked = await throttle.failed(name: name, address: host)
-            failure = "\(error)"
-            if !locked.isEmpty { recordLockout(locked, request, peer: peer) }
-        }
-        return Self.failed(callingAE: request.callingAETitle, peer: peer, "\(failure) (\(identity) \"\(LogText.printable(name))\")")
-    }
-
-    /// A lockout is a security event of its own: the sign-in that caused it is recorded by the
-    /// association's decision.
-    private func recordLockout(_ locked: [String], _ request: AssociateRQ, peer: AssociationPeer) {
-        let context = Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil)
-        let event = AuditEvent(kind: .securityAlert, type: .userSecurityAttributesChanged, outcome: .minorFailure,
-                               actor: AuditActor(kind: "anonymous", name: ""), channel: context.channel.rawValue,
-                               source: AuditTrail.source(context),
-                               subjects: locked.map { AuditSubject(.account, $0) },
-                               reason: "\(locked.joined(separator: " and ")) locked after repeated failed sign-ins")
-        audit.append(event, orLog: log, what: "a lockout")
-        log("locked after repeated failed sign-ins: \(locked.map { LogText.printable($0) }.joined(separator: ", "))")
     }
 
     /// A certificate problem (no client certificate where one is required, one from a CA not
@@ -208,7 +153,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             return await authenticateToken(identity, callingAE, peer: context.peer, failurePrefix: "since the association began: ")
         case .usernameAndPasscode where APIKey.isKey(passcode):
             do {
-                return Self.serviceContext(try services.current().authenticate(name: user, key: passcode), callingAE: callingAE, peer: context.peer)
+                return Self.serviceContext(try credentials.services.current().authenticate(name: user, key: passcode), callingAE: callingAE, peer: context.peer)
             } catch {
                 return Self.failed(callingAE: callingAE, peer: context.peer, "since the association began: \(error)")
             }
@@ -408,9 +353,4 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             throw DIMSEServiceFailure(DIMSEStatus(rawValue: error.dimseStatus), "\(error)")
         }
     }
-}
-
-/// A sign-in with the right password and a one-time code that was used before.
-private struct OneTimeCodeReplayed: Error, CustomStringConvertible {
-    var description: String { "the one-time code was already used: wait for the next one" }
 }

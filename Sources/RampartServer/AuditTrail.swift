@@ -1,6 +1,7 @@
 import Access
 import Audit
 import Foundation
+import Web
 
 /// The data folder's audit log (`audit/audit.sqlite`, checkpoints signed with
 /// `keys/audit-signing.key`) as the gate's recorder: every decision becomes an audit event before
@@ -63,6 +64,17 @@ public struct AuditTrail: DecisionRecorder {
         } catch {
             log("the audit log could not record \(what): \(error)")
         }
+    }
+
+    /// A lockout is a security event of its own (the sign-in that caused it is recorded by its
+    /// decision), and a line in the process log for the operator on duty.
+    func recordLockout(_ locked: [String], _ context: AccessContext, log: (String) -> Void) {
+        let event = AuditEvent(kind: .securityAlert, type: .userSecurityAttributesChanged, outcome: .minorFailure,
+                               actor: AuditActor(kind: "anonymous", name: ""), channel: context.channel.rawValue,
+                               source: Self.source(context), subjects: locked.map { AuditSubject(.account, $0) },
+                               reason: "\(locked.joined(separator: " and ")) locked after repeated failed sign-ins")
+        append(event, orLog: log, what: "a lockout")
+        log("locked after repeated failed sign-ins: \(locked.map { LogText.printable($0) }.joined(separator: ", "))")
     }
 
     /// An event of the local operator at the command line, or of the files only the operator
@@ -153,5 +165,16 @@ public struct AuditTrail: DecisionRecorder {
     public static func source(_ context: AccessContext) -> AuditSource {
         AuditSource(address: context.peerAddress, ip: LocalCertificateAuthority.addressBytes(Gate.host(of: context.peerAddress)),
                     callingAETitle: context.callingAETitle, certificateFingerprint: context.certificateFingerprint)
+    }
+}
+
+/// What DICOMweb responses disclose, recorded as DIMSE's are: query answers as patient
+/// records, objects and metadata as instances transferred.
+extension AuditTrail: DisclosureRecorder {
+    public func disclosed(_ disclosure: Disclosure, grant: Grant) throws {
+        switch disclosure.kind {
+        case .answers: try disclosed(.patientRecord, disclosure.items, items: "answers", grant: grant)
+        case .instances: try disclosed(.instancesTransferred, disclosure.items, items: "instances", grant: grant)
+        }
     }
 }

@@ -57,6 +57,7 @@ public struct ConfigurationFile: Sendable {
                     default: throw reader.unknown(key, in: "dicom", value, known: ["port", "tls_port", "tls", "limits"])
                     }
                 }
+            case "http": configuration.http = try reader.http(value)
             case "archive":
                 try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
                     guard key == "duplicates" else { throw reader.unknown(key, in: "archive", value, known: ["duplicates"]) }
@@ -86,7 +87,7 @@ public struct ConfigurationFile: Sendable {
                 }
             default:
                 throw reader.unknown(key, in: "the top level", value,
-                                     known: ["ae_title", "listen", "dicom", "archive", "query", "shutdown", "oidc", "audit"])
+                                     known: ["ae_title", "listen", "dicom", "http", "archive", "query", "shutdown", "oidc", "audit"])
             }
         }
         return configuration
@@ -167,21 +168,38 @@ public struct ConfigurationFile: Sendable {
             return providers
         }
 
-        func tls(_ node: Node) throws(ServerSetupError) -> ServerConfiguration.TLSSettings {
+        func tls(_ node: Node, in section: String = "dicom.tls") throws(ServerSetupError) -> ServerConfiguration.TLSSettings {
             var certificate: String?, key: String?, ca: String?, require = false
-            try fields(node, in: "dicom.tls") { name, value throws(ServerSetupError) in
+            // HTTPS asks no client certificate yet: its section takes the server's own files only.
+            let known = section == "dicom.tls" ? ["certificate", "private_key", "trusted_ca", "require_client_certificate"] : ["certificate", "private_key"]
+            try fields(node, in: section) { name, value throws(ServerSetupError) in
+                guard known.contains(name) else { throw unknown(name, in: section, value, known: known) }
                 switch name {
-                case "certificate": certificate = try string(value, "dicom.tls.certificate")
-                case "private_key": key = try string(value, "dicom.tls.private_key")
-                case "trusted_ca": ca = try string(value, "dicom.tls.trusted_ca")
-                case "require_client_certificate": require = try bool(value, "dicom.tls.require_client_certificate")
-                default:
-                    throw unknown(name, in: "dicom.tls", value, known: ["certificate", "private_key", "trusted_ca", "require_client_certificate"])
+                case "certificate": certificate = try string(value, section + ".certificate")
+                case "private_key": key = try string(value, section + ".private_key")
+                case "trusted_ca": ca = try string(value, section + ".trusted_ca")
+                default: require = try bool(value, section + ".require_client_certificate")
                 }
             }
-            guard let certificate, let key else { throw error(node, "dicom.tls needs both certificate and private_key") }
-            if require && ca == nil { throw error(node, "dicom.tls.require_client_certificate needs trusted_ca") }
+            guard let certificate, let key else { throw error(node, "\(section) needs both certificate and private_key") }
+            if require && ca == nil { throw error(node, "\(section).require_client_certificate needs trusted_ca") }
             return .init(certificate: certificate, privateKey: key, trustedCA: ca, requireClientCertificate: require)
+        }
+
+        func http(_ node: Node) throws(ServerSetupError) -> ServerConfiguration.HTTPSettings {
+            var settings = ServerConfiguration.HTTPSettings()
+            try fields(node, in: "http") { name, value throws(ServerSetupError) in
+                switch name {
+                case "port": settings.port = try int(value, "http.port")
+                case "tls": settings.tls = try tls(value, in: "http.tls")
+                case "cors_origins":
+                    guard let items = value.sequence else { throw error(value, "http.cors_origins must be a list of origins") }
+                    settings.corsOrigins = try items.map { item throws(ServerSetupError) in try string(item, "http.cors_origins") }
+                case "max_store_bytes": settings.maximumStoreBytes = try int(value, "http.max_store_bytes")
+                default: throw unknown(name, in: "http", value, known: ["port", "tls", "cors_origins", "max_store_bytes"])
+                }
+            }
+            return settings
         }
 
         /// `audit.syslog`: the collector the audit log is exported to.
@@ -259,7 +277,7 @@ public struct ConfigurationFile: Sendable {
             # The archive's own AE title.
             ae_title: \(defaults.aeTitle)
 
-            # Address to listen on. Beyond loopback only DICOM over TLS is served:
+            # Address to listen on. Beyond loopback only DICOM over TLS and HTTPS are served:
             # set dicom.port to 0 first.
             listen: \(defaults.listen)
 
@@ -287,6 +305,20 @@ public struct ConfigurationFile: Sendable {
                 # New associations from one host a minute, after a burst of as many (some
                 # modalities open one per image).
                 associations_per_minute_per_host: \(defaults.dicom.limits.associationsPerMinutePerHost)
+
+            http:
+              # DICOMweb over HTTPS, at https://HOST:PORT/dicomweb; 0 turns it off. Every request
+              # needs a bearer token (rampart token issue) or a service account's API key.
+              port: \(defaults.http.port)
+              # The certificate HTTPS serves with; without this section, dicom.tls's.
+              # tls:
+              #   certificate: tls/server.pem
+              #   private_key: tls/server-key.pem
+              # Browser origins whose pages may call DICOMweb (CORS), such as a viewer's:
+              # https://viewer.example.org. None by default.
+              cors_origins: []
+              # The largest STOW-RS request, in bytes.
+              max_store_bytes: \(defaults.http.maximumStoreBytes)
 
             archive:
               # A second object with an archived SOP Instance UID: keep (the first), replace, reject.

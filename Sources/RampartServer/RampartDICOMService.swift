@@ -4,16 +4,20 @@ import DICOMNetwork
 import Foundation
 import NIOCore
 import ServiceLifecycle
+import Web
 
 /// `rampart serve`'s DICOM side: the archive in the data folder, the gate over the AE registry
-/// and the user accounts, and a DIMSE server on each configured listener (plain on loopback,
-/// TLS anywhere), wired together. A graceful shutdown stops accepting and lets associations
-/// already accepted finish.
+/// and the user accounts, a DIMSE server on each configured listener (plain on loopback, TLS
+/// anywhere) and DICOMweb over HTTPS, wired together. A graceful shutdown stops accepting and
+/// lets associations already accepted finish.
 public struct RampartDICOMService: Service {
     /// Which of the DICOM listeners an address belongs to.
     public enum ListenerKind: String, Sendable {
         case plain = "DICOM"
         case tls = "DICOM TLS"
+        case https = "DICOMweb"
+        /// Plain HTTP: loopback only (`ServerConfiguration.validate`).
+        case http = "DICOMweb (plain HTTP)"
     }
 
     public let configuration: ServerConfiguration
@@ -27,6 +31,7 @@ public struct RampartDICOMService: Service {
     /// Files an earlier run left in the spool folder (a crash mid-transfer), removed at start.
     public let removedSpoolFiles: Int
     private let servers: [(ListenerKind, DICOMServer)]
+    private let web: WebServer?
     private let onListening: @Sendable (ListenerKind, SocketAddress) -> Void
 
     /// Opens (or creates) the archive, running crash recovery, and refuses set-ups that would
@@ -52,7 +57,7 @@ public struct RampartDICOMService: Service {
             return OIDCProvider(issuer: settings.issuer, audience: settings.audience, usernameClaim: settings.usernameClaim,
                                 rolesClaim: settings.rolesClaim, roleMap: settings.roleMap, keys: { keys.current() })
         }
-        let tokens = BearerTokenVerifier(own: ownTokens, providers: providers)
+        let credentials = Credentials(accounts: accounts, services: services, tokens: BearerTokenVerifier(own: ownTokens, providers: providers))
         let registryFile = AERegistryFile(dataDirectory: dataDirectory)
         let registrySource = try ReloadingFile(registryFile, log: log)
         registry = registrySource.current()
@@ -63,7 +68,7 @@ public struct RampartDICOMService: Service {
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, audit: audit, aeTitle: try AETitle(configuration.aeTitle),
-                                              accounts: accounts, services: services, tokens: tokens, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              credentials: credentials, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)
         let options = AssociationOptions(spoolDirectory: spool)
         // One limiter for both listeners: the limits are the server's, whichever port a peer uses.
@@ -92,6 +97,18 @@ public struct RampartDICOMService: Service {
                 provider: provider, limiter: limiter, log: log)))
         }
         self.servers = servers
+        if configuration.http.port != 0 {
+            let tls = try configuration.http.certificate(dicom: configuration.dicom).map { files in
+                try WebServer.tlsConfiguration(certificateChainPath: resolve(files.certificate), privateKeyPath: resolve(files.privateKey))
+            }
+            let settings = WebServer.Settings(host: configuration.listen, port: configuration.http.port, tls: tls,
+                                              corsOrigins: configuration.http.corsOrigins, maximumStoreBytes: configuration.http.maximumStoreBytes,
+                                              caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames)
+            web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
+                            recorder: audit, spoolDirectory: spool, log: log)
+        } else {
+            web = nil
+        }
     }
 
     public func run() async throws {
@@ -101,6 +118,11 @@ public struct RampartDICOMService: Service {
             try await withThrowingDiscardingTaskGroup { group in
                 for ((kind, server), control) in zip(servers, controls) {
                     group.addTask { try await server.run(control: control) { onListening(kind, $0) } }
+                }
+                if let web {
+                    let kind: ListenerKind = web.settings.tls == nil ? .http : .https
+                    let application = try web.application { onListening(kind, $0) }
+                    group.addTask { try await application.run() }
                 }
             }
         } onGracefulShutdown: {

@@ -9,6 +9,7 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Loopback unless the operator decides otherwise (DESIGN.md rule 3).
     public var listen = "127.0.0.1"
     public var dicom = DICOMSettings()
+    public var http = HTTPSettings()
     public var archive = ArchiveSettings()
     public var query = QuerySettings()
     public var shutdown = ShutdownSettings()
@@ -28,6 +29,22 @@ public struct ServerConfiguration: Sendable, Equatable {
         /// Associations at once and per minute, shared by both listeners (`AssociationLimits`
         /// says why the defaults are what they are).
         public var limits = AssociationLimits()
+    }
+
+    /// DICOMweb (and, later, the REST API and the web UI) over HTTPS.
+    public struct HTTPSettings: Sendable, Equatable {
+        /// 0 turns it off.
+        public var port = 8443
+        /// The server certificate; nil: the DICOM TLS one (`dicom.tls`). Without either, plain
+        /// HTTP, on loopback only.
+        public var tls: TLSSettings?
+        /// Browser origins (scheme://host:port) whose pages may call the server (CORS); none by default.
+        public var corsOrigins: [String] = []
+        /// The largest STOW-RS request body.
+        public var maximumStoreBytes = 4 << 30
+
+        /// The certificate HTTPS serves with, if any.
+        public func certificate(dicom: DICOMSettings) -> TLSSettings? { tls ?? dicom.tls }
     }
 
     public struct TLSSettings: Sendable, Equatable {
@@ -133,12 +150,14 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var listen: String?
         public var dicomPort: Int?
         public var dicomTLSPort: Int?
+        public var httpPort: Int?
 
-        public init(aeTitle: String? = nil, listen: String? = nil, dicomPort: Int? = nil, dicomTLSPort: Int? = nil) {
+        public init(aeTitle: String? = nil, listen: String? = nil, dicomPort: Int? = nil, dicomTLSPort: Int? = nil, httpPort: Int? = nil) {
             self.aeTitle = aeTitle
             self.listen = listen
             self.dicomPort = dicomPort
             self.dicomTLSPort = dicomTLSPort
+            self.httpPort = httpPort
         }
     }
 
@@ -148,6 +167,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let value = overrides.listen { result.listen = value }
         if let value = overrides.dicomPort { result.dicom.port = value }
         if let value = overrides.dicomTLSPort { result.dicom.tlsPort = value }
+        if let value = overrides.httpPort { result.http.port = value }
         return result
     }
 
@@ -158,7 +178,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         } catch {
             throw ServerSetupError("ae_title \"\(aeTitle)\" is not a valid AE title: \(error)")
         }
-        for (name, port) in [("dicom.port", dicom.port), ("dicom.tls_port", dicom.tlsPort)] where !(0...65535).contains(port) {
+        for (name, port) in [("dicom.port", dicom.port), ("dicom.tls_port", dicom.tlsPort), ("http.port", http.port)] where !(0...65535).contains(port) {
             throw ServerSetupError("\(name) \(port) is not a TCP port (0-65535; 0 turns the listener off)")
         }
         if dicom.port == 0 && (dicom.tls == nil || dicom.tlsPort == 0) {
@@ -172,7 +192,23 @@ public struct ServerConfiguration: Sendable, Equatable {
         if dicom.port != 0, dicom.port == dicom.tlsPort, dicom.tls != nil {
             throw ServerSetupError("dicom.port and dicom.tls_port are both \(dicom.port): give TLS its own port")
         }
+        if http.port != 0, [dicom.port, dicom.tls != nil ? dicom.tlsPort : 0].contains(http.port) {
+            throw ServerSetupError("http.port \(http.port) is also a DICOM port: give HTTP its own port")
+        }
+        if http.maximumStoreBytes < 1 {
+            throw ServerSetupError("http.max_store_bytes is \(http.maximumStoreBytes): it must be at least 1")
+        }
+        for origin in http.corsOrigins where !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) || origin.hasSuffix("/") || origin == "*" {
+            throw ServerSetupError("http.cors_origins: \(origin) is not an origin; write scheme://host[:port], such as https://viewer.example.org, with no path or wildcard")
+        }
         guard !Self.isLoopback(listen) else { return }
+        if http.port != 0, http.certificate(dicom: dicom) == nil {
+            throw ServerSetupError("""
+                refusing to serve plain HTTP on \(listen):\(http.port): beyond loopback, DICOMweb must use HTTPS. Configure \
+                http.tls (or dicom.tls, which HTTPS then uses) in rampart.yaml (rampart init creates a certificate), or turn \
+                HTTP off (http.port: 0, or --http-port 0); or listen on 127.0.0.1.
+                """)
+        }
         // DESIGN.md rule 3: beyond loopback only TLS, with every peer authenticated by the gate.
         if dicom.port != 0 {
             throw ServerSetupError("""

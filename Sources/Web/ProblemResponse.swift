@@ -21,7 +21,7 @@ public struct WebProblem: Error, HTTPResponseError, Sendable, CustomStringConver
 
     /// No credential, or one that proves nothing: the same answer whatever was asked, so an
     /// anonymous caller learns neither what exists nor what runs here (RFC 6750 3).
-    public static func unauthorized(_ detail: String = "authentication required: send a bearer token (rampart token issue) or a service account's API key") -> WebProblem {
+    public static func unauthorized(_ detail: String = "authentication required: send a bearer token (rampart token issue), or HTTP Basic credentials: a service account and its API key") -> WebProblem {
         WebProblem(.unauthorized, detail, headers: [.wwwAuthenticate: #"Bearer realm="rampart""#])
     }
 

@@ -51,6 +51,16 @@ public struct WebServer: Sendable {
                                     caseInsensitivePersonNames: settings.caseInsensitivePersonNames, log: log)
     }
 
+    /// HTTPS with the server's certificate chain and key (PEM files): TLS 1.2 or later, HTTP/1.1.
+    public static func tlsConfiguration(certificateChainPath: String, privateKeyPath: String) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)))
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.applicationProtocols = ["http/1.1"]
+        return configuration
+    }
+
     /// The routes and middleware, outermost first: security headers on every answer, errors as
     /// problem details, CORS, then authentication before any route.
     func router() -> Router<WebRequestContext> {

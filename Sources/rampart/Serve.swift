@@ -26,7 +26,7 @@ func environment(_ name: String) -> String? {
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the archive: DICOM (C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET), plain on loopback and over TLS.",
+        abstract: "Run the archive: DICOM (C-ECHO, C-STORE, C-FIND, C-MOVE, C-GET), plain on loopback and over TLS, and DICOMweb over HTTPS.",
         discussion: """
             Settings come from rampart.yaml in the data folder (rampart init writes it), then from \
             RAMPART_* environment variables, then from these flags. SIGTERM or SIGINT stops accepting \
@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("dicom-tls-port"), help: "DICOM TLS port, 0 for none (env RAMPART_DICOM_TLS_PORT; default 2762).")
     var dicomTLSPort: Int?
+
+    @Option(name: .customLong("http-port"), help: "DICOMweb (HTTPS) port, 0 for none (env RAMPART_HTTP_PORT; default 8443).")
+    var httpPort: Int?
 
     @Flag(name: .customLong("no-tls"), help: "No DICOM TLS listener (the same as --dicom-tls-port 0); allowed on loopback only.")
     var noTLS = false
@@ -66,7 +69,8 @@ struct Serve: AsyncParsableCommand {
                 aeTitle: aeTitle ?? environment("RAMPART_AE_TITLE"),
                 listen: listen ?? environment("RAMPART_LISTEN"),
                 dicomPort: try dicomPort ?? Self.integer("RAMPART_DICOM_PORT"),
-                dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"))
+                dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"),
+                httpPort: try httpPort ?? Self.integer("RAMPART_HTTP_PORT"))
             configuration = try file.load().applying(overrides)
             // Audit export (audit.syslog): the trail wakes the exporter after each append, and
             // each record goes out as a DICOM audit message (PS3.15 A.5), as IHE ATNA expects.
@@ -78,8 +82,7 @@ struct Serve: AsyncParsableCommand {
                                        log: { log.write($0) }, message: { record in AuditMessage.xml(record.event, source: messageSource) })
             }
             service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, audit: audit, log: { log.write($0) }) { kind, address in
-                let caNote = kind == .tls ? "  (peers trust \(configuration.dicom.tls?.trustedCA ?? "the server's CA"))" : ""
-                standardOutput().writeLine("  \(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0))\(configuration.listen):\(address.port ?? 0)  AE \(configuration.aeTitle)\(caNote)")
+                standardOutput().writeLine(Self.listening(kind, port: address.port ?? 0, configuration))
             }
         } catch {
             standardError("rampart: \(error)")
@@ -118,7 +121,10 @@ struct Serve: AsyncParsableCommand {
         } else {
             out.writeLine("  audit not exported (no audit.syslog in rampart.yaml)")
         }
-        out.writeLine("  (DICOMweb and the web UI are not built yet)")
+        if configuration.http.port != 0 {
+            out.writeLine("  DICOMweb needs a bearer token (rampart token issue --user NAME) or a service account's API key (HTTP Basic)")
+        }
+        out.writeLine("  (the REST admin API and the web UI are not built yet)")
         var started = "rampart serve started as AE \(configuration.aeTitle) on \(configuration.listen)"
         if !byHost.isEmpty {
             started += "; AEs let in without a credential (legacy exceptions): \(byHost.map { "\($0.title)@\($0.host)" }.joined(separator: ", "))"
@@ -139,6 +145,18 @@ struct Serve: AsyncParsableCommand {
     /// admitted without a credential, the exceptions a reviewer must see.
     private func recordActivity(_ type: AuditEventType, _ what: String, _ subjects: [AuditSubject], in audit: AuditTrail) throws(AuditError) {
         try audit.append(AuditTrail.operatorEvent(.applicationActivity, type: type, subjects: subjects, reason: what))
+    }
+
+    /// The line that says a listener is up: where to connect, and what to trust.
+    private static func listening(_ kind: RampartDICOMService.ListenerKind, port: Int, _ configuration: ServerConfiguration) -> String {
+        let label = kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+        let host = configuration.listen.contains(":") ? "[\(configuration.listen)]" : configuration.listen
+        switch kind {
+        case .plain: return "  \(label)\(configuration.listen):\(port)  AE \(configuration.aeTitle)"
+        case .tls: return "  \(label)\(configuration.listen):\(port)  AE \(configuration.aeTitle)  (peers trust \(configuration.dicom.tls?.trustedCA ?? "the server's CA"))"
+        case .https: return "  \(label)https://\(host):\(port)/dicomweb  (clients trust tls/ca.pem, the local CA, unless http.tls names another certificate)"
+        case .http: return "  \(kind.rawValue)  http://\(host):\(port)/dicomweb  (no certificate configured: loopback only)"
+        }
     }
 
     private static func integer(_ name: String) throws(ServerSetupError) -> Int? {

@@ -99,19 +99,30 @@ def register(rampart: Path, data: Path, title: str, port: int = 104, host: str =
 def start(rampart: Path, data: Path, log: Path, *, tls: bool = False, lifetime: float = netpeers.LIFETIME) -> Peer:
     """`rampart serve --data-dir data` on a free port, once it listens; stderr goes to `log`.
     With `tls` (a folder `rampart init` set up) also DICOM TLS on another free port, in
-    `peer.extra["tls_port"]`; without, no TLS listener."""
+    `peer.extra["tls_port"]`; without, no TLS listener. DICOMweb listens on a third free port,
+    `peer.extra["http_port"]` (HTTPS when the folder has a certificate, `http_url(peer)`)."""
     port = netpeers.free_port()
     tls_port = netpeers.free_port() if tls else 0
-    cmd = [str(rampart), "serve", "--data-dir", str(data), "--dicom-port", str(port), "--dicom-tls-port", str(tls_port)]
+    http_port = netpeers.free_port()
+    cmd = [str(rampart), "serve", "--data-dir", str(data), "--dicom-port", str(port), "--dicom-tls-port", str(tls_port),
+           "--http-port", str(http_port)]
     proc = netpeers.spawn(cmd, log=log, lifetime=lifetime)
     try:
         netpeers.wait_for_port(proc, port, "rampart serve", log)
         if tls:
             netpeers.wait_for_port(proc, tls_port, "rampart serve (TLS)", log)
+        netpeers.wait_for_port(proc, http_port, "rampart serve (DICOMweb)", log)
     except BaseException:
         netpeers.stop_process(proc)
         raise
-    return Peer("rampart serve", HOST, port, "RAMPART", proc, log, data, extra={"tls_port": tls_port})
+    return Peer("rampart serve", HOST, port, "RAMPART", proc, log, data, extra={"tls_port": tls_port, "http_port": http_port})
+
+
+def dicomweb_url(peer: Peer) -> str:
+    """The DICOMweb base URL of a server `start` started: HTTPS when its data folder has a
+    certificate (`rampart init` made one), which clients check against the folder's tls/ca.pem."""
+    scheme = "https" if (peer.folder / "tls" / "server.pem").exists() else "http"
+    return f"{scheme}://{HOST}:{peer.extra['http_port']}/dicomweb"
 
 
 @contextlib.contextmanager

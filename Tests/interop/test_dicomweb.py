@@ -1,0 +1,185 @@
+"""DICOMweb through `rampart serve`, with dicomweb-client (the reference Python client) as the
+peer, over HTTPS checked against the data folder's local CA. Without a credential every
+request, whatever it asks, gets the same 401 with no version banner and no data, and the
+refusal is in the audit log; with a token or an API key, QIDO-RS answers as C-FIND would over
+the same archive, through the principal's attribute view.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+import requests
+from dicomweb_client.api import DICOMwebClient
+
+import netdata
+import netserve
+from netserve import run
+
+pytestmark = pytest.mark.net
+
+PATIENT_NAME, PATIENT_ID, OTHER_IDS = "00100010", "00100020", "00101000"
+
+
+@pytest.fixture(scope="module")
+def site(rampart, tmp_path_factory, net_archive):
+    """An initialized folder holding the Q/R test archive, served; a radiologist, a technologist
+    and a service account; their credentials."""
+    folder = tmp_path_factory.mktemp("dicomweb")
+    data = folder / "data"
+    assert run(rampart, "init", "--data-dir", data).returncode == 0
+    for name, role in (("rad", "radiologist"), ("tech", "technologist")):
+        added = run(rampart, "user", "add", name, "--role", role, "--data-dir", data)
+        assert added.returncode == 0, added.stderr
+    service = run(rampart, "service", "add", "pipeline", "--role", "radiologist", "--data-dir", data)
+    assert service.returncode == 0, service.stderr
+    key = next(word for word in service.stdout.split() if word.startswith("rampart_sk_"))
+    imported = run(rampart, "import", "--data-dir", data, "--quiet", net_archive.root, timeout=300)
+    assert imported.returncode == 0, imported.stderr
+    with netserve.serve(rampart, data, folder / "serve.log") as server:
+        yield {
+            "server": server, "data": data, "url": netserve.dicomweb_url(server), "ca": str(data / "tls" / "ca.pem"),
+            "rad": token(rampart, data, "rad"), "tech": token(rampart, data, "tech"), "key": key,
+        }
+
+
+def token(rampart, data, user: str) -> str:
+    result = run(rampart, "token", "issue", "--user", user, "--data-dir", data)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def client(site, credential: str | None = None, *, basic: tuple[str, str] | None = None) -> DICOMwebClient:
+    session = requests.Session()
+    # Else REQUESTS_CA_BUNDLE, when set, wins over session.verify (requests' merge order).
+    session.trust_env = False
+    session.verify = site["ca"]
+    headers = {}
+    if credential:
+        headers["Authorization"] = f"Bearer {credential}"
+    if basic:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{basic[0]}:{basic[1]}".encode()).decode()
+    return DICOMwebClient(url=site["url"], session=session, headers=headers)
+
+
+def value(answer: dict, tag: str):
+    values = answer.get(tag, {}).get("Value", [])
+    if not values:
+        return None
+    first = values[0]
+    return first.get("Alphabetic") if isinstance(first, dict) else first
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/studies"), ("GET", "/studies/1.2.3/series"), ("GET", "/instances?PatientID=*"),
+    ("POST", "/studies"), ("GET", "/no/such/resource"), ("DELETE", "/studies/1.2.3"),
+])
+def test_without_a_credential_every_request_gets_the_same_401_and_no_banner(site, method, path):
+    response = requests.request(method, site["url"] + path, verify=site["ca"], timeout=30)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="rampart"'
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert "Server" not in response.headers and "rampart/" not in response.text.lower()
+    assert response.json()["status"] == 401 and "Value" not in response.text
+    # Security headers hold on errors too.
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert response.headers["Cache-Control"] == "no-store" and response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_wrong_or_tampered_credential_is_refused_and_the_refusal_recorded(rampart, site):
+    tampered = site["rad"][:-4] + ("AAAA" if not site["rad"].endswith("AAAA") else "BBBB")
+    for headers in ({"Authorization": f"Bearer {tampered}"}, {"Authorization": "Basic " + base64.b64encode(b"pipeline:rampart_sk_wrong").decode()},
+                    {"Authorization": "Negotiate abc"}):
+        response = requests.get(site["url"] + "/studies", headers=headers, verify=site["ca"], timeout=30)
+        assert response.status_code == 401
+    refused = [r["event"] for r in netserve.decisions(rampart, site["data"])]
+    refused = [e for e in refused if e.get("channel") == "dicomweb" and e["outcome"] != 0]
+    reasons = " ".join(e.get("reason", "") for e in refused)
+    assert "bearer token" in reasons and "service \"pipeline\"" in reasons and "not Bearer or Basic" in reasons
+
+
+def test_plain_http_is_not_served_where_a_certificate_exists(site):
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(site["url"].replace("https://", "http://") + "/studies", timeout=10)
+
+
+def test_qido_studies_match_the_archive_for_a_radiologist(site, net_archive):
+    studies = client(site, site["rad"]).search_for_studies()
+    expected = {r["StudyInstanceUID"]: r for r in net_archive.records("STUDY")}
+    assert {value(s, "0020000D") for s in studies} == set(expected)
+    for answer in studies:
+        record = expected[value(answer, "0020000D")]
+        assert value(answer, PATIENT_ID) == record["PatientID"]
+        assert value(answer, "00080050") == record["AccessionNumber"]
+        assert int(value(answer, "00201208")) == int(record["NumberOfStudyRelatedInstances"])
+
+
+def test_qido_series_and_instances_at_every_path(site, net_archive):
+    web = client(site, site["rad"])
+    study = net_archive.instances[0].study_uid
+    series = net_archive.instances[0].series_uid
+    in_study = {i.series_uid for i in net_archive.instances if i.study_uid == study}
+    assert {value(s, "0020000E") for s in web.search_for_series(study_instance_uid=study)} == in_study
+    everywhere = {value(s, "0020000E") for s in web.search_for_series()}
+    assert everywhere == {i.series_uid for i in net_archive.instances}
+    in_series = {i.sop_instance_uid for i in net_archive.instances if i.series_uid == series}
+    answers = web.search_for_instances(study_instance_uid=study, series_instance_uid=series)
+    assert {value(a, "00080018") for a in answers} == in_series
+    assert {value(a, "00080018") for a in web.search_for_instances(study_instance_uid=study)} == {
+        i.sop_instance_uid for i in net_archive.instances if i.study_uid == study}
+    # Relational: every instance of a patient, by a study-level key, from /instances.
+    patient = net_archive.instances[0].patient_id
+    answers = web.search_for_instances(search_filters={"PatientID": patient})
+    assert {value(a, "00080018") for a in answers} == {i.sop_instance_uid for i in net_archive.instances if i.patient_id == patient}
+
+
+def test_qido_matching_paging_and_fields(site, net_archive):
+    web = client(site, site["rad"])
+    records = net_archive.records("STUDY")
+    family = records[0]["PatientName"].split("^")[0]
+    # Person names match regardless of case with fuzzymatching, and by wildcard.
+    matched = web.search_for_studies(search_filters={"PatientName": family.lower() + "*"}, fuzzymatching=True)
+    assert {value(s, "0020000D") for s in matched} == {r["StudyInstanceUID"] for r in records if r["PatientName"].startswith(family)}
+    # limit and offset page through the same answers.
+    every = [value(s, "0020000D") for s in web.search_for_studies()]
+    pages = [value(s, "0020000D") for offset in range(0, len(every), 4) for s in web.search_for_studies(limit=4, offset=offset)]
+    assert pages == every
+    # includefield adds attributes; a UID list matches any of its UIDs.
+    chosen = every[:2]
+    answers = web.search_for_studies(search_filters={"StudyInstanceUID": ",".join(chosen)}, fields=["StudyDescription"])
+    assert sorted(value(a, "0020000D") for a in answers) == sorted(chosen)
+    assert all(value(a, "00081030") for a in answers)
+
+
+def test_a_service_account_signs_in_with_its_api_key_over_basic(site):
+    assert client(site, basic=("pipeline", site["key"])).search_for_studies(limit=1)
+
+
+def test_the_technologist_view_holds_in_qido_answers(site, net_archive):
+    answers = client(site, site["tech"]).search_for_studies(fields=["all"])
+    assert answers
+    for answer in answers:
+        assert OTHER_IDS not in answer or not answer[OTHER_IDS].get("Value")
+        assert value(answer, PATIENT_NAME)
+
+
+def test_a_query_is_decided_and_its_answers_recorded_as_dicomweb(rampart, site):
+    client(site, site["rad"]).search_for_studies(search_filters={"PatientID": "*"})
+    events = [r["event"] for r in netserve.audit_events(rampart, site["data"], "--user", "rad")]
+    queries = [e for e in events if e["channel"] == "dicomweb" and e.get("action") == "query"]
+    assert any(e["outcome"] == 0 and e["kind"] == "query" for e in queries)
+    disclosures = [e for e in queries if e["kind"] == "patient-record"]
+    assert disclosures and disclosures[-1]["follows"]
+    # An authenticated request is recorded once, by its decision: no sign-in record per request.
+    assert not [e for e in events if e["channel"] == "dicomweb" and e.get("action") == "associate"]
+
+
+def test_bad_queries_get_a_problem_that_says_what_to_change(site):
+    headers = {"Authorization": f"Bearer {site['rad']}"}
+    for query, says in (("NoSuchKeyword=1", "not a DICOM attribute keyword"), ("limit=-1", "limit must be a whole number"),
+                        ("StudyInstanceUID=../../etc", "UID")):
+        response = requests.get(site["url"] + "/studies?" + query, headers=headers, verify=site["ca"], timeout=30)
+        assert response.status_code == 400, query
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert says in response.json()["detail"]
