@@ -202,13 +202,6 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ServerSetupError("http.cors_origins: \(origin) is not an origin; write scheme://host[:port], such as https://viewer.example.org, with no path or wildcard")
         }
         guard !Self.isLoopback(listen) else { return }
-        if http.port != 0, http.certificate(dicom: dicom) == nil {
-            throw ServerSetupError("""
-                refusing to serve plain HTTP on \(listen):\(http.port): beyond loopback, DICOMweb must use HTTPS. Configure \
-                http.tls (or dicom.tls, which HTTPS then uses) in rampart.yaml (rampart init creates a certificate), or turn \
-                HTTP off (http.port: 0, or --http-port 0); or listen on 127.0.0.1.
-                """)
-        }
         // DESIGN.md rule 3: beyond loopback only TLS, with every peer authenticated by the gate.
         if dicom.port != 0 {
             throw ServerSetupError("""
@@ -223,6 +216,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                 certificate) and a dicom.tls_port (not 0, no --no-tls); or listen on 127.0.0.1
                 """)
         }
+        // HTTP is never plain here: HTTPS takes dicom.tls's certificate when http.tls names none.
     }
 
     public static func isLoopback(_ host: String) -> Bool {

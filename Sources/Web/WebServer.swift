@@ -9,7 +9,7 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 
-/// DICOMweb over HTTPS (plain HTTP only on loopback, which the server's configuration checks):
+/// DICOMweb over HTTPS (plain HTTP only on loopback, which the server's configuration ensures):
 /// every request is authenticated, decided by the gate and recorded, like a DIMSE operation.
 public struct WebServer: Sendable {
     public static let dicomwebPrefix = "/dicomweb"

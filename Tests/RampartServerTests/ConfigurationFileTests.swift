@@ -187,6 +187,60 @@ import Testing
         try ServerConfiguration().validate()
     }
 
+    @Test func plainHTTPBeyondLoopbackIsRefusedWithWhatToChange() throws {
+        var configuration = ServerConfiguration()
+        configuration.listen = "0.0.0.0"
+        configuration.dicom.port = 0
+        configuration.dicom.tls = .init(certificate: "c.pem", privateKey: "k.pem")
+        // HTTPS takes the DICOM TLS certificate when http.tls names none.
+        try configuration.validate()
+        configuration.dicom.tls = nil
+        configuration.dicom.tlsPort = 0
+        configuration.dicom.port = 11112
+        configuration.listen = "127.0.0.1"
+        try configuration.validate()
+        var exposed = try ConfigurationFile.parse("""
+            listen: 0.0.0.0
+            dicom:
+              port: 0
+              tls: {certificate: c.pem, private_key: k.pem}
+            http:
+              port: 443
+              tls: {certificate: web.pem, private_key: web-key.pem}
+              cors_origins: [https://viewer.example.org]
+            """, source: "rampart.yaml")
+        #expect(exposed.http.certificate(dicom: exposed.dicom)?.certificate == "web.pem")
+        #expect(exposed.http.corsOrigins == ["https://viewer.example.org"])
+        try exposed.validate()
+        exposed.http.tls = nil
+        exposed.dicom.tls = nil
+        #expect {
+            try exposed.validate()
+        } throws: { error in
+            "\(error)".contains("without DICOM TLS")
+        }
+        exposed.dicom.tls = .init(certificate: "c.pem", privateKey: "k.pem")
+        exposed.http.corsOrigins = ["*"]
+        #expect {
+            try exposed.validate()
+        } throws: { error in
+            "\(error)".contains("http.cors_origins: * is not an origin")
+        }
+    }
+
+    @Test func theHTTPTLSSectionTakesTheServersOwnFilesOnly() throws {
+        #expect {
+            try ConfigurationFile.parse("http:\n  tls: {certificate: a.pem}\n", source: "rampart.yaml")
+        } throws: { error in
+            "\(error)".contains("http.tls needs both certificate and private_key")
+        }
+        #expect {
+            try ConfigurationFile.parse("http:\n  tls: {certificate: a.pem, private_key: b.pem, trusted_ca: c.pem}\n", source: "rampart.yaml")
+        } throws: { error in
+            "\(error)".contains("unknown key \"trusted_ca\" in http.tls")
+        }
+    }
+
     @Test func badValuesAreRefused() {
         var configuration = ServerConfiguration()
         configuration.aeTitle = "MUCH TOO LONG FOR AN AE"
