@@ -23,10 +23,13 @@ public struct AccessContext: Sendable, Hashable {
     /// The actions the credential may be used for at most, whatever the roles allow (a service
     /// account's API key scope); nil: no cap. See `scopeDenial(of:)`.
     public var scope: Set<AccessAction>?
+    /// The principal's own DICOM person name ("Family^Given"), from its user account: what a
+    /// study condition `referredByPrincipal` compares Referring Physician's Name with.
+    public var personName: String?
 
     public init(principal: Principal, roles: [String] = [], channel: AccessChannel, peerAddress: String, callingAETitle: String? = nil,
                 certificateFingerprint: String? = nil, authentication: AuthenticationStrength, authenticationFailure: String? = nil,
-                purposeOfUse: String? = nil, scope: Set<AccessAction>? = nil) {
+                purposeOfUse: String? = nil, scope: Set<AccessAction>? = nil, personName: String? = nil) {
         self.principal = principal
         self.roles = roles
         self.channel = channel
@@ -37,6 +40,7 @@ public struct AccessContext: Sendable, Hashable {
         self.authenticationFailure = authenticationFailure
         self.purposeOfUse = purposeOfUse
         self.scope = scope
+        self.personName = personName
     }
 }
 

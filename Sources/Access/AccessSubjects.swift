@@ -1,18 +1,26 @@
 /// The patients, studies and instances a request names before any data moves, and the query it
-/// asks: what the audit record of its decision lists (and what data-attribute conditions of a
-/// policy would read).
+/// asks: what the audit record of its decision lists. For a store, also the data that the
+/// study conditions of a policy read, which the audit record leaves out (institution and
+/// physician names are identifying: PS3.15 Annex E).
 public struct AccessSubjects: Sendable, Hashable {
     public var patientIDs: [String]
     public var studyUIDs: [String]
     public var sopInstanceUIDs: [String]
     /// A query's SOP class and identifier (Explicit VR Little Endian), for C-FIND, C-MOVE and C-GET.
     public var query: AccessQuery?
+    /// The object to store, as study conditions read it.
+    public var object: StudyAttributes?
+    /// The archived study the object would join, as the index keeps it; nil when it is new.
+    public var archivedStudy: StudyAttributes?
 
-    public init(patientIDs: [String] = [], studyUIDs: [String] = [], sopInstanceUIDs: [String] = [], query: AccessQuery? = nil) {
+    public init(patientIDs: [String] = [], studyUIDs: [String] = [], sopInstanceUIDs: [String] = [], query: AccessQuery? = nil,
+                object: StudyAttributes? = nil, archivedStudy: StudyAttributes? = nil) {
         self.patientIDs = patientIDs
         self.studyUIDs = studyUIDs
         self.sopInstanceUIDs = sopInstanceUIDs
         self.query = query
+        self.object = object
+        self.archivedStudy = archivedStudy
     }
 
     public static let none = AccessSubjects()

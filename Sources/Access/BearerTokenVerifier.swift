@@ -38,7 +38,7 @@ public struct BearerTokenVerifier: Sendable {
             if let issuer = unverified.issuer, issuer != verifier.issuer { throw .wrongIssuer(issuer) }
             let claims = try await verifier.verify(token, header: unverified, users: users, now: now)
             return VerifiedToken(subject: claims.subject, roles: users[claims.subject]?.roles ?? [], issuer: claims.issuer,
-                                 purposeOfUse: claims.purposeOfUse)
+                                 purposeOfUse: claims.purposeOfUse, personName: users[claims.subject]?.personName)
         case let .refused(rejection):
             if let issuer = unverified.issuer, issuer != TokenVerifier.defaultIssuer { throw .wrongIssuer(issuer) }
             throw rejection

@@ -6,8 +6,9 @@ import Foundation
 /// Two rules, in order: the principal must be authenticated, or be an AE registered for the host
 /// it calls from (the secure default); then one of its roles in the policy must allow the action
 /// with every condition of that role met in this context, and the grant carries the view of the
-/// roles that allow it and the restricted studies they open. Opening an association needs only
-/// the first rule.
+/// roles that allow it, the restricted studies they open and the studies their study conditions
+/// reach. Opening an association needs only the first rule. An object to store must be inside
+/// the studies the grant reaches, and so must the archived study it would join.
 public struct Gate: Sendable {
     private let currentRegistry: @Sendable () -> AERegistry
     private let currentPolicy: @Sendable () -> AccessPolicy
@@ -33,7 +34,7 @@ public struct Gate: Sendable {
     /// Decides, records the decision with the `subjects` the request names, and grants or denies.
     public func decide(_ context: AccessContext, _ action: AccessAction, on resource: AccessResource = .archive,
                        concerning subjects: AccessSubjects = .none) async throws(AccessDenied) -> Grant {
-        let explanation = explain(context, action)
+        let explanation = explain(context, action, concerning: subjects)
         let decision = GateDecision(context: context, action: action, resource: resource, subjects: subjects, allowed: explanation.allowed,
                                     reason: explanation.reason, brokeTheGlass: explanation.brokeTheGlass)
         let id: DecisionID
@@ -48,8 +49,10 @@ public struct Gate: Sendable {
     }
 
     /// The decision `decide` would make now and why, role by role, without recording it or
-    /// granting anything: what `rampart policy check` prints.
-    public func explain(_ context: AccessContext, _ action: AccessAction, at date: Date? = nil) -> GateExplanation {
+    /// granting anything: what `rampart policy check` prints. `subjects` matter when they carry
+    /// an object to store (`AccessSubjects.object`, `archivedStudy`).
+    public func explain(_ context: AccessContext, _ action: AccessAction, at date: Date? = nil,
+                        concerning subjects: AccessSubjects = .none) -> GateExplanation {
         // One reading of each file per decision: they may change between two.
         let registry = self.registry
         let policy = self.policy
@@ -81,12 +84,31 @@ public struct Gate: Sendable {
         let studies: StudyScope
         if emergency, let breaker {
             studies = .everyStudy
-            because += "; BREAK-THE-GLASS: purpose \(policy.emergencyPurpose) declared, role \(breaker.name) opens every restricted study; flagged for review"
+            because += "; BREAK-THE-GLASS: purpose \(policy.emergencyPurpose) declared, role \(breaker.name) opens every restricted study"
+                + " and lifts every study condition; flagged for review"
         } else {
-            studies = StudyScope(openGroups: allowing.reduce(into: Set<String>()) { $0.formUnion($1.accessGroups) })
+            // One allowing role without study conditions reaches every study; otherwise a study
+            // must be inside the limit of one of them.
+            var limits: [StudyDataLimit]? = []
+            for role in allowing {
+                switch role.dataLimit(for: context) {
+                case let .success(limit?): limits?.append(limit)
+                case .success(nil): limits = nil
+                case .failure: continue  // its verdict did not allow
+                }
+            }
+            studies = StudyScope(openGroups: allowing.reduce(into: Set<String>()) { $0.formUnion($1.accessGroups) }, dataLimits: limits)
             if emergency {
                 because += "; purpose \(policy.emergencyPurpose) declared, but no allowing role may break the glass"
             }
+        }
+        if let object = subjects.object, let outside = studies.dataExclusion(of: object) {
+            return GateExplanation(allowed: false, reason: "\(context.principal): the object is outside the studies its roles reach: \(outside)",
+                                   roles: verdicts)
+        }
+        if let archived = subjects.archivedStudy, let outside = studies.dataExclusion(of: archived) {
+            return GateExplanation(allowed: false, reason: "\(context.principal): the object's study is archived outside the studies its roles reach: \(outside)",
+                                   roles: verdicts)
         }
         return GateExplanation(allowed: true, reason: because, view: view, studies: studies,
                                brokeTheGlass: emergency && breaker != nil, roles: verdicts)
@@ -133,7 +155,15 @@ public struct Gate: Sendable {
         guard unmet.isEmpty else {
             return RoleVerdict(role: name, allows: false, why: "allows \(action) only when its conditions hold, and \(unmet.joined(separator: "; "))")
         }
-        return RoleVerdict(role: name, allows: true, why: role.conditions.isEmpty ? "allows \(action)" : "allows \(action): \(role.conditions.map(\.description).joined(separator: ", ")) hold")
+        let why = role.conditions.isEmpty ? "allows \(action)" : "allows \(action): \(role.conditions.map(\.description).joined(separator: ", ")) hold"
+        switch role.dataLimit(for: context) {
+        case let .failure(unmet):
+            return RoleVerdict(role: name, allows: false, why: "allows \(action), but \(unmet.reason)")
+        case .success(nil):
+            return RoleVerdict(role: name, allows: true, why: why)
+        case let .success(limit?):
+            return RoleVerdict(role: name, allows: true, why: why + "; only on studies \(limit)")
+        }
     }
 
     private func denial(_ action: AccessAction, _ names: [String], _ verdicts: [RoleVerdict], _ policy: AccessPolicy) -> String {

@@ -9,6 +9,8 @@ public struct RoleDefinition: Sendable, Hashable {
     public let view: AttributeView
     /// Every condition must hold for the role to allow anything.
     public let conditions: [AccessCondition]
+    /// Every condition must hold of a study for the role to reach it (none: every study).
+    public let studies: [StudyCondition]
     /// The access groups of restricted studies (`rampart study restrict`) the role sees
     /// without breaking the glass.
     public let accessGroups: Set<String>
@@ -17,12 +19,37 @@ public struct RoleDefinition: Sendable, Hashable {
     public let mayBreakTheGlass: Bool
 
     public init(name: String, actions: Set<AccessAction>, view: AttributeView, conditions: [AccessCondition] = [],
-                accessGroups: Set<String> = [], mayBreakTheGlass: Bool = false) {
+                studies: [StudyCondition] = [], accessGroups: Set<String> = [], mayBreakTheGlass: Bool = false) {
         self.name = name
         self.actions = actions
         self.view = view
         self.conditions = conditions
+        self.studies = studies
         self.accessGroups = accessGroups
         self.mayBreakTheGlass = mayBreakTheGlass
+    }
+}
+
+extension RoleDefinition {
+    /// The studies the role reaches for `context`'s principal, nil when it has no study
+    /// condition; or why it reaches none (a `referredByPrincipal` condition for a principal
+    /// without a person name).
+    func dataLimit(for context: AccessContext) -> Result<StudyDataLimit?, StudyConditionUnmet> {
+        guard !studies.isEmpty else { return .success(nil) }
+        var institutions: Set<String>?
+        var physician: PersonNameKey?
+        for condition in studies {
+            switch condition {
+            case let .institutions(names):
+                institutions = institutions.map { $0.intersection(names) } ?? names
+            case .referredByPrincipal:
+                guard let name = context.personName.map(PersonNameKey.init), !name.value.isEmpty else {
+                    return .failure(StudyConditionUnmet(reason: "reaches only the studies its holder referred, and \(context.principal) has no person name"
+                        + " (rampart user person-name NAME 'Family^Given')"))
+                }
+                physician = name
+            }
+        }
+        return .success(StudyDataLimit(institutions: institutions, referringPhysician: physician))
     }
 }

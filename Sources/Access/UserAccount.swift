@@ -11,18 +11,23 @@ public struct UserAccount: Sendable, Hashable, Codable {
     /// The second factor: when set, a sign-in's passcode is the password followed by the
     /// current 6-digit code (`rampart user totp enable`).
     public var totp: TOTP?
+    /// The user's own DICOM person name ("Family^Given"), as studies name the user as their
+    /// referring physician: a policy's `referring_physician: self` reaches the studies it referred.
+    public var personName: String?
 
-    public init(name: String, roles: [String], password: PasswordHash, disabled: Bool = false, totp: TOTP? = nil) {
+    public init(name: String, roles: [String], password: PasswordHash, disabled: Bool = false, totp: TOTP? = nil, personName: String? = nil) {
         self.name = name
         self.roles = roles
         self.password = password
         self.disabled = disabled
         self.totp = totp
+        self.personName = personName
     }
 
     private enum CodingKeys: String, CodingKey {
         case name, roles, password, disabled
         case totp = "totp_secret"
+        case personName = "person_name"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -32,6 +37,7 @@ public struct UserAccount: Sendable, Hashable, Codable {
         try container.encode(password, forKey: .password)
         try container.encode(disabled, forKey: .disabled)
         try container.encodeIfPresent(totp?.base32Secret, forKey: .totp)
+        try container.encodeIfPresent(personName, forKey: .personName)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -47,6 +53,25 @@ public struct UserAccount: Sendable, Hashable, Codable {
             }
             self.totp = totp
         }
+        if let personName = try container.decodeIfPresent(String.self, forKey: .personName) {
+            do {
+                try Self.validate(personName: personName)
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: .personName, in: container, debugDescription: "person_name of \(name): \(error)")
+            }
+            self.personName = personName
+        }
+    }
+
+    /// A DICOM person name (PS3.5 6.2, PN): at most five components separated by "^" in each of
+    /// at most three groups separated by "=", no "\\" (a second value) and no control character,
+    /// 64 characters a group at most, and a family or given name.
+    public static func validate(personName: String) throws(AccountError) {
+        let groups = personName.split(separator: "=", omittingEmptySubsequences: false)
+        let valid = groups.count <= 3 && groups.allSatisfy { $0.count <= 64 && $0.split(separator: "^", omittingEmptySubsequences: false).count <= 5 }
+            && !personName.contains("\\") && !personName.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            && !PersonNameKey(personName).value.isEmpty
+        guard valid else { throw .invalidPersonName(personName) }
     }
 
     /// Names people can type and logs can show: letters, digits, `.`, `_`, `-`, `@`; 1-64 long.
@@ -95,6 +120,12 @@ public struct UserDirectory: Sendable, Hashable {
     public mutating func setTOTP(_ totp: TOTP?, for name: String) throws(AccountError) {
         guard accounts[name] != nil else { throw .unknown(name) }
         accounts[name]?.totp = totp
+    }
+
+    public mutating func setPersonName(_ personName: String?, for name: String) throws(AccountError) {
+        guard accounts[name] != nil else { throw .unknown(name) }
+        if let personName { try UserAccount.validate(personName: personName) }
+        accounts[name]?.personName = personName
     }
 
     public mutating func setRoles(_ roles: [String], for name: String) throws(AccountError) {
@@ -156,9 +187,11 @@ public enum AccountError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidName(String)
     case exists(String)
     case unknown(String)
+    case invalidPersonName(String)
 
     public var description: String {
         switch self {
+        case let .invalidPersonName(name): "\"\(LogText.printable(name))\" is not a DICOM person name: write Family^Given (at most 5 ^-separated components, 64 characters, no \\)"
         case let .invalidName(name): "\"\(name)\" is not a valid user name: use 1-64 ASCII letters, digits, '.', '_', '-' or '@'"
         case let .exists(name): "user \(name) already exists"
         case let .unknown(name): "there is no user \(name) (rampart user list shows the accounts)"

@@ -69,16 +69,21 @@ public actor Archive {
     }
 
     /// Reads the file, then asks `authorize` for the grant to store it, telling it the patient,
-    /// study and instance the file names (none when it cannot be read): the gate's decision is
-    /// recorded with them before anything is filed. An error `authorize` throws (a denial) ends
-    /// the store and is rethrown as is; the others are `ArchiveError`s.
+    /// study and instance the file names (none when it cannot be read), and what the study
+    /// conditions of a policy read of the object and of the archived study it would join: the
+    /// gate decides with them, and its decision is recorded before anything is filed. (`file`
+    /// checks the study again when it files: another store may have changed it meanwhile.) An
+    /// error `authorize` throws (a denial) ends the store and is rethrown as is; the others are
+    /// `ArchiveError`s.
     @concurrent
     public nonisolated func store(file path: String, moving: Bool,
                                   authorize: (AccessSubjects) async throws -> Grant) async throws -> StoreOutcome {
         let ingested = Self.ingest(path)
-        let subjects: AccessSubjects = switch ingested {
-        case .failure: .none
-        case let .success(item): AccessSubjects(patientIDs: [item.patientKey], studyUIDs: [item.studyInstanceUID], sopInstanceUIDs: [item.sopInstanceUID])
+        var subjects = AccessSubjects.none
+        if case let .success(item) = ingested {
+            let archived = try index.read("look up a study") { db in try ArchiveIndex.studyAttributes(studyInstanceUID: item.studyInstanceUID, db: db) }
+            subjects = AccessSubjects(patientIDs: [item.patientKey], studyUIDs: [item.studyInstanceUID], sopInstanceUIDs: [item.sopInstanceUID],
+                                      object: item.studyAttributes, archivedStudy: archived)
         }
         return try await store(ingested, from: path, moving: moving, grant: try await authorize(subjects))
     }
@@ -91,9 +96,15 @@ public actor Archive {
         case .failure(let rejection): return .rejected(rejection)
         case .success(let ingested): item = ingested
         }
+        // The grant reaches only studies inside its data limits: an object outside them is not
+        // filed, whatever study it names (the modality of one institution cannot file into
+        // another's studies).
+        if let outside = grant.studies.dataExclusion(of: item.studyAttributes) {
+            return .rejected(.outsideGrant("the object is outside the studies the grant reaches: \(outside)"))
+        }
         // A first look without the actor: a duplicate the policy keeps or refuses, or a conflict,
         // needs no copy. `file` looks again, as another store may have filed the UID meanwhile.
-        if let settled = try lookUp(item).settled { return settled }
+        if let settled = try lookUp(item, grant: grant).settled { return settled }
 
         let staged: StagedBlob
         do {
@@ -103,7 +114,7 @@ public actor Archive {
         }
         let outcome: StoreOutcome
         do {
-            outcome = try await file(item, staged: staged)
+            outcome = try await file(item, staged: staged, grant: grant)
         } catch {
             blobs.discard(staged)
             throw error
@@ -118,13 +129,18 @@ public actor Archive {
     }
 
     /// What the index says of `item` now: the archived instance of its UID, and the outcome when
-    /// that settles the store without a new blob (a duplicate kept or refused, a conflict).
-    private nonisolated func lookUp(_ item: IngestedInstance) throws(ArchiveError) -> (existing: StoredInstance?, settled: StoreOutcome?) {
-        let (existing, conflict) = try index.read("look up an instance") { db in
+    /// that settles the store without a new blob (a duplicate kept or refused, a conflict, a
+    /// study outside the grant's data limits).
+    private nonisolated func lookUp(_ item: IngestedInstance, grant: Grant) throws(ArchiveError) -> (existing: StoredInstance?, settled: StoreOutcome?) {
+        let (existing, conflict, study) = try index.read("look up an instance") { db in
             (try ArchiveIndex.instance(sopInstanceUID: item.sopInstanceUID, db: db, blobs: blobs),
-             try ArchiveIndex.hierarchyConflict(item, db: db))
+             try ArchiveIndex.hierarchyConflict(item, db: db),
+             try ArchiveIndex.studyAttributes(studyInstanceUID: item.studyInstanceUID, db: db))
         }
         if let conflict { return (existing, .rejected(.hierarchyConflict(conflict))) }
+        if let study, let outside = grant.studies.dataExclusion(of: study) {
+            return (existing, .rejected(.outsideGrant("study \(item.studyInstanceUID) is archived outside the studies the grant reaches: \(outside)")))
+        }
         guard let existing else { return (nil, nil) }
         switch duplicatePolicy {
         case .keep: return (existing, .duplicateKept(existing))
@@ -135,8 +151,8 @@ public actor Archive {
 
     /// The serialized part of a store: decide against the index as it is now, rename the staged
     /// blob into place (durable when `commit` returns), then commit the index entry.
-    private func file(_ item: IngestedInstance, staged: StagedBlob) throws(ArchiveError) -> StoreOutcome {
-        let (existing, settled) = try lookUp(item)
+    private func file(_ item: IngestedInstance, staged: StagedBlob, grant: Grant) throws(ArchiveError) -> StoreOutcome {
+        let (existing, settled) = try lookUp(item, grant: grant)
         if let settled { return settled }
 
         var filed = item

@@ -103,6 +103,9 @@ struct ArchiveIndex: Sendable {
         // v1 filled an entity's columns from its merged record; they now hold the value its
         // instances agree on (`agreed`), which relational queries narrow on: recomputed once.
         migrator.registerMigration("v2-agreed-columns") { db in
+            // The rebuild fills every column `IndexColumn` names today, so those of later
+            // migrations must exist first.
+            try addStudyInstitutionColumn(db)
             func all(_ table: String) throws -> Set<Int64> { Set(try Int64.fetchAll(db, sql: "SELECT id FROM \(table)")) }
             try rebuild(AffectedRows(patients: try all("patient"), studies: try all("study"), series: try all("series")), db: db)
         }
@@ -111,7 +114,27 @@ struct ArchiveIndex: Sendable {
         migrator.registerMigration("v3-study-access-group") { db in
             try db.alter(table: "study") { t in t.add(column: "accessGroup", .text) }
         }
+        // The study conditions of a policy read Institution Name (0008,0080) at study level
+        // (`StudyScope`): the value the study's instances agree on, computed once for the
+        // studies archived before.
+        migrator.registerMigration("v4-study-institution") { db in
+            try addStudyInstitutionColumn(db)
+            try rebuild(AffectedRows(studies: Set(try Int64.fetchAll(db, sql: "SELECT id FROM study"))), db: db)
+        }
         return migrator
+    }
+
+    /// Adds `study.institutionName` unless it is there (v2 may have added it on an older index).
+    private static func addStudyInstitutionColumn(_ db: Database) throws {
+        guard try !db.columns(in: "study").contains(where: { $0.name == "institutionName" }) else { return }
+        try db.alter(table: "study") { t in t.add(column: "institutionName", .text) }
+    }
+
+    /// The study conditions' attributes of an archived study, nil when it is not archived.
+    static func studyAttributes(studyInstanceUID: String, db: Database) throws -> StudyAttributes? {
+        try Row.fetchOne(db, sql: "SELECT institutionName, referringPhysicianName FROM study WHERE studyInstanceUID = ?",
+                         arguments: [studyInstanceUID])
+            .map { StudyAttributes(institutionName: $0["institutionName"], referringPhysicianName: $0["referringPhysicianName"]) }
     }
 
     // MARK: Reading

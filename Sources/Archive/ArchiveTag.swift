@@ -12,6 +12,7 @@ enum ArchiveTag {
     static let modality = Tag(0x0008, 0x0060)
     static let modalitiesInStudy = Tag(0x0008, 0x0061)
     static let sopClassesInStudy = Tag(0x0008, 0x0062)
+    static let institutionName = Tag(0x0008, 0x0080)
     static let referringPhysicianName = Tag(0x0008, 0x0090)
     static let studyDescription = Tag(0x0008, 0x1030)
     static let seriesDescription = Tag(0x0008, 0x103E)

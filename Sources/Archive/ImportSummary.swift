@@ -75,6 +75,7 @@ public struct ImportSummary: Sendable, Hashable {
         case .metaMismatch: "the file meta information and the data set name different SOP instances"
         case .duplicate: "already archived, and the duplicate policy is reject"
         case .hierarchyConflict: "conflicts with the archived patient/study/series hierarchy"
+        case .outsideGrant: "outside the studies the principal's roles reach"
         }
     }
 

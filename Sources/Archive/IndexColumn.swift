@@ -41,6 +41,8 @@ struct IndexColumn: Sendable {
         IndexColumn(tag: ArchiveTag.studyID, table: "study", alias: "st", name: "studyID", kind: .text, level: .study),
         IndexColumn(tag: ArchiveTag.studyDescription, table: "study", alias: "st", name: "studyDescription", kind: .text, level: .study),
         IndexColumn(tag: ArchiveTag.referringPhysicianName, table: "study", alias: "st", name: "referringPhysicianName", kind: .stored, level: .study),
+        // Not a key of PS3.4 C.6: kept for the study conditions of a policy (`StudyScope`).
+        IndexColumn(tag: ArchiveTag.institutionName, table: "study", alias: "st", name: "institutionName", kind: .stored, level: .study),
     ]
     static let series: [IndexColumn] = [
         IndexColumn(tag: ArchiveTag.modality, table: "series", alias: "se", name: "modality", kind: .text, level: .series),

@@ -1,3 +1,4 @@
+import Access
 import DICOM
 
 /// An object read and validated for the index: its place, its attributes without bulk data,
@@ -22,4 +23,11 @@ struct IngestedInstance: Sendable {
 
     /// The Modality values the in-memory index counts into Modalities in Study.
     var modalities: [String] { attributes[ArchiveTag.modality]?.strings.filter { !$0.isEmpty } ?? [] }
+
+    /// What the study conditions of a policy read of the object, as the index column of its
+    /// study would hold them if it were the study's only object.
+    var studyAttributes: StudyAttributes {
+        StudyAttributes(institutionName: AttributeText.column(ArchiveTag.institutionName, in: attributes),
+                        referringPhysicianName: AttributeText.column(ArchiveTag.referringPhysicianName, in: attributes))
+    }
 }

@@ -14,6 +14,9 @@ public enum StoreRejection: Error, Sendable, Hashable, CustomStringConvertible {
     case duplicate(sopInstanceUID: String)
     /// The object would put a study under a second patient, or a series under a second study.
     case hierarchyConflict(String)
+    /// The object, or the archived study it would join, is outside the studies the grant
+    /// reaches by their data (the study conditions of the policy).
+    case outsideGrant(String)
 
     public var description: String {
         switch self {
@@ -29,6 +32,8 @@ public enum StoreRejection: Error, Sendable, Hashable, CustomStringConvertible {
             "SOP instance \(uid) is already archived and the duplicate policy is reject"
         case .hierarchyConflict(let what):
             "\(what): fix the object's identifiers (or reconcile the patient) before storing it"
+        case .outsideGrant(let why):
+            "\(why): the principal's roles do not reach that study (its policy's study conditions)"
         }
     }
 }

@@ -40,11 +40,12 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// when registered for the peer's host, or holding its bound certificate). Either way the
     /// context names the device by its TLS client certificate, when it presented one.
     private static func accessContext(callingAE: AETitle, peer: AssociationPeer, user: String?, roles: [String] = [],
-                                      strength: AuthenticationStrength = .password) -> AccessContext {
+                                      strength: AuthenticationStrength = .password, personName: String? = nil) -> AccessContext {
         let fingerprint = peer.certificate.map { CertificateFingerprint(der: $0).hex }
         if let user {
             return AccessContext(principal: .user(user), roles: roles, channel: .dimse, peerAddress: peer.address,
-                                 callingAETitle: callingAE.value, certificateFingerprint: fingerprint, authentication: strength)
+                                 callingAETitle: callingAE.value, certificateFingerprint: fingerprint, authentication: strength,
+                                 personName: personName)
         }
         return AccessContext(principal: .applicationEntity(callingAE.value), channel: .dimse, peerAddress: peer.address,
                              callingAETitle: callingAE.value, certificateFingerprint: fingerprint, authentication: .registeredAE)
@@ -82,7 +83,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                                    failurePrefix: String = "") async -> AccessContext {
         do {
             let verified = try await credentials.tokens.verify(String(decoding: identity.primaryField, as: UTF8.self), users: users)
-            var context = Self.accessContext(callingAE: callingAE, peer: peer, user: verified.subject, roles: verified.roles, strength: .token)
+            var context = Self.accessContext(callingAE: callingAE, peer: peer, user: verified.subject, roles: verified.roles, strength: .token,
+                                             personName: verified.personName)
             context.purposeOfUse = verified.purposeOfUse
             return context
         } catch {
@@ -114,7 +116,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         case let .success(.service(account)):
             return Self.serviceContext(account, callingAE: request.callingAETitle, peer: peer)
         case let .success(.user(account, secondFactor)):
-            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: account.name, strength: secondFactor ? .mfa : .password)
+            return Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: account.name, strength: secondFactor ? .mfa : .password,
+                                      personName: account.personName)
         case let .failure(failure):
             if !failure.locked.isEmpty {
                 audit.recordLockout(failure.locked, Self.accessContext(callingAE: request.callingAETitle, peer: peer, user: nil), log: log)
@@ -161,7 +164,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             let account = users[user]
             // The strength the sign-in proved: a one-time code cannot be checked again later.
             var access = Self.accessContext(callingAE: callingAE, peer: context.peer, user: user, roles: account?.roles ?? [],
-                                            strength: authenticated.secondFactor ? .mfa : .password)
+                                            strength: authenticated.secondFactor ? .mfa : .password, personName: account?.personName)
             if account?.disabled == true {
                 access.authenticationFailure = "the account of user \(user) was disabled after the association began"
             }
@@ -227,6 +230,9 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                 log("C-STORE from \(context.association.callingAETitle)@\(context.peer) refused: \(rejection)")
                 switch rejection {
                 case .duplicate: return DIMSEServiceResult(.duplicateSOPInstance, comment: "already archived")
+                // The gate refuses such an object before this, with the study as it was; this is
+                // the study as it is when the object is filed.
+                case .outsideGrant: return DIMSEServiceResult(.refusedNotAuthorized, comment: "not authorized")
                 case .unreadable, .missingAttribute, .invalidUID, .metaMismatch, .hierarchyConflict:
                     return DIMSEServiceResult(.errorCannotUnderstand, comment: "\(rejection)")
                 }

@@ -25,7 +25,7 @@ struct HTTPSignIn: RequestAuthenticator {
             do {
                 let verified = try await credentials.tokens.verify(value, users: credentials.users)
                 return AccessContext(principal: .user(verified.subject), roles: verified.roles, channel: channel, peerAddress: peerAddress,
-                                     authentication: .token, purposeOfUse: verified.purposeOfUse)
+                                     authentication: .token, purposeOfUse: verified.purposeOfUse, personName: verified.personName)
             } catch {
                 return failed(anonymous, "bearer token: \(error)")
             }
@@ -40,7 +40,7 @@ struct HTTPSignIn: RequestAuthenticator {
                                      authentication: .apiKey, scope: account.scope)
             case let .success(.user(account, secondFactor)):
                 return AccessContext(principal: .user(account.name), roles: account.roles, channel: channel, peerAddress: peerAddress,
-                                     authentication: secondFactor ? .mfa : .password)
+                                     authentication: secondFactor ? .mfa : .password, personName: account.personName)
             case let .failure(failure):
                 if !failure.locked.isEmpty { audit.recordLockout(failure.locked, anonymous, log: log) }
                 let kind = APIKey.isKey(secret) ? "service" : "user"

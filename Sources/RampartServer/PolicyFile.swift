@@ -75,7 +75,7 @@ public struct PolicyFile: Sendable {
         return policy
     }
 
-    private static let roleKeys = ["allow", "view", "when", "access_groups", "break_the_glass"]
+    private static let roleKeys = ["allow", "view", "when", "studies", "access_groups", "break_the_glass"]
 
     private static func role(_ name: String, _ node: Node, views: [String: AttributeView],
                              reader: ConfigurationFile.Reader) throws(ServerSetupError) -> RoleDefinition {
@@ -84,6 +84,7 @@ public struct PolicyFile: Sendable {
         var actions = base?.actions ?? []
         var view = base?.view ?? .full
         var conditions: [AccessCondition] = []
+        var studies: [StudyCondition] = []
         var groups = base?.accessGroups ?? []
         var breaksGlass = base?.mayBreakTheGlass ?? false
         var sawAllow = base != nil
@@ -105,13 +106,15 @@ public struct PolicyFile: Sendable {
                 }
                 view = named
             case "when": conditions = try self.conditions(value, role: name, reader: reader)
+            case "studies": studies = try self.studies(value, role: name, reader: reader)
             case "access_groups": groups = Set(try strings(value, "roles.\(name).access_groups", reader))
             case "break_the_glass": breaksGlass = try reader.bool(value, "roles.\(name).break_the_glass")
             default: throw reader.unknown(key, in: "role \(name)", value, known: roleKeys)
             }
         }
         guard sawAllow else { throw reader.error(node, "role \(name) needs allow: the actions it may take (an empty list for none)") }
-        return RoleDefinition(name: name, actions: actions, view: view, conditions: conditions, accessGroups: groups, mayBreakTheGlass: breaksGlass)
+        return RoleDefinition(name: name, actions: actions, view: view, conditions: conditions, studies: studies,
+                              accessGroups: groups, mayBreakTheGlass: breaksGlass)
     }
 
     private static let conditionKeys = ["networks", "channels", "authentication", "device", "hours", "weekdays", "purpose"]
@@ -152,6 +155,32 @@ public struct PolicyFile: Sendable {
                 conditions.append(.purposes(Set(try strings(value, path, reader))))
             default:
                 throw reader.unknown(key, in: "roles.\(role).when", value, known: conditionKeys)
+            }
+        }
+        return conditions
+    }
+
+    private static let studyKeys = ["institutions", "referring_physician"]
+
+    /// The role's conditions on the data: which studies it reaches.
+    private static func studies(_ node: Node, role: String, reader: ConfigurationFile.Reader) throws(ServerSetupError) -> [StudyCondition] {
+        var conditions: [StudyCondition] = []
+        try reader.fields(node, in: "roles.\(role).studies") { key, value throws(ServerSetupError) in
+            let path = "roles.\(role).studies.\(key)"
+            switch key {
+            case "institutions":
+                let names = try strings(value, path, reader)
+                guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
+                    throw reader.error(value, "\(path) must list Institution Name values, as the modalities write them")
+                }
+                conditions.append(.institutions(Set(names)))
+            case "referring_physician":
+                guard try reader.string(value, path) == "self" else {
+                    throw reader.error(value, "\(path) can only be self (Referring Physician's Name is the user's person name, rampart user person-name)")
+                }
+                conditions.append(.referredByPrincipal)
+            default:
+                throw reader.unknown(key, in: "roles.\(role).studies", value, known: studyKeys)
             }
         }
         return conditions

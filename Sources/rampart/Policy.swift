@@ -14,7 +14,8 @@ struct Policy: ParsableCommand {
             discussion: """
                 Exit status 0 when the access would be allowed, 1 when denied, 78 when the policy or a file of \
                 the data folder cannot be read. Example: rampart policy check --user alice --action retrieve \
-                --from 10.20.1.7 --auth token --purpose ETREAT
+                --from 10.20.1.7 --auth token --purpose ETREAT. For a store, --institution and \
+                --referring-physician give the object's data that study conditions read.
                 """)
         @OptionGroup var data: DataDirectoryOption
 
@@ -40,6 +41,12 @@ struct Policy: ParsableCommand {
         var certificate: String?
         @Option(help: "When, as 2026-11-24T22:30:00Z or with an offset (default: now).")
         var at: String?
+        @Option(name: .customLong("person-name"), help: "The principal's DICOM person name, Family^Given (default: the user account's).")
+        var personName: String?
+        @Option(help: "For --action store: the object's Institution Name (0008,0080), which study conditions read.")
+        var institution: String?
+        @Option(name: .customLong("referring-physician"), help: "For --action store: the object's Referring Physician's Name (0008,0090).")
+        var referringPhysician: String?
 
         func validate() throws {
             guard [user, ae, service].compactMap({ $0 }).count == 1 else { throw ValidationError("name exactly one of --user, --ae and --service") }
@@ -81,6 +88,7 @@ struct Policy: ParsableCommand {
                 if account?.disabled == true {
                     context.authenticationFailure = "the account of user \(user) is disabled"
                 }
+                context.personName = account?.personName
             } else if let service {
                 let account = services[service]
                 if account == nil && roles.isEmpty { notes.append("\(service) is not in services.json: it would have no role") }
@@ -100,10 +108,15 @@ struct Policy: ParsableCommand {
             }
             context.purposeOfUse = purpose
             context.certificateFingerprint = certificate?.lowercased()
+            if let personName { context.personName = personName }
+            var subjects = AccessSubjects.none
+            if institution != nil || referringPhysician != nil {
+                subjects.object = StudyAttributes(institutionName: institution, referringPhysicianName: referringPhysician)
+            }
             // A simulation: nothing is granted, so nothing needs recording.
             let gate = Gate(registry: registry, policy: policy, recorder: MemoryDecisionRecorder())
             let when = at.flatMap(Self.date)
-            let explanation = gate.explain(context, AccessAction(rawValue: action)!, at: when)
+            let explanation = gate.explain(context, AccessAction(rawValue: action)!, at: when, concerning: subjects)
             let out = standardOutput()
             out.writeLine("\(explanation.allowed ? "ALLOWED" : "DENIED"): \(context.principal) \(action) via \(channel) from \(Gate.host(of: context.peerAddress))")
             out.writeLine("  policy: \(policy.source), at \(gate.clock.moment(at: when, in: policy.timeZone))")
@@ -144,6 +157,7 @@ struct Policy: ParsableCommand {
                 out.writeLine("    allow: [\(AccessAction.allCases.filter(role.actions.contains).map(\.rawValue).joined(separator: ", "))]")
                 out.writeLine("    view: \(role.view.name)")
                 if !role.conditions.isEmpty { out.writeLine("    # when: \(role.conditions.map(\.description).joined(separator: ", "))") }
+                if !role.studies.isEmpty { out.writeLine("    # studies: only those \(role.studies.map(\.description).joined(separator: " and "))") }
                 if !role.accessGroups.isEmpty { out.writeLine("    access_groups: [\(role.accessGroups.sorted().joined(separator: ", "))]") }
                 if role.mayBreakTheGlass { out.writeLine("    break_the_glass: true") }
             }

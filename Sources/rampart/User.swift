@@ -6,7 +6,7 @@ struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user",
         abstract: "Manage the user accounts (in accounts.json in the data folder; serve applies a change at the next sign-in).",
-        subcommands: [Add.self, List.self, Remove.self, Passwd.self, Disable.self, Enable.self, Role.self, OneTimeCodes.self])
+        subcommands: [Add.self, List.self, Remove.self, Passwd.self, Disable.self, Enable.self, Role.self, PersonName.self, OneTimeCodes.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user with a generated password, printed once.")
@@ -14,12 +14,15 @@ struct User: ParsableCommand {
         @Argument var name: String
         @Option(name: .customLong("role"), help: "A role (repeatable), e.g. admin.")
         var roles: [String] = []
+        @Option(name: .customLong("person-name"), help: "The user's DICOM person name as studies name their referring physician, e.g. 'Doe^Jane'.")
+        var personName: String?
 
         func run() throws {
             try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "added user \(name)") { users in
                 try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
+                if let personName { try UserAccount.validate(personName: personName) }
                 let password = GeneratedPassword.make()
-                try users.add(UserAccount(name: name, roles: roles, password: try PasswordHash.make(password: password)))
+                try users.add(UserAccount(name: name, roles: roles, password: try PasswordHash.make(password: password), personName: personName))
                 return "added user \(name)\npassword: \(password)  (shown only now)"
             }
         }
@@ -114,6 +117,34 @@ extension User {
 }
 
 extension User {
+    struct PersonName: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "person-name",
+            abstract: "Set a user's DICOM person name (Family^Given), or remove it with --clear.",
+            discussion: """
+                A policy role with studies: {referring_physician: self} reaches the studies whose Referring Physician's \
+                Name (0008,0090) is this name, as written in the studies (trailing empty components aside).
+                """)
+        @OptionGroup var data: DataDirectoryOption
+        @Argument var name: String
+        @Argument(help: "The person name, e.g. 'Doe^Jane'.")
+        var personName: String?
+        @Flag(help: "Remove the user's person name.")
+        var clear = false
+
+        func validate() throws {
+            guard (personName == nil) == clear else { throw ValidationError("give a person name, or --clear") }
+        }
+
+        func run() throws {
+            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)",
+                       recording: personName == nil ? "removed the person name of user \(name)" : "set the person name of user \(name)") { users in
+                try users.setPersonName(personName, for: name)
+                return personName == nil ? "\(name) has no person name now" : "\(name) now has the person name \(personName ?? "")"
+            }
+        }
+    }
+
     struct OneTimeCodes: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "totp",

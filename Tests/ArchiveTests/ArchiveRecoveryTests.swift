@@ -60,7 +60,7 @@ import Testing
         _ = try Archive(directory: fixtures.archiveFolder)
         let again = try Archive(directory: fixtures.archiveFolder)
         let applied = try again.index.read("list migrations") { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1", "v2-agreed-columns", "v3-study-access-group"])
+        #expect(applied == ["v1", "v2-agreed-columns", "v3-study-access-group", "v4-study-institution"])
         let journal = try again.index.read("read journal mode") { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let synchronous = try again.index.read("read synchronous") { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }

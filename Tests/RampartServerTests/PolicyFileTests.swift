@@ -88,6 +88,9 @@ struct PolicyFileTests {
         ("time_zone: Mars/Olympus\n", "not a time zone name"),
         ("roles:\n  \"bad name\":\n    allow: []\n", "may hold only letters, digits"),
         ("rolez: {}\n", "unknown key \"rolez\" in the top level"),
+        ("roles:\n  r:\n    allow: [query]\n    studies:\n      referring_physician: anyone\n", "policy.yaml:5: roles.r.studies.referring_physician can only be self"),
+        ("roles:\n  r:\n    allow: [query]\n    studies:\n      institutions: []\n", "must list Institution Name values"),
+        ("roles:\n  r:\n    allow: [query]\n    studies:\n      institution: [A]\n", "unknown key \"institution\" in roles.r.studies (known: institutions, referring_physician)"),
     ])
     func aMistakeStopsWithItsLineAndWhatToWrite(text: String, message: String) {
         do {
@@ -96,6 +99,24 @@ struct PolicyFileTests {
         } catch {
             #expect(error.description.contains(message), "\(error.description)")
         }
+    }
+
+    @Test func readsStudyConditionsOnTheData() throws {
+        let policy = try parse("""
+            roles:
+              referring-physician:
+                studies:
+                  referring_physician: self
+              north-clinic:
+                allow: [store, query, retrieve]
+                studies:
+                  institutions: ["North Clinic", "Hôpital Nord"]
+                  referring_physician: self
+            """)
+        #expect(policy["referring-physician"]?.studies == [.referredByPrincipal])
+        #expect(policy["referring-physician"]?.actions == Role.referringPhysician.definition.actions)
+        #expect(policy["north-clinic"]?.studies == [.institutions(["North Clinic", "Hôpital Nord"]), .referredByPrincipal])
+        #expect(policy["radiologist"]?.studies == [])
     }
 
     /// Every example policy shipped in docs/policy reads, and names only known keys.

@@ -4,7 +4,9 @@ by the real server for a real pynetdicom peer, against the decision expected fro
 (`rampart policy show` for each role's actions and view, the file's conditions evaluated here),
 and against what `rampart policy check` explains for the same context. Each decision is exactly
 one audit event with the cell's principal, channel, source, device and outcome, and each
-allowed query or retrieve is followed by one event naming the patient it disclosed.
+allowed query or retrieve that reaches the object is followed by one event naming the patient
+it disclosed (a role whose study conditions name another institution reaches nothing, and may
+not store the object).
 
 Also end to end: a view's forbidden attributes never come back (pseudonyms stand in for the
 patient ID), restricted studies stay hidden until a role opens their group or breaks the glass
@@ -45,6 +47,7 @@ NOT_AUTHORIZED = 0x0124
 INSIDE, OUTSIDE = "127.0.0.1", "127.0.0.9"  # both loopback; only the first is in the policy's network
 PASSWORD = "matrix-Password-1"
 SECRETS = {"PatientID": "MATRIX-PID-1", "OtherPatientIDs": "SSN-999-00-1234", "PatientName": "Matrix^Synthetic"}
+INSTITUTION = "Matrix Clinic"  # the stored object's Institution Name, which study conditions read
 
 # The policy under test, written as JSON (which YAML reads): built-in roles plus conditioned ones.
 POLICY = {
@@ -53,10 +56,13 @@ POLICY = {
         "lan-reader": {"allow": ["query", "retrieve"], "view": "pseudonymous", "when": {"networks": ["127.0.0.0/29"]}},
         "token-reader": {"allow": ["query", "retrieve"], "when": {"authentication": ["token"]}},
         "lan-token-writer": {"allow": ["store", "query"], "when": {"networks": ["127.0.0.0/29"], "authentication": ["token"]}},
+        # A condition on the data: the object is another institution's, so the role may not
+        # store it, and its queries and retrievals are allowed and reach nothing.
+        "other-clinic": {"allow": ["store", "query", "retrieve"], "studies": {"institutions": ["Other Clinic"]}},
     },
 }
 ROLES = ["admin", "radiologist", "technologist", "referring-physician", "researcher", "auditor", "modality",
-         "lan-reader", "token-reader", "lan-token-writer"]
+         "lan-reader", "token-reader", "lan-token-writer", "other-clinic"]
 ACTIONS = ["store", "query", "retrieve"]
 SERVICES = [("svc-radiologist-query", "radiologist", "query"), ("svc-lan-writer", "lan-token-writer", None)]
 
@@ -88,7 +94,13 @@ def expected(role: str, action: str, source: str, strength: str, effective: dict
         return False
     if "authentication" in when and strength not in when["authentication"]:
         return False
-    return True
+    return action != "store" or reaches_object(role)
+
+
+def reaches_object(role: str) -> bool:
+    """Whether the role's study conditions reach the stored object's study."""
+    institutions = POLICY["roles"].get(role, {}).get("studies", {}).get("institutions")
+    return institutions is None or INSTITUTION in institutions
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +124,7 @@ def site(rampart, tmp_path_factory):
     ds = dcmread(path)
     for keyword, value in SECRETS.items():
         setattr(ds, keyword, value)
+    ds.InstitutionName = INSTITUTION
     ds.save_as(path, enforce_file_format=True)
     return data, tokens, dcmread(path)
 
@@ -169,10 +182,11 @@ def check_view(view: str, answers, stored) -> list[str]:
     return problems
 
 
-def audit_problems(new: list[dict], kind: str, name: str, source: str, outcomes: dict) -> list[str]:
+def audit_problems(new: list[dict], kind: str, name: str, source: str, outcomes: dict, reaches: bool = True) -> list[str]:
     """The audit events of one association of the matrix: exactly one decision for opening it
     and one for each action, with the principal, channel, source, device and outcome of the cell,
-    and after an allowed query or retrieve what it disclosed, naming the patient."""
+    and after an allowed query or retrieve that `reaches` the object what it disclosed, naming
+    the patient."""
     where = f"{kind} {name} from {source}"
     decisions = [e for e in new if e["event"].get("action") and e["event"].get("follows") is None]
     actions = [e["event"]["action"] for e in decisions]
@@ -191,7 +205,7 @@ def audit_problems(new: list[dict], kind: str, name: str, source: str, outcomes:
         if action == "store" and ("patient", SECRETS["PatientID"]) not in subjects:
             problems.append(f"{where} store: the decision does not name the patient: {subjects}")
         followers = [e for e in new if e["event"].get("follows") == recorded["sequence"]]
-        disclosed = allowed and action in ("query", "retrieve")
+        disclosed = allowed and action in ("query", "retrieve") and reaches
         if len(followers) != (1 if disclosed else 0):
             problems.append(f"{where} {action}: {len(followers)} disclosure events, expected {1 if disclosed else 0}")
         elif disclosed and SECRETS["PatientID"] not in [s["id"] for s in followers[0]["event"]["subjects"] if s["kind"] == "patient"]:
@@ -225,7 +239,7 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
                                 else h.identity(5, tokens[role].encode()))
                     folder = tmp_path / f"{role}-{source}-{strength}"
                     outcomes = perform(server, identity, source, stored, folder)
-                    audit_wrong += audit_problems(new_events(), "user", user_name(role), source, outcomes)
+                    audit_wrong += audit_problems(new_events(), "user", user_name(role), source, outcomes, reaches_object(role))
                     for action in ACTIONS:
                         cells += 1
                         want = expected(role, action, source, strength, effective)
@@ -238,7 +252,8 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
                             if effective[role]["view"] == "pseudonymous":
                                 pseudonyms.update(str(ds.PatientID) for ds in evidence)
                         check = run(rampart, "policy", "check", "--data-dir", data, "--user", user_name(role), "--action", action,
-                                    "--from", source, "--auth", strength, check=False)
+                                    "--from", source, "--auth", strength, *(["--institution", INSTITUTION] if action == "store" else []),
+                                    check=False)
                         if (check.returncode == 0) != want:
                             explained_wrong.append(f"{role} {action} from {source} by {strength}: policy check says {check.stdout[:200]}")
         for name, role, scope in SERVICES:
@@ -255,7 +270,7 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
                     check = run(rampart, "policy", "check", "--data-dir", data, "--service", name, "--action", action, "--from", source, check=False)
                     if (check.returncode == 0) != want:
                         explained_wrong.append(f"{name} {action} from {source}: policy check says {check.stdout[:200]}")
-    assert cells == (len(ROLES) * 2 + len(SERVICES)) * len(ACTIONS) * 2 == 132
+    assert cells == (len(ROLES) * 2 + len(SERVICES)) * len(ACTIONS) * 2 == 144
     allowed_cells = sum(1 for *_, want, _ in table if want)
     assert 0 < allowed_cells < cells
     record(table, stats)
@@ -280,7 +295,7 @@ def record(table: list, stats) -> None:
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("authorization matrix through rampart serve (Tests/interop/test_net_serve_matrix.py)\n" + "\n".join(lines) + "\n")
     agreed = sum(1 for *_, want, got in table if want == got)
-    stats.lines.append(f"authorization matrix: {len(table)} cells (users of 10 roles x password/token, 2 service accounts by API key; x store/query/retrieve x 2 networks), "
+    stats.lines.append(f"authorization matrix: {len(table)} cells (users of {len(ROLES)} roles x password/token, 2 service accounts by API key; x store/query/retrieve x 2 networks), "
                        f"{sum(1 for *_, w, _ in table if w)} allowed, {agreed} as the policy says (details: {report})")
 
 
