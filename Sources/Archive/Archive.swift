@@ -237,10 +237,12 @@ public actor Archive {
     ///
     /// With `everyAttribute`, each answer also carries every other attribute the index holds of
     /// the entity and its parents (QIDO-RS `includefield=all`); bulk data is never indexed.
-    public nonisolated func find(_ query: QueryIdentifier, everyAttribute: Bool = false, grant: Grant) throws(ArchiveError) -> [DataSet] {
+    /// With `limit`, the first that many answers, in storage order, and no more work.
+    public nonisolated func find(_ query: QueryIdentifier, everyAttribute: Bool = false, limit: Int? = nil,
+                                 grant: Grant) throws(ArchiveError) -> [DataSet] {
         try Self.check(grant, .query)
         return try index.read("answer a query") { db in
-            try ArchiveIndex.matchingEntities(query, studies: grant.studies, db: db).map { match in
+            try ArchiveIndex.matchingEntities(query, studies: grant.studies, limit: limit, db: db).map { match in
                 var response = query.response(for: match.record)
                 if everyAttribute {
                     for element in match.record where !response.contains(element.tag) { response.insert(element) }

@@ -415,13 +415,14 @@ struct ArchiveIndex: Sendable {
 
     /// Candidate entities of the query's level with their records, computed attributes added,
     /// kept when `query.matches` accepts them: the same records, in the same order, as
-    /// `InstanceIndex.find` over the same objects.
-    static func matchingEntities(_ query: QueryIdentifier, studies: StudyScope, db: Database) throws -> [(rowID: Int64, record: DataSet)] {
+    /// `InstanceIndex.find` over the same objects. With `limit`, the scan stops at that many.
+    static func matchingEntities(_ query: QueryIdentifier, studies: StudyScope, limit: Int? = nil,
+                                 db: Database) throws -> [(rowID: Int64, record: DataSet)] {
         let plan = QueryPlan(query, studies: studies)
         var matches: [(Int64, DataSet)] = []
         let table = ["PATIENT": "patient", "STUDY": "study", "SERIES": "series", "IMAGE": "instance"][query.level.rawValue]!
         let rows = try Row.fetchCursor(db, sql: plan.sql, arguments: plan.arguments)
-        while let row = try rows.next() {
+        while matches.count < limit ?? .max, let row = try rows.next() {
             let rowID: Int64 = row["entityID"]
             var record: DataSet
             if query.model == .patientStudyOnly, query.level == .study {

@@ -48,7 +48,7 @@ extension DICOMwebServices {
         } catch {
             throw WebProblem(.badRequest, "\(error)")
         }
-        let found = try archive.find(identifier, everyAttribute: query.everyAttribute, grant: grant)
+        let found = try archive.find(identifier, everyAttribute: query.everyAttribute, limit: query.answersNeeded, grant: grant)
         let (page, truncated) = query.page(found)
         try record(.answers, page.map { ($0.string(WebTag.patientID) ?? "", $0.string(WebTag.studyInstanceUID) ?? "") }, grant: grant)
         // DESIGN.md rule 4: each answer leaves as the principal's view shows it.

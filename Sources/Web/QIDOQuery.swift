@@ -52,7 +52,12 @@ struct QIDOQuery: Sendable {
         }
     }
 
-    /// The page `limit` and `offset` ask for, and whether the cap cut the answers short.
+    /// How many answers the archive must find: those skipped, those wanted, and one more to
+    /// tell whether the cap cut the answers short.
+    var answersNeeded: Int { offset + min(limit ?? Self.maximumResults, Self.maximumResults) + 1 }
+
+    /// The page `limit` and `offset` ask for, and whether the cap cut the answers short (more
+    /// matched than the server sends, and the request did not ask for fewer).
     func page<T>(_ answers: [T]) -> (page: ArraySlice<T>, truncated: Bool) {
         let capped = limit.map { $0 > Self.maximumResults } ?? true
         let rest = answers.dropFirst(offset)

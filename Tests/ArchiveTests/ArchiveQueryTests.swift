@@ -101,6 +101,24 @@ import Testing
         }
     }
 
+    @Test func aLimitGivesTheFirstAnswersInOrderAndEveryAttributeAddsTheRecord() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try await Self.filledArchive(fixtures)
+        let grant = try await ArchiveFixtures.grant(.query)
+        let query = try ArchiveFixtures.query("IMAGE", .studyRoot, [(Self.sopUID, .UI, "")])
+        let every = try archive.find(query, grant: grant)
+        #expect(every.count == 6)
+        for limit in [0, 1, 4, 6, 10] {
+            #expect(try archive.find(query, limit: limit, grant: grant) == Array(every.prefix(limit)))
+        }
+        // The record's other attributes come too, after the requested keys' answers.
+        let full = try archive.find(query, everyAttribute: true, limit: 1, grant: grant)
+        #expect(full.count == 1)
+        #expect(full[0][Self.sopUID] == every[0][Self.sopUID])
+        #expect(full[0][Self.studyUID] != nil && full[0][Self.patientID] != nil && full[0][Self.modality] != nil)
+    }
+
     @Test func everyCaseWithResultsFindsSomething() async throws {
         // Guards against a reference and an archive that agree by both finding nothing.
         let nonEmpty = try Self.cases.filter { queryCase in
