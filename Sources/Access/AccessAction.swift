@@ -1,7 +1,9 @@
 /// What a principal asks to do.
 public enum AccessAction: String, Sendable, Hashable, CaseIterable {
-    /// `associate` opens a session (a DICOM association); the others act on data.
-    case associate, store, query, retrieve, delete, administer
+    /// `associate` opens a session (a DICOM association); `store` to `delete` act on data;
+    /// `administer` changes who may do what; `audit` reads the audit log (which names patients,
+    /// so it is an action of its own, not part of administering).
+    case associate, store, query, retrieve, delete, administer, audit
 }
 
 /// What the action is on: the whole archive, or one patient, study, series or instance.

@@ -19,13 +19,13 @@ public enum Role: String, Sendable, Hashable, CaseIterable, CustomStringConverti
     /// they are the ones an emergency needs.
     public var definition: RoleDefinition {
         switch self {
-        case .admin:              RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve, .delete, .administer], view: .full)
+        case .admin:              RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve, .delete, .administer, .audit], view: .full)
         case .radiologist:        RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve], view: .full, mayBreakTheGlass: true)
         case .technologist:       RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve], view: .noIdentifiersBeyondName)
         case .referringPhysician: RoleDefinition(name: rawValue, actions: [.query, .retrieve], view: .full, mayBreakTheGlass: true)
         case .researcher:         RoleDefinition(name: rawValue, actions: [.query, .retrieve], view: .deidentified)
-        // The auditor reads the audit record, which is not archive data.
-        case .auditor:            RoleDefinition(name: rawValue, actions: [], view: .deidentified)
+        // The auditor reads the audit log, and no archive data.
+        case .auditor:            RoleDefinition(name: rawValue, actions: [.audit], view: .deidentified)
         case .modality:           RoleDefinition(name: rawValue, actions: [.store, .query], view: .full)
         }
     }

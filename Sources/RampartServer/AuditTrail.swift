@@ -102,6 +102,7 @@ public struct AuditTrail: DecisionRecorder {
         case .retrieve: (.beginTransferring, nil)
         case .delete: (.studyDeleted, nil)
         case .administer: (.securityAlert, .useOfRestrictedFunction)
+        case .audit: (.auditLogUsed, nil)
         }
         var subjects: [AuditSubject] = switch decision.resource {
         case .archive: []
