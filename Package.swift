@@ -176,6 +176,14 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // DICOMweb through the router, in memory (HummingbirdTesting), and the multipart codec.
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "Access", "Archive", "DICOM",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "DICOMTests",
             dependencies: ["DICOM"]

@@ -18,6 +18,8 @@ struct DICOMwebServices: Sendable {
 
     func addRoutes(to group: RouterGroup<WebRequestContext>) {
         addSearchRoutes(to: group)
+        addRetrieveRoutes(to: group)
+        addStoreRoutes(to: group)
     }
 
     /// The gate's grant for `action` on this request, or the problem the caller gets: 401 when

@@ -21,7 +21,7 @@ public struct SpooledFile: Sendable, Hashable {
     }
 
     /// A new file name in `directory` that no other writer picks: 128 random bits.
-    static func uniquePath(in directory: String, suffix: String) -> String {
+    public static func uniquePath(in directory: String, suffix: String) -> String {
         directory + "/" + (0..<16).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined() + suffix
     }
 }
