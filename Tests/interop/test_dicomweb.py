@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 
+import pydicom
 import pytest
 import requests
 from dicomweb_client.api import DICOMwebClient
@@ -183,3 +184,69 @@ def test_bad_queries_get_a_problem_that_says_what_to_change(site):
         assert response.status_code == 400, query
         assert response.headers["Content-Type"] == "application/problem+json"
         assert says in response.json()["detail"]
+
+
+# WADO-RS and STOW-RS
+
+
+def test_stow_then_wado_at_every_level_round_trips_with_pydicom(rampart, site, tmp_path):
+    files = netdata.make_bulk(tmp_path / "stow", 3, size=4096, seed=4242)
+    datasets = [pydicom.dcmread(p) for p in files]
+    study = datasets[0].StudyInstanceUID
+    for ds in datasets[1:]:
+        ds.StudyInstanceUID = study
+        ds.SeriesInstanceUID = datasets[0].SeriesInstanceUID
+    web = client(site, site["rad"])
+    answer = web.store_instances(datasets=datasets)
+    stored = {item.ReferencedSOPInstanceUID for item in answer.ReferencedSOPSequence}
+    assert stored == {ds.SOPInstanceUID for ds in datasets}
+    assert "FailedSOPSequence" not in answer or not answer.FailedSOPSequence
+    series = datasets[0].SeriesInstanceUID
+    for retrieved in (web.retrieve_study(study), web.retrieve_series(study, series)):
+        assert {ds.SOPInstanceUID for ds in retrieved} == stored
+    for original in datasets:
+        instance = web.retrieve_instance(study, series, original.SOPInstanceUID)
+        assert instance.SOPInstanceUID == original.SOPInstanceUID
+        assert instance.PatientID == original.PatientID and instance.PixelData == original.PixelData
+        metadata = web.retrieve_instance_metadata(study, series, original.SOPInstanceUID)
+        assert value(metadata, "00080018") == original.SOPInstanceUID and "7FE00010" not in metadata
+    assert len(web.retrieve_study_metadata(study)) == 3
+    # Stored a second time: kept, and reported as stored, as C-STORE answers a duplicate.
+    again = web.store_instances(datasets=datasets[:1])
+    assert [item.ReferencedSOPInstanceUID for item in again.ReferencedSOPSequence] == [datasets[0].SOPInstanceUID]
+    # The store and each retrieve are decided and recorded on channel dicomweb.
+    events = [r["event"] for r in netserve.audit_events(rampart, site["data"], "--study", study)]
+    kinds = {(e["kind"], e.get("action")) for e in events if e["channel"] == "dicomweb"}
+    assert {("instances-transferred", "store"), ("begin-transferring", "retrieve"), ("instances-transferred", "retrieve")} <= kinds
+
+
+def test_a_study_of_the_archive_retrieved_by_wado_equals_its_file(site, net_archive):
+    web = client(site, site["rad"])
+    original = net_archive.instances[0]
+    retrieved = web.retrieve_instance(original.study_uid, original.series_uid, original.sop_instance_uid)
+    expected = pydicom.dcmread(original.path)
+    assert retrieved.SOPInstanceUID == expected.SOPInstanceUID and retrieved.PatientName == expected.PatientName
+    assert retrieved.PixelData == expected.PixelData
+
+
+def test_the_technologist_view_holds_in_wado_objects_and_metadata(site, net_archive, tmp_path):
+    path = netdata.make_bulk(tmp_path / "secret", 1, size=2048, seed=777)[0]
+    ds = pydicom.dcmread(path)
+    ds.OtherPatientIDs = "SSN-000-99-8888"
+    client(site, site["rad"]).store_instances(datasets=[ds])
+    tech = client(site, site["tech"])
+    instance = tech.retrieve_instance(ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID)
+    assert "OtherPatientIDs" not in instance or not instance.OtherPatientIDs
+    assert instance.PatientName == ds.PatientName
+    metadata = tech.retrieve_instance_metadata(ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID)
+    assert "SSN-000-99-8888" not in str(metadata)
+
+
+def test_a_researcher_may_not_store_and_uploads_nothing(rampart, site, tmp_path):
+    added = run(rampart, "user", "add", "res", "--role", "researcher", "--data-dir", site["data"])
+    assert added.returncode == 0, added.stderr
+    path = netdata.make_bulk(tmp_path / "res", 1, size=1024, seed=99)[0]
+    with pytest.raises(requests.exceptions.HTTPError) as refused:
+        client(site, token(rampart, site["data"], "res")).store_instances(datasets=[pydicom.dcmread(path)])
+    assert refused.value.response.status_code == 403
+    assert refused.value.response.headers["Content-Type"] == "application/problem+json"
