@@ -12,8 +12,10 @@ Also end to end: a view's forbidden attributes never come back (pseudonyms stand
 patient ID), restricted studies stay hidden until a role opens their group or breaks the glass
 (flagged in the audit log), and an edited policy.yaml takes effect without a restart.
 
-The other channels of the matrix (DICOMweb, REST, UI) come with the web issue; the command line
-acts as the local operator, whom the policy does not bind (`test_local_operator_...`).
+The same matrix runs over DICOMweb (STOW-RS, QIDO-RS, WADO-RS with HTTP Basic passwords,
+bearer tokens and API keys, from the same two source addresses) and must decide every cell
+alike. The REST API and the UI come with later issues; the command line acts as the local
+operator, whom the policy does not bind.
 """
 
 from __future__ import annotations
@@ -25,8 +27,12 @@ import os
 import re
 from pathlib import Path
 
+import base64
+
 import pytest
-from pydicom import dcmread
+import requests
+from dicomweb_client.api import DICOMwebClient
+from pydicom import Dataset, dcmread
 from pynetdicom import AE, build_role, evt
 from pynetdicom.sop_class import (CTImageStorage, StudyRootQueryRetrieveInformationModelFind,
                                   StudyRootQueryRetrieveInformationModelGet)
@@ -87,14 +93,17 @@ def effective_roles(rampart: Path, data: Path) -> dict[str, dict]:
 def expected(role: str, action: str, source: str, strength: str, effective: dict, scope: str | None = None) -> bool:
     """The decision the policy calls for: the role allows the action, every condition holds,
     and a service's key scope includes it."""
+    return allowed_in_context(role, action, source, strength, effective, scope) and (action != "store" or reaches_object(role))
+
+
+def allowed_in_context(role: str, action: str, source: str, strength: str, effective: dict, scope: str | None = None) -> bool:
+    """The decision before the data is seen: the role, its conditions on the context, the key's scope."""
     if action not in effective[role]["allow"] or (scope is not None and action not in scope.split(",")):
         return False
     when = POLICY["roles"].get(role, {}).get("when", {})
     if "networks" in when and not any(ipaddress.ip_address(source) in ipaddress.ip_network(n) for n in when["networks"]):
         return False
-    if "authentication" in when and strength not in when["authentication"]:
-        return False
-    return action != "store" or reaches_object(role)
+    return "authentication" not in when or strength in when["authentication"]
 
 
 def reaches_object(role: str) -> bool:
@@ -182,27 +191,32 @@ def check_view(view: str, answers, stored) -> list[str]:
     return problems
 
 
-def audit_problems(new: list[dict], kind: str, name: str, source: str, outcomes: dict, reaches: bool = True) -> list[str]:
-    """The audit events of one association of the matrix: exactly one decision for opening it
-    and one for each action, with the principal, channel, source, device and outcome of the cell,
-    and after an allowed query or retrieve that `reaches` the object what it disclosed, naming
-    the patient."""
-    where = f"{kind} {name} from {source}"
+def audit_problems(new: list[dict], kind: str, name: str, source: str, outcomes: dict, reaches: bool = True,
+                   channel: str = "dimse", store_received: bool = True) -> list[str]:
+    """The audit events of one cell row (an association, or DICOMweb's requests): exactly one
+    decision for opening the association (DIMSE only) and one for each action, with the
+    principal, channel, source, device and outcome of the cell, the store's naming the patient
+    when the object was received (STOW-RS refuses before the upload whom the context already
+    denies), and after an allowed query or retrieve that `reaches` the object what it
+    disclosed, naming the patient."""
+    where = f"{kind} {name} from {source} over {channel}"
     decisions = [e for e in new if e["event"].get("action") and e["event"].get("follows") is None]
     actions = [e["event"]["action"] for e in decisions]
-    if actions != ["associate", *ACTIONS]:
-        return [f"{where}: decisions {actions}, expected one each of associate, {', '.join(ACTIONS)}"]
+    wanted_actions = ["associate", *ACTIONS] if channel == "dimse" else ACTIONS
+    if actions != wanted_actions:
+        return [f"{where}: decisions {actions}, expected one each of {', '.join(wanted_actions)}"]
     problems = []
-    for recorded, action in zip(decisions, ["associate", *ACTIONS]):
+    for recorded, action in zip(decisions, wanted_actions):
         event = recorded["event"]
         allowed = action == "associate" or outcomes[action][0]
         fields = {"actor": (event["actor"]["kind"], event["actor"]["name"]), "channel": event["channel"],
                   "source": event["source"]["address"].rsplit(":", 1)[0], "calling AE": event["source"].get("callingAETitle"),
                   "outcome": event["outcome"]}
-        wanted = {"actor": (kind, name), "channel": "dimse", "source": source, "calling AE": "MATRIX", "outcome": 0 if allowed else 4}
+        wanted = {"actor": (kind, name), "channel": channel, "source": source, "calling AE": "MATRIX" if channel == "dimse" else None,
+                  "outcome": 0 if allowed else 4}
         problems += [f"{where} {action}: {field} {fields[field]!r}, expected {wanted[field]!r}" for field in wanted if fields[field] != wanted[field]]
         subjects = {(s["kind"], s["id"]) for s in event.get("subjects", [])}
-        if action == "store" and ("patient", SECRETS["PatientID"]) not in subjects:
+        if action == "store" and store_received and ("patient", SECRETS["PatientID"]) not in subjects:
             problems.append(f"{where} store: the decision does not name the patient: {subjects}")
         followers = [e for e in new if e["event"].get("follows") == recorded["sequence"]]
         disclosed = allowed and action in ("query", "retrieve") and reaches
@@ -287,16 +301,100 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
     netserve.assert_patients_named_by_id_only(SECRETS, server.log_text(), decisions)
 
 
-def record(table: list, stats) -> None:
-    """The matrix, cell by cell, to .build/reports/authorization-matrix.txt and the summary."""
+def record(table: list, stats, channel: str = "dimse") -> None:
+    """The matrix, cell by cell, to .build/reports/authorization-matrix[-CHANNEL].txt and the summary."""
     lines = [f"{role:<20} {action:<9} {source:<10} {strength:<9} expected {'allow' if want else 'deny ':<5}  server {'allow' if got else 'deny'}"
              for role, action, source, strength, want, got in table]
-    report = netpeers.REPO / ".build" / "reports" / "authorization-matrix.txt"
+    report = netpeers.REPO / ".build" / "reports" / ("authorization-matrix.txt" if channel == "dimse" else f"authorization-matrix-{channel}.txt")
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text("authorization matrix through rampart serve (Tests/interop/test_net_serve_matrix.py)\n" + "\n".join(lines) + "\n")
+    report.write_text(f"authorization matrix over {channel} through rampart serve (Tests/interop/test_net_serve_matrix.py)\n" + "\n".join(lines) + "\n")
     agreed = sum(1 for *_, want, got in table if want == got)
-    stats.lines.append(f"authorization matrix: {len(table)} cells (users of {len(ROLES)} roles x password/token, 2 service accounts by API key; x store/query/retrieve x 2 networks), "
+    stats.lines.append(f"authorization matrix over {channel}: {len(table)} cells (users of {len(ROLES)} roles x password/token, 2 service accounts by API key; x store/query/retrieve x 2 networks), "
                        f"{sum(1 for *_, w, _ in table if w)} allowed, {agreed} as the policy says (details: {report})")
+
+
+class SourceAddressAdapter(requests.adapters.HTTPAdapter):
+    """Connections from a chosen loopback address, so the policy's network condition applies."""
+
+    def __init__(self, source: str):
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def web_client(server, data: Path, authorization: str, source: str) -> DICOMwebClient:
+    session = requests.Session()
+    session.trust_env = False  # else REQUESTS_CA_BUNDLE wins over session.verify
+    session.mount("http://", SourceAddressAdapter(source))
+    session.mount("https://", SourceAddressAdapter(source))
+    if (data / "tls" / "ca.pem").exists():
+        session.verify = str(data / "tls" / "ca.pem")
+    return DICOMwebClient(url=netserve.dicomweb_url(server), session=session, headers={"Authorization": authorization})
+
+
+def basic(name: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{name}:{secret}".encode()).decode()
+
+
+def perform_web(web: DICOMwebClient, stored) -> dict[str, tuple[bool, object]]:
+    """Store (STOW-RS), query (QIDO-RS) and retrieve (WADO-RS) over DICOMweb; each action's
+    outcome (allowed?, evidence). Allowed means the gate allowed it: a search that reaches
+    nothing answers 200 with no match and a retrieve 404, as a C-GET that reaches nothing
+    succeeds with no sub-operation; a store the gate allows is stored (200)."""
+    def status(call):
+        try:
+            return 200, call()
+        except requests.exceptions.HTTPError as error:
+            return error.response.status_code, None
+    stored_status, _ = status(lambda: web.store_instances(datasets=[stored]))
+    found_status, found = status(lambda: web.search_for_studies(search_filters={"StudyInstanceUID": stored.StudyInstanceUID},
+                                                               fields=["PatientID", "PatientName", "OtherPatientIDs"]))
+    got_status, got = status(lambda: web.retrieve_study(stored.StudyInstanceUID))
+    assert stored_status in (200, 403, 409), stored_status
+    assert found_status in (200, 403) and got_status in (200, 403, 404), (found_status, got_status)
+    return {"store": (stored_status == 200, None),
+            "query": (found_status == 200, [Dataset.from_json(answer) for answer in found or []]),
+            "retrieve": (got_status != 403, got or [])}
+
+
+def test_the_matrix_over_dicomweb_decides_every_cell_as_over_dimse(rampart, site, tmp_path, stats):
+    data, tokens, stored = site
+    effective = effective_roles(rampart, data)
+    mismatches, view_problems, audit_wrong, table = [], [], [], []
+    seen = [0]
+
+    def new_events():
+        events = [e for e in netserve.audit_events(rampart, data) if e["sequence"] > seen[0]]
+        seen[0] = max([seen[0]] + [e["sequence"] for e in events])
+        return events
+    with serve(rampart, data, tmp_path / "serve.log") as server:
+        web_client(server, data, f"Bearer {tokens['admin']}", INSIDE).store_instances(datasets=[stored])
+        new_events()
+        rows = [(user_name(role), "user", role, strength, None, basic(user_name(role), PASSWORD) if strength == "password" else f"Bearer {tokens[role]}")
+                for role in ROLES for strength in ("password", "token")]
+        rows += [(name, "service", role, "api-key", scope, basic(name, tokens[name])) for name, role, scope in SERVICES]
+        for name, kind, role, strength, scope, authorization in rows:
+            for source in (INSIDE, OUTSIDE):
+                outcomes = perform_web(web_client(server, data, authorization, source), stored)
+                audit_wrong += audit_problems(new_events(), kind, name, source, outcomes, reaches_object(role), channel="dicomweb",
+                                              store_received=allowed_in_context(role, "store", source, strength, effective, scope))
+                for action in ACTIONS:
+                    want = expected(role, action, source, strength, effective, scope)
+                    allowed, evidence = outcomes[action]
+                    table.append((name if kind == "service" else role, action, source, strength, want, allowed))
+                    if allowed != want:
+                        mismatches.append(f"{name} {action} from {source} by {strength}: server {'allowed' if allowed else 'denied'}")
+                    if allowed and action in ("query", "retrieve") and reaches_object(role):
+                        view_problems += check_view(effective[role]["view"], evidence, stored)
+    assert len(table) == 144
+    record(table, stats, channel="dicomweb")
+    assert not mismatches, "\n".join(mismatches)
+    assert not view_problems, "\n".join(view_problems[:20])
+    assert not audit_wrong, "\n".join(audit_wrong[:20])
+    netserve.assert_patients_named_by_id_only(SECRETS, server.log_text(), netserve.decisions_text(rampart, data))
 
 
 def test_a_registered_ae_acts_as_modality_from_its_host_only(rampart, site, tmp_path):
