@@ -89,11 +89,12 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "DICOM", "DICOMNetwork", "Access", "Archive",
+                "DICOM", "DICOMNetwork", "Access", "Audit", "Archive",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -105,7 +105,8 @@ public struct RampartDICOMService: Service {
                                               corsOrigins: configuration.http.corsOrigins, maximumStoreBytes: configuration.http.maximumStoreBytes,
                                               caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames)
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
-                            recorder: audit, spoolDirectory: spool, log: log)
+                            recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit),
+                            spoolDirectory: spool, log: log)
         } else {
             web = nil
         }

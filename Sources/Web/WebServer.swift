@@ -13,6 +13,7 @@ import ServiceLifecycle
 /// every request is authenticated, decided by the gate and recorded, like a DIMSE operation.
 public struct WebServer: Sendable {
     public static let dicomwebPrefix = "/dicomweb"
+    public static let apiPrefix = "/api"
 
     public struct Settings: Sendable {
         public var host: String
@@ -38,13 +39,16 @@ public struct WebServer: Sendable {
 
     public let settings: Settings
     let services: DICOMwebServices
+    /// The REST admin API; nil: not served (a router under test, say).
+    private let administration: (any SiteAdministration)?
     private let authenticator: any RequestAuthenticator
     private let log: @Sendable (String) -> Void
 
     public init(settings: Settings, archive: Archive, gate: Gate, authenticator: any RequestAuthenticator, recorder: any DisclosureRecorder,
-                spoolDirectory: String, log: @escaping @Sendable (String) -> Void) {
+                administration: (any SiteAdministration)? = nil, spoolDirectory: String, log: @escaping @Sendable (String) -> Void) {
         self.settings = settings
         self.authenticator = authenticator
+        self.administration = administration
         self.log = log
         services = DICOMwebServices(archive: archive, gate: gate, recorder: recorder, spoolDirectory: spoolDirectory,
                                     maximumStoreBytes: settings.maximumStoreBytes,
@@ -70,6 +74,9 @@ public struct WebServer: Sendable {
         router.add(middleware: StrictCORSMiddleware(allowedOrigins: Set(settings.corsOrigins)))
         router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate))
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))
+        if let administration {
+            AdminRoutes(gate: services.gate, administration: administration, log: log).add(to: router.group(RouterPath(Self.apiPrefix)))
+        }
         return router
     }
 

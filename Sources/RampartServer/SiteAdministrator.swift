@@ -1,0 +1,277 @@
+import Access
+import Archive
+import Audit
+import DICOMNetwork
+import Foundation
+import Synchronization
+import Web
+
+/// The REST admin API's changes to the data folder: the same files the command line changes
+/// (accounts.json, services.json, ae-registry.json), which `serve` reads again when they
+/// change. Each change is recorded as a security event of the principal who made it, after the
+/// gate's decision that allowed it. Changes through the API are made one at a time; a command
+/// line change at the same instant may still be lost to it (the files have no lock).
+public struct SiteAdministrator: SiteAdministration {
+    let dataDirectory: String
+    let archive: Archive
+    let audit: AuditTrail
+    /// Serializes read-change-write of the files (shared by the copies of this value).
+    private let writing = FileWriteLock()
+
+    public init(dataDirectory: String, archive: Archive, audit: AuditTrail) {
+        self.dataDirectory = dataDirectory
+        self.archive = archive
+        self.audit = audit
+    }
+
+    // MARK: Users
+
+    public func users() throws(AdministrationError) -> [UserRecord] {
+        try load(AccountsFile(dataDirectory: dataDirectory)).accounts.values.sorted { $0.name < $1.name }.map(Self.record)
+    }
+
+    public func addUser(_ user: NewUser, grant: Grant) throws(AdministrationError) -> IssuedCredential {
+        do {
+            try UserAccount.validate(name: user.name)
+            if let personName = user.personName { try UserAccount.validate(personName: personName) }
+        } catch {
+            throw .invalid(error.description)
+        }
+        try checkRoles(user.roles)
+        let password = GeneratedPassword.make()
+        let hash: PasswordHash
+        do {
+            hash = try PasswordHash.make(password: password)
+        } catch {
+            throw .failed("the password could not be hashed: \(error)")
+        }
+        try change(AccountsFile(dataDirectory: dataDirectory), account: "user \(user.name)", "added user \(user.name)", grant) { users throws(AdministrationError) in
+            try Self.accounts { () throws(AccountError) in
+                try users.add(UserAccount(name: user.name, roles: user.roles, password: hash, personName: user.personName))
+            }
+        }
+        return IssuedCredential(name: user.name, secret: password, note: "the password is shown only now")
+    }
+
+    public func changeUser(_ name: String, _ change: UserChange, grant: Grant) throws(AdministrationError) -> UserRecord {
+        if let roles = change.roles { try checkRoles(roles) }
+        var what: [String] = []
+        if let roles = change.roles { what.append("set the roles of user \(name) to \(roles.joined(separator: ", "))") }
+        if let disabled = change.disabled { what.append("\(disabled ? "disabled" : "enabled") user \(name)") }
+        if let personName = change.personName { what.append(personName.isEmpty ? "removed the person name of user \(name)" : "set the person name of user \(name)") }
+        guard !what.isEmpty else { throw .invalid("the change names nothing to change: give roles, disabled or personName") }
+        var changed: UserRecord?
+        try self.change(AccountsFile(dataDirectory: dataDirectory), account: "user \(name)", what.joined(separator: "; "), grant) { users throws(AdministrationError) in
+            try Self.accounts { () throws(AccountError) in
+                if let roles = change.roles { try users.setRoles(roles, for: name) }
+                if let disabled = change.disabled { try users.setDisabled(disabled, for: name) }
+                if let personName = change.personName { try users.setPersonName(personName.isEmpty ? nil : personName, for: name) }
+            }
+            changed = users[name].map(Self.record)
+        }
+        guard let changed else { throw .notFound("there is no user \(name)") }
+        return changed
+    }
+
+    public func newPassword(for name: String, grant: Grant) throws(AdministrationError) -> IssuedCredential {
+        guard try load(AccountsFile(dataDirectory: dataDirectory))[name] != nil else { throw .notFound("there is no user \(name)") }
+        let password = GeneratedPassword.make()
+        let hash: PasswordHash
+        do {
+            hash = try PasswordHash.make(password: password)
+        } catch {
+            throw .failed("the password could not be hashed: \(error)")
+        }
+        try change(AccountsFile(dataDirectory: dataDirectory), account: "user \(name)", "set a new password for user \(name)", grant) { users throws(AdministrationError) in
+            try Self.accounts { () throws(AccountError) in try users.setPassword(hash, for: name) }
+        }
+        return IssuedCredential(name: name, secret: password, note: "the password is shown only now")
+    }
+
+    private static func record(_ account: UserAccount) -> UserRecord {
+        UserRecord(name: account.name, roles: account.roles, disabled: account.disabled, personName: account.personName, secondFactor: account.totp != nil)
+    }
+
+    private static func accounts(_ body: () throws(AccountError) -> Void) throws(AdministrationError) {
+        do {
+            try body()
+        } catch {
+            switch error {
+            case .unknown: throw .notFound(error.description)
+            case .exists: throw .conflict(error.description)
+            case .invalidName, .invalidPersonName: throw .invalid(error.description)
+            }
+        }
+    }
+
+    // MARK: Service accounts
+
+    public func services() throws(AdministrationError) -> [ServiceRecord] {
+        try load(ServiceAccountsFile(dataDirectory: dataDirectory)).accounts.values.sorted { $0.name < $1.name }.map(Self.record)
+    }
+
+    public func addService(_ service: NewService, grant: Grant) throws(AdministrationError) -> IssuedCredential {
+        try checkRoles(service.roles)
+        let scope = try service.scope.map { names throws(AdministrationError) in
+            try Set(names.map { name throws(AdministrationError) in
+                guard let action = AccessAction(rawValue: name), action != .associate else {
+                    throw .invalid("\(name) is not an action a scope can name: use \(AccessAction.allCases.filter { $0 != .associate }.map(\.rawValue).joined(separator: ", "))")
+                }
+                return action
+            })
+        }
+        let key = APIKey.make()
+        try change(ServiceAccountsFile(dataDirectory: dataDirectory), account: "service \(service.name)", "added service \(service.name)", grant) { services throws(AdministrationError) in
+            try Self.serviceAccounts { () throws(ServiceAccountError) in
+                try services.add(ServiceAccount(name: service.name, roles: service.roles, scope: scope, keyDigest: APIKey.digest(of: key)))
+            }
+        }
+        return IssuedCredential(name: service.name, secret: key, note: "the API key is shown only now; the server keeps only its SHA-256")
+    }
+
+    public func revokeService(_ name: String, grant: Grant) throws(AdministrationError) -> ServiceRecord {
+        var revoked: ServiceRecord?
+        try change(ServiceAccountsFile(dataDirectory: dataDirectory), account: "service \(name)", "revoked the API key of service \(name)", grant) { services throws(AdministrationError) in
+            try Self.serviceAccounts { () throws(ServiceAccountError) in try services.revoke(name) }
+            revoked = services.accounts[name].map(Self.record)
+        }
+        guard let revoked else { throw .notFound("there is no service \(name)") }
+        return revoked
+    }
+
+    private static func record(_ account: ServiceAccount) -> ServiceRecord {
+        ServiceRecord(name: account.name, roles: account.roles,
+                      scope: account.scope.map { scope in AccessAction.allCases.filter(scope.contains).map(\.rawValue) }, revoked: account.revoked)
+    }
+
+    private static func serviceAccounts(_ body: () throws(ServiceAccountError) -> Void) throws(AdministrationError) {
+        do {
+            try body()
+        } catch {
+            switch error {
+            case .unknown: throw .notFound(error.description)
+            case .exists: throw .conflict(error.description)
+            case .invalidName: throw .invalid(error.description)
+            }
+        }
+    }
+
+    // MARK: Application entities
+
+    public func applicationEntities() throws(AdministrationError) -> [ApplicationEntityRecord] {
+        try load(AERegistryFile(dataDirectory: dataDirectory)).entries.values.sorted { $0.title < $1.title }.map(Self.record)
+    }
+
+    public func putApplicationEntity(_ title: String, _ entity: ApplicationEntityChange,
+                                     grant: Grant) throws(AdministrationError) -> ApplicationEntityRecord {
+        let valid: String
+        do {
+            valid = try AETitle(title).value
+        } catch {
+            throw .invalid("\(LogText.printable(title)) is not an AE title: \(error)")
+        }
+        guard (1...65535).contains(entity.port) else { throw .invalid("port \(entity.port) is not a TCP port (1-65535)") }
+        guard !entity.host.isEmpty, entity.host.count <= 255, entity.host.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw .invalid("host must be an address or a host name")
+        }
+        if let roles = entity.roles { try checkRoles(roles) }
+        var registered: ApplicationEntityRecord?
+        try change(AERegistryFile(dataDirectory: dataDirectory), account: "ae \(valid)", "registered \(valid) at \(entity.host):\(entity.port)", grant,
+                   type: .securityConfiguration) { registry throws(AdministrationError) in
+            // Re-registering must not drop a certificate bound earlier.
+            let entry = AERegistry.Entry(title: valid, host: entity.host, port: entity.port, roles: entity.roles,
+                                         certificateSHA256: registry[valid]?.certificateSHA256)
+            registry.add(entry)
+            registered = Self.record(entry)
+        }
+        guard let registered else { throw .failed("the registration of \(valid) was not kept") }
+        return registered
+    }
+
+    public func removeApplicationEntity(_ title: String, grant: Grant) throws(AdministrationError) {
+        try change(AERegistryFile(dataDirectory: dataDirectory), account: "ae \(title)", "removed \(title) from the AE registry", grant,
+                   type: .securityConfiguration) { registry throws(AdministrationError) in
+            guard registry.remove(title) != nil else { throw .notFound("\(LogText.printable(title)) is not registered") }
+        }
+    }
+
+    private static func record(_ entry: AERegistry.Entry) -> ApplicationEntityRecord {
+        ApplicationEntityRecord(title: entry.title, host: entry.host, port: entry.port, roles: entry.roles ?? [Role.modality.rawValue],
+                                certificateSHA256: entry.certificateSHA256, legacyException: entry.certificateSHA256 == nil)
+    }
+
+    // MARK: Status and audit
+
+    public func status(grant: Grant) throws(AdministrationError) -> ServerStatus {
+        let counts: ArchiveCounts
+        let last: UInt64
+        do {
+            counts = try archive.counts(grant: grant)
+            last = try audit.store.lastSequence()
+        } catch {
+            throw .failed("\(error)")
+        }
+        let entities = try applicationEntities()
+        return ServerStatus(version: RampartServer.version,
+                            archive: .init(patients: counts.patients, studies: counts.studies, series: counts.series, instances: counts.instances),
+                            users: try users().count, services: try services().count, applicationEntities: entities.count,
+                            legacyExceptions: entities.filter(\.legacyException).map(\.title), auditRecords: last)
+    }
+
+    public func auditEvents(_ query: AuditQuery, grant: Grant) throws(AdministrationError) -> [RecordedAuditEvent] {
+        guard grant.action == .audit else { throw .failed("an audit query needs an audit grant, not \(grant.action)") }
+        do {
+            return try audit.store.events(matching: query)
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    // MARK: Files
+
+    private func checkRoles(_ roles: [String]) throws(AdministrationError) {
+        do {
+            try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: dataDirectory))
+        } catch {
+            throw .invalid(error.description)
+        }
+    }
+
+    private func load<File: RecordsFile>(_ file: File) throws(AdministrationError) -> File.Directory {
+        do {
+            return try file.load()
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    /// Loads a records file, applies `body`, saves it, and records `what` as a security event
+    /// of the grant's principal naming `account` (never a password or key).
+    private func change<File: RecordsFile>(_ file: File, account: String, _ what: String, _ grant: Grant,
+                                           type: AuditEventType = .userSecurityAttributesChanged,
+                                           _ body: (inout File.Directory) throws(AdministrationError) -> Void) throws(AdministrationError) {
+        try writing.mutex.withLock { _ throws(AdministrationError) in
+            var directory = try load(file)
+            try body(&directory)
+            do {
+                try file.save(directory)
+            } catch {
+                throw .failed("\(error)")
+            }
+        }
+        let context = grant.context
+        let event = AuditEvent(kind: .securityAlert, type: type, outcome: .success, actor: AuditTrail.actor(context), channel: context.channel.rawValue,
+                               source: AuditTrail.source(context), action: AccessAction.administer.rawValue,
+                               subjects: [AuditSubject(.account, account)], reason: what, follows: grant.decisionID.value)
+        do {
+            try audit.append(event)
+        } catch {
+            throw .failed("\(what), but the audit log could not record it: \(error)")
+        }
+    }
+}
+
+/// One lock for every copy of a `SiteAdministrator`: a class, as a `Mutex` cannot be copied.
+private final class FileWriteLock: Sendable {
+    let mutex = Mutex(())
+}

@@ -1,0 +1,909 @@
+/// The OpenAPI 3 description of the REST admin API (`AdminRoutes`), served at
+/// `/api/openapi.json`; the interop tests check the server against it with schemathesis.
+enum OpenAPIDocument {
+    static let json = #"""
+{
+ "openapi": "3.0.3",
+ "info": {
+  "title": "Rampart REST admin API",
+  "version": "1",
+  "description": "Users, service accounts, registered AEs, the audit log and the server's status. Every request needs a bearer token (rampart token issue) or HTTP Basic credentials; each is decided by the access policy (administer, or audit for the audit log) and recorded in the audit log. Problems are RFC 9457 documents."
+ },
+ "servers": [
+  {
+   "url": "/api"
+  }
+ ],
+ "security": [
+  {
+   "bearer": []
+  },
+  {
+   "basic": []
+  }
+ ],
+ "paths": {
+  "/openapi.json": {
+   "get": {
+    "summary": "This document",
+    "operationId": "openapi",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The OpenAPI document",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "object"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/status": {
+   "get": {
+    "summary": "What the server holds and admits",
+    "operationId": "status",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The status",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ServerStatus"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/users": {
+   "get": {
+    "summary": "The user accounts",
+    "operationId": "listUsers",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "Every user",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/User"
+         }
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Add a user with a generated password, shown once",
+    "operationId": "addUser",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/NewUser"
+       }
+      }
+     }
+    },
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "201": {
+      "description": "The user's name and password",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/IssuedCredential"
+        }
+       }
+      }
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/users/{name}": {
+   "parameters": [
+    {
+     "name": "name",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+     }
+    }
+   ],
+   "get": {
+    "summary": "One user",
+    "operationId": "getUser",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The user",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/User"
+        }
+       }
+      }
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   },
+   "patch": {
+    "summary": "Change a user's roles, person name, or whether it is disabled",
+    "operationId": "changeUser",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/UserChange"
+       }
+      }
+     }
+    },
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The user as changed",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/User"
+        }
+       }
+      }
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/users/{name}/password": {
+   "parameters": [
+    {
+     "name": "name",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+     }
+    }
+   ],
+   "post": {
+    "summary": "Give a user a new generated password, shown once",
+    "operationId": "newPassword",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The new password",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/IssuedCredential"
+        }
+       }
+      }
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/services": {
+   "get": {
+    "summary": "The service accounts",
+    "operationId": "listServices",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "Every service account",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Service"
+         }
+        }
+       }
+      }
+     }
+    }
+   },
+   "post": {
+    "summary": "Add a service account with a generated API key, shown once",
+    "operationId": "addService",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/NewService"
+       }
+      }
+     }
+    },
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "201": {
+      "description": "The service's name and API key",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/IssuedCredential"
+        }
+       }
+      }
+     },
+     "409": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/services/{name}/revoke": {
+   "parameters": [
+    {
+     "name": "name",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+     }
+    }
+   ],
+   "post": {
+    "summary": "Revoke a service's API key",
+    "operationId": "revokeService",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The service as revoked",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Service"
+        }
+       }
+      }
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/aes": {
+   "get": {
+    "summary": "The registered AEs, legacy exceptions marked",
+    "operationId": "listAEs",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "Every registered AE",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/ApplicationEntity"
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/aes/{title}": {
+   "parameters": [
+    {
+     "name": "title",
+     "in": "path",
+     "required": true,
+     "schema": {
+      "type": "string",
+      "pattern": "^[ -\\[\\]-~]{1,16}$"
+     }
+    }
+   ],
+   "put": {
+    "summary": "Register an AE (or change its host, port and roles)",
+    "operationId": "putAE",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ApplicationEntityChange"
+       }
+      }
+     }
+    },
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The AE as registered",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ApplicationEntity"
+        }
+       }
+      }
+     }
+    }
+   },
+   "delete": {
+    "summary": "Remove a registered AE",
+    "operationId": "removeAE",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "204": {
+      "description": "Removed"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/audit/events": {
+   "get": {
+    "summary": "Audit events, oldest first (the newest `limit` that match)",
+    "operationId": "auditEvents",
+    "parameters": [
+     {
+      "name": "patient_id",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "study",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "user",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "from",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "to",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "source",
+      "in": "query",
+      "description": "An address or a CIDR network",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "outcome",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "success",
+        "denied",
+        "failed"
+       ]
+      }
+     },
+     {
+      "name": "kind",
+      "in": "query",
+      "schema": {
+       "type": "string"
+      }
+     },
+     {
+      "name": "limit",
+      "in": "query",
+      "schema": {
+       "type": "integer",
+       "minimum": 1,
+       "maximum": 100000
+      }
+     }
+    ],
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The events",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/RecordedAuditEvent"
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  }
+ },
+ "components": {
+  "securitySchemes": {
+   "bearer": {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "JWT"
+   },
+   "basic": {
+    "type": "http",
+    "scheme": "basic"
+   }
+  },
+  "responses": {
+   "Problem": {
+    "description": "A problem (RFC 9457)",
+    "content": {
+     "application/problem+json": {
+      "schema": {
+       "$ref": "#/components/schemas/Problem"
+      }
+     }
+    }
+   }
+  },
+  "schemas": {
+   "Problem": {
+    "type": "object",
+    "required": [
+     "status",
+     "title",
+     "detail"
+    ],
+    "properties": {
+     "type": {
+      "type": "string"
+     },
+     "title": {
+      "type": "string"
+     },
+     "status": {
+      "type": "integer"
+     },
+     "detail": {
+      "type": "string"
+     }
+    }
+   },
+   "User": {
+    "type": "object",
+    "required": [
+     "name",
+     "roles",
+     "disabled",
+     "secondFactor"
+    ],
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "disabled": {
+      "type": "boolean"
+     },
+     "personName": {
+      "type": "string"
+     },
+     "secondFactor": {
+      "type": "boolean"
+     }
+    }
+   },
+   "NewUser": {
+    "type": "object",
+    "required": [
+     "name",
+     "roles"
+    ],
+    "properties": {
+     "name": {
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+      },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "personName": {
+      "type": "string"
+     }
+    }
+   },
+   "UserChange": {
+    "type": "object",
+    "properties": {
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "disabled": {
+      "type": "boolean"
+     },
+     "personName": {
+      "type": "string"
+     }
+    }
+   },
+   "IssuedCredential": {
+    "type": "object",
+    "required": [
+     "name",
+     "secret",
+     "note"
+    ],
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "secret": {
+      "type": "string"
+     },
+     "note": {
+      "type": "string"
+     }
+    }
+   },
+   "Service": {
+    "type": "object",
+    "required": [
+     "name",
+     "roles",
+     "revoked"
+    ],
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "scope": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "revoked": {
+      "type": "boolean"
+     }
+    }
+   },
+   "NewService": {
+    "type": "object",
+    "required": [
+     "name",
+     "roles"
+    ],
+    "properties": {
+     "name": {
+       "type": "string",
+       "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+      },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "scope": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     }
+    }
+   },
+   "ApplicationEntity": {
+    "type": "object",
+    "required": [
+     "title",
+     "host",
+     "port",
+     "roles",
+     "legacyException"
+    ],
+    "properties": {
+     "title": {
+      "type": "string"
+     },
+     "host": {
+      "type": "string"
+     },
+     "port": {
+      "type": "integer"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     },
+     "certificateSHA256": {
+      "type": "string"
+     },
+     "legacyException": {
+      "type": "boolean"
+     }
+    }
+   },
+   "ApplicationEntityChange": {
+    "type": "object",
+    "required": [
+     "host",
+     "port"
+    ],
+    "properties": {
+     "host": {
+      "type": "string"
+     },
+     "port": {
+      "type": "integer",
+      "minimum": 1,
+      "maximum": 65535
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string",
+       "minLength": 1
+      }
+     }
+    }
+   },
+   "ServerStatus": {
+    "type": "object",
+    "required": [
+     "version",
+     "archive",
+     "users",
+     "services",
+     "applicationEntities",
+     "legacyExceptions",
+     "auditRecords"
+    ],
+    "properties": {
+     "version": {
+      "type": "string"
+     },
+     "archive": {
+      "type": "object",
+      "required": [
+       "patients",
+       "studies",
+       "series",
+       "instances"
+      ],
+      "properties": {
+       "patients": {
+        "type": "integer"
+       },
+       "studies": {
+        "type": "integer"
+       },
+       "series": {
+        "type": "integer"
+       },
+       "instances": {
+        "type": "integer"
+       }
+      }
+     },
+     "users": {
+      "type": "integer"
+     },
+     "services": {
+      "type": "integer"
+     },
+     "applicationEntities": {
+      "type": "integer"
+     },
+     "legacyExceptions": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "auditRecords": {
+      "type": "integer"
+     }
+    }
+   },
+   "RecordedAuditEvent": {
+    "type": "object",
+    "required": [
+     "sequence",
+     "event"
+    ],
+    "properties": {
+     "sequence": {
+      "type": "integer"
+     },
+     "event": {
+      "type": "object"
+     }
+    }
+   }
+  }
+ }
+}
+"""#
+}
