@@ -196,7 +196,8 @@ public struct ConfigurationFile: Sendable {
                     guard let items = value.sequence else { throw error(value, "http.cors_origins must be a list of origins") }
                     settings.corsOrigins = try items.map { item throws(ServerSetupError) in try string(item, "http.cors_origins") }
                 case "max_store_bytes": settings.maximumStoreBytes = try int(value, "http.max_store_bytes")
-                default: throw unknown(name, in: "http", value, known: ["port", "tls", "cors_origins", "max_store_bytes"])
+                case "requests_per_minute_per_host": settings.requestsPerMinutePerHost = try int(value, "http.requests_per_minute_per_host")
+                default: throw unknown(name, in: "http", value, known: ["port", "tls", "cors_origins", "max_store_bytes", "requests_per_minute_per_host"])
                 }
             }
             return settings
@@ -319,6 +320,9 @@ public struct ConfigurationFile: Sendable {
               cors_origins: []
               # The largest STOW-RS request, in bytes.
               max_store_bytes: \(defaults.http.maximumStoreBytes)
+              # Requests a minute from one client address, after a burst of as many; over it,
+              # 429 Too Many Requests with Retry-After.
+              requests_per_minute_per_host: \(defaults.http.requestsPerMinutePerHost)
 
             archive:
               # A second object with an archived SOP Instance UID: keep (the first), replace, reject.

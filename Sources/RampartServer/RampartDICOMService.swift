@@ -103,6 +103,7 @@ public struct RampartDICOMService: Service {
             }
             let settings = WebServer.Settings(host: configuration.listen, port: configuration.http.port, tls: tls,
                                               corsOrigins: configuration.http.corsOrigins, maximumStoreBytes: configuration.http.maximumStoreBytes,
+                                              requestsPerMinutePerHost: configuration.http.requestsPerMinutePerHost,
                                               caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames)
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
                             recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit),

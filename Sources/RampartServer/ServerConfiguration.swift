@@ -42,6 +42,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var corsOrigins: [String] = []
         /// The largest STOW-RS request body.
         public var maximumStoreBytes = 4 << 30
+        /// Requests a minute from one client address, after a burst of as many: a viewer
+        /// opening a study sends a few hundred; a flood of guesses is stopped before any hash.
+        public var requestsPerMinutePerHost = 6000
 
         /// The certificate HTTPS serves with, if any.
         public func certificate(dicom: DICOMSettings) -> TLSSettings? { tls ?? dicom.tls }
@@ -194,6 +197,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         if http.port != 0, [dicom.port, dicom.tls != nil ? dicom.tlsPort : 0].contains(http.port) {
             throw ServerSetupError("http.port \(http.port) is also a DICOM port: give HTTP its own port")
+        }
+        if http.requestsPerMinutePerHost < 1 {
+            throw ServerSetupError("http.requests_per_minute_per_host is \(http.requestsPerMinutePerHost): it must be at least 1 (a limit of none would refuse every request)")
         }
         if http.maximumStoreBytes < 1 {
             throw ServerSetupError("http.max_store_bytes is \(http.maximumStoreBytes): it must be at least 1")

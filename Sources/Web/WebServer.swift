@@ -24,15 +24,18 @@ public struct WebServer: Sendable {
         public var corsOrigins: [String]
         /// The largest STOW-RS request body, in bytes.
         public var maximumStoreBytes: Int
+        /// Requests a minute from one client address, after a burst of as many.
+        public var requestsPerMinutePerHost: Int
         public var caseInsensitivePersonNames: Bool
 
         public init(host: String, port: Int, tls: TLSConfiguration?, corsOrigins: [String] = [], maximumStoreBytes: Int,
-                    caseInsensitivePersonNames: Bool = true) {
+                    requestsPerMinutePerHost: Int = 6000, caseInsensitivePersonNames: Bool = true) {
             self.host = host
             self.port = port
             self.tls = tls
             self.corsOrigins = corsOrigins
             self.maximumStoreBytes = maximumStoreBytes
+            self.requestsPerMinutePerHost = requestsPerMinutePerHost
             self.caseInsensitivePersonNames = caseInsensitivePersonNames
         }
     }
@@ -66,11 +69,12 @@ public struct WebServer: Sendable {
     }
 
     /// The routes and middleware, outermost first: security headers on every answer, errors as
-    /// problem details, CORS, then authentication before any route.
+    /// problem details, the per-client rate, CORS, then authentication before any route.
     func router() -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.tls != nil))
         router.add(middleware: ProblemMiddleware(log: log))
+        router.add(middleware: RateLimitMiddleware(limiter: RequestRateLimiter(perMinute: settings.requestsPerMinutePerHost)))
         router.add(middleware: StrictCORSMiddleware(allowedOrigins: Set(settings.corsOrigins)))
         router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate))
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))

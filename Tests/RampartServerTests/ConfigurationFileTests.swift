@@ -187,7 +187,7 @@ import Testing
         try ServerConfiguration().validate()
     }
 
-    @Test func plainHTTPBeyondLoopbackIsRefusedWithWhatToChange() throws {
+    @Test func httpsTakesTheDICOMCertificateAndCORSOriginsAreChecked() throws {
         var configuration = ServerConfiguration()
         configuration.listen = "0.0.0.0"
         configuration.dicom.port = 0
@@ -214,10 +214,11 @@ import Testing
         try exposed.validate()
         exposed.http.tls = nil
         exposed.dicom.tls = nil
+        // No certificate at all beyond loopback: refused, naming DICOM TLS, whose certificate HTTPS would take.
         #expect {
             try exposed.validate()
         } throws: { error in
-            "\(error)".contains("without DICOM TLS")
+            "\(error)".contains("DICOM TLS is off")
         }
         exposed.dicom.tls = .init(certificate: "c.pem", privateKey: "k.pem")
         exposed.http.corsOrigins = ["*"]

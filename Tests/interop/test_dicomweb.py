@@ -250,3 +250,32 @@ def test_a_researcher_may_not_store_and_uploads_nothing(rampart, site, tmp_path)
         client(site, token(rampart, site["data"], "res")).store_instances(datasets=[pydicom.dcmread(path)])
     assert refused.value.response.status_code == 403
     assert refused.value.response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_client_over_its_request_rate_gets_429_and_others_do_not(rampart, tmp_path):
+    data = tmp_path / "data"
+    assert run(rampart, "init", "--data-dir", data).returncode == 0
+    config = data / "rampart.yaml"
+    config.write_text(config.read_text().replace("requests_per_minute_per_host: 6000", "requests_per_minute_per_host: 20"))
+    with netserve.serve(rampart, data, tmp_path / "serve.log") as server:
+        url, ca = netserve.dicomweb_url(server) + "/studies", str(data / "tls" / "ca.pem")
+        # Without a credential: the flood is stopped before any credential is checked.
+        statuses = [requests.get(url, verify=ca, timeout=30).status_code for _ in range(25)]
+        assert statuses[:20] == [401] * 20 and set(statuses[20:]) == {429}
+        refused = requests.get(url, verify=ca, timeout=30)
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        assert "requests_per_minute_per_host" in refused.json()["detail"]
+        session = requests.Session()
+        session.trust_env = False
+        session.mount("https://", _SourceAddress("127.0.0.2"))
+        assert session.get(url, verify=ca, timeout=30).status_code == 401
+
+
+class _SourceAddress(requests.adapters.HTTPAdapter):
+    def __init__(self, source: str):
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
