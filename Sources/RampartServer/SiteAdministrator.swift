@@ -38,13 +38,7 @@ public struct SiteAdministrator: SiteAdministration {
             throw .invalid(error.description)
         }
         try checkRoles(user.roles)
-        let password = GeneratedPassword.make()
-        let hash: PasswordHash
-        do {
-            hash = try PasswordHash.make(password: password)
-        } catch {
-            throw .failed("the password could not be hashed: \(error)")
-        }
+        let (password, hash) = try Self.generatedPassword()
         try change(AccountsFile(dataDirectory: dataDirectory), account: "user \(user.name)", "added user \(user.name)", grant) { users throws(AdministrationError) in
             try Self.accounts { () throws(AccountError) in
                 try users.add(UserAccount(name: user.name, roles: user.roles, password: hash, personName: user.personName))
@@ -75,17 +69,21 @@ public struct SiteAdministrator: SiteAdministration {
 
     public func newPassword(for name: String, grant: Grant) throws(AdministrationError) -> IssuedCredential {
         guard try load(AccountsFile(dataDirectory: dataDirectory))[name] != nil else { throw .notFound("there is no user \(name)") }
-        let password = GeneratedPassword.make()
-        let hash: PasswordHash
-        do {
-            hash = try PasswordHash.make(password: password)
-        } catch {
-            throw .failed("the password could not be hashed: \(error)")
-        }
+        let (password, hash) = try Self.generatedPassword()
         try change(AccountsFile(dataDirectory: dataDirectory), account: "user \(name)", "set a new password for user \(name)", grant) { users throws(AdministrationError) in
             try Self.accounts { () throws(AccountError) in try users.setPassword(hash, for: name) }
         }
         return IssuedCredential(name: name, secret: password, note: "the password is shown only now")
+    }
+
+    /// A new generated password and its scrypt hash.
+    private static func generatedPassword() throws(AdministrationError) -> (String, PasswordHash) {
+        let password = GeneratedPassword.make()
+        do {
+            return (password, try PasswordHash.make(password: password))
+        } catch {
+            throw .failed("the password could not be hashed: \(error)")
+        }
     }
 
     private static func record(_ account: UserAccount) -> UserRecord {

@@ -104,12 +104,7 @@ struct AdminRoutes: Sendable {
     }
 
     private func grant(_ action: AccessAction, _ context: WebRequestContext, concerning subjects: AccessSubjects = .none) async throws(WebProblem) -> Grant {
-        do {
-            return try await gate.decide(context.access, action, concerning: subjects)
-        } catch {
-            log("\(action) by \(context.access.principal) from \(context.peerAddress) over the REST API denied: \(error.reason)")
-            throw WebProblem(.forbidden, "not authorized to \(action) (\(error.decisionID)): ask an administrator for a role that allows it")
-        }
+        try await gate.grant(action, context, concerning: subjects, log: log)
     }
 
     /// An administrative call, its errors as problems.

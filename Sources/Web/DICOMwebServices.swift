@@ -22,19 +22,8 @@ struct DICOMwebServices: Sendable {
         addStoreRoutes(to: group)
     }
 
-    /// The gate's grant for `action` on this request, or the problem the caller gets: 401 when
-    /// the credential stopped proving anyone, 403 with the decision to quote otherwise.
     func grant(_ action: AccessAction, _ context: WebRequestContext, concerning subjects: AccessSubjects = .none) async throws(WebProblem) -> Grant {
-        do {
-            let grant = try await gate.decide(context.access, action, concerning: subjects)
-            if grant.brokeTheGlass {
-                log("BREAK-THE-GLASS: \(context.access.principal) \(action) over \(context.access.channel.rawValue) from \(context.peerAddress), \(grant.decisionID): flagged for review")
-            }
-            return grant
-        } catch {
-            log("\(action) by \(context.access.principal) from \(context.peerAddress) denied: \(error.reason)")
-            throw WebProblem(.forbidden, "not authorized to \(action) (\(error.decisionID)): ask an administrator for a role that allows it")
-        }
+        try await gate.grant(action, context, concerning: subjects, log: log)
     }
 
     /// Records what a response discloses before it is sent: when the record cannot be written,

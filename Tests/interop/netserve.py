@@ -26,6 +26,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
+
 import netpeers
 from netpeers import HOST, Peer, describe_run
 
@@ -168,3 +170,15 @@ def blob_files(data: Path) -> dict[str, Path]:
 
 def temporary_files(data: Path) -> list[Path]:
     return sorted(path for path in blob_root(data).rglob(".*") if path.is_file())
+
+
+class SourceAddressAdapter(requests.adapters.HTTPAdapter):
+    """HTTP connections from a chosen loopback address (policy network conditions, per-host limits)."""
+
+    def __init__(self, source: str):
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)

@@ -267,15 +267,6 @@ def test_a_client_over_its_request_rate_gets_429_and_others_do_not(rampart, tmp_
         assert "requests_per_minute_per_host" in refused.json()["detail"]
         session = requests.Session()
         session.trust_env = False
-        session.mount("https://", _SourceAddress("127.0.0.2"))
+        session.mount("https://", netserve.SourceAddressAdapter("127.0.0.2"))
         assert session.get(url, verify=ca, timeout=30).status_code == 401
 
-
-class _SourceAddress(requests.adapters.HTTPAdapter):
-    def __init__(self, source: str):
-        self.source = source
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.source, 0)
-        super().init_poolmanager(*args, **kwargs)

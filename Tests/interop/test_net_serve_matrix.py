@@ -313,23 +313,11 @@ def record(table: list, stats, channel: str = "dimse") -> None:
                        f"{sum(1 for *_, w, _ in table if w)} allowed, {agreed} as the policy says (details: {report})")
 
 
-class SourceAddressAdapter(requests.adapters.HTTPAdapter):
-    """Connections from a chosen loopback address, so the policy's network condition applies."""
-
-    def __init__(self, source: str):
-        self.source = source
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.source, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def web_client(server, data: Path, authorization: str, source: str) -> DICOMwebClient:
     session = requests.Session()
     session.trust_env = False  # else REQUESTS_CA_BUNDLE wins over session.verify
-    session.mount("http://", SourceAddressAdapter(source))
-    session.mount("https://", SourceAddressAdapter(source))
+    session.mount("http://", netserve.SourceAddressAdapter(source))
+    session.mount("https://", netserve.SourceAddressAdapter(source))
     if (data / "tls" / "ca.pem").exists():
         session.verify = str(data / "tls" / "ca.pem")
     return DICOMwebClient(url=netserve.dicomweb_url(server), session=session, headers={"Authorization": authorization})
