@@ -309,7 +309,8 @@ def record(table: list, stats, channel: str = "dimse") -> None:
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(f"authorization matrix over {channel} through rampart serve (Tests/interop/test_net_serve_matrix.py)\n" + "\n".join(lines) + "\n")
     agreed = sum(1 for *_, want, got in table if want == got)
-    stats.lines.append(f"authorization matrix over {channel}: {len(table)} cells (users of {len(ROLES)} roles x password/token, 2 service accounts by API key; x store/query/retrieve x 2 networks), "
+    actions = "/".join(dict.fromkeys(action for _, action, *_ in table))
+    stats.lines.append(f"authorization matrix over {channel}: {len(table)} cells (users of {len(ROLES)} roles x password/token, 2 service accounts by API key; x {actions} x 2 networks), "
                        f"{sum(1 for *_, w, _ in table if w)} allowed, {agreed} as the policy says (details: {report})")
 
 
@@ -383,6 +384,50 @@ def test_the_matrix_over_dicomweb_decides_every_cell_as_over_dimse(rampart, site
     assert not view_problems, "\n".join(view_problems[:20])
     assert not audit_wrong, "\n".join(audit_wrong[:20])
     netserve.assert_patients_named_by_id_only(SECRETS, server.log_text(), netserve.decisions_text(rampart, data))
+
+
+REST_ACTIONS = {"administer": "/status", "audit": "/audit/events?limit=1"}
+
+
+def test_the_matrix_over_the_rest_api_decides_administer_and_audit_as_the_policy_says(rampart, site, tmp_path, stats):
+    """The REST admin API's two actions for every principal of the matrix, from both networks:
+    allowed exactly when a role of the principal allows the action in that context, one
+    audit event per request on channel rest with the cell's principal, source and outcome."""
+    data, tokens, _ = site
+    effective = effective_roles(rampart, data)
+    table, mismatches, audit_wrong = [], [], []
+    rows = [(user_name(role), "user", role, strength, None, basic(user_name(role), PASSWORD) if strength == "password" else f"Bearer {tokens[role]}")
+            for role in ROLES for strength in ("password", "token")]
+    rows += [(name, "service", role, "api-key", scope, basic(name, tokens[name])) for name, role, scope in SERVICES]
+    with serve(rampart, data, tmp_path / "serve.log") as server:
+        api = netserve.dicomweb_url(server).rsplit("/dicomweb", 1)[0] + "/api"
+        seen = max(e["sequence"] for e in netserve.audit_events(rampart, data))
+        for name, kind, role, strength, scope, authorization in rows:
+            for source in (INSIDE, OUTSIDE):
+                session = requests.Session()
+                session.trust_env = False
+                session.mount("https://", netserve.SourceAddressAdapter(source))
+                session.mount("http://", netserve.SourceAddressAdapter(source))
+                session.verify = str(data / "tls" / "ca.pem") if (data / "tls" / "ca.pem").exists() else True
+                for action, path in REST_ACTIONS.items():
+                    status = session.get(api + path, headers={"Authorization": authorization}, timeout=60).status_code
+                    assert status in (200, 403), (name, action, status)
+                    want = expected(role, action, source, strength, effective, scope)
+                    table.append((name if kind == "service" else role, action, source, strength, want, status == 200))
+                    if (status == 200) != want:
+                        mismatches.append(f"{name} {action} from {source} by {strength}: server {'allowed' if status == 200 else 'denied'}")
+                events = [e for e in netserve.audit_events(rampart, data) if e["sequence"] > seen]
+                seen = max([seen] + [e["sequence"] for e in events])
+                decided = [e["event"] for e in events if e["event"].get("action") and e["event"].get("follows") is None]
+                got = [(e["action"], e["channel"], e["actor"]["name"], e["source"]["address"].rsplit(":", 1)[0], e["outcome"])
+                       for e in decided]
+                wanted = [(action, "rest", name, source, 0 if allowed else 4) for (_, action, _, _, _, allowed) in table[-2:]]
+                if got != wanted:
+                    audit_wrong.append(f"{name} from {source}: decisions {got}, expected {wanted}")
+    assert len(table) == (len(ROLES) * 2 + len(SERVICES)) * 2 * len(REST_ACTIONS) == 96
+    record(table, stats, channel="rest")
+    assert not mismatches, "\n".join(mismatches)
+    assert not audit_wrong, "\n".join(audit_wrong[:20])
 
 
 def test_a_registered_ae_acts_as_modality_from_its_host_only(rampart, site, tmp_path):
