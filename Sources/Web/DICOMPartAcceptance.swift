@@ -22,6 +22,10 @@ struct DICOMPartAcceptance: Sendable, Hashable {
 
     let choices: [Choice]
 
+    init(choices: [Choice]) {
+        self.choices = choices
+    }
+
     init(accept: String?) throws(WebProblem) {
         guard let accept, !accept.trimmingCharacters(in: .whitespaces).isEmpty else {
             choices = [.syntax(TransferSyntax.explicitVRLittleEndian.uid)]

@@ -103,7 +103,7 @@ extension DICOMwebServices {
 
     /// The grant to retrieve `target`, and its instances in storage order; a 404 when none is
     /// archived (or none the grant reaches), after the decision was recorded.
-    private func retrievable(_ target: RetrieveTarget, _ context: WebRequestContext) async throws(WebProblem) -> (Grant, [StoredInstance]) {
+    func retrievable(_ target: RetrieveTarget, _ context: WebRequestContext) async throws(WebProblem) -> (Grant, [StoredInstance]) {
         let grant = try await grant(.retrieve, context, concerning: target.subjects)
         let identifier: QueryIdentifier
         do {

@@ -20,6 +20,7 @@ struct DICOMwebServices: Sendable {
         addSearchRoutes(to: group)
         addRetrieveRoutes(to: group)
         addStoreRoutes(to: group)
+        addURIRoutes(to: group)
     }
 
     func grant(_ action: AccessAction, _ context: WebRequestContext, concerning subjects: AccessSubjects = .none) async throws(WebProblem) -> Grant {

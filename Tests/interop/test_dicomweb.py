@@ -8,6 +8,7 @@ the same archive, through the principal's attribute view.
 from __future__ import annotations
 
 import base64
+import io
 
 import pydicom
 import pytest
@@ -270,3 +271,23 @@ def test_a_client_over_its_request_rate_gets_429_and_others_do_not(rampart, tmp_
         session.mount("https://", netserve.SourceAddressAdapter("127.0.0.2"))
         assert session.get(url, verify=ca, timeout=30).status_code == 401
 
+
+
+def test_wado_uri_returns_the_object_and_refuses_what_it_cannot_render(site, net_archive):
+    original = net_archive.instances[1]
+    params = {"requestType": "WADO", "studyUID": original.study_uid, "seriesUID": original.series_uid,
+              "objectUID": original.sop_instance_uid, "contentType": "application/dicom"}
+    headers = {"Authorization": f"Bearer {site['rad']}"}
+    response = requests.get(site["url"] + "/wado", params=params, headers=headers, verify=site["ca"], timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("application/dicom")
+    retrieved = pydicom.dcmread(io.BytesIO(response.content))
+    expected = pydicom.dcmread(original.path)
+    assert retrieved.SOPInstanceUID == expected.SOPInstanceUID and retrieved.PixelData == expected.PixelData
+    assert retrieved.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.1"
+    as_stored = requests.get(site["url"] + "/wado", params={**params, "transferSyntax": "*"}, headers=headers, verify=site["ca"], timeout=30)
+    assert pydicom.dcmread(io.BytesIO(as_stored.content)).file_meta.TransferSyntaxUID == expected.file_meta.TransferSyntaxUID
+    rendered = requests.get(site["url"] + "/wado", params={**params, "contentType": "image/jpeg"}, headers=headers, verify=site["ca"], timeout=30)
+    assert rendered.status_code == 406 and "application/dicom" in rendered.json()["detail"]
+    missing = requests.get(site["url"] + "/wado", params={**params, "objectUID": "1.2.3.4"}, headers=headers, verify=site["ca"], timeout=30)
+    assert missing.status_code == 404
+    assert requests.get(site["url"] + "/wado", params=params, verify=site["ca"], timeout=30).status_code == 401

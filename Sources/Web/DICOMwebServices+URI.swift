@@ -1,0 +1,38 @@
+import Access
+import Hummingbird
+import NIOCore
+
+/// WADO-URI (PS3.18 9) at `/dicomweb/wado`: one object as `application/dicom`, through the same
+/// gate, record and view as WADO-RS, for the viewers and reporting systems that link to images
+/// by URL.
+extension DICOMwebServices {
+    func addURIRoutes(to group: RouterGroup<WebRequestContext>) {
+        group.get("wado") { request, context in
+            try await retrieveByURI(request, context)
+        }
+    }
+
+    private func retrieveByURI(_ request: Request, _ context: WebRequestContext) async throws -> Response {
+        let wado = try WADOURIRequest(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) })
+        let (grant, instances) = try await retrievable(wado.target, context)
+        guard let instance = instances.first else { throw WebProblem(.notFound, "no such object is archived, or none you may see") }
+        guard let syntax = wado.acceptance.syntax(for: instance.transferSyntax) else {
+            throw WebProblem(.notAcceptable, "the object is stored in \(instance.transferSyntax.name) (\(instance.transferSyntax.uid)), which Rampart "
+                + "cannot convert to \(wado.acceptance.acceptedNames): ask for transferSyntax=\(instance.transferSyntax.uid) or transferSyntax=*")
+        }
+        try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
+        let view = grant.view
+        let spoolDirectory = spoolDirectory
+        let log = log
+        let body = ResponseBody { writer in
+            do {
+                try await InstancePart.write(instance, in: syntax, view: view, spoolDirectory: spoolDirectory, to: &writer)
+            } catch {
+                log("WADO-URI: instance \(instance.sopInstanceUID) could not be sent: \(error)")
+                throw error
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "\(MediaType.dicom); transfer-syntax=\(syntax.uid)"], body: body)
+    }
+}
