@@ -12,15 +12,18 @@ public struct AccessSubjects: Sendable, Hashable {
     public var object: StudyAttributes?
     /// The archived study the object would join, as the index keeps it; nil when it is new.
     public var archivedStudy: StudyAttributes?
+    /// Where a retrieve sends the data, when not back to the requestor (a C-MOVE).
+    public var destination: AccessDestination?
 
     public init(patientIDs: [String] = [], studyUIDs: [String] = [], sopInstanceUIDs: [String] = [], query: AccessQuery? = nil,
-                object: StudyAttributes? = nil, archivedStudy: StudyAttributes? = nil) {
+                object: StudyAttributes? = nil, archivedStudy: StudyAttributes? = nil, destination: AccessDestination? = nil) {
         self.patientIDs = patientIDs
         self.studyUIDs = studyUIDs
         self.sopInstanceUIDs = sopInstanceUIDs
         self.query = query
         self.object = object
         self.archivedStudy = archivedStudy
+        self.destination = destination
     }
 
     public static let none = AccessSubjects()

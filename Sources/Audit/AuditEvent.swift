@@ -28,10 +28,16 @@ public struct AuditEvent: Sendable, Hashable, Codable {
     /// disclosed, a store filed): the sequence number of the gate decision it follows. Nil for
     /// a decision and for a security event.
     public var follows: UInt64?
+    /// Where a retrieve sends the data when that is not the requestor (a C-MOVE's destination).
+    public var destination: AuditDestination?
+    /// How many times a coalesced security alert happened since the previous record of the same
+    /// alert (this one included); nil for an event recorded each time it happens.
+    public var occurrences: Int?
 
     public init(time: Date = Date(), kind: AuditEventKind, type: AuditEventType? = nil, outcome: AuditOutcome, actor: AuditActor,
                 channel: String, source: AuditSource, action: String? = nil, subjects: [AuditSubject] = [], reason: String,
-                brokeTheGlass: Bool = false, purposeOfUse: String? = nil, follows: UInt64? = nil) {
+                brokeTheGlass: Bool = false, purposeOfUse: String? = nil, follows: UInt64? = nil, destination: AuditDestination? = nil,
+                occurrences: Int? = nil) {
         self.time = time
         self.kind = kind
         self.type = type
@@ -45,6 +51,8 @@ public struct AuditEvent: Sendable, Hashable, Codable {
         self.brokeTheGlass = brokeTheGlass
         self.purposeOfUse = purposeOfUse
         self.follows = follows
+        self.destination = destination
+        self.occurrences = occurrences
     }
 
     /// The patient IDs among the subjects.
@@ -119,6 +127,9 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
     case useOfRestrictedFunction = "use-of-restricted-function"
     case userSecurityAttributesChanged = "user-security-attributes-changed"
     case securityRolesChanged = "security-roles-changed"
+    /// Connections refused over the association limits: CID 401 has no code for it, so a private
+    /// one (as dcm4chee records its association failures under 99DCM4CHEE).
+    case associationLimitExceeded = "association-limit-exceeded"
 
     public var code: String {
         switch self {
@@ -134,6 +145,17 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
         case .useOfRestrictedFunction: "110132"
         case .userSecurityAttributesChanged: "110136"
         case .securityRolesChanged: "110137"
+        case .associationLimitExceeded: "association-limit-exceeded"
+        }
+    }
+
+    /// DCM, or 99RAMPART for Rampart's own codes ("99" marks a private coding scheme, PS3.16 8.2).
+    public var codingScheme: String {
+        switch self {
+        case .associationLimitExceeded: "99RAMPART"
+        case .applicationStart, .applicationStop, .login, .logout, .nodeAuthentication, .emergencyOverrideStarted, .networkConfiguration,
+             .securityConfiguration, .softwareConfiguration, .useOfRestrictedFunction, .userSecurityAttributesChanged, .securityRolesChanged:
+            "DCM"
         }
     }
 
@@ -151,6 +173,7 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
         case .useOfRestrictedFunction: "Use of Restricted Function"
         case .userSecurityAttributesChanged: "User Security Attributes Changed"
         case .securityRolesChanged: "Security Roles Changed"
+        case .associationLimitExceeded: "Association Limit Exceeded"
         }
     }
 }

@@ -54,7 +54,7 @@ public enum AuditMessage {
         xml.open("EventIdentification", [("EventActionCode", actionCode(event)), ("EventDateTime", AuditTime.text(event.time)),
                                          ("EventOutcomeIndicator", String(event.outcome.rawValue))])
         xml.code("EventID", .dcm(event.kind.code, event.kind.meaning))
-        if let type = event.type { xml.code("EventTypeCode", .dcm(type.code, type.meaning)) }
+        if let type = event.type { xml.code("EventTypeCode", AuditCode(code: type.code, system: type.codingScheme, meaning: type.meaning)) }
         if event.brokeTheGlass && event.type != .emergencyOverrideStarted { xml.code("EventTypeCode", .emergencyOverride) }
         if !event.reason.isEmpty { xml.element("EventOutcomeDescription", content: event.reason) }
         xml.close("EventIdentification")
@@ -106,6 +106,12 @@ public enum AuditMessage {
             userName: "rampart", isRequestor: false, roles: applicationRoles,
             networkAccessPoint: source.hostName.isEmpty ? nil : NetworkAccessPoint(id: source.hostName, type: "1"))
         var participants = [requestor, application]
+        if let destination = event.destination {
+            participants.append(Participant(
+                userID: destination.aeTitle, alternativeUserID: "AETITLES=\(destination.aeTitle)", userName: "ae \(destination.aeTitle)",
+                isRequestor: false, roles: [.destination],
+                networkAccessPoint: destination.host.isEmpty ? nil : NetworkAccessPoint(id: destination.host, type: ipBytes(destination.host) == nil ? "1" : "2")))
+        }
         let mediaRole: AuditCode? = switch event.kind {
         case .export: .destinationMedia
         case .import: .sourceMedia
@@ -121,9 +127,11 @@ public enum AuditMessage {
     }
 
     /// The RoleIDCode that A.5.3 gives the requestor and Rampart in each message; none where the
-    /// table leaves it to the user.
+    /// table leaves it to the user. A C-MOVE's requestor is not the destination: the destination
+    /// is a participant of its own, and the requestor one of the "other participants" (A.5.3.2).
     private static func roles(_ event: AuditEvent) -> (requestor: [AuditCode], application: [AuditCode]) {
-        switch event.kind {
+        if event.destination != nil { return ([], [.source]) }
+        return switch event.kind {
         case .applicationActivity: ([.applicationLauncher], [.application])
         case .beginTransferring: ([.destination], [.source])
         case .instancesTransferred: event.action == "store" ? ([.source], [.destination]) : ([.destination], [.source])

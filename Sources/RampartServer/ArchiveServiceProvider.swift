@@ -19,6 +19,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     private var users: UserDirectory { credentials.users }
     /// C-FIND person names match regardless of letter case (rampart.yaml query.case_insensitive_person_names).
     public let caseInsensitivePersonNames: Bool
+    /// Connections refused over `dicom.limits`, coalesced into security alerts.
+    public let limitAlerts: AssociationLimitAlerts
     public let log: @Sendable (String) -> Void
 
     public init(archive: Archive, gate: Gate, audit: AuditTrail, aeTitle: AETitle, credentials: Credentials, caseInsensitivePersonNames: Bool = true,
@@ -29,6 +31,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         self.aeTitle = aeTitle
         self.credentials = credentials
         self.caseInsensitivePersonNames = caseInsensitivePersonNames
+        limitAlerts = AssociationLimitAlerts(audit: audit, log: log)
         self.log = log
     }
 
@@ -138,6 +141,12 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
                                 actor: AuditTrail.actor(context), channel: context.channel.rawValue, source: AuditTrail.source(context),
                                 reason: "the TLS connection from \(peer.address) failed: \(reason)"),
                      orLog: log, what: "a failed TLS connection")
+    }
+
+    /// A connection refused over `dicom.limits`: a security alert, at most one a minute per host
+    /// and limit (`AssociationLimitAlerts`).
+    public func associationLimitExceeded(peer: AssociationPeer, refusal: AssociationLimiter.Refusal) async {
+        limitAlerts.refused(peer: peer, refusal: refusal)
     }
 
     /// Who acts in an operation: the association's principal as its credential stands now. A
@@ -268,15 +277,20 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     public func retrieve(_ query: ServiceQuery, context: ServiceContext) async throws(DIMSEServiceFailure) -> [RetrievableInstance] {
-        let grant = try await self.grant(.retrieve, context, concerning: Self.subjects(of: query))
+        var subjects = Self.subjects(of: query)
+        subjects.destination = query.moveDestination.map { AccessDestination(aeTitle: $0.aeTitle.value, host: $0.host, port: $0.port) }
+        let grant = try await self.grant(.retrieve, context, concerning: subjects)
         let identifier = try parse(query, QueryRetrieveOperation(sopClassUID: query.sopClassUID) ?? .move, context, view: grant.view)
         // DESIGN.md rule 4: an object leaves re-encoded as the principal's view shows it.
         let view = grant.view
         let rewrite = view.isFull ? nil : DataSetRewrite { view.apply(to: $0) }
         do {
             let instances = try archive.instances(matching: identifier, grant: grant)
-            // Recorded before the first instance is sent: what this retrieve is to send.
-            try record(.instancesTransferred, instances.map { ($0.patientID, $0.studyInstanceUID) }, "instances", grant)
+            // Recorded before the first instance is sent: what this retrieve is to send, naming
+            // the patients even when the identifier did not (the decision before could only
+            // name what the request named: the archive is read with its grant).
+            try record(.instancesTransferred, instances.map { ($0.patientID, $0.studyInstanceUID) }, "instances", grant,
+                       destination: subjects.destination.map(AuditTrail.destination))
             return instances.map {
                 RetrievableInstance(sopClassUID: $0.sopClassUID, sopInstanceUID: $0.sopInstanceUID, path: $0.path, rewrite: rewrite)
             }
@@ -320,10 +334,10 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// The patients and studies that answers or a transfer disclose, recorded before the data
     /// leaves (DESIGN.md rule 2): when the record cannot be written, nothing leaves.
     private func record(_ kind: AuditEventKind, _ disclosed: [(patientID: String, studyUID: String)], _ items: String,
-                        _ grant: Grant) throws(DIMSEServiceFailure) {
+                        _ grant: Grant, destination: AuditDestination? = nil) throws(DIMSEServiceFailure) {
         guard !disclosed.isEmpty else { return }
         do {
-            try audit.disclosed(kind, disclosed, items: items, grant: grant)
+            try audit.disclosed(kind, disclosed, items: items, grant: grant, destination: destination)
         } catch {
             log("the audit log could not record what \(grant.decisionID) discloses: \(error)")
             throw DIMSEServiceFailure(.unableToProcess, "the access could not be recorded")

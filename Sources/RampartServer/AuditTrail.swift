@@ -118,15 +118,21 @@ public struct AuditTrail: DecisionRecorder {
         return AuditEvent(kind: kind, type: decision.brokeTheGlass ? .emergencyOverrideStarted : type,
                           outcome: decision.allowed ? .success : .minorFailure, actor: actor(context), channel: context.channel.rawValue,
                           source: source(context), action: decision.action.rawValue, subjects: subjects, reason: decision.reason,
-                          brokeTheGlass: decision.brokeTheGlass, purposeOfUse: context.purposeOfUse)
+                          brokeTheGlass: decision.brokeTheGlass, purposeOfUse: context.purposeOfUse,
+                          destination: named.destination.map(destination))
+    }
+
+    static func destination(_ destination: AccessDestination) -> AuditDestination {
+        AuditDestination(aeTitle: destination.aeTitle, host: destination.host, port: destination.port)
     }
 
     /// What an allowed operation did to patient data: the patients and studies (with their
     /// instance counts) a retrieve sent, a query disclosed or a store filed, after the decision
     /// `grant` comes from. The data has moved already: a failure here is logged, not refused.
     /// `items` names what the list holds ("answers", "instances").
+    /// `destination`: where a C-MOVE sends them.
     public func disclosed(_ kind: AuditEventKind, _ instances: [(patientID: String, studyUID: String)], items: String,
-                          grant: Grant) throws(AuditError) {
+                          grant: Grant, destination: AuditDestination? = nil) throws(AuditError) {
         var counts: [String: Int] = [:]
         var patients: [String] = [], studies: [String] = []
         // An answer that does not show a patient ID or a study UID (a query that did not ask
@@ -141,7 +147,7 @@ public struct AuditTrail: DecisionRecorder {
         try append(AuditEvent(kind: kind, outcome: .success, actor: Self.actor(grant.context), channel: grant.context.channel.rawValue,
                               source: Self.source(grant.context), action: grant.action.rawValue, subjects: subjects,
                               reason: "\(instances.count) \(items) of \(patients.count) patient(s) and \(studies.count) study(ies)", brokeTheGlass: grant.brokeTheGlass,
-                              purposeOfUse: grant.context.purposeOfUse, follows: grant.decisionID.value))
+                              purposeOfUse: grant.context.purposeOfUse, follows: grant.decisionID.value, destination: destination))
     }
 
     /// A configuration file that changed while serving (policy.yaml): in force, or refused and why.

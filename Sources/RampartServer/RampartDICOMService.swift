@@ -31,6 +31,7 @@ public struct RampartDICOMService: Service {
     /// Files an earlier run left in the spool folder (a crash mid-transfer), removed at start.
     public let removedSpoolFiles: Int
     private let servers: [(ListenerKind, DICOMServer)]
+    private let limitAlerts: AssociationLimitAlerts
     private let web: WebServer?
     private let onListening: @Sendable (ListenerKind, SocketAddress) -> Void
 
@@ -70,6 +71,7 @@ public struct RampartDICOMService: Service {
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, audit: audit, aeTitle: try AETitle(configuration.aeTitle),
                                               credentials: credentials, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
                                               log: log)
+        limitAlerts = provider.limitAlerts
         let options = AssociationOptions(spoolDirectory: spool)
         // One limiter for both listeners: the limits are the server's, whichever port a peer uses.
         let limiter = SharedAssociationLimiter(configuration.dicom.limits)
@@ -116,16 +118,23 @@ public struct RampartDICOMService: Service {
     public func run() async throws {
         let controls = servers.map { _ in DICOMServerControl() }
         let onListening = self.onListening
+        let limitAlerts = self.limitAlerts
+        // The refusals counted but not yet recorded are recorded when the listeners have stopped.
+        defer { limitAlerts.recordPending() }
         try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                for ((kind, server), control) in zip(servers, controls) {
-                    group.addTask { try await server.run(control: control) { onListening(kind, $0) } }
+            try await withThrowingTaskGroup(of: Void.self) { alerts in
+                alerts.addTask { await limitAlerts.run() }
+                try await withThrowingDiscardingTaskGroup { group in
+                    for ((kind, server), control) in zip(servers, controls) {
+                        group.addTask { try await server.run(control: control) { onListening(kind, $0) } }
+                    }
+                    if let web {
+                        let kind: ListenerKind = web.settings.tls == nil ? .http : .https
+                        let application = try web.application { onListening(kind, $0) }
+                        group.addTask { try await application.run() }
+                    }
                 }
-                if let web {
-                    let kind: ListenerKind = web.settings.tls == nil ? .http : .https
-                    let application = try web.application { onListening(kind, $0) }
-                    group.addTask { try await application.run() }
-                }
+                alerts.cancelAll()
             }
         } onGracefulShutdown: {
             for control in controls { control.stopAccepting() }

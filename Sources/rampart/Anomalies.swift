@@ -22,8 +22,10 @@ enum Anomalies {
         for (actor, actorEvents) in byActor.sorted(by: { $0.key.description < $1.key.description }) {
             rows += bursts(actor, actorEvents.sorted { $0.time < $1.time }, thresholds)
             let denied = actorEvents.filter { $0.outcome == .minorFailure }
-            if denied.count >= thresholds.denials {
-                rows.append(["denials", actor.description, AuditTime.text(denied[0].time), "\(denied.count) refused accesses in the period"])
+            // A coalesced alert (connections refused over a limit) stands for its occurrences.
+            let refusals = denied.reduce(0) { $0 + ($1.occurrences ?? 1) }
+            if refusals >= thresholds.denials {
+                rows.append(["denials", actor.description, AuditTime.text(denied[0].time), "\(refusals) refused accesses in the period"])
             }
             guard !actor.name.isEmpty else { continue }
             rows += try newPlaces(actor, actorEvents.sorted { $0.time < $1.time }, usual: baseline(actor.name).map(\.event))

@@ -114,6 +114,32 @@ import Testing
         #expect(try begin.roles(of: "4242") == ["110153"])
     }
 
+    @Test func aMoveNamesItsDestinationAsTheParticipantThatReceives() throws {
+        for kind in [AuditEventKind.beginTransferring, .instancesTransferred] {
+            var event = Self.event(kind, action: "retrieve", subjects: [Self.patient, Self.study])
+            event.destination = AuditDestination(aeTitle: "ARCHIVE2", host: "10.9.8.7", port: 104)
+            let message = try Message(event)
+            let destination = "/AuditMessage/ActiveParticipant[@UserID='ARCHIVE2']"
+            #expect(try message.value("\(destination)/@UserIsRequestor") == "false", "\(kind)")
+            #expect(try message.value("\(destination)/@AlternativeUserID") == "AETITLES=ARCHIVE2")
+            #expect(try message.value("\(destination)/@NetworkAccessPointID") == "10.9.8.7")
+            #expect(try message.value("\(destination)/@NetworkAccessPointTypeCode") == "2")
+            #expect(try message.roles(of: "ARCHIVE2") == ["110152"])
+            // The requestor asked for the move: not the destination, still the requestor.
+            #expect(try message.roles(of: "alice").filter { $0.hasPrefix("110") }.isEmpty)
+            #expect(try message.value("/AuditMessage/ActiveParticipant[@UserID='alice']/@UserIsRequestor") == "true")
+            #expect(try message.roles(of: "4242") == ["110153"])
+        }
+    }
+
+    @Test func aPrivateEventTypeIsCodedInRampartsScheme() throws {
+        let message = try Message(Self.event(.securityAlert, type: .associationLimitExceeded))
+        #expect(try message.value("/AuditMessage/EventIdentification/EventTypeCode/@codeSystemName") == "99RAMPART")
+        #expect(try message.value("/AuditMessage/EventIdentification/EventTypeCode/@csd-code") == "association-limit-exceeded")
+        let login = try Message(Self.event(.userAuthentication, type: .login))
+        #expect(try login.value("/AuditMessage/EventIdentification/EventTypeCode/@codeSystemName") == "DCM")
+    }
+
     @Test func instancesOfOneStudyAreListedInItsDescription() throws {
         let message = try Message(Self.event(.instancesAccessed, action: "store",
                                              subjects: [Self.patient, Self.study, AuditSubject(.instance, "1.2.3.4.1"), AuditSubject(.instance, "1.2.3.4.2")]))

@@ -91,5 +91,8 @@ struct AssociationLimiterTests {
         #expect("\(AssociationLimiter.Refusal.associationsPerHost(limit: 2, host: "127.0.0.1"))".contains("127.0.0.1"))
         #expect("\(AssociationLimiter.Refusal.associationsPerMinute(limit: 5, host: "127.0.0.2"))".contains("associations_per_minute_per_host"))
         #expect("\(AssociationLimiter.Refusal.associations(limit: 64))".contains("max_associations"))
+        let refusals: [AssociationLimiter.Refusal] = [.associations(limit: 64), .associationsPerHost(limit: 2, host: "h"),
+                                                      .associationsPerMinute(limit: 5, host: "h")]
+        for refusal in refusals { #expect("\(refusal)".contains("(\(refusal.setting))")) }
     }
 }

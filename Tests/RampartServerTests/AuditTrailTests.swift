@@ -1,5 +1,6 @@
 import Access
 import Audit
+import DICOMNetwork
 import Foundation
 import Testing
 @testable import RampartServer
@@ -52,5 +53,57 @@ import Testing
         #expect(recorded.map(\.sequence) == [grant.decisionID.value])
         #expect(recorded.first?.event.actor.kind == "operator")
         #expect(FileManager.default.fileExists(atPath: folder + "/" + AuditSigningKeyFile.relativePath))
+    }
+
+    private static func trail() throws -> AuditTrail {
+        try AuditTrail(dataDirectory: NSTemporaryDirectory() + "trail-\(UUID().uuidString)")
+    }
+
+    @Test func aMoveNamesItsDestinationInTheDecision() {
+        var decision = Self.decision(.retrieve)
+        decision.subjects.destination = AccessDestination(aeTitle: "ARCHIVE2", host: "10.9.8.7", port: 11112)
+        #expect(AuditTrail.event(for: decision).destination == AuditDestination(aeTitle: "ARCHIVE2", host: "10.9.8.7", port: 11112))
+        #expect(AuditTrail.event(for: Self.decision(.retrieve)).destination == nil)
+    }
+
+    /// A retrieve by Study Instance UID alone: the decision names the study, the record that
+    /// follows it (before anything is sent) names the patient the listed instances show.
+    @Test func theRecordAfterARetrieveNamesThePatientsTheDecisionCouldNot() async throws {
+        let trail = try Self.trail()
+        let gate = Gate(registry: AERegistry(), recorder: trail)
+        let context = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
+        let destination = AccessDestination(aeTitle: "ARCHIVE2", host: "127.0.0.1", port: 11112)
+        let grant = try await gate.decide(context, .retrieve, concerning: AccessSubjects(studyUIDs: ["1.2.3"], destination: destination))
+        try trail.disclosed(.instancesTransferred, [("PAT-9", "1.2.3"), ("PAT-9", "1.2.3")], items: "instances", grant: grant,
+                            destination: AuditTrail.destination(destination))
+        let recorded = try trail.store.events(after: 0, limit: 10)
+        #expect(recorded.count == 2)
+        #expect(recorded.first?.event.patientIDs == [] && recorded.first?.event.kind == .beginTransferring)
+        let disclosure = try #require(recorded.last?.event)
+        #expect(disclosure.patientIDs == ["PAT-9"] && disclosure.follows == grant.decisionID.value)
+        #expect(disclosure.subjects.contains(AuditSubject(.study, "1.2.3", detail: "2 instances")))
+        #expect(disclosure.destination?.aeTitle == "ARCHIVE2" && recorded.first?.event.destination?.aeTitle == "ARCHIVE2")
+    }
+
+    @Test func refusedAssociationsAreOneAlertPerHostAndLimitAMinuteWithTheirCount() throws {
+        let trail = try Self.trail()
+        let alerts = AssociationLimitAlerts(audit: trail, window: 60, log: { _ in })
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let perHost = AssociationLimiter.Refusal.associationsPerHost(limit: 2, host: "10.1.2.3")
+        for n in 0..<50 { alerts.refused(peer: AssociationPeer(address: "10.1.2.3:\(40000 + n)"), refusal: perHost, at: start + Double(n) / 10) }
+        alerts.refused(peer: AssociationPeer(address: "10.1.2.4:5000"), refusal: .associationsPerHost(limit: 2, host: "10.1.2.4"), at: start)
+        alerts.recordDue(at: start + 30)
+        #expect(try trail.store.events(after: 0, limit: 100).count == 2)
+        alerts.recordDue(at: start + 61)
+        let events = try trail.store.events(after: 0, limit: 100).map(\.event)
+        #expect(events.map(\.occurrences) == [1, 1, 49])
+        #expect(events.map(\.source.address) == ["10.1.2.3", "10.1.2.4", "10.1.2.3"])
+        let last = try #require(events.last)
+        #expect(last.kind == .securityAlert && last.type == .associationLimitExceeded && last.outcome == .minorFailure)
+        #expect(last.source.ip == Array(repeating: 0, count: 10) + [0xFF, 0xFF, 10, 1, 2, 3])
+        #expect(last.reason.hasPrefix("49 associations from 10.1.2.3 refused since ") && last.reason.contains("(max_associations_per_host)"))
+        alerts.refused(peer: AssociationPeer(address: "10.1.2.3:1"), refusal: perHost, at: start + 62)
+        alerts.recordPending(at: start + 63)
+        #expect(try trail.store.events(after: 0, limit: 100).map(\.event.occurrences) == [1, 1, 49, 1])
     }
 }

@@ -1,13 +1,17 @@
-"""DICOM audit messages (PS3.15 A.5) of a real `rampart serve`: DCMTK echoes, stores, queries and
-retrieves, and an unregistered AE is refused; then every line that `rampart audit query --format xml`
-prints must be valid against the schema of PS3.15 A.5.1 (docs/audit/audit-message.rng, read by
-lxml), and the messages of those accesses must be among them.
+"""DICOM audit messages (PS3.15 A.5) of a real `rampart serve`: DCMTK echoes, stores, queries,
+retrieves (C-GET, and C-MOVE to a storescp) and an unregistered AE is refused; then every line
+that `rampart audit query --format xml` prints must be valid against the schema of PS3.15 A.5.1
+(docs/audit/audit-message.rng, read by lxml), and the messages of those accesses must be among
+them. The C-MOVE names only the Study Instance UID: its destination is a participant of both its
+records, and the record after the decision names the patient (`--patient-id` finds it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,26 +20,42 @@ from pydicom import dcmread
 
 import netdata
 import nethelpers as h
+import netpeers
 from auditschema import validate_audit_xml
 from netpeers import describe_run
-from netserve import WORKSTATION, register, run, serve
+from netserve import WORKSTATION, audit_events, register, run, serve
 
 pytestmark = pytest.mark.net
 
 REPO = Path(__file__).resolve().parents[2]
-QUERY, TRANSFERRED = "110112", "110104"
+QUERY, TRANSFERRED, BEGIN = "110112", "110104", "110102"
+DESTINATION_ROLE = "110152"
+MOVE_DESTINATION = "MOVEDEST"
+
+
+@dataclass
+class AuditRun:
+    lines: list[str]
+    rampart: Path
+    data: Path
+    patient_id: str
+    study_uid: str
 
 
 @pytest.fixture(scope="module")
-def audit_lines(rampart, tmp_path_factory) -> list[str]:
+def audit_run(rampart, tmp_path_factory) -> AuditRun:
     """What `rampart audit query --format xml` prints after one of each access."""
     folder = tmp_path_factory.mktemp("audit")
     data = folder / "data"
     for title in ("STORESCU", "FINDSCU", "ECHOSCU"):
         register(rampart, data, title)
     register(rampart, data, "GETSCU", role=WORKSTATION)
+    register(rampart, data, "MOVESCU", role=WORKSTATION)
     paths = netdata.make_bulk(folder / "bulk", 2, size=4096)
-    with serve(rampart, data, folder / "serve.log") as server:
+    with contextlib.ExitStack() as stack:
+        destination = stack.enter_context(netpeers.storescp(folder / "dest", ae=MOVE_DESTINATION))
+        register(rampart, data, MOVE_DESTINATION, port=destination.port)
+        server = stack.enter_context(serve(rampart, data, folder / "serve.log"))
         echoed = h.echoscu(server)
         assert echoed.returncode == 0, describe_run(echoed) + server.log_text()
         stored = h.storescu(server, *paths)
@@ -45,11 +65,18 @@ def audit_lines(rampart, tmp_path_factory) -> list[str]:
         study = dcmread(paths[0]).StudyInstanceUID
         got = h.getscu(server, folder / "get", "STUDY", "study", {"StudyInstanceUID": study})
         assert got.returncode == 0, describe_run(got) + server.log_text()
+        moved = h.movescu(server, "STUDY", "study", {"StudyInstanceUID": study}, destination=MOVE_DESTINATION)
+        assert moved.returncode == 0, describe_run(moved) + server.log_text()
         refused = h.echoscu(server, calling="NOBODY")
         assert refused.returncode != 0, describe_run(refused)
     result = run(rampart, "audit", "query", "--data-dir", data, "--format", "xml")
     assert result.returncode == 0, result.stderr
-    return [line for line in result.stdout.splitlines() if line.strip()]
+    return AuditRun([line for line in result.stdout.splitlines() if line.strip()], rampart, data, str(dcmread(paths[0]).PatientID), study)
+
+
+@pytest.fixture(scope="module")
+def audit_lines(audit_run) -> list[str]:
+    return audit_run.lines
 
 
 def messages(lines: list[str]) -> list[etree._Element]:
@@ -82,6 +109,41 @@ def test_the_accesses_are_there(audit_lines):
     objects = {(o.get("ParticipantObjectTypeCode"), o.get("ParticipantObjectTypeCodeRole"), o.find("ParticipantObjectIDTypeCode").get("csd-code"))
                for m in stores for o in m.iter("ParticipantObjectIdentification")}
     assert {("1", "1", "2"), ("2", "3", "110180")} <= objects, objects  # the patient and the study
+
+
+def test_a_move_names_its_destination_and_its_patient(audit_run):
+    """The C-MOVE by Study Instance UID alone: the decision (Begin Transferring) names the study
+    and the destination; the record that follows it, written before the first instance went,
+    names the patient too (the archive is read with the decision's grant, so the decision can
+    only name what the request named)."""
+    moves = [m for m in messages(audit_run.lines)
+             if any(p.get("UserID") == MOVE_DESTINATION for p in m.iter("ActiveParticipant"))]
+    codes = sorted(m.find("EventIdentification/EventID").get("csd-code") for m in moves)
+    assert codes == [BEGIN, TRANSFERRED], codes
+    for message in moves:
+        destination = next(p for p in message.iter("ActiveParticipant") if p.get("UserID") == MOVE_DESTINATION)
+        assert destination.get("UserIsRequestor") == "false"
+        assert destination.get("NetworkAccessPointID") == "127.0.0.1" and destination.get("NetworkAccessPointTypeCode") == "2"
+        assert [r.get("csd-code") for r in destination.iter("RoleIDCode")] == [DESTINATION_ROLE]
+        requestor = next(p for p in message.iter("ActiveParticipant") if p.get("AlternativeUserID") == "AETITLES=MOVESCU")
+        assert requestor.get("UserIsRequestor") == "true"
+        assert DESTINATION_ROLE not in [r.get("csd-code") for r in requestor.iter("RoleIDCode")]
+        objects = {o.get("ParticipantObjectID") for o in message.iter("ParticipantObjectIdentification")}
+        assert audit_run.study_uid in objects
+    transferred = next(m for m in moves if m.find("EventIdentification/EventID").get("csd-code") == TRANSFERRED)
+    assert audit_run.patient_id in {o.get("ParticipantObjectID") for o in transferred.iter("ParticipantObjectIdentification")}
+
+    # The same as JSON, found by the patient the identifier did not name.
+    named = [e for e in audit_events(audit_run.rampart, audit_run.data, "--patient-id", audit_run.patient_id)
+             if e["event"].get("destination")]
+    assert len(named) == 1, named
+    disclosure = named[0]["event"]
+    assert disclosure["kind"] == "instances-transferred" and disclosure["action"] == "retrieve"
+    assert disclosure["destination"]["aeTitle"] == MOVE_DESTINATION and disclosure["destination"]["host"] == "127.0.0.1"
+    decision = next(e["event"] for e in audit_events(audit_run.rampart, audit_run.data) if e["sequence"] == disclosure["follows"])
+    assert decision["kind"] == "begin-transferring" and decision["destination"] == disclosure["destination"]
+    assert audit_run.study_uid in [s["id"] for s in decision["subjects"] if s["kind"] == "study"]
+    assert audit_run.patient_id not in [s["id"] for s in decision["subjects"] if s["kind"] == "patient"]
 
 
 def test_the_validator_refuses_what_the_schema_does():

@@ -22,6 +22,15 @@ public struct AssociationLimiter: Sendable {
             case let .associationsPerMinute(limit, host): "\(host) is opening associations faster than \(limit) a minute, the limit per host (associations_per_minute_per_host)"
             }
         }
+
+        /// The limit's key under `dicom.limits` in rampart.yaml.
+        public var setting: String {
+            switch self {
+            case .associations: "max_associations"
+            case .associationsPerHost: "max_associations_per_host"
+            case .associationsPerMinute: "associations_per_minute_per_host"
+            }
+        }
     }
 
     private struct Host {

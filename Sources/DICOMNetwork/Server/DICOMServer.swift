@@ -58,6 +58,10 @@ public struct DICOMServer: Sendable {
                         let refusal = limiter.admit(host: host)
                         group.addTask {
                             defer { if refusal == nil { limiter.ended(host: host) } }
+                            if let refusal {
+                                // Every refused connection, also one that never sends its request.
+                                await provider.associationLimitExceeded(peer: AssociationPeer(address: address), refusal: refusal)
+                            }
                             await serve(child, channel: channel, address: address, refusal: refusal)
                         }
                     }

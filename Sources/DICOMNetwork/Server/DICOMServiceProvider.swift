@@ -31,11 +31,17 @@ public protocol DICOMServiceProvider: Sendable {
     /// CA not trusted) or later. No association request was read from it. For the audit log:
     /// the server has closed the connection already.
     func tlsFailed(peer: AssociationPeer, reason: String) async
+    /// A connection was refused over the server's `AssociationLimits` (its A-ASSOCIATE-RQ, if one
+    /// comes, gets A-ASSOCIATE-RJ local-limit-exceeded, and nothing of it is looked at). The peer
+    /// has only its address. For the audit log: a flood calls this once per connection, so an
+    /// implementation that records must bound what it writes.
+    func associationLimitExceeded(peer: AssociationPeer, refusal: AssociationLimiter.Refusal) async
 }
 
 extension DICOMServiceProvider {
     /// A provider that keeps no audit log has nothing to record.
     public func tlsFailed(peer: AssociationPeer, reason: String) async {}
+    public func associationLimitExceeded(peer: AssociationPeer, refusal: AssociationLimiter.Refusal) async {}
 }
 
 /// How to answer an association request.
@@ -90,6 +96,9 @@ public struct ServiceQuery: Sendable {
     public var sopClassUID: String
     public var identifier: DataSet
     public var priority: Priority
+    /// Where a C-MOVE sends the instances, as `moveDestination(_:context:)` resolved its Move
+    /// Destination; nil for C-FIND and for C-GET, which sends back to the requestor.
+    public var moveDestination: MoveDestination? = nil
 }
 
 /// One instance a retrieve will send: a Part 10 file, and what to change in it on the way out.

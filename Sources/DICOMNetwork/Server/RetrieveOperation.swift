@@ -48,7 +48,7 @@ struct RetrieveOperation {
             destination = known
         }
         let query = ServiceQuery(sopClassUID: command.affectedSOPClassUID ?? message.context.abstractSyntax,
-                                 identifier: identifier, priority: command.priority ?? .medium)
+                                 identifier: identifier, priority: command.priority ?? .medium, moveDestination: destination)
         let instances: [RetrievableInstance]
         do {
             instances = try await provider.retrieve(query, context: context)
