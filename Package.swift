@@ -113,6 +113,8 @@ let package = Package(
             name: "rampart",
             dependencies: [
                 "RampartServer",
+                // The REST admin API's request and record types, which the command line shares.
+                "Web",
                 "DICOM",
                 "DICOMNetwork",
                 "Access",

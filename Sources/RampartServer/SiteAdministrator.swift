@@ -13,12 +13,14 @@ import Web
 /// line change at the same instant may still be lost to it (the files have no lock).
 public struct SiteAdministrator: SiteAdministration {
     let dataDirectory: String
-    let archive: Archive
+    /// For the status's counts; the command line, which changes accounts while `serve` holds
+    /// the archive, has none.
+    let archive: Archive?
     let audit: AuditTrail
     /// Serializes read-change-write of the files (shared by the copies of this value).
     private let writing = FileWriteLock()
 
-    public init(dataDirectory: String, archive: Archive, audit: AuditTrail) {
+    public init(dataDirectory: String, archive: Archive? = nil, audit: AuditTrail) {
         self.dataDirectory = dataDirectory
         self.archive = archive
         self.audit = audit
@@ -65,6 +67,12 @@ public struct SiteAdministrator: SiteAdministration {
         }
         guard let changed else { throw .notFound("there is no user \(name)") }
         return changed
+    }
+
+    public func removeUser(_ name: String, grant: Grant) throws(AdministrationError) {
+        try change(AccountsFile(dataDirectory: dataDirectory), account: "user \(name)", "removed user \(name)", grant) { users throws(AdministrationError) in
+            try Self.accounts { () throws(AccountError) in _ = try users.remove(name) }
+        }
     }
 
     public func newPassword(for name: String, grant: Grant) throws(AdministrationError) -> IssuedCredential {
@@ -173,18 +181,24 @@ public struct SiteAdministrator: SiteAdministration {
             throw .invalid("host must be an address or a host name")
         }
         if let roles = entity.roles { try checkRoles(roles) }
-        var registered: ApplicationEntityRecord?
-        try change(AERegistryFile(dataDirectory: dataDirectory), account: "ae \(valid)", "registered \(valid) at \(entity.host):\(entity.port)", grant,
-                   type: .securityConfiguration) { registry throws(AdministrationError) in
-            // Re-registering must not drop a certificate bound earlier.
-            let entry = AERegistry.Entry(title: valid, host: entity.host, port: entity.port, roles: entity.roles,
-                                         certificateSHA256: registry[valid]?.certificateSHA256)
-            registry.add(entry)
-            registered = Self.record(entry)
+        if let fingerprint = entity.certificateSHA256, fingerprint.count != 64 || !fingerprint.allSatisfy(\.isHexDigit) {
+            throw .invalid("certificateSHA256 must be the certificate's SHA-256 in 64 hexadecimal digits")
         }
-        guard let registered else { throw .failed("the registration of \(valid) was not kept") }
-        return registered
+        var registered = AERegistry.Entry(title: valid, host: entity.host, port: entity.port, roles: entity.roles)
+        try change(AERegistryFile(dataDirectory: dataDirectory), account: "ae \(valid)", Self.registration(Self.record(registered)), grant,
+                   type: .securityConfiguration) { registry throws(AdministrationError) in
+            // Re-registering must not quietly drop a certificate bound earlier.
+            registered.certificateSHA256 = entity.certificateSHA256?.lowercased() ?? registry[valid]?.certificateSHA256
+            registry.add(registered)
+        }
+        return Self.record(registered)
     }
+
+    /// What a registration says, in the audit log and on the command line.
+    public static func registration(_ entity: ApplicationEntityRecord) -> String {
+        "registered \(entity.title) at \(entity.host):\(entity.port)" + (entity.certificateSHA256.map { ", bound to the client certificate sha256 \($0)" } ?? "")
+    }
+
 
     public func removeApplicationEntity(_ title: String, grant: Grant) throws(AdministrationError) {
         try change(AERegistryFile(dataDirectory: dataDirectory), account: "ae \(title)", "removed \(title) from the AE registry", grant,
@@ -201,6 +215,7 @@ public struct SiteAdministrator: SiteAdministration {
     // MARK: Status and audit
 
     public func status(grant: Grant) throws(AdministrationError) -> ServerStatus {
+        guard let archive else { throw .failed("the status needs the archive, which this process has not opened") }
         let counts: ArchiveCounts
         let last: UInt64
         do {
@@ -243,9 +258,9 @@ public struct SiteAdministrator: SiteAdministration {
         }
     }
 
-    /// Loads a records file, applies `body`, saves it, and records `what` as a security event
-    /// of the grant's principal naming `account` (never a password or key).
-    private func change<File: RecordsFile>(_ file: File, account: String, _ what: String, _ grant: Grant,
+    /// Loads a records file, applies `body`, saves it, and records `what` (said after `body` ran)
+    /// as a security event of the grant's principal naming `account` (never a password or key).
+    private func change<File: RecordsFile>(_ file: File, account: String, _ what: @autoclosure () -> String, _ grant: Grant,
                                            type: AuditEventType = .userSecurityAttributesChanged,
                                            _ body: (inout File.Directory) throws(AdministrationError) -> Void) throws(AdministrationError) {
         try writing.mutex.withLock { _ throws(AdministrationError) in
@@ -260,11 +275,11 @@ public struct SiteAdministrator: SiteAdministration {
         let context = grant.context
         let event = AuditEvent(kind: .securityAlert, type: type, outcome: .success, actor: AuditTrail.actor(context), channel: context.channel.rawValue,
                                source: AuditTrail.source(context), action: AccessAction.administer.rawValue,
-                               subjects: [AuditSubject(.account, account)], reason: what, follows: grant.decisionID.value)
+                               subjects: [AuditSubject(.account, account)], reason: what(), follows: grant.decisionID.value)
         do {
             try audit.append(event)
         } catch {
-            throw .failed("\(what), but the audit log could not record it: \(error)")
+            throw .failed("\(what()), but the audit log could not record it: \(error)")
         }
     }
 }

@@ -49,6 +49,12 @@ struct AdminRoutes: Sendable {
             let grant = try await grant(.administer, context)
             return try json(try run { () throws(AdministrationError) in try administration.changeUser(name, change, grant: grant) })
         }
+        group.delete("users/:name") { _, context in
+            let name = try context.parameters.require("name")
+            let grant = try await grant(.administer, context)
+            try run { () throws(AdministrationError) in try administration.removeUser(name, grant: grant) }
+            return Response(status: .noContent)
+        }
         group.post("users/:name/password") { _, context in
             let name = try context.parameters.require("name")
             let grant = try await grant(.administer, context)

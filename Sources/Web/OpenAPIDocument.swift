@@ -222,6 +222,27 @@ enum OpenAPIDocument {
       "$ref": "#/components/responses/Problem"
      }
     }
+   },
+   "delete": {
+    "summary": "Remove a user",
+    "operationId": "removeUser",
+    "responses": {
+     "204": {
+      "description": "Removed"
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
    }
   },
   "/users/{name}/password": {
@@ -664,9 +685,9 @@ enum OpenAPIDocument {
     ],
     "properties": {
      "name": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9._@-]{1,64}$"
-      },
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+     },
      "roles": {
       "type": "array",
       "items": {
@@ -753,9 +774,9 @@ enum OpenAPIDocument {
     ],
     "properties": {
      "name": {
-       "type": "string",
-       "pattern": "^[A-Za-z0-9._@-]{1,64}$"
-      },
+      "type": "string",
+      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+     },
      "roles": {
       "type": "array",
       "items": {
@@ -826,6 +847,10 @@ enum OpenAPIDocument {
        "type": "string",
        "minLength": 1
       }
+     },
+     "certificateSHA256": {
+      "type": "string",
+      "pattern": "^[0-9A-Fa-f]{64}$"
      }
     }
    },

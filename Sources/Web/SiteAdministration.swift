@@ -8,6 +8,7 @@ public protocol SiteAdministration: Sendable {
     func users() throws(AdministrationError) -> [UserRecord]
     func addUser(_ user: NewUser, grant: Grant) throws(AdministrationError) -> IssuedCredential
     func changeUser(_ name: String, _ change: UserChange, grant: Grant) throws(AdministrationError) -> UserRecord
+    func removeUser(_ name: String, grant: Grant) throws(AdministrationError)
     func newPassword(for name: String, grant: Grant) throws(AdministrationError) -> IssuedCredential
     func services() throws(AdministrationError) -> [ServiceRecord]
     func addService(_ service: NewService, grant: Grant) throws(AdministrationError) -> IssuedCredential
@@ -59,6 +60,12 @@ public struct NewUser: Codable, Sendable {
     public var name: String
     public var roles: [String]
     public var personName: String?
+
+    public init(name: String, roles: [String], personName: String? = nil) {
+        self.name = name
+        self.roles = roles
+        self.personName = personName
+    }
 }
 
 /// A change to a user; an absent field is left as it is, an empty person name removes it.
@@ -66,6 +73,12 @@ public struct UserChange: Codable, Sendable {
     public var roles: [String]?
     public var disabled: Bool?
     public var personName: String?
+
+    public init(roles: [String]? = nil, disabled: Bool? = nil, personName: String? = nil) {
+        self.roles = roles
+        self.disabled = disabled
+        self.personName = personName
+    }
 }
 
 /// A generated password or API key, in the one answer that ever shows it.
@@ -101,6 +114,12 @@ public struct NewService: Codable, Sendable {
     public var name: String
     public var roles: [String]
     public var scope: [String]?
+
+    public init(name: String, roles: [String], scope: [String]? = nil) {
+        self.name = name
+        self.roles = roles
+        self.scope = scope
+    }
 }
 
 /// A registered AE as the API shows it.
@@ -125,11 +144,21 @@ public struct ApplicationEntityRecord: Codable, Sendable, Equatable {
     }
 }
 
-/// A registration or re-registration (a certificate is bound with `rampart ae certificate`).
+/// A registration or re-registration. A certificate bound before stays bound unless another
+/// is named (`rampart ae certificate` issues one and binds it).
 public struct ApplicationEntityChange: Codable, Sendable {
     public var host: String
     public var port: Int
     public var roles: [String]?
+    /// SHA-256 (hex) of the TLS client certificate that alone admits the AE from then on.
+    public var certificateSHA256: String?
+
+    public init(host: String, port: Int, roles: [String]? = nil, certificateSHA256: String? = nil) {
+        self.host = host
+        self.port = port
+        self.roles = roles
+        self.certificateSHA256 = certificateSHA256
+    }
 }
 
 public struct ServerStatus: Codable, Sendable {

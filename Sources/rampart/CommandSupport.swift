@@ -3,6 +3,7 @@ import ArgumentParser
 import Audit
 import DICOM
 import RampartServer
+import Web
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,11 +37,31 @@ func standardOutput() -> FileSink { FileSink(descriptor: 1, name: "standard outp
 /// audit log like every other decision (and signed at once: a command appends rarely).
 func localOperatorGrant(_ action: AccessAction, dataDirectory: String) async throws -> Grant {
     let audit = try AuditTrail(dataDirectory: dataDirectory)
-    let gate = Gate(registry: AERegistry(), recorder: audit)
-    let operatorContext = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
-    let grant = try await gate.decide(operatorContext, action)
+    let grant = try await localOperatorGrant(action, recordedIn: audit)
     try audit.checkpoint()
     return grant
+}
+
+private func localOperatorGrant(_ action: AccessAction, recordedIn audit: AuditTrail) async throws -> Grant {
+    let operatorContext = AccessContext(principal: .localOperator, channel: .cli, peerAddress: "local", authentication: .none)
+    return try await Gate(registry: AERegistry(), recorder: audit).decide(operatorContext, action)
+}
+
+/// A change of who may do what, made by the local operator through the same administrator as
+/// the REST API: the gate's grant and the change are both recorded (the log signed after), and
+/// what `body` says is printed; a failure is one line on standard error and exit status 1.
+func administer(_ dataDirectory: String, _ body: (SiteAdministrator, Grant) throws -> String) async throws {
+    do {
+        try DataFolder.ensure(dataDirectory)
+        let audit = try AuditTrail(dataDirectory: dataDirectory)
+        let grant = try await localOperatorGrant(.administer, recordedIn: audit)
+        let message = try body(SiteAdministrator(dataDirectory: dataDirectory, audit: audit), grant)
+        try audit.checkpoint()
+        print(message)
+    } catch {
+        standardError("rampart: \(error)")
+        throw ExitCode(1)
+    }
 }
 
 /// Records a change the local operator made to who may do what (users, services, AEs): a

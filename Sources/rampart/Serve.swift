@@ -4,6 +4,7 @@ import Audit
 import DICOMNetwork
 import Foundation
 import RampartServer
+import Web
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -172,7 +173,7 @@ struct AE: ParsableCommand {
         abstract: "Register the application entities (modalities, workstations) allowed to associate.",
         subcommands: [Add.self, List.self, Remove.self, IssueCertificate.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register an AE: it may associate from this host (or, with --certificate, from any host holding that certificate), "
                 + "and is a C-MOVE destination at host:port.")
@@ -187,25 +188,19 @@ struct AE: ParsableCommand {
                 + "this certificate, from any host. Without it a certificate bound earlier stays bound.", valueName: "file.pem"))
         var certificate: String?
 
-        func run() throws {
-            let file = AERegistryFile(dataDirectory: data.dataDirectory)
+        func run() async throws {
+            let fingerprint: CertificateFingerprint?
             do {
-                let fingerprint = try certificate.map { path throws in try CertificateFingerprint(pem: String(contentsOfFile: path, encoding: .utf8), source: path) }
-                try DataFolder.ensure(data.dataDirectory)
-                try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
-                var registry = try file.load()
-                let title = try AETitle(title).value
-                // Re-registering (a new host or port) must not quietly drop the device's credential.
-                let bound = fingerprint?.hex ?? registry[title]?.certificateSHA256
-                registry.add(.init(title: title, host: host, port: port, roles: roles.isEmpty ? nil : roles, certificateSHA256: bound))
-                try file.save(registry)
-                let message = "registered \(title) at \(host):\(port)" + (bound.map { ", bound to the client certificate sha256 \($0)" } ?? "")
-                try recordSecurityChange(message, subjects: [AuditSubject(.account, "ae \(title)")], type: .securityConfiguration,
-                                         dataDirectory: data.dataDirectory)
-                print(message)
+                fingerprint = try certificate.map { path throws in try CertificateFingerprint(pem: String(contentsOfFile: path, encoding: .utf8), source: path) }
             } catch {
                 standardError("rampart: \(error)")
                 throw ExitCode(1)
+            }
+            try await administer(data.dataDirectory) { administrator, grant in
+                let registered = try administrator.putApplicationEntity(
+                    title, ApplicationEntityChange(host: host, port: port, roles: roles.isEmpty ? nil : roles, certificateSHA256: fingerprint?.hex),
+                    grant: grant)
+                return SiteAdministrator.registration(registered)
             }
         }
     }
@@ -285,28 +280,15 @@ struct AE: ParsableCommand {
         }
     }
 
-    struct Remove: ParsableCommand {
+    struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a registered AE.")
         @OptionGroup var data: DataDirectoryOption
         @Argument var title: String
 
-        func run() throws {
-            let file = AERegistryFile(dataDirectory: data.dataDirectory)
-            do {
-                var registry = try file.load()
-                guard registry.remove(title) != nil else {
-                    standardError("rampart: \(title) is not registered")
-                    throw ExitCode(1)
-                }
-                try file.save(registry)
-                try recordSecurityChange("removed \(title) from the AE registry", subjects: [AuditSubject(.account, "ae \(title)")],
-                                         type: .securityConfiguration, dataDirectory: data.dataDirectory)
-                print("removed \(title)")
-            } catch let exit as ExitCode {
-                throw exit
-            } catch {
-                standardError("rampart: \(error)")
-                throw ExitCode(1)
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                try administrator.removeApplicationEntity(title, grant: grant)
+                return "removed \(title)"
             }
         }
     }

@@ -1,6 +1,7 @@
 import Access
 import ArgumentParser
 import RampartServer
+import Web
 
 struct Service: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct Service: ParsableCommand {
             """,
         subcommands: [Add.self, List.self, Revoke.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a service account and print its API key, once (the server keeps only its SHA-256).")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
@@ -24,22 +25,11 @@ struct Service: ParsableCommand {
 
         static let scopeActions = AccessAction.allCases.filter { $0 != .associate }.map(\.rawValue)
 
-        func run() throws {
-            try change(ServiceAccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "service \(name)", recording: "added service \(name)") { services in
-                try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
-                let actions = try scope.map { text throws(ServerSetupError) in
-                    var actions = Set<AccessAction>()
-                    for word in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                        guard let action = AccessAction(rawValue: word), action != .associate else {
-                            throw ServerSetupError("\(word) is not an action a scope can name: use \(Self.scopeActions.joined(separator: ", "))")
-                        }
-                        actions.insert(action)
-                    }
-                    return actions
-                }
-                let key = APIKey.make()
-                try services.add(ServiceAccount(name: name, roles: roles, scope: actions, keyDigest: APIKey.digest(of: key)))
-                return "added service \(name)\nAPI key: \(key)  (shown only now; the server keeps only its SHA-256)"
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                let scope = scope.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                let issued = try administrator.addService(NewService(name: name, roles: roles, scope: scope), grant: grant)
+                return "added service \(name)\nAPI key: \(issued.secret)  (shown only now; the server keeps only its SHA-256)"
             }
         }
     }
@@ -61,14 +51,14 @@ struct Service: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a service's API key: refused from the next association or operation on.")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
 
-        func run() throws {
-            try change(ServiceAccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "service \(name)", recording: "revoked the API key of service \(name)") { services in
-                try services.revoke(name)
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                _ = try administrator.revokeService(name, grant: grant)
                 return "revoked the API key of service \(name)"
             }
         }

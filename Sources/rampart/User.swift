@@ -1,6 +1,7 @@
 import Access
 import ArgumentParser
 import RampartServer
+import Web
 
 struct User: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,7 +9,7 @@ struct User: ParsableCommand {
         abstract: "Manage the user accounts (in accounts.json in the data folder; serve applies a change at the next sign-in).",
         subcommands: [Add.self, List.self, Remove.self, Passwd.self, Disable.self, Enable.self, Role.self, PersonName.self, OneTimeCodes.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user with a generated password, printed once.")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
@@ -17,13 +18,10 @@ struct User: ParsableCommand {
         @Option(name: .customLong("person-name"), help: "The user's DICOM person name as studies name their referring physician, e.g. 'Doe^Jane'.")
         var personName: String?
 
-        func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "added user \(name)") { users in
-                try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
-                if let personName { try UserAccount.validate(personName: personName) }
-                let password = GeneratedPassword.make()
-                try users.add(UserAccount(name: name, roles: roles, password: try PasswordHash.make(password: password), personName: personName))
-                return "added user \(name)\npassword: \(password)  (shown only now)"
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                let issued = try administrator.addUser(NewUser(name: name, roles: roles, personName: personName), grant: grant)
+                return "added user \(name)\npassword: \(issued.secret)  (shown only now)"
             }
         }
     }
@@ -44,72 +42,69 @@ struct User: ParsableCommand {
         }
     }
 
-    struct Remove: ParsableCommand {
+    struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a user.")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
 
-        func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "removed user \(name)") { users in
-                try users.remove(name)
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                try administrator.removeUser(name, grant: grant)
                 return "removed user \(name)"
             }
         }
     }
 
-    struct Passwd: ParsableCommand {
+    struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Give a user a new generated password, printed once.")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
 
-        func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "set a new password for user \(name)") { users in
-                let password = GeneratedPassword.make()
-                try users.setPassword(try PasswordHash.make(password: password), for: name)
-                return "new password for \(name): \(password)  (shown only now)"
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                "new password for \(name): \(try administrator.newPassword(for: name, grant: grant).secret)  (shown only now)"
             }
         }
     }
 }
 
 extension User {
-    struct Disable: ParsableCommand {
+    struct Disable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop a user from signing in (the account and its history stay).")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
 
-        func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "disabled user \(name)") { users in
-                try users.setDisabled(true, for: name)
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                _ = try administrator.changeUser(name, UserChange(disabled: true), grant: grant)
                 return "disabled user \(name)"
             }
         }
     }
 
-    struct Enable: ParsableCommand {
+    struct Enable: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Let a disabled user sign in again.")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
 
-        func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "enabled user \(name)") { users in
-                try users.setDisabled(false, for: name)
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                _ = try administrator.changeUser(name, UserChange(disabled: false), grant: grant)
                 return "enabled user \(name)"
             }
         }
     }
 
-    struct Role: ParsableCommand {
+    struct Role: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Set a user's roles (replacing the ones it had).")
         @OptionGroup var data: DataDirectoryOption
         @Argument var name: String
         @Argument(help: "The roles, e.g. radiologist.")
         var roles: [String]
 
-        func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)", recording: "set the roles of user \(name) to \(roles.joined(separator: ", "))") { users in
-                try SitePolicy.checkRoles(roles, in: try SitePolicy.load(dataDirectory: data.dataDirectory))
-                try users.setRoles(roles, for: name)
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                _ = try administrator.changeUser(name, UserChange(roles: roles), grant: grant)
                 return "\(name) now has the roles: \(roles.joined(separator: ", "))"
             }
         }
@@ -117,7 +112,7 @@ extension User {
 }
 
 extension User {
-    struct PersonName: ParsableCommand {
+    struct PersonName: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "person-name",
             abstract: "Set a user's DICOM person name (Family^Given), or remove it with --clear.",
@@ -136,10 +131,10 @@ extension User {
             guard (personName == nil) == clear else { throw ValidationError("give a person name, or --clear") }
         }
 
-        func run() throws {
-            try change(AccountsFile(dataDirectory: data.dataDirectory), in: data.dataDirectory, account: "user \(name)",
-                       recording: personName == nil ? "removed the person name of user \(name)" : "set the person name of user \(name)") { users in
-                try users.setPersonName(personName, for: name)
+        func run() async throws {
+            try await administer(data.dataDirectory) { administrator, grant in
+                // An empty person name removes it (UserChange's convention).
+                _ = try administrator.changeUser(name, UserChange(personName: personName ?? ""), grant: grant)
                 return personName == nil ? "\(name) has no person name now" : "\(name) now has the person name \(personName ?? "")"
             }
         }

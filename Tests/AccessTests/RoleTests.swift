@@ -6,12 +6,12 @@ struct RoleTests {
     /// The table written out again: changing what a role may do must change this test too.
     @Test func eachRoleAllowsTheActionsOfTheTable() {
         let expected: [Role: Set<AccessAction>] = [
-            .admin: [.store, .query, .retrieve, .delete, .administer],
+            .admin: [.store, .query, .retrieve, .delete, .administer, .audit],
             .radiologist: [.store, .query, .retrieve],
             .technologist: [.store, .query, .retrieve],
             .referringPhysician: [.query, .retrieve],
             .researcher: [.query, .retrieve],
-            .auditor: [],
+            .auditor: [.audit],
             .modality: [.store, .query],
         ]
         for role in Role.allCases {

@@ -18,7 +18,8 @@ import Testing
 
     @Test func eachActionIsItsAuditMessage() {
         let kinds: [AccessAction: AuditEventKind] = [.associate: .userAuthentication, .store: .instancesTransferred, .query: .query,
-                                                     .retrieve: .beginTransferring, .delete: .studyDeleted, .administer: .securityAlert]
+                                                     .retrieve: .beginTransferring, .delete: .studyDeleted, .administer: .securityAlert,
+                                                     .audit: .auditLogUsed]
         for action in AccessAction.allCases {
             #expect(AuditTrail.event(for: Self.decision(action)).kind == kinds[action])
         }
