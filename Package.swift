@@ -98,6 +98,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // Session tokens of the web UI: random bits, kept by their SHA-256.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -33,22 +33,36 @@ struct HTTPSignIn: RequestAuthenticator {
             guard let decoded = Data(base64Encoded: value).flatMap({ String(data: $0, encoding: .utf8) }),
                   let colon = decoded.firstIndex(of: ":")
             else { return failed(anonymous, "the Basic credential is not base64 of name:secret") }
-            let name = String(decoded[..<colon]), secret = String(decoded[decoded.index(after: colon)...])
-            switch await credentials.signIn(name: name, secret: secret, peerHost: Gate.host(of: peerAddress)) {
-            case let .success(.service(account)):
-                return AccessContext(principal: .service(account.name), roles: account.roles, channel: channel, peerAddress: peerAddress,
-                                     authentication: .apiKey, scope: account.scope)
-            case let .success(.user(account, secondFactor)):
-                return AccessContext(principal: .user(account.name), roles: account.roles, channel: channel, peerAddress: peerAddress,
-                                     authentication: secondFactor ? .mfa : .password, personName: account.personName)
-            case let .failure(failure):
-                if !failure.locked.isEmpty { audit.recordLockout(failure.locked, anonymous, log: log) }
-                let kind = APIKey.isKey(secret) ? "service" : "user"
-                return failed(anonymous, "\(failure) (\(kind) \"\(LogText.printable(name))\")")
-            }
+            return await signIn(name: String(decoded[..<colon]), secret: String(decoded[decoded.index(after: colon)...]), channel: channel,
+                                peerAddress: peerAddress)
         default:
             return failed(anonymous, "the Authorization scheme \(LogText.printable(String(scheme.prefix(20)))) is not Bearer or Basic")
         }
+    }
+
+    func signIn(name: String, secret: String, channel: AccessChannel, peerAddress: String) async -> AccessContext {
+        let anonymous = AccessContext(principal: .anonymous, channel: channel, peerAddress: peerAddress, authentication: .none)
+        switch await credentials.signIn(name: name, secret: secret, peerHost: Gate.host(of: peerAddress)) {
+        case let .success(.service(account)):
+            return AccessContext(principal: .service(account.name), roles: account.roles, channel: channel, peerAddress: peerAddress,
+                                 authentication: .apiKey, scope: account.scope)
+        case let .success(.user(account, secondFactor)):
+            return AccessContext(principal: .user(account.name), roles: account.roles, channel: channel, peerAddress: peerAddress,
+                                 authentication: secondFactor ? .mfa : .password, personName: account.personName)
+        case let .failure(failure):
+            if !failure.locked.isEmpty { audit.recordLockout(failure.locked, anonymous, log: log) }
+            let kind = APIKey.isKey(secret) ? "service" : "user"
+            return failed(anonymous, "\(failure) (\(kind) \"\(LogText.printable(name))\")")
+        }
+    }
+
+    func resume(user: String, strength: AuthenticationStrength, channel: AccessChannel, peerAddress: String) async -> AccessContext {
+        guard let account = credentials.users[user], !account.disabled else {
+            return failed(AccessContext(principal: .anonymous, channel: channel, peerAddress: peerAddress, authentication: .none),
+                          "the account of user \(user) was disabled or removed after the session began")
+        }
+        return AccessContext(principal: .user(user), roles: account.roles, channel: channel, peerAddress: peerAddress, authentication: strength,
+                             personName: account.personName)
     }
 
     private func failed(_ anonymous: AccessContext, _ reason: String) -> AccessContext {

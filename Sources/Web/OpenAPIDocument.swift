@@ -598,6 +598,75 @@ enum OpenAPIDocument {
      }
     }
    }
+  },
+  "/session": {
+   "post": {
+    "summary": "Log in to the web UI: a session cookie (HttpOnly, SameSite=Strict, Secure over TLS) and its CSRF token",
+    "operationId": "login",
+    "security": [],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Login"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The session",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Session"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   },
+   "get": {
+    "summary": "Who the request authenticates, and the session's CSRF token",
+    "operationId": "session",
+    "responses": {
+     "200": {
+      "description": "The session",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Session"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   },
+   "delete": {
+    "summary": "Log out",
+    "operationId": "logout",
+    "responses": {
+     "204": {
+      "description": "The session ended"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
   }
  },
  "components": {
@@ -924,6 +993,48 @@ enum OpenAPIDocument {
      },
      "event": {
       "type": "object"
+     }
+    }
+   },
+   "Login": {
+    "type": "object",
+    "required": [
+     "username",
+     "password"
+    ],
+    "properties": {
+     "username": {
+      "type": "string"
+     },
+     "password": {
+      "type": "string",
+      "description": "followed by the one-time code when the user has a second factor"
+     }
+    }
+   },
+   "Session": {
+    "type": "object",
+    "required": [
+     "user",
+     "roles",
+     "authentication"
+    ],
+    "properties": {
+     "user": {
+      "type": "string"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "authentication": {
+      "type": "string"
+     },
+     "csrfToken": {
+      "type": "string",
+      "description": "sent back in X-CSRF-Token with every change made with the session cookie"
      }
     }
    }

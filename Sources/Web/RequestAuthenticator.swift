@@ -8,22 +8,39 @@ public protocol RequestAuthenticator: Sendable {
     /// `channel`, from `peerAddress`: a principal with its roles and strength, or anonymous
     /// with `authenticationFailure` saying why a credential it sent proves nothing.
     func authenticate(authorization: String?, channel: AccessChannel, peerAddress: String) async -> AccessContext
+
+    /// A name and secret from the login form (a user's password, with the one-time code
+    /// appended when the user has a second factor), under the login throttle.
+    func signIn(name: String, secret: String, channel: AccessChannel, peerAddress: String) async -> AccessContext
+
+    /// A session's user as the account stands now: its current roles, or anonymous with why
+    /// when it was disabled or removed since the session began.
+    func resume(user: String, strength: AuthenticationStrength, channel: AccessChannel, peerAddress: String) async -> AccessContext
 }
 
-/// Authenticates every request before its route runs. A request that proves nobody is refused
-/// with a 401 whatever it asked for, routes that do not exist included, so an anonymous
-/// caller learns nothing of what is served; the refusal is the gate's, and so it is recorded
-/// (DESIGN.md rule 2), as a refused association is for DIMSE.
+/// Authenticates every request before its route runs: by its `Authorization` header, else by
+/// the web UI's session cookie (channel `ui`; a change must carry the session's CSRF token). A
+/// request that proves nobody is refused with a 401 whatever it asked for, routes that do not
+/// exist included, so an anonymous caller learns nothing of what is served; the refusal is the
+/// gate's, and so it is recorded (DESIGN.md rule 2), as a refused association is for DIMSE.
+/// Only the login itself (`POST /api/session`) passes without a credential.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
     let authenticator: any RequestAuthenticator
     let gate: Gate
+    let sessions: SessionStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         let channel: AccessChannel = request.uri.path.hasPrefix(WebServer.dicomwebPrefix) ? .dicomweb : .rest
-        context.access = await authenticator.authenticate(authorization: request.headers[.authorization], channel: channel,
-                                                          peerAddress: context.peerAddress)
+        if let authorization = request.headers[.authorization] {
+            context.access = await authenticator.authenticate(authorization: authorization, channel: channel, peerAddress: context.peerAddress)
+        } else if let cookie = SessionCookie.value(in: request.headers[values: .cookie]) {
+            context.access = await resume(cookie, request, context)
+            context.sessionCookie = cookie
+        } else if request.method == .post, request.uri.path == SessionRoutes.path {
+            return try await next(request, context)
+        }
         if case .anonymous = context.access.principal {
             // Recorded, and always refused: the gate lets nobody anonymous in. A request that
             // proves someone is recorded by its route's decision instead, not twice.
@@ -32,5 +49,19 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         return try await next(request, context)
     }
-}
 
+    /// The session's user, or anonymous with why: an unknown or lapsed session, or a change
+    /// without the page's CSRF token (a request forged by another site).
+    private func resume(_ cookie: String, _ request: Request, _ context: Context) async -> AccessContext {
+        var anonymous = AccessContext(principal: .anonymous, channel: .ui, peerAddress: context.peerAddress, authentication: .none)
+        guard let session = sessions.resume(cookie: cookie, now: .now()) else {
+            anonymous.authenticationFailure = "the session is unknown or has lapsed: log in again"
+            return anonymous
+        }
+        if ![.get, .head, .options].contains(request.method), request.headers[SessionCookie.csrfHeader] != session.csrfToken {
+            anonymous.authenticationFailure = "a \(request.method) in the session of \(session.user) without its CSRF token"
+            return anonymous
+        }
+        return await authenticator.resume(user: session.user, strength: session.strength, channel: .ui, peerAddress: context.peerAddress)
+    }
+}

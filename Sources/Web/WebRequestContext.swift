@@ -12,6 +12,8 @@ public struct WebRequestContext: RequestContext {
     public let certificateFingerprint: String?
     /// Who the request's credential proves; anonymous until the middleware has run.
     public var access: AccessContext
+    /// The web UI's session cookie, when the request was authenticated by one.
+    var sessionCookie: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)

@@ -76,8 +76,11 @@ public struct WebServer: Sendable {
         router.add(middleware: ProblemMiddleware(log: log))
         router.add(middleware: RateLimitMiddleware(limiter: RequestRateLimiter(perMinute: settings.requestsPerMinutePerHost)))
         router.add(middleware: StrictCORSMiddleware(allowedOrigins: Set(settings.corsOrigins)))
-        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate))
+        let sessions = SessionStore()
+        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate, sessions: sessions))
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))
+        SessionRoutes(gate: services.gate, authenticator: authenticator, sessions: sessions, secure: settings.tls != nil)
+            .add(to: router.group(RouterPath(Self.apiPrefix)))
         if let administration {
             AdminRoutes(gate: services.gate, administration: administration, log: log).add(to: router.group(RouterPath(Self.apiPrefix)))
         }

@@ -88,10 +88,11 @@ struct WebFixture: Sendable {
     }
 
     /// Stores objects over STOW-RS as a radiologist and returns the response.
+    /// STOW-RS of `objects`, as the role's bearer, or with `headers` (a session's cookie) instead.
     static func stow(_ client: any TestClientProtocol, _ objects: [[UInt8]], path: String = "/dicomweb/studies",
-                     role: String = "radiologist") async throws -> TestResponse {
+                     role: String = "radiologist", headers credential: HTTPFields? = nil) async throws -> TestResponse {
         let (body, contentType) = multipart(objects)
-        var headers = bearer(role)
+        var headers = credential ?? bearer(role)
         headers[.contentType] = contentType
         return try await client.execute(uri: path, method: .post, headers: headers, body: body)
     }
@@ -128,6 +129,19 @@ struct RoleAuthenticator: RequestAuthenticator {
         }
         let role = String(authorization.dropFirst("Bearer ".count))
         return AccessContext(principal: .user(role), roles: [role], channel: channel, peerAddress: peerAddress, authentication: .token)
+    }
+
+    /// The user named after a role signs in with the password "ROLE-password".
+    func signIn(name: String, secret: String, channel: AccessChannel, peerAddress: String) async -> AccessContext {
+        guard secret == name + "-password" else {
+            return AccessContext(principal: .anonymous, channel: channel, peerAddress: peerAddress, authentication: .none,
+                                 authenticationFailure: "wrong password")
+        }
+        return AccessContext(principal: .user(name), roles: [name], channel: channel, peerAddress: peerAddress, authentication: .password)
+    }
+
+    func resume(user: String, strength: AuthenticationStrength, channel: AccessChannel, peerAddress: String) async -> AccessContext {
+        AccessContext(principal: .user(user), roles: [user], channel: channel, peerAddress: peerAddress, authentication: strength)
     }
 }
 

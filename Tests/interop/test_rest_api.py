@@ -139,3 +139,36 @@ def test_schemathesis_finds_no_server_error_in_the_api(site, tmp_path, stats):
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     summary = [line.strip() for line in result.stdout.splitlines() if "generated" in line.lower() or "passed" in line.lower()]
     stats.lines.append("REST API (schemathesis against /api/openapi.json): " + ("; ".join(summary[-3:]) or "no summary line"))
+
+
+def test_a_browser_session_reads_with_its_cookie_and_changes_only_with_its_csrf_token(rampart, site):
+    added = call(site, "POST", "/users", json={"name": "browser", "roles": ["admin"]}).json()
+    browser = requests.Session()
+    browser.trust_env = False
+    browser.verify = site["ca"]
+    wrong = browser.post(site["api"] + "/session", json={"username": "browser", "password": "guess"}, timeout=60)
+    assert wrong.status_code == 401 and "rampart_session" not in wrong.headers.get("Set-Cookie", "")
+    login = browser.post(site["api"] + "/session", json={"username": "browser", "password": added["secret"]}, timeout=60)
+    assert login.status_code == 200, login.text
+    cookie = login.headers["Set-Cookie"]
+    assert all(flag in cookie for flag in ("HttpOnly", "SameSite=Strict", "Secure", "Path=/"))
+    csrf = login.json()["csrfToken"]
+    assert browser.get(site["dicomweb"] + "/studies", timeout=60).status_code == 200
+    assert browser.get(site["api"] + "/session", timeout=60).json()["csrfToken"] == csrf
+    # A change with the cookie alone is what another site's forged request would be.
+    assert browser.post(site["api"] + "/services", json={"name": "forged", "roles": ["auditor"]}, timeout=60).status_code == 401
+    made = browser.post(site["api"] + "/services", json={"name": "madeinui", "roles": ["auditor"]}, headers={"X-CSRF-Token": csrf}, timeout=60)
+    assert made.status_code == 201
+    # Disabled by another administrator: the session acts no more.
+    call(site, "PATCH", "/users/browser", json={"disabled": True})
+    assert browser.get(site["dicomweb"] + "/studies", timeout=60).status_code == 401
+    call(site, "PATCH", "/users/browser", json={"disabled": False})
+    assert browser.delete(site["api"] + "/session", headers={"X-CSRF-Token": csrf}, timeout=60).status_code == 204
+    assert browser.get(site["dicomweb"] + "/studies", timeout=60).status_code == 401
+    events = [r["event"] for r in netserve.audit_events(rampart, site["data"], "--user", "browser")]
+    ui = [e for e in events if e["channel"] == "ui"]
+    assert any(e["kind"] == "user-authentication" and e["outcome"] == 0 for e in ui)
+    assert any(e["action"] == "administer" and e["outcome"] == 0 for e in ui)
+    refused = [r["event"] for r in netserve.audit_events(rampart, site["data"], "--outcome", "denied")]
+    assert any(e["channel"] == "ui" and "without its CSRF token" in e.get("reason", "") for e in refused)
+    assert any(e["channel"] == "ui" and "user \"browser\"" in e.get("reason", "") for e in refused)
