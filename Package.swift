@@ -100,7 +100,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Session tokens of the web UI: random bits, kept by their SHA-256.
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The web UI: plain HTML, CSS and JavaScript modules, served as they are.
+            resources: [.copy("UI")]
         ),
         .target(
             name: "RampartServer",

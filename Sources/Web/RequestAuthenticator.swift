@@ -23,7 +23,8 @@ public protocol RequestAuthenticator: Sendable {
 /// request that proves nobody is refused with a 401 whatever it asked for, routes that do not
 /// exist included, so an anonymous caller learns nothing of what is served; the refusal is the
 /// gate's, and so it is recorded (DESIGN.md rule 2), as a refused association is for DIMSE.
-/// Only the login itself (`POST /api/session`) passes without a credential.
+/// Only the login itself (`POST /api/session`) and the UI's files, which hold no data, pass
+/// without a credential.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
     let authenticator: any RequestAuthenticator
@@ -38,7 +39,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } else if let cookie = SessionCookie.value(in: request.headers[values: .cookie]) {
             context.access = await resume(cookie, request, context)
             context.sessionCookie = cookie
-        } else if request.method == .post, request.uri.path == SessionRoutes.path {
+        } else if (request.method == .post && request.uri.path == SessionRoutes.path) || UIRoutes.isUIFile(request) {
             return try await next(request, context)
         }
         if case .anonymous = context.access.principal {

@@ -81,6 +81,7 @@ public struct WebServer: Sendable {
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))
         SessionRoutes(gate: services.gate, authenticator: authenticator, sessions: sessions, secure: settings.tls != nil)
             .add(to: router.group(RouterPath(Self.apiPrefix)))
+        UIRoutes().add(to: router)
         if let administration {
             AdminRoutes(gate: services.gate, administration: administration, log: log).add(to: router.group(RouterPath(Self.apiPrefix)))
         }
