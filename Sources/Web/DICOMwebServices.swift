@@ -20,6 +20,7 @@ struct DICOMwebServices: Sendable {
         addSearchRoutes(to: group)
         addRetrieveRoutes(to: group)
         addStoreRoutes(to: group)
+        addCapabilitiesRoutes(to: group)
     }
 
     /// The gate's grant for `action` on this request, or the problem the caller gets: 401 when
