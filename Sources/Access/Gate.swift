@@ -120,7 +120,12 @@ public struct Gate: Sendable {
         }
         switch context.principal {
         case .anonymous:
-            return (false, "not authenticated: register the calling AE (rampart ae add) or send a user identity")
+            switch context.channel {
+            case .dimse: return (false, "not authenticated: register the calling AE (rampart ae add) or send a user identity")
+            case .dicomweb, .rest: return (false, "not authenticated: send a bearer token or HTTP Basic credentials")
+            case .ui: return (false, "not authenticated: log in")
+            case .cli: return (false, "not authenticated")
+            }
         case .localOperator:
             return context.channel == .cli ? (true, "local operator at the command line") : (false, "local operator outside the command line")
         case .user:

@@ -21,6 +21,7 @@ struct DICOMwebServices: Sendable {
         addRetrieveRoutes(to: group)
         addStoreRoutes(to: group)
         addURIRoutes(to: group)
+        addCapabilitiesRoutes(to: group)
     }
 
     func grant(_ action: AccessAction, _ context: WebRequestContext, concerning subjects: AccessSubjects = .none) async throws(WebProblem) -> Grant {

@@ -7,8 +7,10 @@ test on loopback.
   C-STORE, C-FIND); each one's audit messages appear in the collector's file, RFC 5424 framed,
   MSGID the event kind, `[rampart@32473 seq="N"]` the record's number (32473 is IANA's example
   enterprise number), MSG the DICOM audit message (PS3.15 A.5), valid against the A.5.1
-  schema. Then rsyslogd stops, accesses go on, it starts again: every record of
-  the log arrives exactly once and in order.
+  schema. DICOMweb accesses (a QIDO-RS search with a token, and a request without a credential)
+  arrive too, each record of channel dicomweb as its own message of the same kind, the search's
+  disclosure naming the channel in its objects' details. Then rsyslogd stops, accesses go on,
+  it starts again: every record of the log arrives exactly once and in order.
 * UDP (RFC 5426): rsyslogd's imudp receives the same messages, one per datagram.
 
 The file template is `%rawmsg%`: the message as received, header and MSG untouched. The
@@ -17,7 +19,9 @@ record count comes from the audit log itself (`<data>/audit/audit.sqlite`, read-
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import json
 import re
 import socket
 import sqlite3
@@ -26,8 +30,11 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
+from lxml import etree
 
 import auditschema
+import netserve
 import netdata
 import nethelpers as h
 import netpeers
@@ -124,6 +131,13 @@ def last_sequence(data: Path) -> int:
         return db.execute("SELECT coalesce(max(seq), 0) FROM event").fetchone()[0]
 
 
+def records(data: Path) -> list[dict]:
+    """Every record of the audit log as {"sequence", "event"}, read like `last_sequence`: not with
+    `rampart audit query`, which would append a record of its own while the server exports."""
+    with contextlib.closing(sqlite3.connect(f"file:{data / 'audit' / 'audit.sqlite'}?mode=ro", uri=True, timeout=10)) as db:
+        return [{"sequence": seq, "event": json.loads(record)} for seq, record in db.execute("SELECT seq, record FROM event ORDER BY seq")]
+
+
 def wait_for_all(collector: Rsyslogd, data: Path, server) -> list[int]:
     """Waits (bounded) until the collector holds as many messages as the log has records."""
     deadline = time.monotonic() + DELIVERY_TIMEOUT
@@ -151,7 +165,46 @@ def site(rampart: Path, folder: Path, port: int, transport: str) -> Path:
     config.write_text(config.read_text() + "\n" + settings)
     for title in ("ECHOSCU", "STORESCU", "FINDSCU"):
         register(rampart, data, title)
+    netserve.run(rampart, "user", "add", "rad", "--role", "radiologist", "--data-dir", data, check=True)
     return data
+
+
+def web_accesses(rampart: Path, server, data: Path) -> None:
+    """A QIDO-RS search with a radiologist's token and a search without any credential (refused
+    with a 401), over HTTPS checked against the data folder's CA."""
+    issued = netserve.run(rampart, "token", "issue", "--user", "rad", "--data-dir", data)
+    assert issued.returncode == 0, issued.stderr
+    url, ca = netserve.dicomweb_url(server) + "/studies", str(data / "tls" / "ca.pem")
+    found = requests.get(url, params={"PatientID": "*"}, headers={"Authorization": f"Bearer {issued.stdout.strip()}"}, verify=ca, timeout=30)
+    assert found.status_code == 200 and found.json(), found.text[:300]
+    assert requests.get(url, verify=ca, timeout=30).status_code == 401
+
+
+def channel_details(message: str) -> set[str]:
+    """The values of the "Channel" ParticipantObjectDetails of an audit message (base64 in the XML)."""
+    document = etree.fromstring(message.encode("utf-8"))
+    return {base64.b64decode(d.get("value")).decode() for d in document.iter("ParticipantObjectDetail") if d.get("type") == "Channel"}
+
+
+def assert_dicomweb_records_arrived(data: Path, messages: list[re.Match]) -> None:
+    """Each record of channel dicomweb in the local log is a collector message of the same
+    sequence number and kind: the search decided and allowed, its disclosure naming channel
+    dicomweb, and the anonymous request refused."""
+    by_sequence = {int(m.group(6)): m for m in messages}
+    web = [r for r in records(data) if r["event"]["channel"] == "dicomweb"]
+    for record in web:
+        message = by_sequence[record["sequence"]]
+        assert message.group(5) == record["event"]["kind"], (record, message.group(0)[:300])
+        outcome = etree.fromstring(message.group(7).encode("utf-8")).find("EventIdentification").get("EventOutcomeIndicator")
+        assert int(outcome) == record["event"]["outcome"], message.group(0)[:300]
+    events = [r["event"] for r in web]
+    assert any(e["kind"] == "query" and e.get("action") == "query" and e["outcome"] == 0 for e in events), events
+    refused = [e for e in events if e["kind"] == "user-authentication" and e["actor"]["kind"] == "anonymous" and e["outcome"] != 0]
+    assert refused, events
+    disclosures = [r for r in web if r["event"]["kind"] == "patient-record"]
+    assert disclosures, events
+    for record in disclosures:
+        assert channel_details(by_sequence[record["sequence"]].group(7)) == {"dicomweb"}
 
 
 def accesses(server, files: list[Path], folder: Path) -> None:
@@ -175,6 +228,7 @@ def test_audit_reaches_rsyslog_over_tls_exactly_once_in_order_across_a_collector
     try:
         with serve(rampart, data, tmp_path / "serve.log") as server:
             accesses(server, files[:2], tmp_path / "find")
+            web_accesses(rampart, server, data)
             received = wait_for_all(collector, data, server)
             assert received == list(range(1, last_sequence(data) + 1)), server.log_text()
             messages = collector.messages()
@@ -186,6 +240,7 @@ def test_audit_reaches_rsyslog_over_tls_exactly_once_in_order_across_a_collector
                 assert int(m.group(1)) // 8 == 13, m.group(0)[:200]
                 # MSG is the record's DICOM audit message, valid against the PS3.15 A.5.1 schema.
                 assert not auditschema.validate_audit_xml(m.group(7)), m.group(0)[:300]
+            assert_dicomweb_records_arrived(data, messages)
             before = last_sequence(data)
 
             # The collector goes away mid-run; accesses go on and are recorded.

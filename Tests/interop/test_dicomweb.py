@@ -13,6 +13,7 @@ import io
 import pydicom
 import pytest
 import requests
+from lxml import etree
 from dicomweb_client.api import DICOMwebClient
 
 import netdata
@@ -291,3 +292,42 @@ def test_wado_uri_returns_the_object_and_refuses_what_it_cannot_render(site, net
     missing = requests.get(site["url"] + "/wado", params={**params, "objectUID": "1.2.3.4"}, headers=headers, verify=site["ca"], timeout=30)
     assert missing.status_code == 404
     assert requests.get(site["url"] + "/wado", params=params, verify=site["ca"], timeout=30).status_code == 401
+
+
+# Capabilities (PS3.18 10.8)
+
+WADL = "{http://wadl.dev.java.net/2009/02}"
+SERVED = {
+    "GET ", "OPTIONS ",
+    "GET studies", "GET series", "GET instances", "GET studies/{study}/series", "GET studies/{study}/instances",
+    "GET studies/{study}/series/{series}/instances",
+    "GET studies/{study}", "GET studies/{study}/series/{series}", "GET studies/{study}/series/{series}/instances/{instance}",
+    "GET studies/{study}/metadata", "GET studies/{study}/series/{series}/metadata",
+    "GET studies/{study}/series/{series}/instances/{instance}/metadata",
+    "POST studies", "POST studies/{study}", "GET wado",
+}
+
+
+def test_options_describes_exactly_the_resources_served_as_wadl(site):
+    headers = {"Authorization": f"Bearer {site['rad']}"}
+    assert requests.options(site["url"], verify=site["ca"], timeout=30).status_code == 401
+    response = requests.options(site["url"], headers=headers, verify=site["ca"], timeout=30)
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/vnd.sun.wadl+xml"
+    document = etree.fromstring(response.content)
+    assert document.tag == WADL + "application"
+    resources = document.find(WADL + "resources")
+    assert resources.get("base") == "/dicomweb/"
+    listed = [f"{m.get('name')} {r.get('path')}" for r in resources.iter(WADL + "resource") for m in r.iter(WADL + "method")]
+    assert sorted(listed) == sorted(SERVED)
+    # Each listed resource is routed: a made-up UID gets the resource's own answer, never the
+    # router's "no such route", which a path it does not list gets.
+    unrouted = requests.get(site["url"] + "/no/such/resource", headers=headers, verify=site["ca"], timeout=30)
+    assert unrouted.status_code == 404
+    uids = {"study": "2.25.1", "series": "2.25.2", "instance": "2.25.3"}
+    for route in listed:
+        method, path = route.split(" ", 1)
+        answer = requests.request(method, site["url"] + "/" + path.format(**uids), headers=headers, verify=site["ca"], timeout=30)
+        assert answer.status_code not in (404, 405) or answer.json()["detail"] != unrouted.json()["detail"], route
+    get = requests.get(site["url"], headers={**headers, "Accept": "application/vnd.sun.wadl+xml"}, verify=site["ca"], timeout=30)
+    assert get.status_code == 200 and get.content == response.content
