@@ -8,7 +8,8 @@
 #                    time (/usr/bin/time measures peak memory in the large-file tests),
 #                    openssl (the network tests make their TLS certificates with it),
 #                    rsyslog and rsyslog-gnutls (the audit export test's collector: the test
-#                    runs its own rsyslogd; Debian's rsyslog service is kept from starting)
+#                    runs its own rsyslogd; Debian's rsyslog service is kept from starting);
+#                    for the tests only, chromium and chromium-driver (the web UI's browser tests)
 #   Swift            6.x at /opt/swift or on PATH: checked, never installed here
 #   .venv/           Python packages of the interop tests (Tests/interop/requirements.txt),
 #                    re-installed only when that file changes
@@ -30,14 +31,15 @@ say() { echo "install-deps: $*"; }
 die() { echo "install-deps: error: $*" >&2; exit 1; }
 
 # --- Debian packages -------------------------------------------------------------------
-packages=(dcmtk zlib1g-dev libsqlite3-dev pkg-config python3 python3-venv python3-pip time openssl)
-missing=()
-for package in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
-        missing+=("$package")
-    fi
-done
-if ((${#missing[@]})); then
+# Installs the Debian packages given that are not installed yet; silent when none is missing.
+install_missing() {
+    local missing=() package
+    for package in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
+            missing+=("$package")
+        fi
+    done
+    ((${#missing[@]})) || return 0
     if [[ $(id -u) -eq 0 ]]; then
         sudo=()
     elif command -v sudo >/dev/null; then
@@ -46,6 +48,7 @@ if ((${#missing[@]})); then
         die "missing Debian packages (${missing[*]}) and not root: run as root, or apt-get install ${missing[*]}"
     fi
     say "installing ${missing[*]}"
+    local log
     log=$(mktemp)
     export DEBIAN_FRONTEND=noninteractive
     if ! { "${sudo[@]}" apt-get update -q && "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
@@ -54,7 +57,14 @@ if ((${#missing[@]})); then
         die "apt-get could not install ${missing[*]}"
     fi
     rm -f "$log"
+}
+
+install_missing dcmtk zlib1g-dev libsqlite3-dev pkg-config python3 python3-venv python3-pip time openssl
+# The web UI's browser tests drive Debian's chromium through chromium-driver (tests only).
+if ((want_venv)); then
+    install_missing chromium chromium-driver
 fi
+
 # The audit export test starts rsyslogd itself, on loopback; installing the package must not
 # leave the system's syslog daemon running. Debian starts services through invoke-rc.d, which
 # asks /usr/sbin/policy-rc.d first: where there is none, one that refuses (101) is in place for
