@@ -125,7 +125,6 @@ struct Serve: AsyncParsableCommand {
         if configuration.http.port != 0 {
             out.writeLine("  DICOMweb needs a bearer token (rampart token issue --user NAME) or a service account's API key (HTTP Basic)")
         }
-        out.writeLine("  (the REST admin API and the web UI are not built yet)")
         var started = "rampart serve started as AE \(configuration.aeTitle) on \(configuration.listen)"
         if !byHost.isEmpty {
             started += "; AEs let in without a credential (legacy exceptions): \(byHost.map { "\($0.title)@\($0.host)" }.joined(separator: ", "))"
@@ -155,8 +154,12 @@ struct Serve: AsyncParsableCommand {
         switch kind {
         case .plain: return "  \(label)\(configuration.listen):\(port)  AE \(configuration.aeTitle)"
         case .tls: return "  \(label)\(configuration.listen):\(port)  AE \(configuration.aeTitle)  (peers trust \(configuration.dicom.tls?.trustedCA ?? "the server's CA"))"
-        case .https: return "  \(label)https://\(host):\(port)/dicomweb  (clients trust tls/ca.pem, the local CA, unless http.tls names another certificate)"
-        case .http: return "  \(kind.rawValue)  http://\(host):\(port)/dicomweb  (no certificate configured: loopback only)"
+        case .https:
+            return "  \(label)https://\(host):\(port)/dicomweb  (clients trust tls/ca.pem, the local CA, unless http.tls names another certificate)\n"
+                + "  Web UI    https://\(host):\(port)/ui/  (REST admin API at /api)"
+        case .http:
+            return "  \(kind.rawValue)  http://\(host):\(port)/dicomweb  (no certificate configured: loopback only)\n"
+                + "  Web UI    http://\(host):\(port)/ui/  (REST admin API at /api)"
         }
     }
 
