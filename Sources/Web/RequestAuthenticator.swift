@@ -32,6 +32,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let sessions: SessionStore
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The login, whatever stale cookie the browser still sends, and the UI's files.
+        if (request.method == .post && request.uri.path == SessionRoutes.path) || UIRoutes.isUIFile(request) {
+            return try await next(request, context)
+        }
         var context = context
         let channel: AccessChannel = request.uri.path.hasPrefix(WebServer.dicomwebPrefix) ? .dicomweb : .rest
         if let authorization = request.headers[.authorization] {
@@ -39,8 +43,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } else if let cookie = SessionCookie.value(in: request.headers[values: .cookie]) {
             context.access = await resume(cookie, request, context)
             context.sessionCookie = cookie
-        } else if (request.method == .post && request.uri.path == SessionRoutes.path) || UIRoutes.isUIFile(request) {
-            return try await next(request, context)
         }
         if case .anonymous = context.access.principal {
             // Recorded, and always refused: the gate lets nobody anonymous in. A request that

@@ -23,6 +23,9 @@ struct UIRoutes: Sendable {
         self.files = files
     }
 
+    /// Whether the files were found (Rampart_Web.resources, next to the binary or where it was built).
+    var isEmpty: Bool { files.isEmpty }
+
     /// Whether a request is for the UI's files (served without a credential).
     static func isUIFile(_ request: Request) -> Bool {
         request.method == .get && (request.uri.path == "/" || request.uri.path.hasPrefix(prefix))

@@ -81,7 +81,9 @@ public struct WebServer: Sendable {
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))
         SessionRoutes(gate: services.gate, authenticator: authenticator, sessions: sessions, secure: settings.tls != nil)
             .add(to: router.group(RouterPath(Self.apiPrefix)))
-        UIRoutes().add(to: router)
+        let ui = UIRoutes()
+        if ui.isEmpty { log("the web UI's files (Rampart_Web.resources) are not next to the rampart binary: /ui/ answers 404") }
+        ui.add(to: router)
         if let administration {
             AdminRoutes(gate: services.gate, administration: administration, log: log).add(to: router.group(RouterPath(Self.apiPrefix)))
         }

@@ -27,6 +27,12 @@ import Testing
             #expect(wrong.status == .unauthorized)
             #expect(wrong.headers[.setCookie] == nil)
 
+            // A browser still holding a cookie of a session that is gone (a restart) can log in.
+            let stale = try await client.execute(uri: "/api/session", method: .post,
+                                                 headers: [.contentType: "application/json", .cookie: "rampart_session=gone"],
+                                                 body: ByteBuffer(string: #"{"username":"radiologist","password":"radiologist-password"}"#))
+            #expect(stale.status == .ok)
+
             let response = try await Self.login(client, "radiologist", "radiologist-password")
             #expect(response.status == .ok)
             let setCookie = try #require(response.headers[.setCookie])
