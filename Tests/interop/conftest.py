@@ -99,6 +99,9 @@ def rampart(tmp_path_factory, stats) -> Path:
         pytest.fail(why, pytrace=False)
     copy = tmp_path_factory.mktemp("binary") / path.name
     shutil.copy2(path, copy)
+    # Its resource bundles (the web UI's files) go beside it, where the binary looks first.
+    for bundle in path.parent.glob("*.resources"):
+        shutil.copytree(bundle, copy.parent / bundle.name)
     stats.binary = str(path)
     return copy
 
