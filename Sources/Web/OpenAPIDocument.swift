@@ -152,8 +152,7 @@ enum OpenAPIDocument {
      "in": "path",
      "required": true,
      "schema": {
-      "type": "string",
-      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+      "$ref": "#/components/schemas/AccountName"
      }
     }
    ],
@@ -252,8 +251,7 @@ enum OpenAPIDocument {
      "in": "path",
      "required": true,
      "schema": {
-      "type": "string",
-      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+      "$ref": "#/components/schemas/AccountName"
      }
     }
    ],
@@ -361,8 +359,7 @@ enum OpenAPIDocument {
      "in": "path",
      "required": true,
      "schema": {
-      "type": "string",
-      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+      "$ref": "#/components/schemas/AccountName"
      }
     }
    ],
@@ -729,11 +726,7 @@ enum OpenAPIDocument {
       "type": "string"
      },
      "roles": {
-      "type": "array",
-      "items": {
-       "type": "string",
-       "minLength": 1
-      }
+      "$ref": "#/components/schemas/Roles"
      },
      "disabled": {
       "type": "boolean"
@@ -754,15 +747,10 @@ enum OpenAPIDocument {
     ],
     "properties": {
      "name": {
-      "type": "string",
-      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+      "$ref": "#/components/schemas/AccountName"
      },
      "roles": {
-      "type": "array",
-      "items": {
-       "type": "string",
-       "minLength": 1
-      }
+      "$ref": "#/components/schemas/Roles"
      },
      "personName": {
       "type": "string"
@@ -773,11 +761,7 @@ enum OpenAPIDocument {
     "type": "object",
     "properties": {
      "roles": {
-      "type": "array",
-      "items": {
-       "type": "string",
-       "minLength": 1
-      }
+      "$ref": "#/components/schemas/Roles"
      },
      "disabled": {
       "type": "boolean"
@@ -818,11 +802,7 @@ enum OpenAPIDocument {
       "type": "string"
      },
      "roles": {
-      "type": "array",
-      "items": {
-       "type": "string",
-       "minLength": 1
-      }
+      "$ref": "#/components/schemas/Roles"
      },
      "scope": {
       "type": "array",
@@ -843,15 +823,10 @@ enum OpenAPIDocument {
     ],
     "properties": {
      "name": {
-      "type": "string",
-      "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+      "$ref": "#/components/schemas/AccountName"
      },
      "roles": {
-      "type": "array",
-      "items": {
-       "type": "string",
-       "minLength": 1
-      }
+      "$ref": "#/components/schemas/Roles"
      },
      "scope": {
       "type": "array",
@@ -881,11 +856,7 @@ enum OpenAPIDocument {
       "type": "integer"
      },
      "roles": {
-      "type": "array",
-      "items": {
-       "type": "string",
-       "minLength": 1
-      }
+      "$ref": "#/components/schemas/Roles"
      },
      "certificateSHA256": {
       "type": "string"
@@ -911,11 +882,7 @@ enum OpenAPIDocument {
       "maximum": 65535
      },
      "roles": {
-      "type": "array",
-      "items": {
-       "type": "string",
-       "minLength": 1
-      }
+      "$ref": "#/components/schemas/Roles"
      },
      "certificateSHA256": {
       "type": "string",
@@ -1036,6 +1003,17 @@ enum OpenAPIDocument {
       "type": "string",
       "description": "sent back in X-CSRF-Token with every change made with the session cookie"
      }
+    }
+   },
+   "AccountName": {
+    "type": "string",
+    "pattern": "^[A-Za-z0-9._@-]{1,64}$"
+   },
+   "Roles": {
+    "type": "array",
+    "items": {
+     "type": "string",
+     "minLength": 1
     }
    }
   }
