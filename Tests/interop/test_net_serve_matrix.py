@@ -14,8 +14,8 @@ patient ID), restricted studies stay hidden until a role opens their group or br
 
 The same matrix runs over DICOMweb (STOW-RS, QIDO-RS, WADO-RS with HTTP Basic passwords,
 bearer tokens and API keys, from the same two source addresses) and must decide every cell
-alike. The REST API and the UI come with later issues; the command line acts as the local
-operator, whom the policy does not bind.
+alike; over the REST admin API (administer, audit) and through web UI sessions too. The command
+line acts as the local operator, whom the policy does not bind.
 """
 
 from __future__ import annotations
@@ -70,6 +70,8 @@ POLICY = {
 ROLES = ["admin", "radiologist", "technologist", "referring-physician", "researcher", "auditor", "modality",
          "lan-reader", "token-reader", "lan-token-writer", "other-clinic"]
 ACTIONS = ["store", "query", "retrieve"]
+# The REST admin API's actions, each with a path that needs it.
+REST_ACTIONS = {"administer": "/status", "audit": "/audit/events?limit=1"}
 SERVICES = [("svc-radiologist-query", "radiologist", "query"), ("svc-lan-writer", "lan-token-writer", None)]
 
 
@@ -192,19 +194,20 @@ def check_view(view: str, answers, stored) -> list[str]:
 
 
 def audit_problems(new: list[dict], kind: str, name: str, source: str, outcomes: dict, reaches: bool = True,
-                   channel: str = "dimse", store_received: bool = True) -> list[str]:
-    """The audit events of one cell row (an association, or DICOMweb's requests): exactly one
-    decision for opening the association (DIMSE only) and one for each action, with the
-    principal, channel, source, device and outcome of the cell, the store's naming the patient
+                   channel: str = "dimse", store_received: bool = True, actions: list[str] = ACTIONS) -> list[str]:
+    """The audit events of one cell row (an association, DICOMweb's requests, or a web UI
+    session): exactly one decision for opening the association or the session (not for
+    DICOMweb's single requests) and one for each action, with the principal, channel, source,
+    device and outcome of the cell, the store's naming the patient
     when the object was received (STOW-RS refuses before the upload whom the context already
     denies), and after an allowed query or retrieve that `reaches` the object what it
     disclosed, naming the patient."""
     where = f"{kind} {name} from {source} over {channel}"
     decisions = [e for e in new if e["event"].get("action") and e["event"].get("follows") is None]
-    actions = [e["event"]["action"] for e in decisions]
-    wanted_actions = ["associate", *ACTIONS] if channel == "dimse" else ACTIONS
-    if actions != wanted_actions:
-        return [f"{where}: decisions {actions}, expected one each of {', '.join(wanted_actions)}"]
+    decided = [e["event"]["action"] for e in decisions]
+    wanted_actions = ["associate", *actions] if channel in ("dimse", "ui") else actions
+    if decided != wanted_actions:
+        return [f"{where}: decisions {decided}, expected one each of {', '.join(wanted_actions)}"]
     problems = []
     for recorded, action in zip(decisions, wanted_actions):
         event = recorded["event"]
@@ -301,7 +304,8 @@ def test_every_role_action_network_and_strength_is_decided_as_the_policy_says(ra
     netserve.assert_patients_named_by_id_only(SECRETS, server.log_text(), decisions)
 
 
-def record(table: list, stats, channel: str = "dimse") -> None:
+def record(table: list, stats, channel: str = "dimse",
+           principals: str = f"users of {len(ROLES)} roles x password/token, 2 service accounts by API key") -> None:
     """The matrix, cell by cell, to .build/reports/authorization-matrix[-CHANNEL].txt and the summary."""
     lines = [f"{role:<20} {action:<9} {source:<10} {strength:<9} expected {'allow' if want else 'deny ':<5}  server {'allow' if got else 'deny'}"
              for role, action, source, strength, want, got in table]
@@ -310,7 +314,7 @@ def record(table: list, stats, channel: str = "dimse") -> None:
     report.write_text(f"authorization matrix over {channel} through rampart serve (Tests/interop/test_net_serve_matrix.py)\n" + "\n".join(lines) + "\n")
     agreed = sum(1 for *_, want, got in table if want == got)
     actions = "/".join(dict.fromkeys(action for _, action, *_ in table))
-    stats.lines.append(f"authorization matrix over {channel}: {len(table)} cells (users of {len(ROLES)} roles x password/token, 2 service accounts by API key; x {actions} x 2 networks), "
+    stats.lines.append(f"authorization matrix over {channel}: {len(table)} cells ({principals}; x {actions} x 2 networks), "
                        f"{sum(1 for *_, w, _ in table if w)} allowed, {agreed} as the policy says (details: {report})")
 
 
@@ -386,7 +390,53 @@ def test_the_matrix_over_dicomweb_decides_every_cell_as_over_dimse(rampart, site
     netserve.assert_patients_named_by_id_only(SECRETS, server.log_text(), netserve.decisions_text(rampart, data))
 
 
-REST_ACTIONS = {"administer": "/status", "audit": "/audit/events?limit=1"}
+def test_the_matrix_through_web_ui_sessions_decides_every_cell_as_the_policy_says(rampart, site, tmp_path, stats):
+    """Every user of the matrix logs in to the web UI (a password, from both networks) and, with
+    the session's cookie and CSRF token, stores, queries and retrieves through DICOMweb and
+    administers and reads the audit log through the REST API: each allowed exactly as the policy
+    says for a password sign-in, on channel ui, the login and each action one decision, the
+    views holding as over DIMSE."""
+    data, tokens, stored = site
+    effective = effective_roles(rampart, data)
+    table, mismatches, view_problems, audit_wrong = [], [], [], []
+    actions = [*ACTIONS, *REST_ACTIONS]
+    with serve(rampart, data, tmp_path / "serve.log") as server:
+        base = netserve.dicomweb_url(server).rsplit("/dicomweb", 1)[0]
+        web_client(server, data, f"Bearer {tokens['admin']}", INSIDE).store_instances(datasets=[stored])
+        seen = max(e["sequence"] for e in netserve.audit_events(rampart, data))
+        for role in ROLES:
+            for source in (INSIDE, OUTSIDE):
+                name = user_name(role)
+                browser = requests.Session()
+                browser.trust_env = False
+                browser.mount("https://", netserve.SourceAddressAdapter(source))
+                browser.mount("http://", netserve.SourceAddressAdapter(source))
+                browser.verify = str(data / "tls" / "ca.pem") if (data / "tls" / "ca.pem").exists() else True
+                login = browser.post(base + "/api/session", json={"username": name, "password": PASSWORD}, timeout=60)
+                assert login.status_code == 200, (name, login.text)
+                browser.headers["X-CSRF-Token"] = login.json()["csrfToken"]
+                outcomes = perform_web(DICOMwebClient(url=base + "/dicomweb", session=browser), stored)
+                for action, path in REST_ACTIONS.items():
+                    status = browser.get(base + "/api" + path, timeout=60).status_code
+                    assert status in (200, 403), (name, action, status)
+                    outcomes[action] = (status == 200, None)
+                events = [e for e in netserve.audit_events(rampart, data) if e["sequence"] > seen]
+                seen = max([seen] + [e["sequence"] for e in events])
+                audit_wrong += audit_problems(events, "user", name, source, outcomes, reaches_object(role), channel="ui",
+                                              store_received=allowed_in_context(role, "store", source, "password", effective), actions=actions)
+                for action in actions:
+                    want = expected(role, action, source, "password", effective)
+                    allowed, evidence = outcomes[action]
+                    table.append((role, action, source, "password", want, allowed))
+                    if allowed != want:
+                        mismatches.append(f"{name} {action} from {source} in a UI session: server {'allowed' if allowed else 'denied'}")
+                    if allowed and action in ("query", "retrieve") and reaches_object(role):
+                        view_problems += check_view(effective[role]["view"], evidence, stored)
+    assert len(table) == len(ROLES) * 2 * len(actions) == 110
+    record(table, stats, channel="ui", principals=f"users of {len(ROLES)} roles, logged in by password")
+    assert not mismatches, "\n".join(mismatches)
+    assert not view_problems, "\n".join(view_problems[:20])
+    assert not audit_wrong, "\n".join(audit_wrong[:20])
 
 
 def test_the_matrix_over_the_rest_api_decides_administer_and_audit_as_the_policy_says(rampart, site, tmp_path, stats):
