@@ -35,11 +35,11 @@ extension DICOMwebServices {
                       WADLDocument.Parameter(name: "fuzzymatching", style: .query, type: "xsd:boolean"),
                       WADLDocument.Parameter(name: "includefield", style: .query, repeating: true)]
         for (method, path) in Self.routes(addSearchRoutes(to:)) {
-            document.add(.init(name: method, parameters: search, answers: [MediaType.dicomJSON]), at: path)
+            document.add(.init(name: method, parameters: search, answers: [MediaType.dicomJSON, MediaType.multipartDICOMXML]), at: path)
         }
         for (method, path) in Self.routes(addRetrieveRoutes(to:)) {
-            // Metadata resources are DICOM JSON (PS3.18 10.4.1.1.2); the others multipart Part 10.
-            let answers = path.hasSuffix("/metadata") ? [MediaType.dicomJSON] : [MediaType.multipartDICOM]
+            // Metadata resources are DICOM JSON or XML (PS3.18 10.4.1.1.2); the others multipart Part 10.
+            let answers = path.hasSuffix("/metadata") ? [MediaType.dicomJSON, MediaType.multipartDICOMXML] : [MediaType.multipartDICOM]
             document.add(.init(name: method, answers: answers), at: path)
         }
         for (method, path) in Self.routes(addStoreRoutes(to:)) {
@@ -72,4 +72,5 @@ extension MediaType {
     /// WADL (PS3.18 8.9.1).
     static let wadl = "application/vnd.sun.wadl+xml"
     static let multipartDICOM = #"multipart/related; type="application/dicom""#
+    static let multipartDICOMXML = #"multipart/related; type="application/dicom+xml""#
 }

@@ -76,29 +76,40 @@ extension DICOMwebServices {
     }
 
     private func metadata(_ request: Request, _ context: WebRequestContext, _ target: RetrieveTarget) async throws -> Response {
-        try Self.accept(request, [MediaType.dicomJSON, "application/json"])
+        let format = try DataSetFormat(accept: request.headers[.accept])
         let (grant, instances) = try await retrievable(target, context)
         try record(.instances, instances.map { ($0.patientID, $0.studyInstanceUID) }, grant: grant)
         let view = grant.view
         let log = log
-        // One object per instance, written as it is read: a large study never sits in memory.
+        let boundary = MultipartRelated.newBoundary()
+        // One document per instance, written as it is read: a large study never sits in memory.
         let body = ResponseBody { writer in
-            try await writer.write(ByteBuffer(string: "["))
+            if format == .json { try await writer.write(ByteBuffer(string: "[")) }
             for (index, instance) in instances.enumerated() {
-                let json: [UInt8]
+                let encoded: [UInt8]
                 do {
-                    json = try await NIOThreadPool.singleton.runIfActive { try InstanceMetadata.json(of: instance.path, view: view) }
+                    encoded = try await NIOThreadPool.singleton.runIfActive { try InstanceMetadata.encoded(instance.path, view: view, as: format) }
                 } catch {
                     log("WADO-RS: the metadata of instance \(instance.sopInstanceUID) could not be read: \(error)")
                     throw error
                 }
-                if index > 0 { try await writer.write(ByteBuffer(string: ",")) }
-                try await writer.write(ByteBuffer(bytes: json))
+                switch format {
+                case .json:
+                    if index > 0 { try await writer.write(ByteBuffer(string: ",")) }
+                    try await writer.write(ByteBuffer(bytes: encoded))
+                case .xml:
+                    try await writer.write(ByteBuffer(bytes: MultipartRelated.partHead(boundary: boundary, contentType: DataSetFormat.xmlType)))
+                    try await writer.write(ByteBuffer(bytes: encoded))
+                    try await writer.write(ByteBuffer(bytes: MultipartRelated.partEnd))
+                }
             }
-            try await writer.write(ByteBuffer(string: "]"))
+            switch format {
+            case .json: try await writer.write(ByteBuffer(string: "]"))
+            case .xml: try await writer.write(ByteBuffer(bytes: MultipartRelated.close(boundary: boundary)))
+            }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: MediaType.dicomJSON], body: body)
+        return Response(status: .ok, headers: [.contentType: format.contentType(boundary: boundary)], body: body)
     }
 
     /// The grant to retrieve `target`, and its instances in storage order; a 404 when none is

@@ -7,7 +7,8 @@ import HTTPTypes
 import Hummingbird
 
 /// QIDO-RS (PS3.18 10.6): the searches of every level, and the relational ones, answered as
-/// `application/dicom+json` from the archive's index, with C-FIND's matching rules.
+/// `application/dicom+json` or as `multipart/related; type="application/dicom+xml"` from the
+/// archive's index, with C-FIND's matching rules.
 extension DICOMwebServices {
     func addSearchRoutes(to group: RouterGroup<WebRequestContext>) {
         group.get("studies") { request, context in
@@ -32,7 +33,7 @@ extension DICOMwebServices {
 
     private func search(_ level: QueryRetrieveLevel, _ request: Request, _ context: WebRequestContext, study: String? = nil,
                         series: String? = nil) async throws -> Response {
-        try Self.accept(request, [MediaType.dicomJSON, "application/json"])
+        let format = try DataSetFormat(accept: request.headers[.accept])
         let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let query = try QIDOQuery(level: level, parameters: parameters, studyUID: study, seriesUID: series)
         let grant = try await grant(.query, context, concerning: Self.subjects(of: query.identifier))
@@ -57,11 +58,12 @@ extension DICOMwebServices {
             _ = shown.remove(WebTag.queryRetrieveLevel)
             return shown
         }
-        var headers: HTTPFields = [.contentType: MediaType.dicomJSON]
+        let boundary = MultipartRelated.newBoundary()
+        var headers: HTTPFields = [.contentType: format.contentType(boundary: boundary)]
         if truncated {
             headers[Self.warning] = #"299 rampart "The number of results exceeded the maximum supported by the server. Additional results can be requested.""#
         }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try DICOMJSON.array(answers))))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try format.body(answers, boundary: boundary))))
     }
 
     private static let warning = HTTPField.Name("Warning")!

@@ -331,3 +331,31 @@ def test_options_describes_exactly_the_resources_served_as_wadl(site):
         assert answer.status_code not in (404, 405) or answer.json()["detail"] != unrouted.json()["detail"], route
     get = requests.get(site["url"], headers={**headers, "Accept": "application/vnd.sun.wadl+xml"}, verify=site["ca"], timeout=30)
     assert get.status_code == 200 and get.content == response.content
+
+
+def xml_parts(response) -> list:
+    """The Native DICOM Model documents of a multipart/related; type="application/dicom+xml" body."""
+    content_type = response.headers["Content-Type"]
+    assert content_type.startswith('multipart/related; type="application/dicom+xml"'), content_type
+    boundary = content_type.split("boundary=")[1].strip('"').encode()
+    parts = response.content.split(b"--" + boundary)[1:-1]
+    return [etree.fromstring(part.split(b"\r\n\r\n", 1)[1].rstrip(b"\r\n")) for part in parts]
+
+
+def test_qido_and_metadata_answer_in_xml_when_asked(site, net_archive):
+    headers = {"Authorization": f"Bearer {site['rad']}", "Accept": 'multipart/related; type="application/dicom+xml"'}
+    response = requests.get(site["url"] + "/studies?limit=5", headers=headers, verify=site["ca"], timeout=30)
+    assert response.status_code == 200
+    documents = xml_parts(response)
+    uids = [d.find("DicomAttribute[@tag='0020000D']/Value").text for d in documents]
+    as_json = client(site, site["rad"]).search_for_studies(limit=5)
+    assert uids == [value(s, "0020000D") for s in as_json] and len(uids) == 5
+    assert all(d.tag == "NativeDicomModel" for d in documents)
+    original = net_archive.instances[0]
+    metadata = requests.get(f"{site['url']}/studies/{original.study_uid}/series/{original.series_uid}/metadata",
+                            headers=headers, verify=site["ca"], timeout=30)
+    assert metadata.status_code == 200
+    sops = {d.find("DicomAttribute[@tag='00080018']/Value").text for d in xml_parts(metadata)}
+    assert sops == {i.sop_instance_uid for i in net_archive.instances if i.series_uid == original.series_uid}
+    refused = requests.get(site["url"] + "/studies", headers={**headers, "Accept": "text/html"}, verify=site["ca"], timeout=30)
+    assert refused.status_code == 406
