@@ -38,8 +38,9 @@ extension DICOMwebServices {
             document.add(.init(name: method, parameters: search, answers: [MediaType.dicomJSON, MediaType.multipartDICOMXML]), at: path)
         }
         for (method, path) in Self.routes(addRetrieveRoutes(to:)) {
-            // Metadata resources are DICOM JSON or XML (PS3.18 10.4.1.1.2); the others multipart Part 10.
-            let answers = path.hasSuffix("/metadata") ? [MediaType.dicomJSON, MediaType.multipartDICOMXML] : [MediaType.multipartDICOM]
+            // Metadata resources are DICOM JSON or XML (PS3.18 10.4.1.1.2), frames raw bytes; the others multipart Part 10.
+            let answers = path.hasSuffix("/metadata") ? [MediaType.dicomJSON, MediaType.multipartDICOMXML]
+                : path.contains("/frames/") ? [MediaType.multipartOctetStream] : [MediaType.multipartDICOM]
             document.add(.init(name: method, answers: answers), at: path)
         }
         for (method, path) in Self.routes(addStoreRoutes(to:)) {
@@ -73,4 +74,5 @@ extension MediaType {
     static let wadl = "application/vnd.sun.wadl+xml"
     static let multipartDICOM = #"multipart/related; type="application/dicom""#
     static let multipartDICOMXML = #"multipart/related; type="application/dicom+xml""#
+    static let multipartOctetStream = #"multipart/related; type="application/octet-stream""#
 }

@@ -21,6 +21,9 @@ extension DICOMwebServices {
         group.get("studies/:study/series/:series/instances/:instance") { request, context in
             try await retrieve(request, context, try Self.target(context))
         }
+        group.get("studies/:study/series/:series/instances/:instance/frames/:frames") { request, context in
+            try await frames(request, context, try Self.target(context), numbers: InstanceFrames.numbers(context.parameters.require("frames")))
+        }
         group.get("studies/:study/metadata") { request, context in
             try await metadata(request, context, try Self.target(context))
         }
@@ -110,6 +113,34 @@ extension DICOMwebServices {
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: format.contentType(boundary: boundary)], body: body)
+    }
+
+    /// Frames of one instance's native pixel data (PS3.18 10.4.1.1.4), as
+    /// `multipart/related; type="application/octet-stream"`, one part per frame in the order asked.
+    private func frames(_ request: Request, _ context: WebRequestContext, _ target: RetrieveTarget, numbers: [Int]) async throws -> Response {
+        if let accept = request.headers[.accept], !MediaRange.accepted(accept).contains(where: { range in
+            ["*/*", "multipart/*"].contains(range.type)
+                || (range.type == "multipart/related"
+                    && [nil, "application/octet-stream", "application/*", "*/*"].contains(range.parameters["type"]?.lowercased()))
+        }) {
+            throw WebProblem(.notAcceptable, #"frames are served as multipart/related; type="application/octet-stream", not "# + accept)
+        }
+        let (grant, instances) = try await retrievable(target, context)
+        guard let instance = instances.first else { throw WebProblem(.notFound, "no such instance is archived, or none you may see") }
+        let frames = try await NIOThreadPool.singleton.runIfActive { () throws -> [[UInt8]] in
+            try InstanceFrames.frames(of: instance.path, numbers: numbers)
+        }
+        try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
+        let boundary = MultipartRelated.newBoundary()
+        var body: [UInt8] = []
+        for frame in frames {
+            body += MultipartRelated.partHead(boundary: boundary, contentType: "application/octet-stream; transfer-syntax=\(TransferSyntax.explicitVRLittleEndian.uid)")
+            body += frame
+            body += MultipartRelated.partEnd
+        }
+        body += MultipartRelated.close(boundary: boundary)
+        return Response(status: .ok, headers: [.contentType: #"multipart/related; type="application/octet-stream"; boundary="# + boundary],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// The grant to retrieve `target`, and its instances in storage order; a 404 when none is

@@ -304,6 +304,7 @@ SERVED = {
     "GET studies/{study}", "GET studies/{study}/series/{series}", "GET studies/{study}/series/{series}/instances/{instance}",
     "GET studies/{study}/metadata", "GET studies/{study}/series/{series}/metadata",
     "GET studies/{study}/series/{series}/instances/{instance}/metadata",
+    "GET studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
     "POST studies", "POST studies/{study}", "GET wado",
 }
 
@@ -324,7 +325,7 @@ def test_options_describes_exactly_the_resources_served_as_wadl(site):
     # router's "no such route", which a path it does not list gets.
     unrouted = requests.get(site["url"] + "/no/such/resource", headers=headers, verify=site["ca"], timeout=30)
     assert unrouted.status_code == 404
-    uids = {"study": "2.25.1", "series": "2.25.2", "instance": "2.25.3"}
+    uids = {"study": "2.25.1", "series": "2.25.2", "instance": "2.25.3", "frames": "1"}
     for route in listed:
         method, path = route.split(" ", 1)
         answer = requests.request(method, site["url"] + "/" + path.format(**uids), headers=headers, verify=site["ca"], timeout=30)
@@ -359,3 +360,17 @@ def test_qido_and_metadata_answer_in_xml_when_asked(site, net_archive):
     assert sops == {i.sop_instance_uid for i in net_archive.instances if i.series_uid == original.series_uid}
     refused = requests.get(site["url"] + "/studies", headers={**headers, "Accept": "text/html"}, verify=site["ca"], timeout=30)
     assert refused.status_code == 406
+
+
+def test_frames_of_native_pixel_data_are_the_stored_pixels(site, net_archive):
+    original = next(i for i in net_archive.instances
+                    if i.transfer_syntax in ("1.2.840.10008.1.2", "1.2.840.10008.1.2.1") and "NumberOfFrames" not in pydicom.dcmread(i.path))
+    url = f"{site['url']}/studies/{original.study_uid}/series/{original.series_uid}/instances/{original.sop_instance_uid}/frames/1"
+    headers = {"Authorization": f"Bearer {site['rad']}"}
+    response = requests.get(url, headers={**headers, "Accept": 'multipart/related; type="application/octet-stream"'}, verify=site["ca"], timeout=30)
+    assert response.status_code == 200
+    frames = client(site, site["rad"]).retrieve_instance_frames(original.study_uid, original.series_uid, original.sop_instance_uid, [1])
+    assert frames == [pydicom.dcmread(original.path).PixelData]
+    beyond = requests.get(url[:-1] + "2", headers=headers, verify=site["ca"], timeout=30)
+    assert beyond.status_code == 404 and "1 frame" in beyond.json()["detail"]
+    assert requests.get(url[:-1] + "0", headers=headers, verify=site["ca"], timeout=30).status_code == 400
