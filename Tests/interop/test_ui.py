@@ -1,7 +1,8 @@
 """The web UI in a real browser: Debian's chromium, headless, driven by selenium through
 chromium-driver, against `rampart serve` over HTTPS. Without a session every page is the login
 form and shows none of the synthetic patients; an administrator logs in, finds a study, opens
-it, sees in the audit explorer the access just made, adds a user who then logs in. Screenshots
+it, changes the window/level of an image in the viewer and scrolls, sees in the audit
+explorer the access just made, adds a user who then logs in. Screenshots
 of each page go to .build/reports/ui/.
 """
 
@@ -13,7 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -83,6 +86,17 @@ def log_in(driver, site, user: str, password: str) -> None:
     wait(driver, EC.visibility_of_element_located((By.ID, "logout")))
 
 
+def canvas_digest(driver) -> dict:
+    """The viewer canvas's size, the sum of its pixels' bytes and how many distinct values it holds."""
+    return driver.execute_script("""
+        const canvas = document.getElementById('viewer-canvas');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let sum = 0; const seen = new Set();
+        for (let i = 0; i < data.length; i += 4) { sum += data[i]; seen.add(data[i]); }
+        return {width: canvas.width, sum: sum, distinct: seen.size};
+    """)
+
+
 def patient_values(archive) -> set[str]:
     return {value for i in archive.instances for key in ("PatientName", "PatientID", "PatientBirthDate")
             if (value := str(i.attrs.get(key, "")).strip())}
@@ -100,7 +114,7 @@ def test_without_a_session_every_page_is_the_login_form_and_shows_no_patient(sit
         assert not [s for s in secrets if s in page], route
         assert "Rampart" in page and "0.1.0" not in page
     # Every file the UI is made of, fetched without a session: no data, no version.
-    for name in ("index.html", "app.js", "api.js", "dom.js", "app.css"):
+    for name in ("index.html", "app.js", "api.js", "dom.js", "viewer.js", "app.css"):
         body = requests.get(f"{site['base']}/ui/{name}", verify=site["ca"], timeout=30)
         assert body.status_code == 200 and "Server" not in body.headers
         assert not [s for s in secrets if s in body.text] and "0.1.0" not in body.text
@@ -127,6 +141,24 @@ def test_an_administrator_finds_a_study_and_the_audit_explorer_shows_that_access
     series = browser.find_elements(By.CSS_SELECTOR, "#view tbody tr")
     assert len(series) == len({i.series_uid for i in net_archive.instances if i.study_uid == target["StudyInstanceUID"]})
     shot(browser, "study")
+    # The viewer: the first series' images on a canvas; dragging changes window/level, the
+    # arrow key scrolls, the tags panel shows the current image's attributes.
+    browser.find_element(By.LINK_TEXT, "View").click()
+    canvas = wait(browser, EC.visibility_of_element_located((By.ID, "viewer-canvas")))
+    wait(browser, lambda d: d.find_element(By.ID, "viewer-status").text.startswith("Image 1 of"))
+    before = canvas_digest(browser)
+    assert before["width"] > 0 and before["distinct"] > 1
+    ActionChains(browser).move_to_element(canvas).click_and_hold().move_by_offset(60, 40).release().perform()
+    after = canvas_digest(browser)
+    assert after["sum"] != before["sum"], "window/level did not change the pixels"
+    assert browser.find_element(By.ID, "viewer-window").text != ""
+    wait(browser, lambda d: "(0010,0020)" in d.find_element(By.ID, "viewer-tags").text)
+    assert target["PatientID"] in browser.find_element(By.ID, "viewer-tags").text
+    shot(browser, "viewer")
+    canvas.send_keys(Keys.ARROW_DOWN)
+    wait(browser, lambda d: d.find_element(By.ID, "viewer-status").text.startswith("Image 2 of"))
+    browser.back()
+    wait(browser, EC.visibility_of_element_located((By.LINK_TEXT, "Who accessed this patient")))
     browser.find_element(By.LINK_TEXT, "Who accessed this patient").click()
     wait(browser, EC.visibility_of_element_located((By.ID, "audit-results")))
     cell = wait(browser, EC.visibility_of_element_located((By.XPATH, "//td[text()='ui']")))

@@ -2,6 +2,7 @@
 // cookie. Nothing is shown before a login: the login form is all an anonymous visitor sees.
 import { api, ApiError, currentSession, login, logout, value } from '/ui/api.js';
 import { el, sortableTable } from '/ui/dom.js';
+import { viewerPage } from '/ui/viewer.js';
 
 const view = document.getElementById('view');
 const loginView = document.getElementById('login-view');
@@ -111,6 +112,7 @@ async function studyPage(uid) {
         { title: 'Modality', value: (s) => value(s, T.modality) },
         { title: 'Description', value: (s) => value(s, T.seriesDescription) },
         { title: 'Images', value: (s) => value(s, T.seriesInstances) },
+        { title: 'View', value: () => '', cell: (s) => el('a', { href: `#/view/${encodeURIComponent(uid)}/${encodeURIComponent(value(s, T.seriesUID))}` }, 'View') },
       ], series));
   } catch (error) {
     page.replaceChildren(el('h1', {}, 'Study'), problem(error));
@@ -223,6 +225,10 @@ function route() {
   const [path, query] = location.hash.slice(1).split('?');
   const params = new URLSearchParams(query ?? '');
   if (path.startsWith('/study/')) studyPage(decodeURIComponent(path.slice('/study/'.length)));
+  else if (path.startsWith('/view/')) {
+    const [study, series] = path.slice('/view/'.length).split('/').map(decodeURIComponent);
+    viewerPage(study, series, show, problem);
+  }
   else if (path === '/audit') auditPage(params);
   else if (path === '/admin') adminPage();
   else studiesPage();
