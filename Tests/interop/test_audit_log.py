@@ -24,7 +24,8 @@ TRIGGERS = ["event_append_only_update", "event_append_only_delete", "subject_app
 
 @pytest.fixture(scope="module")
 def site(rampart, tmp_path_factory) -> Path:
-    """A data folder whose audit log holds a dozen security events from the command line."""
+    """A data folder whose audit log holds a dozen changes from the command line, each the
+    operator's decision (administer) and the change that follows it: 24 records."""
     data = tmp_path_factory.mktemp("audit") / "data"
     run(rampart, "init", "--data-dir", data, check=True)
     for n in range(4):
@@ -47,18 +48,18 @@ def tampered(site: Path, tmp_path: Path, sql: str) -> Path:
 def test_an_untouched_log_verifies(rampart, site):
     result = run(rampart, "audit", "verify", "--data-dir", site)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "intact: records 1 to 12 follow each other unchanged, all signed" in result.stdout
+    assert "intact: records 1 to 24 follow each other unchanged, all signed" in result.stdout
 
 
 @pytest.mark.parametrize("sql, named", [
-    ("UPDATE event SET record = replace(record, 'clerk1', 'clerk9') WHERE seq = 4", "record 4 was modified or moved"),
+    ("UPDATE event SET record = replace(record, 'clerk1', 'clerk9') WHERE seq = 8", "record 8 was modified or moved"),
     ("DELETE FROM event WHERE seq = 5", "record 5 is missing (the next record is 6)"),
     ("UPDATE event SET seq = -1 WHERE seq = 7; UPDATE event SET seq = 7 WHERE seq = 8; UPDATE event SET seq = 8 WHERE seq = -1",
      "record 7 was modified or moved"),
     ("UPDATE event SET actor = 'nobody' WHERE seq = 3", "record 3's actor in the index differs from the record"),
     ("DELETE FROM subject WHERE seq = 2", "record 2's patients and studies in the index differs"),
     ("DELETE FROM event WHERE seq > 9", "record 10 and every record after it are missing"),
-    ("UPDATE checkpoint SET signature = zeroblob(64)", "the checkpoint at record 1 is not signed by this site's audit key"),
+    ("UPDATE checkpoint SET signature = zeroblob(64)", "the checkpoint at record 2 is not signed by this site's audit key"),
 ], ids=["edited", "removed", "swapped", "index-edited", "subject-removed", "cut-from-the-end", "forged-signature"])
 def test_tampering_is_named(rampart, site, tmp_path, sql, named):
     result = run(rampart, "audit", "verify", "--data-dir", tampered(site, tmp_path, sql))
@@ -68,7 +69,8 @@ def test_tampering_is_named(rampart, site, tmp_path, sql, named):
 
 def test_queries_select_and_format(rampart, site):
     table = run(rampart, "audit", "query", "--data-dir", site, "--kind", "security-alert", check=True).stdout.splitlines()
-    assert table[0].startswith("sequence\ttime\toutcome\tkind") and len(table) == 13  # header and the 12 changes
+    # The header, and the operator's 12 decisions and the 12 changes that follow them.
+    assert table[0].startswith("sequence\ttime\toutcome\tkind") and len(table) == 25
     events = json.loads(run(rampart, "audit", "query", "--data-dir", site, "--format", "json", check=True).stdout)
     assert [e["sequence"] for e in events] == sorted(e["sequence"] for e in events)
     reasons = [e["event"]["reason"] for e in events]
