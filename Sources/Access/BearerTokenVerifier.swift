@@ -86,7 +86,10 @@ public struct BearerTokenVerifier: Sendable {
         }
         if users[name]?.disabled == true { throw .disabledUser(name) }
         let roles = provider.roles(from: payload.value(at: provider.rolesClaim)?.names ?? [])
-        return VerifiedToken(subject: name, roles: roles, issuer: provider.issuer, purposeOfUse: payload.value(at: "purpose_of_use")?.string)
+        // A DICOM person name (for `referring_physician: self`) is a site's fact, not the IdP's:
+        // the local account of the same name gives it, when there is one.
+        return VerifiedToken(subject: name, roles: roles, issuer: provider.issuer, purposeOfUse: payload.value(at: "purpose_of_use")?.string,
+                             personName: users[name]?.personName)
     }
 }
 

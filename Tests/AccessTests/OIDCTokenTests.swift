@@ -154,6 +154,13 @@ import Testing
         #expect(try await rejection(try token(claims()), users: UserDirectory()) == nil)
     }
 
+    @Test func aLocalAccountOfTheSameNameGivesTheProvidersUserItsPersonName() async throws {
+        var directory = try users()
+        try directory.setPersonName("Lee^Dana", for: "dr.lee")
+        #expect(try await verifier().verify(try token(claims()), users: directory, now: now).personName == "Lee^Dana")
+        #expect(try await verifier().verify(try token(claims()), users: UserDirectory(), now: now).personName == nil)
+    }
+
     @Test func theServersOwnTokensStillActWithTheAccountsRoles() async throws {
         let account = try #require(try users()["ana"])
         let own = try await TokenIssuer(key: ownKey).issue(for: account, lifetime: 600, now: now).token
