@@ -1,3 +1,5 @@
+import DICOM
+
 /// The patients, studies and instances a request names before any data moves, and the query it
 /// asks: what the audit record of its decision lists. For a store, also the data that the
 /// study conditions of a policy read, which the audit record leaves out (institution and
@@ -27,6 +29,20 @@ public struct AccessSubjects: Sendable, Hashable {
     }
 
     public static let none = AccessSubjects()
+
+    /// What a query names before it runs, whichever channel asks it (C-FIND, C-MOVE, C-GET,
+    /// QIDO-RS): its identifier, and the Patient IDs and Study Instance UIDs it asks for by
+    /// value (not a wildcard or a range).
+    public init(query identifier: DataSet, sopClassUID: String) {
+        let exact = { (text: String) in !text.isEmpty && !text.contains(where: { "*?-".contains($0) }) }
+        // An identifier decoded from the wire encodes again; should one not, the record keeps its keys' values.
+        let encoded = (try? identifier.encoded(in: .explicitVRLittleEndian)) ?? []
+        self.init(patientIDs: identifier.strings(Self.patientID).filter(exact), studyUIDs: identifier.strings(Self.studyInstanceUID).filter(exact),
+                  query: AccessQuery(sopClassUID: sopClassUID, identifier: encoded))
+    }
+
+    private static let patientID = Tag(0x0010, 0x0020)
+    private static let studyInstanceUID = Tag(0x0020, 0x000D)
 }
 
 /// A query as asked.

@@ -347,15 +347,8 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     private static let patientID = Tag(0x0010, 0x0020)
     private static let studyInstanceUID = Tag(0x0020, 0x000D)
 
-    /// What a query names before it runs: its identifier, and the Patient ID and Study Instance
-    /// UIDs it asks for by value (not a wildcard or a range).
     private static func subjects(of query: ServiceQuery) -> AccessSubjects {
-        let exact = { (text: String) in !text.isEmpty && !text.contains(where: { "*?-".contains($0) }) }
-        let patients = (query.identifier[Self.patientID]?.strings ?? []).filter(exact)
-        let studies = (query.identifier[Self.studyInstanceUID]?.strings ?? []).filter(exact)
-        // An identifier the DIMSE layer decoded encodes again; should one not, the record keeps its keys' values above.
-        let encoded = (try? query.identifier.encoded(in: .explicitVRLittleEndian)) ?? []
-        return AccessSubjects(patientIDs: patients, studyUIDs: studies, query: AccessQuery(sopClassUID: query.sopClassUID, identifier: encoded))
+        AccessSubjects(query: query.identifier, sopClassUID: query.sopClassUID)
     }
 
     /// Reads the identifier with the rules the association negotiated: relational when agreed

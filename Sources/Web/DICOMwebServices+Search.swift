@@ -36,7 +36,8 @@ extension DICOMwebServices {
         let format = try DataSetFormat(accept: request.headers[.accept])
         let parameters = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let query = try QIDOQuery(level: level, parameters: parameters, studyUID: study, seriesUID: series)
-        let grant = try await grant(.query, context, concerning: Self.subjects(of: query.identifier))
+        let grant = try await grant(.query, context,
+                                    concerning: AccessSubjects(query: query.identifier, sopClassUID: QueryRetrieveModel.studyRoot.findSOPClassUID))
         var options = QueryMatchingOptions()
         // A path without the parent's UID is a relational search (PS3.18 10.6.1.2).
         options.relational = true
@@ -67,25 +68,6 @@ extension DICOMwebServices {
     }
 
     private static let warning = HTTPField.Name("Warning")!
-
-    /// What a search names before it runs: the Patient IDs and Study Instance UIDs it asks for
-    /// by value (not a wildcard or a range), and the identifier itself, for the decision record.
-    static func subjects(of identifier: DataSet) -> AccessSubjects {
-        let exact = { (text: String) in !text.isEmpty && !text.contains(where: { "*?-".contains($0) }) }
-        let patients = identifier.strings(WebTag.patientID).filter(exact)
-        let studies = identifier.strings(WebTag.studyInstanceUID).flatMap { $0.split(separator: ",").map(String.init) }.filter(exact)
-        let encoded = (try? identifier.encoded(in: .explicitVRLittleEndian)) ?? []
-        return AccessSubjects(patientIDs: patients, studyUIDs: studies,
-                              query: AccessQuery(sopClassUID: QueryRetrieveModel.studyRoot.findSOPClassUID, identifier: encoded))
-    }
-
-    /// Refuses a request that accepts none of `types` (406), naming what it could have.
-    static func accept(_ request: Request, _ types: [String]) throws(WebProblem) {
-        guard let accept = request.headers[.accept], !accept.isEmpty else { return }
-        let wanted = accept.split(separator: ",").map { $0.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "" }
-        if wanted.contains(where: { $0 == "*/*" || $0 == "application/*" || types.contains($0) }) { return }
-        throw WebProblem(.notAcceptable, "this resource is served as \(types.joined(separator: " or ")), not \(accept)")
-    }
 }
 
 /// The media types of PS3.18 8.7.

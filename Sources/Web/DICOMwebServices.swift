@@ -39,4 +39,11 @@ struct DICOMwebServices: Sendable {
             throw WebProblem(.serviceUnavailable, "the access could not be recorded, so nothing is disclosed; try again later")
         }
     }
+
+    /// Refuses a request that accepts none of `types` (406), naming what it could have.
+    static func accept(_ request: Request, _ types: [String]) throws(WebProblem) {
+        guard let accept = request.headers[.accept], !accept.isEmpty else { return }
+        if MediaRange.accepted(accept).contains(where: { ["*/*", "application/*"].contains($0.type) || types.contains($0.type) }) { return }
+        throw WebProblem(.notAcceptable, "this resource is served as \(types.joined(separator: " or ")), not \(accept)")
+    }
 }
