@@ -24,16 +24,16 @@ struct AdminRoutes: Sendable {
         }
         group.get("status") { _, context in
             let grant = try await grant(.administer, context)
-            return try json(try run { () throws(AdministrationError) in try administration.status(grant: grant) })
+            return try Response.json(try run { () throws(AdministrationError) in try administration.status(grant: grant) })
         }
         group.get("users") { _, context in
             _ = try await grant(.administer, context)
-            return try json(try run { () throws(AdministrationError) in try administration.users() })
+            return try Response.json(try run { () throws(AdministrationError) in try administration.users() })
         }
         group.post("users") { request, context in
             let user = try await request.decode(as: NewUser.self, context: context)
             let grant = try await grant(.administer, context)
-            return try json(try await hashing { () throws(AdministrationError) in try administration.addUser(user, grant: grant) }, status: .created)
+            return try Response.json(try await hashing { () throws(AdministrationError) in try administration.addUser(user, grant: grant) }, status: .created)
         }
         group.get("users/:name") { _, context in
             let name = try context.parameters.require("name")
@@ -41,13 +41,13 @@ struct AdminRoutes: Sendable {
             guard let user = try run({ () throws(AdministrationError) in try administration.users() }).first(where: { $0.name == name }) else {
                 throw WebProblem(.notFound, "no user \(name)")
             }
-            return try json(user)
+            return try Response.json(user)
         }
         group.patch("users/:name") { request, context in
             let name = try context.parameters.require("name")
             let change = try await request.decode(as: UserChange.self, context: context)
             let grant = try await grant(.administer, context)
-            return try json(try run { () throws(AdministrationError) in try administration.changeUser(name, change, grant: grant) })
+            return try Response.json(try run { () throws(AdministrationError) in try administration.changeUser(name, change, grant: grant) })
         }
         group.delete("users/:name") { _, context in
             let name = try context.parameters.require("name")
@@ -58,31 +58,31 @@ struct AdminRoutes: Sendable {
         group.post("users/:name/password") { _, context in
             let name = try context.parameters.require("name")
             let grant = try await grant(.administer, context)
-            return try json(try await hashing { () throws(AdministrationError) in try administration.newPassword(for: name, grant: grant) })
+            return try Response.json(try await hashing { () throws(AdministrationError) in try administration.newPassword(for: name, grant: grant) })
         }
         group.get("services") { _, context in
             _ = try await grant(.administer, context)
-            return try json(try run { () throws(AdministrationError) in try administration.services() })
+            return try Response.json(try run { () throws(AdministrationError) in try administration.services() })
         }
         group.post("services") { request, context in
             let service = try await request.decode(as: NewService.self, context: context)
             let grant = try await grant(.administer, context)
-            return try json(try run { () throws(AdministrationError) in try administration.addService(service, grant: grant) }, status: .created)
+            return try Response.json(try run { () throws(AdministrationError) in try administration.addService(service, grant: grant) }, status: .created)
         }
         group.post("services/:name/revoke") { _, context in
             let name = try context.parameters.require("name")
             let grant = try await grant(.administer, context)
-            return try json(try run { () throws(AdministrationError) in try administration.revokeService(name, grant: grant) })
+            return try Response.json(try run { () throws(AdministrationError) in try administration.revokeService(name, grant: grant) })
         }
         group.get("aes") { _, context in
             _ = try await grant(.administer, context)
-            return try json(try run { () throws(AdministrationError) in try administration.applicationEntities() })
+            return try Response.json(try run { () throws(AdministrationError) in try administration.applicationEntities() })
         }
         group.put("aes/:title") { request, context in
             let title = try context.parameters.require("title")
             let entity = try await request.decode(as: ApplicationEntityChange.self, context: context)
             let grant = try await grant(.administer, context)
-            return try json(try run { () throws(AdministrationError) in try administration.putApplicationEntity(title, entity, grant: grant) })
+            return try Response.json(try run { () throws(AdministrationError) in try administration.putApplicationEntity(title, entity, grant: grant) })
         }
         group.delete("aes/:title") { _, context in
             let title = try context.parameters.require("title")
@@ -136,13 +136,6 @@ struct AdminRoutes: Sendable {
             Result { () throws(AdministrationError) -> T in try call() }
         }
         return try run { () throws(AdministrationError) in try result.get() }
-    }
-
-    private func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
     /// The audit query's parameters, named as `rampart audit query`'s options are.

@@ -42,7 +42,7 @@ struct SessionRoutes: Sendable {
                 throw WebProblem(.unauthorized, "the user name or password is wrong, or the account is locked or disabled")
             }
             let (cookie, csrf) = sessions.open(user: name, strength: access.authentication, now: .now())
-            var response = try Self.json(SessionInfo(user: name, roles: access.roles, authentication: access.authentication.description, csrfToken: csrf))
+            var response = try Response.json(SessionInfo(user: name, roles: access.roles, authentication: access.authentication.description, csrfToken: csrf))
             response.headers[.setCookie] = SessionCookie.setting(cookie, secure: secure)
             return response
         }
@@ -51,18 +51,12 @@ struct SessionRoutes: Sendable {
                 throw WebProblem(.notFound, "\(context.access.principal) has no session: sessions are for users")
             }
             let csrf = context.sessionCookie.flatMap { sessions.resume(cookie: $0, now: .now())?.csrfToken }
-            return try Self.json(SessionInfo(user: name, roles: context.access.roles, authentication: context.access.authentication.description,
+            return try Response.json(SessionInfo(user: name, roles: context.access.roles, authentication: context.access.authentication.description,
                                              csrfToken: csrf))
         }
         group.delete("session") { _, context in
             if let cookie = context.sessionCookie { sessions.close(cookie: cookie) }
             return Response(status: .noContent, headers: [.setCookie: SessionCookie.clearing(secure: secure)])
         }
-    }
-
-    private static func json(_ value: some Encodable) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 }
