@@ -264,13 +264,16 @@ public actor Archive {
 
     /// Whether each referenced instance is archived as its SOP class with its file in place, in
     /// the order given: what a storage commitment SCP checks before it commits (PS3.4 J.3.3).
-    /// Takes a `.store` grant: commitment completes a store.
+    /// Takes a `.store` grant: commitment completes a store. An instance of a study outside the
+    /// grant's studies is absent, as it is to a query: commitment must not tell it exists.
     public nonisolated func presence(of references: [SOPReference], grant: Grant) throws(ArchiveError) -> [InstancePresence] {
         try Self.check(grant, .store)
+        let (scope, scopeArguments) = grant.studies.sqlFilter(study: "st")
+        let sql = ArchiveIndex.instanceSelect + " WHERE i.sopInstanceUID = ? AND " + scope
         return try index.read("check instances for storage commitment") { db in
             try references.map { reference -> InstancePresence in
                 guard let uid = try? ValidatedUID(reference.sopInstanceUID),
-                      let row = try Row.fetchOne(db, sql: ArchiveIndex.instanceSelect + " WHERE i.sopInstanceUID = ?", arguments: [uid.value])
+                      let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments([uid.value] + scopeArguments))
                 else { return .absent }
                 let archivedClass: String = row["sopClassUID"]
                 guard archivedClass == reference.sopClassUID else { return .otherClass(archived: archivedClass) }
@@ -317,7 +320,8 @@ public actor Archive {
 
     /// Deletes a study, or one series of it, or one instance of that series: the index rows go
     /// in one transaction, then the blobs (a crash in between leaves orphans that recovery
-    /// removes, never a row without its blob). Returns the deleted instances.
+    /// removes, never a row without its blob). Only studies the grant reaches are touched: an
+    /// instance outside them stays, as if it did not exist. Returns the deleted instances.
     public func delete(studyInstanceUID: String, seriesInstanceUID: String? = nil, sopInstanceUID: String? = nil,
                        grant: Grant) async throws(ArchiveError) -> [StoredInstance] {
         try Self.check(grant, .delete)
@@ -336,6 +340,9 @@ public actor Archive {
         } catch {
             throw .invalidUID(error)
         }
+        let (scope, scopeArguments) = grant.studies.sqlFilter(study: "st")
+        conditions.append(scope)
+        values += scopeArguments
         let sql = ArchiveIndex.instanceSelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY i.id"
         let deleted = try index.write("delete instances") { db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values))

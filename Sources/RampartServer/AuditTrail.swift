@@ -182,6 +182,7 @@ extension AuditTrail: DisclosureRecorder {
         switch disclosure.kind {
         case .answers: try disclosed(.patientRecord, disclosure.items, items: "answers", grant: grant)
         case .instances: try disclosed(.instancesTransferred, disclosure.items, items: "instances", grant: grant)
+        case .deleted: try disclosed(.studyDeleted, disclosure.items, items: "instances deleted", grant: grant)
         }
     }
 }

@@ -191,6 +191,10 @@ public struct PolicyFile: Sendable {
 
     private static let viewKeys = ["based_on", "remove", "empty", "replace", "pseudonymize", "remove_private"]
 
+    /// The keys that name what a retrieval or deletion acts on (PS3.4 C.4.2.2.1): a view that
+    /// hid one would make the identifier match on nothing, that is, on every object.
+    private static let uniqueKeys: Set<Tag> = [Tag(0x0008, 0x0016), Tag(0x0008, 0x0018), Tag(0x0008, 0x0052), Tag(0x0020, 0x000D), Tag(0x0020, 0x000E)]
+
     private static func view(_ name: String, _ node: Node, known: [String: AttributeView], reader: ConfigurationFile.Reader,
                              key: PseudonymKey) throws(ServerSetupError) -> AttributeView {
         guard !builtInViews.contains(where: { $0.name == name }) else {
@@ -223,6 +227,10 @@ public struct PolicyFile: Sendable {
             case "remove_private": removesPrivate = try reader.bool(value, path)
             default: throw reader.unknown(field, in: "views.\(name)", value, known: viewKeys)
             }
+        }
+        if let key = removed.union(replaced.keys).first(where: Self.uniqueKeys.contains) {
+            throw reader.error(node, "views.\(name): \(DataDictionary.entry(for: key)?.keyword ?? key.description) cannot be hidden: "
+                               + "retrievals name objects by it, and a hidden key would match every object; remove it from the view")
         }
         // The view hides what its base hides and what it adds; its own replacements win.
         var allReplaced = base.replaced.filter { !removed.contains($0.key) }

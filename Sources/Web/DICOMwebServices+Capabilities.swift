@@ -9,7 +9,7 @@ import NIOCore
 /// authentication middleware first (an anonymous caller gets the same 401 as anywhere); it
 /// names no patient data, so the gate is not asked and nothing is disclosed.
 ///
-/// The resources are read off the routes: the search, retrieve, store and WADO-URI routes are added to
+/// The resources are read off the routes: the search, retrieve, store, WADO-URI and delete routes are added to
 /// routers of their own and listed from there, so the document cannot drift from what is served.
 extension DICOMwebServices {
     func addCapabilitiesRoutes(to group: RouterGroup<WebRequestContext>) {
@@ -54,6 +54,10 @@ extension DICOMwebServices {
         }
         for (method, path) in Self.routes(addURIRoutes(to:)) {
             document.add(.init(name: method, parameters: uri, answers: [MediaType.dicom]), at: path)
+        }
+        // DELETE (not in PS3.18; see addDeleteRoutes): no body.
+        for (method, path) in Self.routes(addDeleteRoutes(to:)) {
+            document.add(.init(name: method, statuses: [204], answers: []), at: path)
         }
         for method in Self.capabilitiesMethods {
             document.add(.init(name: method.rawValue, answers: [MediaType.wadl]), at: "")

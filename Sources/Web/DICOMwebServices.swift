@@ -21,6 +21,7 @@ struct DICOMwebServices: Sendable {
         addRetrieveRoutes(to: group)
         addStoreRoutes(to: group)
         addURIRoutes(to: group)
+        addDeleteRoutes(to: group)
         addCapabilitiesRoutes(to: group)
     }
 

@@ -6,13 +6,15 @@ public protocol DisclosureRecorder: Sendable {
     func disclosed(_ disclosure: Disclosure, grant: Grant) throws
 }
 
-/// The patients and studies a response shows.
+/// The patients and studies a response shows, or a deletion removed.
 public struct Disclosure: Sendable {
     public enum Kind: Sendable {
         /// Query answers: patient and study records.
         case answers
         /// Whole objects, or their metadata.
         case instances
+        /// Objects removed from the archive: not shown, yet the patient's record changed.
+        case deleted
     }
 
     public let kind: Kind

@@ -45,7 +45,7 @@ private typealias Tag = DICOM.Tag
 
     static let policy: AccessPolicy = {
         var policy = AccessPolicy.builtIn
-        policy.define(RoleDefinition(name: "north", actions: [.store, .query, .retrieve], view: .full, studies: [.institutions(["North"])]))
+        policy.define(RoleDefinition(name: "north", actions: [.store, .query, .retrieve, .delete], view: .full, studies: [.institutions(["North"])]))
         policy.define(RoleDefinition(name: "referring-physician", actions: [.query, .retrieve], view: .full, studies: [.referredByPrincipal],
                                      mayBreakTheGlass: true))
         return policy
@@ -135,6 +135,26 @@ private typealias Tag = DICOM.Tag
             Issue.record("refused an object inside the grant"); return
         }
         #expect(try studies(archive, try await grant(.query, roles: ["north"])) == [Self.chest, Self.abdomen, "1.2.826.0.9.1"])
+    }
+
+    @Test func aLimitedGrantDeletesAndCommitsOnlyInsideItsStudies() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try await archive(fixtures)
+        let delete = try await grant(.delete, roles: ["north"])
+        // South's study is out of reach: nothing deleted, as if it were not archived.
+        #expect(try await archive.delete(studyInstanceUID: Self.headMR, grant: delete).isEmpty)
+        let deleted = try await archive.delete(studyInstanceUID: Self.abdomen, grant: delete)
+        #expect(deleted.count == 1 && deleted.allSatisfy { $0.studyInstanceUID == Self.abdomen })
+        let everything = try await ArchiveFixtures.grant(.query)
+        #expect(try studies(archive, everything) == [Self.chest, Self.headMR, Self.knee])
+
+        // Storage commitment under the same grant tells nothing of studies outside it.
+        let inside = ArchiveFixtures.instances.first { $0.study == Self.chest }!
+        let outside = ArchiveFixtures.instances.first { $0.study == Self.headMR }!
+        let references = [inside, outside].map { SOPReference(sopClassUID: $0.sopClass, sopInstanceUID: $0.sop) }
+        #expect(try archive.presence(of: references, grant: try await grant(.store, roles: ["north"])) == [.present, .absent])
+        #expect(try archive.presence(of: references, grant: try await ArchiveFixtures.grant(.store)) == [.present, .present])
     }
 
     @Test func theMigrationFillsTheInstitutionOfStudiesArchivedBefore() async throws {

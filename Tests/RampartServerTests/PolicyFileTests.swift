@@ -84,6 +84,8 @@ struct PolicyFileTests {
         ("views:\n  v:\n    remove: [NotAKeyword]\n", "NotAKeyword is not a DICOM keyword"),
         ("views:\n  v:\n    pseudonymize: [StudyDate]\n", "only text (names, IDs, descriptions) can be pseudonymized"),
         ("views:\n  full:\n    remove: [PatientID]\n", "a built-in view cannot be redefined"),
+        ("views:\n  v:\n    remove: [StudyInstanceUID]\n", "StudyInstanceUID cannot be hidden: retrievals name objects by it"),
+        ("views:\n  v:\n    replace:\n      SOPInstanceUID: \"1.2.3\"\n", "SOPInstanceUID cannot be hidden"),
         ("views:\n  v:\n    based_on: later\n", "no view named later is defined above this one"),
         ("time_zone: Mars/Olympus\n", "not a time zone name"),
         ("roles:\n  \"bad name\":\n    allow: []\n", "may hold only letters, digits"),

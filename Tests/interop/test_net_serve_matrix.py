@@ -12,7 +12,7 @@ Also end to end: a view's forbidden attributes never come back (pseudonyms stand
 patient ID), restricted studies stay hidden until a role opens their group or breaks the glass
 (flagged in the audit log), and an edited policy.yaml takes effect without a restart.
 
-The same matrix runs over DICOMweb (STOW-RS, QIDO-RS, WADO-RS with HTTP Basic passwords,
+The same matrix runs over DICOMweb (STOW-RS, QIDO-RS, WADO-RS and DELETE with HTTP Basic passwords,
 bearer tokens and API keys, from the same two source addresses) and must decide every cell
 alike; over the REST admin API (administer, audit) and through web UI sessions too. The command
 line acts as the local operator, whom the policy does not bind.
@@ -61,18 +61,22 @@ POLICY = {
     "roles": {
         "lan-reader": {"allow": ["query", "retrieve"], "view": "pseudonymous", "when": {"networks": ["127.0.0.0/29"]}},
         "token-reader": {"allow": ["query", "retrieve"], "when": {"authentication": ["token"]}},
-        "lan-token-writer": {"allow": ["store", "query"], "when": {"networks": ["127.0.0.0/29"], "authentication": ["token"]}},
+        "lan-token-writer": {"allow": ["store", "query", "delete"], "when": {"networks": ["127.0.0.0/29"], "authentication": ["token"]}},
         # A condition on the data: the object is another institution's, so the role may not
         # store it, and its queries and retrievals are allowed and reach nothing.
-        "other-clinic": {"allow": ["store", "query", "retrieve"], "studies": {"institutions": ["Other Clinic"]}},
+        "other-clinic": {"allow": ["store", "query", "retrieve", "delete"], "studies": {"institutions": ["Other Clinic"]}},
     },
 }
 ROLES = ["admin", "radiologist", "technologist", "referring-physician", "researcher", "auditor", "modality",
          "lan-reader", "token-reader", "lan-token-writer", "other-clinic"]
 ACTIONS = ["store", "query", "retrieve"]
+# DICOMweb and the web UI delete too (DIMSE has no delete service).
+WEB_ACTIONS = [*ACTIONS, "delete"]
 # The REST admin API's actions, each with a path that needs it.
 REST_ACTIONS = {"administer": "/status", "audit": "/audit/events?limit=1"}
 SERVICES = [("svc-radiologist-query", "radiologist", "query"), ("svc-lan-writer", "lan-token-writer", None)]
+# Stores the object again after a cell deleted it; its events are not the cells'.
+RESTORER = ("svc-restorer", "admin", "store")
 
 
 def user_name(role: str) -> str:
@@ -128,7 +132,7 @@ def site(rampart, tmp_path_factory):
     tokens = {role: run(rampart, "token", "issue", "--user", user_name(role), "--ttl", "2h", "--data-dir", data).stdout.strip()
               for role in ROLES}
     # Service accounts: a role capped by the key's scope, and a conditioned role.
-    for name, role, scope in SERVICES:
+    for name, role, scope in [*SERVICES, RESTORER]:
         added = run(rampart, "service", "add", name, "--role", role, *(["--scope", scope] if scope else []), "--data-dir", data)
         tokens[name] = re.search(r"rampart_sk_\S+", added.stdout).group(0)
     path = netdata.make_bulk(folder / "bulk", 1, size=2048)[0]
@@ -222,11 +226,13 @@ def audit_problems(new: list[dict], kind: str, name: str, source: str, outcomes:
         if action == "store" and store_received and ("patient", SECRETS["PatientID"]) not in subjects:
             problems.append(f"{where} store: the decision does not name the patient: {subjects}")
         followers = [e for e in new if e["event"].get("follows") == recorded["sequence"]]
-        disclosed = allowed and action in ("query", "retrieve") and reaches
+        disclosed = allowed and action in ("query", "retrieve", "delete") and reaches
         if len(followers) != (1 if disclosed else 0):
             problems.append(f"{where} {action}: {len(followers)} disclosure events, expected {1 if disclosed else 0}")
         elif disclosed and SECRETS["PatientID"] not in [s["id"] for s in followers[0]["event"]["subjects"] if s["kind"] == "patient"]:
             problems.append(f"{where} {action}: the disclosure does not name the patient")
+        elif disclosed and followers[0]["event"]["kind"] != ("study-deleted" if action == "delete" else followers[0]["event"]["kind"]):
+            problems.append(f"{where} delete: followed by {followers[0]['event']['kind']}, expected study-deleted")
     return problems
 
 
@@ -318,6 +324,11 @@ def record(table: list, stats, channel: str = "dimse",
                        f"{sum(1 for *_, w, _ in table if w)} allowed, {agreed} as the policy says (details: {report})")
 
 
+def cells_events(events: list[dict]) -> list[dict]:
+    """The audit events of a cell row, without the restorer's."""
+    return [e for e in events if e["event"]["actor"].get("name") != RESTORER[0]]
+
+
 def web_client(server, data: Path, authorization: str, source: str) -> DICOMwebClient:
     session = requests.Session()
     session.trust_env = False  # else REQUESTS_CA_BUNDLE wins over session.verify
@@ -332,11 +343,12 @@ def basic(name: str, secret: str) -> str:
     return "Basic " + base64.b64encode(f"{name}:{secret}".encode()).decode()
 
 
-def perform_web(web: DICOMwebClient, stored) -> dict[str, tuple[bool, object]]:
-    """Store (STOW-RS), query (QIDO-RS) and retrieve (WADO-RS) over DICOMweb; each action's
-    outcome (allowed?, evidence). Allowed means the gate allowed it: a search that reaches
-    nothing answers 200 with no match and a retrieve 404, as a C-GET that reaches nothing
-    succeeds with no sub-operation; a store the gate allows is stored (200)."""
+def perform_web(web: DICOMwebClient, stored, restore) -> dict[str, tuple[bool, object]]:
+    """Store (STOW-RS), query (QIDO-RS), retrieve (WADO-RS) and delete (DELETE) over DICOMweb;
+    each action's outcome (allowed?, evidence). Allowed means the gate allowed it: a search
+    that reaches nothing answers 200 with no match and a retrieve or delete 404, as a C-GET
+    that reaches nothing succeeds with no sub-operation; a store the gate allows is stored
+    (200). A deletion that happened (204) is undone with `restore` for the next cell."""
     def status(call):
         try:
             return 200, call()
@@ -346,11 +358,16 @@ def perform_web(web: DICOMwebClient, stored) -> dict[str, tuple[bool, object]]:
     found_status, found = status(lambda: web.search_for_studies(search_filters={"StudyInstanceUID": stored.StudyInstanceUID},
                                                                fields=["PatientID", "PatientName", "OtherPatientIDs"]))
     got_status, got = status(lambda: web.retrieve_study(stored.StudyInstanceUID))
+    deleted_status, _ = status(lambda: web.delete_study(stored.StudyInstanceUID))
     assert stored_status in (200, 403, 409), stored_status
     assert found_status in (200, 403) and got_status in (200, 403, 404), (found_status, got_status)
+    assert deleted_status in (200, 403, 404), deleted_status
+    if deleted_status == 200:
+        restore()
     return {"store": (stored_status == 200, None),
             "query": (found_status == 200, [Dataset.from_json(answer) for answer in found or []]),
-            "retrieve": (got_status != 403, got or [])}
+            "retrieve": (got_status != 403, got or []),
+            "delete": (deleted_status != 403, None)}
 
 
 def test_the_matrix_over_dicomweb_decides_every_cell_as_over_dimse(rampart, site, tmp_path, stats):
@@ -369,12 +386,15 @@ def test_the_matrix_over_dicomweb_decides_every_cell_as_over_dimse(rampart, site
         rows = [(user_name(role), "user", role, strength, None, basic(user_name(role), PASSWORD) if strength == "password" else f"Bearer {tokens[role]}")
                 for role in ROLES for strength in ("password", "token")]
         rows += [(name, "service", role, "api-key", scope, basic(name, tokens[name])) for name, role, scope in SERVICES]
+        restorer = web_client(server, data, basic(RESTORER[0], tokens[RESTORER[0]]), INSIDE)
         for name, kind, role, strength, scope, authorization in rows:
             for source in (INSIDE, OUTSIDE):
-                outcomes = perform_web(web_client(server, data, authorization, source), stored)
-                audit_wrong += audit_problems(new_events(), kind, name, source, outcomes, reaches_object(role), channel="dicomweb",
+                outcomes = perform_web(web_client(server, data, authorization, source), stored,
+                                       restore=lambda: restorer.store_instances(datasets=[stored]))
+                audit_wrong += audit_problems(cells_events(new_events()), kind, name, source, outcomes, reaches_object(role),
+                                              channel="dicomweb", actions=WEB_ACTIONS,
                                               store_received=allowed_in_context(role, "store", source, strength, effective, scope))
-                for action in ACTIONS:
+                for action in WEB_ACTIONS:
                     want = expected(role, action, source, strength, effective, scope)
                     allowed, evidence = outcomes[action]
                     table.append((name if kind == "service" else role, action, source, strength, want, allowed))
@@ -382,7 +402,7 @@ def test_the_matrix_over_dicomweb_decides_every_cell_as_over_dimse(rampart, site
                         mismatches.append(f"{name} {action} from {source} by {strength}: server {'allowed' if allowed else 'denied'}")
                     if allowed and action in ("query", "retrieve") and reaches_object(role):
                         view_problems += check_view(effective[role]["view"], evidence, stored)
-    assert len(table) == 144
+    assert len(table) == (len(ROLES) * 2 + len(SERVICES)) * len(WEB_ACTIONS) * 2 == 192
     record(table, stats, channel="dicomweb")
     assert not mismatches, "\n".join(mismatches)
     assert not view_problems, "\n".join(view_problems[:20])
@@ -392,17 +412,18 @@ def test_the_matrix_over_dicomweb_decides_every_cell_as_over_dimse(rampart, site
 
 def test_the_matrix_through_web_ui_sessions_decides_every_cell_as_the_policy_says(rampart, site, tmp_path, stats):
     """Every user of the matrix logs in to the web UI (a password, from both networks) and, with
-    the session's cookie and CSRF token, stores, queries and retrieves through DICOMweb and
+    the session's cookie and CSRF token, stores, queries, retrieves and deletes through DICOMweb and
     administers and reads the audit log through the REST API: each allowed exactly as the policy
     says for a password sign-in, on channel ui, the login and each action one decision, the
     views holding as over DIMSE."""
     data, tokens, stored = site
     effective = effective_roles(rampart, data)
     table, mismatches, view_problems, audit_wrong = [], [], [], []
-    actions = [*ACTIONS, *REST_ACTIONS]
+    actions = [*WEB_ACTIONS, *REST_ACTIONS]
     with serve(rampart, data, tmp_path / "serve.log") as server:
         base = netserve.dicomweb_url(server).rsplit("/dicomweb", 1)[0]
-        web_client(server, data, f"Bearer {tokens['admin']}", INSIDE).store_instances(datasets=[stored])
+        restorer = web_client(server, data, basic(RESTORER[0], tokens[RESTORER[0]]), INSIDE)
+        restorer.store_instances(datasets=[stored])
         seen = max(e["sequence"] for e in netserve.audit_events(rampart, data))
         for role in ROLES:
             for source in (INSIDE, OUTSIDE):
@@ -415,14 +436,15 @@ def test_the_matrix_through_web_ui_sessions_decides_every_cell_as_the_policy_say
                 login = browser.post(base + "/api/session", json={"username": name, "password": PASSWORD}, timeout=60)
                 assert login.status_code == 200, (name, login.text)
                 browser.headers["X-CSRF-Token"] = login.json()["csrfToken"]
-                outcomes = perform_web(DICOMwebClient(url=base + "/dicomweb", session=browser), stored)
+                outcomes = perform_web(DICOMwebClient(url=base + "/dicomweb", session=browser), stored,
+                                       restore=lambda: restorer.store_instances(datasets=[stored]))
                 for action, path in REST_ACTIONS.items():
                     status = browser.get(base + "/api" + path, timeout=60).status_code
                     assert status in (200, 403), (name, action, status)
                     outcomes[action] = (status == 200, None)
                 events = [e for e in netserve.audit_events(rampart, data) if e["sequence"] > seen]
                 seen = max([seen] + [e["sequence"] for e in events])
-                audit_wrong += audit_problems(events, "user", name, source, outcomes, reaches_object(role), channel="ui",
+                audit_wrong += audit_problems(cells_events(events), "user", name, source, outcomes, reaches_object(role), channel="ui",
                                               store_received=allowed_in_context(role, "store", source, "password", effective), actions=actions)
                 for action in actions:
                     want = expected(role, action, source, "password", effective)
@@ -432,7 +454,7 @@ def test_the_matrix_through_web_ui_sessions_decides_every_cell_as_the_policy_say
                         mismatches.append(f"{name} {action} from {source} in a UI session: server {'allowed' if allowed else 'denied'}")
                     if allowed and action in ("query", "retrieve") and reaches_object(role):
                         view_problems += check_view(effective[role]["view"], evidence, stored)
-    assert len(table) == len(ROLES) * 2 * len(actions) == 110
+    assert len(table) == len(ROLES) * 2 * len(actions) == 132
     record(table, stats, channel="ui", principals=f"users of {len(ROLES)} roles, logged in by password")
     assert not mismatches, "\n".join(mismatches)
     assert not view_problems, "\n".join(view_problems[:20])
