@@ -85,6 +85,12 @@ public struct AERegistry: Sendable, Hashable {
 
     /// Whether a registered AE is bound to the certificate with this fingerprint.
     public func knowsDevice(certificateSHA256 fingerprint: String) -> Bool {
-        entries.values.contains { $0.certificateSHA256?.lowercased() == fingerprint.lowercased() }
+        entry(boundTo: fingerprint) != nil
+    }
+
+    /// The registered AE bound to the certificate with this fingerprint: the device a client
+    /// certificate names when it comes without an AE title (over HTTPS).
+    public func entry(boundTo fingerprint: String) -> Entry? {
+        entries.values.first { $0.certificateSHA256?.lowercased() == fingerprint.lowercased() }
     }
 }

@@ -81,16 +81,16 @@ public struct RampartDICOMService: Service {
                 configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.dicom.port, association: options),
                 provider: provider, limiter: limiter, log: log)))
         }
+        // Client certificates from the local CA (rampart ae certificate) and from the site's own
+        // CA (dicom.tls.trusted_ca) are accepted over DICOM TLS and HTTPS alike; which AE a
+        // certificate may act as is the AE registry's binding, not the CA's.
+        let localCA = LocalCertificateAuthorityFiles(dataDirectory: dataDirectory)
+        var clientCAs = localCA.exists ? [localCA.certificatePath] : []
+        if let ca = configuration.dicom.tls?.trustedCA.map(resolve), !clientCAs.contains(ca) { clientCAs.append(ca) }
         if let tls = configuration.dicom.tls, configuration.dicom.tlsPort != 0 {
-            // Client certificates from the local CA (rampart ae certificate) and from the site's
-            // own CA (trusted_ca) are both accepted; which AE a certificate may act as is the AE
-            // registry's binding, not the CA's.
-            let localCA = LocalCertificateAuthorityFiles(dataDirectory: dataDirectory)
-            var trusted = localCA.exists ? [localCA.certificatePath] : []
-            if let ca = tls.trustedCA.map(resolve), !trusted.contains(ca) { trusted.append(ca) }
             let settings = DICOMTLSServerConfiguration(
                 certificateChainPath: resolve(tls.certificate), privateKeyPath: resolve(tls.privateKey),
-                trustedCAPaths: trusted, requireClientCertificate: tls.requireClientCertificate)
+                trustedCAPaths: clientCAs, requireClientCertificate: tls.requireClientCertificate)
             // Fail at start-up, not at the first connection, when the files are wrong.
             _ = try settings.makeContext()
             servers.append((.tls, DICOMServer(
@@ -101,7 +101,8 @@ public struct RampartDICOMService: Service {
         self.servers = servers
         if configuration.http.port != 0 {
             let tls = try configuration.http.certificate(dicom: configuration.dicom).map { files in
-                try WebServer.tlsConfiguration(certificateChainPath: resolve(files.certificate), privateKeyPath: resolve(files.privateKey))
+                try WebServer.tlsConfiguration(certificateChainPath: resolve(files.certificate), privateKeyPath: resolve(files.privateKey),
+                                               clientCAPaths: clientCAs)
             }
             let settings = WebServer.Settings(host: configuration.listen, port: configuration.http.port, tls: tls,
                                               corsOrigins: configuration.http.corsOrigins, maximumStoreBytes: configuration.http.maximumStoreBytes,

@@ -1,5 +1,7 @@
 import Access
 import Hummingbird
+import NIOCore
+import NIOSSL
 
 /// Who an HTTP request's credential proves: implemented by the server, which holds the
 /// accounts, the service accounts, the token keys and the login throttle.
@@ -30,6 +32,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let authenticator: any RequestAuthenticator
     let gate: Gate
     let sessions: SessionStore
+    /// Whether HTTPS asks clients for certificates (`WebServer.tlsConfiguration`'s client CAs).
+    let readsClientCertificates: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The login, whatever stale cookie the browser still sends, and the UI's files.
@@ -38,12 +42,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         let channel: AccessChannel = request.uri.path.hasPrefix(WebServer.dicomwebPrefix) ? .dicomweb : .rest
+        let fingerprint = readsClientCertificates ? await Self.certificateFingerprint(of: context.channel) : nil
         if let authorization = request.headers[.authorization] {
             context.access = await authenticator.authenticate(authorization: authorization, channel: channel, peerAddress: context.peerAddress)
         } else if let cookie = SessionCookie.value(in: request.headers[values: .cookie]) {
             context.access = await resume(cookie, request, context)
             context.sessionCookie = cookie
+        } else if let fingerprint {
+            context.access = device(fingerprint, channel: channel, peerAddress: context.peerAddress)
         }
+        // The device the request comes from, for policy conditions on it, whoever it proves.
+        context.access.certificateFingerprint = fingerprint
         if case .anonymous = context.access.principal {
             // Recorded, and always refused: the gate lets nobody anonymous in. A request that
             // proves someone is recorded by its route's decision instead, not twice.
@@ -51,6 +60,28 @@ struct AuthenticationMiddleware: RouterMiddleware {
             throw WebProblem.unauthorized()
         }
         return try await next(request, context)
+    }
+
+    /// A request with no other credential over a connection whose client certificate is bound to
+    /// a registered AE is that device (a modality's STOW-RS, say), as it would be over DICOM TLS;
+    /// any other certificate proves nobody, and the refusal says which one it was.
+    private func device(_ fingerprint: String, channel: AccessChannel, peerAddress: String) -> AccessContext {
+        guard let entry = gate.registry.entry(boundTo: fingerprint) else {
+            return AccessContext(principal: .anonymous, channel: channel, peerAddress: peerAddress, certificateFingerprint: fingerprint,
+                                 authentication: .none,
+                                 authenticationFailure: "the client certificate (sha256 \(CertificateFingerprint.abbreviated(fingerprint))) "
+                                     + "is bound to no registered AE: bind it with rampart ae add TITLE --certificate FILE.pem, or send a credential")
+        }
+        let admission = entry.admission(host: Gate.host(of: peerAddress), certificateFingerprint: fingerprint)
+        return AccessContext(principal: .applicationEntity(entry.title), channel: channel, peerAddress: peerAddress,
+                             certificateFingerprint: fingerprint, authentication: admission.allowed ? admission.strength : .none,
+                             authenticationFailure: admission.allowed ? nil : admission.reason)
+    }
+
+    /// SHA-256 of the TLS client certificate the connection's peer presented, if any.
+    private static func certificateFingerprint(of channel: any Channel) async -> String? {
+        guard let certificate = try? await channel.nioSSL_peerCertificate().get(), let der = try? certificate.toDERBytes() else { return nil }
+        return CertificateFingerprint(der: der).hex
     }
 
     /// The session's user, or anonymous with why: an unknown or lapsed session, or a change

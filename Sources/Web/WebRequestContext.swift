@@ -1,6 +1,7 @@
 import Access
 import DICOMNetwork
 import Hummingbird
+import NIOCore
 
 /// What a request carries through the middleware to its route: the peer it came from, and who
 /// its credential proves (set by `AuthenticationMiddleware` before any route runs).
@@ -8,8 +9,8 @@ public struct WebRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// "ip:port" of the peer, as the gate and the audit log name it.
     public let peerAddress: String
-    /// SHA-256 of the TLS client certificate the peer presented, when it presented one.
-    public let certificateFingerprint: String?
+    /// The connection, whose TLS client certificate the authentication middleware reads.
+    let channel: any Channel
     /// Who the request's credential proves; anonymous until the middleware has run.
     public var access: AccessContext
     /// The web UI's session cookie, when the request was authenticated by one.
@@ -18,7 +19,7 @@ public struct WebRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         peerAddress = PeerAddress.text(source.channel.remoteAddress)
-        certificateFingerprint = nil
+        channel = source.channel
         access = AccessContext(principal: .anonymous, channel: .dicomweb, peerAddress: peerAddress, authentication: .none)
     }
 

@@ -59,12 +59,20 @@ public struct WebServer: Sendable {
     }
 
     /// HTTPS with the server's certificate chain and key (PEM files): TLS 1.2 or later, HTTP/1.1.
-    public static func tlsConfiguration(certificateChainPath: String, privateKeyPath: String) throws -> TLSConfiguration {
+    /// With `clientCAPaths`, a client may present a certificate signed by one of those CAs (it
+    /// need not: browsers and token clients present none); one from another CA fails the
+    /// handshake. What a certificate may act as is the AE registry's binding, not the CA's.
+    public static func tlsConfiguration(certificateChainPath: String, privateKeyPath: String,
+                                        clientCAPaths: [String] = []) throws -> TLSConfiguration {
         let chain = try NIOSSLCertificate.fromPEMFile(certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: privateKeyPath, format: .pem)))
         configuration.minimumTLSVersion = .tlsv12
         configuration.applicationProtocols = ["http/1.1"]
+        if !clientCAPaths.isEmpty {
+            configuration.trustRoots = .certificates(try clientCAPaths.flatMap { try NIOSSLCertificate.fromPEMFile($0) })
+            configuration.certificateVerification = .optionalVerification
+        }
         return configuration
     }
 
@@ -77,7 +85,8 @@ public struct WebServer: Sendable {
         router.add(middleware: RateLimitMiddleware(limiter: RequestRateLimiter(perMinute: settings.requestsPerMinutePerHost)))
         router.add(middleware: StrictCORSMiddleware(allowedOrigins: Set(settings.corsOrigins)))
         let sessions = SessionStore()
-        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate, sessions: sessions))
+        router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate, sessions: sessions,
+                                                        readsClientCertificates: settings.tls.map { $0.certificateVerification != .none } ?? false))
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))
         SessionRoutes(gate: services.gate, authenticator: authenticator, sessions: sessions, secure: settings.tls != nil)
             .add(to: router.group(RouterPath(Self.apiPrefix)))

@@ -306,6 +306,7 @@ SERVED = {
     "GET studies/{study}/series/{series}/instances/{instance}/metadata",
     "GET studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
     "POST studies", "POST studies/{study}", "GET wado",
+    "DELETE studies/{study}", "DELETE studies/{study}/series/{series}", "DELETE studies/{study}/series/{series}/instances/{instance}",
 }
 
 

@@ -18,12 +18,15 @@ another certificate, or under another AE title, the association is refused:
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import requests
+from dicomweb_client.api import DICOMwebClient
 from pydicom import dcmread
 from pynetdicom import AE
 from pynetdicom.sop_class import CTImageStorage, Verification
@@ -117,9 +120,7 @@ def handshake_refused(result: str) -> bool:
 
 def test_issued_certificate_is_bound_and_listed(rampart, site):
     assert (site["ct1"][1].stat().st_mode & 0o077) == 0 and (site["ct1"][0].stat().st_mode & 0o077) == 0
-    fingerprint = subprocess.run(["/usr/bin/openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", str(site["ct1"][0])],
-                                 capture_output=True, text=True, check=True, timeout=30).stdout
-    hex_digits = fingerprint.split("=", 1)[1].strip().replace(":", "").lower()
+    hex_digits = sha256_fingerprint(site["ct1"][0])
     assert hex_digits in site["issued"]
     subject = subprocess.run(["/usr/bin/openssl", "x509", "-noout", "-subject", "-ext", "extendedKeyUsage", "-in", str(site["ct1"][0])],
                              capture_output=True, text=True, check=True, timeout=30).stdout
@@ -207,3 +208,60 @@ def test_required_client_certificates_refuse_peers_without_one_in_the_handshake(
         assert outcome(site, peer, "CT1", site["ct1"]) == "established"
         assert "PEER_DID_NOT_RETURN_A_CERTIFICATE" in server.log_text(20_000)
     assert any("PEER_DID_NOT_RETURN_A_CERTIFICATE" in e["reason"] for e in tls_failures(rampart, data))
+
+
+def test_over_https_a_bound_certificate_is_its_device_and_others_prove_nobody(rampart, site, tmp_path):
+    """HTTPS asks for the same client certificates as DICOM TLS. With no other credential, CT1's
+    bound certificate is AE CT1 (modality: it stores with STOW-RS and queries, and may not
+    retrieve); a trusted certificate bound to no AE, or none, proves nobody (401, recorded with
+    the reason); one from an untrusted CA fails the handshake. With a token as well, the
+    request is the token's user, and its decision names the device's certificate."""
+    data = tmp_path / "data"
+    shutil.copytree(site["data"], data)
+    register(rampart, data, "GONE", host=HOST)
+    rampart_ok(rampart, "ae", "certificate", "GONE", "--out", tmp_path / "gone", "--data-dir", data)
+    rampart_ok(rampart, "ae", "remove", "GONE", "--data-dir", data)
+    unbound = (tmp_path / "gone" / "GONE.pem", tmp_path / "gone" / "GONE-key.pem")
+    token = rampart_ok(rampart, "token", "issue", "--user", "admin", "--data-dir", data).strip()
+    stored = dcmread(site["files"][0])
+
+    def client(cert, authorization: str | None = None) -> DICOMwebClient:
+        session = requests.Session()
+        session.trust_env = False  # else REQUESTS_CA_BUNDLE wins over session.verify
+        session.verify = str(data / "tls" / "ca.pem")
+        session.cert = tuple(map(str, cert)) if cert else None
+        return DICOMwebClient(url=netserve.dicomweb_url(server), session=session,
+                              headers={"Authorization": authorization} if authorization else None)
+
+    def status(call) -> int:
+        try:
+            call()
+            return 200
+        except requests.exceptions.HTTPError as error:
+            return error.response.status_code
+
+    with serve(rampart, data, tmp_path / "serve.log", tls=True) as server:
+        device_client = client(site["ct1"])
+        assert status(lambda: device_client.store_instances(datasets=[stored])) == 200
+        assert [s["0020000D"]["Value"][0] for s in device_client.search_for_studies(search_filters={"StudyInstanceUID": stored.StudyInstanceUID})] \
+            == [stored.StudyInstanceUID]
+        assert status(lambda: device_client.retrieve_study(stored.StudyInstanceUID)) == 403
+        for cert in (unbound, None):
+            assert status(lambda: client(cert).search_for_studies()) == 401, cert
+        with pytest.raises(requests.exceptions.SSLError):
+            client(site["other_ca"]).search_for_studies()
+        assert status(lambda: client(site["ct1"], f"Bearer {token}").retrieve_study(stored.StudyInstanceUID)) == 200
+    decisions = netserve.decisions_text(rampart, data)
+    assert re.search(r"\tallow\tAE CT1\tdicomweb\t127\.0\.0\.1:\d+\tstore\t", decisions), decisions
+    assert re.search(r"\tdeny\tAE CT1\tdicomweb\t127\.0\.0\.1:\d+\tretrieve\t", decisions)
+    assert "is bound to no registered AE: bind it with rampart ae add TITLE --certificate FILE.pem" in decisions
+    retrieved = [e["event"] for e in netserve.decisions(rampart, data)
+                 if e["event"]["actor"].get("name") == "admin" and e["event"]["action"] == "retrieve"]
+    assert [e["source"].get("certificateFingerprint") for e in retrieved] == [sha256_fingerprint(site["ct1"][0])]
+
+
+def sha256_fingerprint(certificate: Path) -> str:
+    """The certificate's SHA-256 fingerprint in lowercase hex, as openssl computes it."""
+    printed = subprocess.run(["/usr/bin/openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", str(certificate)],
+                             capture_output=True, text=True, check=True, timeout=30).stdout
+    return printed.split("=", 1)[1].strip().replace(":", "").lower()
