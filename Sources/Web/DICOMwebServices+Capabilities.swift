@@ -40,7 +40,8 @@ extension DICOMwebServices {
         for (method, path) in Self.routes(addRetrieveRoutes(to:)) {
             // Metadata resources are DICOM JSON or XML (PS3.18 10.4.1.1.2), frames raw bytes; the others multipart Part 10.
             let answers = path.hasSuffix("/metadata") ? [MediaType.dicomJSON, MediaType.multipartDICOMXML]
-                : path.contains("/frames/") ? [MediaType.multipartOctetStream] : [MediaType.multipartDICOM]
+                : path.contains("/frames/") || path.contains("/bulkdata/") ? [MediaType.multipartOctetStream, MediaType.multipartCompressedPixels]
+                : [MediaType.multipartDICOM]
             document.add(.init(name: method, answers: answers), at: path)
         }
         for (method, path) in Self.routes(addStoreRoutes(to:)) {
@@ -69,7 +70,8 @@ extension DICOMwebServices {
     private static func routes(_ add: (RouterGroup<WebRequestContext>) -> Void) -> [(method: String, path: String)] {
         let probe = Router(context: WebRequestContext.self)
         add(probe.group())
-        return probe.routes.map { ($0.method.rawValue, String($0.path.description.drop { $0 == "/" })) }
+        // A catch-all segment (the bulk data path) is written as a template parameter.
+        return probe.routes.map { ($0.method.rawValue, String($0.path.description.drop { $0 == "/" }).replacingOccurrences(of: "**", with: "{path}")) }
     }
 }
 
@@ -79,4 +81,6 @@ extension MediaType {
     static let multipartDICOM = #"multipart/related; type="application/dicom""#
     static let multipartDICOMXML = #"multipart/related; type="application/dicom+xml""#
     static let multipartOctetStream = #"multipart/related; type="application/octet-stream""#
+    /// Compressed frames as stored, in their transfer syntax's media type (`FrameMediaType`).
+    static let multipartCompressedPixels = #"multipart/related; type="image/*""#
 }

@@ -33,6 +33,10 @@ extension DICOMwebServices {
         group.get("studies/:study/series/:series/instances/:instance/metadata") { request, context in
             try await metadata(request, context, try Self.target(context))
         }
+        group.get("studies/:study/series/:series/instances/:instance/bulkdata/**") { request, context in
+            let path = try BulkDataPath(segments: context.parameters.getCatchAll().joined(separator: "/"))
+            return try await bulkData(request, context, try Self.target(context), path)
+        }
     }
 
     private static func target(_ context: WebRequestContext) throws(WebProblem) -> RetrieveTarget {
@@ -84,6 +88,7 @@ extension DICOMwebServices {
         try record(.instances, instances.map { ($0.patientID, $0.studyInstanceUID) }, grant: grant)
         let view = grant.view
         let log = log
+        let origin = origin(of: request, context)
         let boundary = MultipartRelated.newBoundary()
         // One document per instance, written as it is read: a large study never sits in memory.
         let body = ResponseBody { writer in
@@ -91,7 +96,11 @@ extension DICOMwebServices {
             for (index, instance) in instances.enumerated() {
                 let encoded: [UInt8]
                 do {
-                    encoded = try await NIOThreadPool.singleton.runIfActive { try InstanceMetadata.encoded(instance.path, view: view, as: format) }
+                    let url = origin.map { "\($0)\(WebServer.dicomwebPrefix)/studies/\(instance.studyInstanceUID)/series/"
+                        + "\(instance.seriesInstanceUID)/instances/\(instance.sopInstanceUID)/bulkdata" }
+                    encoded = try await NIOThreadPool.singleton.runIfActive {
+                        try InstanceMetadata.encoded(instance.path, view: view, as: format, bulkDataURL: url)
+                    }
                 } catch {
                     log("WADO-RS: the metadata of instance \(instance.sopInstanceUID) could not be read: \(error)")
                     throw error
@@ -115,18 +124,15 @@ extension DICOMwebServices {
         return Response(status: .ok, headers: [.contentType: format.contentType(boundary: boundary)], body: body)
     }
 
-    /// Frames of one instance's native pixel data (PS3.18 10.4.1.1.4), as
-    /// `multipart/related; type="application/octet-stream"`, one part per frame in the order asked.
+    /// Frames of one instance's pixel data (PS3.18 10.4.1.1.4), one part per frame in the order
+    /// asked: native frames as `application/octet-stream`, compressed ones as stored
+    /// (`FrameMediaType`). A view that hides Pixel Data hides its frames.
     private func frames(_ request: Request, _ context: WebRequestContext, _ target: RetrieveTarget, numbers: [Int]) async throws -> Response {
-        if let accept = request.headers[.accept], !MediaRange.accepted(accept).contains(where: { range in
-            ["*/*", "multipart/*"].contains(range.type)
-                || (range.type == "multipart/related"
-                    && [nil, "application/octet-stream", "application/*", "*/*"].contains(range.parameters["type"]?.lowercased()))
-        }) {
-            throw WebProblem(.notAcceptable, #"frames are served as multipart/related; type="application/octet-stream", not "# + accept)
-        }
         let (grant, instances) = try await retrievable(target, context)
-        guard let instance = instances.first else { throw WebProblem(.notFound, "no such instance is archived, or none you may see") }
+        guard let instance = instances.first, !grant.view.hides(WebTag.pixelData) else {
+            throw WebProblem(.notFound, "no such instance is archived, or none whose pixel data you may see")
+        }
+        let partType = try FrameMediaType.negotiate(accept: request.headers[.accept], stored: instance.transferSyntax)
         let frames = try await NIOThreadPool.singleton.runIfActive { () throws -> [[UInt8]] in
             try InstanceFrames.frames(of: instance.path, numbers: numbers)
         }
@@ -134,13 +140,61 @@ extension DICOMwebServices {
         let boundary = MultipartRelated.newBoundary()
         var body: [UInt8] = []
         for frame in frames {
-            body += MultipartRelated.partHead(boundary: boundary, contentType: "application/octet-stream; transfer-syntax=\(TransferSyntax.explicitVRLittleEndian.uid)")
+            body += MultipartRelated.partHead(boundary: boundary, contentType: partType)
             body += frame
             body += MultipartRelated.partEnd
         }
         body += MultipartRelated.close(boundary: boundary)
-        return Response(status: .ok, headers: [.contentType: #"multipart/related; type="application/octet-stream"; boundary="# + boundary],
+        return Response(status: .ok, headers: [.contentType: MultipartRelated.contentType(of: partType, boundary: boundary)],
                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A bulk data value of one instance, at a BulkDataURI its metadata gave (PS3.18 10.4.1.1.5),
+    /// through the grant's view (a value the view hides is not there): a binary value as one
+    /// `application/octet-stream` part, streamed from the file; compressed pixel data as its
+    /// frames, as the frames resource sends them.
+    private func bulkData(_ request: Request, _ context: WebRequestContext, _ target: RetrieveTarget, _ path: BulkDataPath) async throws -> Response {
+        let (grant, instances) = try await retrievable(target, context)
+        guard let instance = instances.first else { throw WebProblem(.notFound, "no such instance is archived, or none you may see") }
+        let view = grant.view
+        let accept = request.headers[.accept]
+        let value = try await NIOThreadPool.singleton.runIfActive { () throws -> BulkDataValue in
+            let dataSet = try DICOMFile(contentsOf: instance.path).dataSet
+            switch path.element(in: view.isFull ? dataSet : view.apply(to: dataSet))?.value {
+            case let .bytes(storage)?:
+                let isPixelData = path.path == ElementPath(tag: WebTag.pixelData)
+                return .bytes(storage, contentType: isPixelData ? try FrameMediaType.negotiate(accept: accept, stored: .explicitVRLittleEndian)
+                                                                : "application/octet-stream")
+            case let .encapsulated(pixels)?:
+                let contentType = try FrameMediaType.negotiate(accept: accept, stored: instance.transferSyntax)
+                return .frames(try EncapsulatedFrames(pixels, numberOfFrames: dataSet.int(WebTag.numberOfFrames) ?? 1, in: dataSet),
+                               contentType: contentType)
+            case .sequence?, nil:
+                throw WebProblem(.notFound, "the instance has no bulk data at \(path.text), or none you may see")
+            }
+        }
+        try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
+        let boundary = MultipartRelated.newBoundary()
+        let body = ResponseBody { writer in
+            try await value.write(boundary: boundary, to: &writer)
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: MultipartRelated.contentType(of: value.contentType, boundary: boundary)], body: body)
+    }
+
+    /// The scheme and authority the client reached this server by, for absolute URIs in answers:
+    /// its Host header when that is a plain host[:port], with the port the connection came in on
+    /// when the header names none (dicomweb-client, for one, sends the host alone) and it is
+    /// not the scheme's default; nil when there is no usable Host (the answer then carries no
+    /// BulkDataURI to point nowhere).
+    func origin(of request: Request, _ context: WebRequestContext) -> String? {
+        guard let host = request.head.authority, !host.isEmpty, host.count <= 255,
+              host.allSatisfy({ $0.isLetter || $0.isNumber || "-.:[]_".contains($0) }) else { return nil }
+        let hasPort = host.hasPrefix("[") ? host.contains("]:") : host.contains(":")
+        guard !hasPort, let port = context.channel.localAddress?.port, port != (urlScheme == "https" ? 443 : 80) else {
+            return "\(urlScheme)://\(host)"
+        }
+        return "\(urlScheme)://\(host):\(port)"
     }
 
     /// The grant to retrieve `target`, and its instances in storage order; a 404 when none is

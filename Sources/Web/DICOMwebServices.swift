@@ -15,6 +15,8 @@ struct DICOMwebServices: Sendable {
     let maximumStoreBytes: Int
     let caseInsensitivePersonNames: Bool
     let log: @Sendable (String) -> Void
+    /// "https", or "http" where plain HTTP is served: the scheme of absolute URIs in answers.
+    var urlScheme = "https"
 
     func addRoutes(to group: RouterGroup<WebRequestContext>) {
         addSearchRoutes(to: group)

@@ -59,9 +59,9 @@ enum DataSetFormat: Sendable, Equatable {
         }
     }
 
-    static func xml(_ dataSet: DataSet) throws(WebProblem) -> [UInt8] {
+    static func xml(_ dataSet: DataSet, bulkDataURI: BulkDataURIProvider? = nil) throws(WebProblem) -> [UInt8] {
         do {
-            return try DICOMXMLWriter(options: .init(includeXMLDeclaration: true)).bytes(dataSet)
+            return try DICOMXMLWriter(options: .init(bulkDataURI: bulkDataURI, includeXMLDeclaration: true)).bytes(dataSet)
         } catch {
             throw WebProblem(.internalServerError, "an answer could not be written as DICOM XML: \(error)")
         }

@@ -1,8 +1,8 @@
 import DICOM
 
-/// Frames of a stored object's native (uncompressed) Pixel Data, by their 1-based numbers
-/// (PS3.18 10.4.1.1.4): each frame's bytes read from the file where the value lies, little
-/// endian, never the whole multi-frame value in memory.
+/// Frames of a stored object's Pixel Data, by their 1-based numbers (PS3.18 10.4.1.1.4): each
+/// frame's bytes read from the file where the value lies, never the whole multi-frame value in
+/// memory; native frames little endian, compressed ones as stored (`EncapsulatedFrames`).
 enum InstanceFrames {
     private static let rows = Tag(0x0028, 0x0010), columns = Tag(0x0028, 0x0011), samplesPerPixel = Tag(0x0028, 0x0002)
     private static let bitsAllocated = Tag(0x0028, 0x0100), numberOfFrames = Tag(0x0028, 0x0008), pixelData = Tag(0x7FE0, 0x0010)
@@ -16,6 +16,19 @@ enum InstanceFrames {
         return numbers.compactMap { $0 }
     }
 
+    /// Frames of encapsulated pixel data, as stored.
+    private static func compressed(_ pixels: EncapsulatedPixelData, in dataSet: DataSet, numbers: [Int]) throws(WebProblem) -> [[UInt8]] {
+        let frames = try EncapsulatedFrames(pixels, numberOfFrames: dataSet.int(numberOfFrames) ?? 1, in: dataSet)
+        if let beyond = numbers.first(where: { $0 > frames.frames.count }) {
+            throw WebProblem(.notFound, "frame \(beyond) does not exist: the instance has \(frames.frames.count) frame(s)")
+        }
+        do {
+            return try numbers.map(frames.frame)
+        } catch {
+            throw WebProblem(.internalServerError, "a frame could not be read from the stored object")
+        }
+    }
+
     static func frames(of path: String, numbers: [Int]) throws(WebProblem) -> [[UInt8]] {
         let dataSet: DataSet
         do {
@@ -24,8 +37,11 @@ enum InstanceFrames {
             throw WebProblem(.internalServerError, "the stored object could not be read")
         }
         guard let element = dataSet[pixelData] else { throw WebProblem(.notFound, "the instance has no pixel data") }
-        guard case let .bytes(storage) = element.value else {
-            throw WebProblem(.notAcceptable, "the instance's pixel data is compressed (encapsulated); its frames are not served yet: retrieve the instance with transfer-syntax=*")
+        let storage: ByteStorage
+        switch element.value {
+        case let .bytes(bytes): storage = bytes
+        case let .encapsulated(pixels): return try compressed(pixels, in: dataSet, numbers: numbers)
+        case .sequence: throw WebProblem(.internalServerError, "the instance's pixel data is not a pixel value")
         }
         let bits = dataSet.int(bitsAllocated) ?? 0
         guard let rows = dataSet.int(rows), let columns = dataSet.int(columns), bits >= 8, bits % 8 == 0 else {

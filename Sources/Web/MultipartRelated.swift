@@ -14,6 +14,13 @@ enum MultipartRelated {
         Array("--\(boundary)\r\nContent-Type: \(contentType)\r\n\r\n".utf8)
     }
 
+    /// The Content-Type of a body whose parts are all `partType` (its parameters, such as the
+    /// transfer syntax, stay on the parts).
+    static func contentType(of partType: String, boundary: String) -> String {
+        let type = partType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? partType
+        return #"multipart/related; type="\#(type)"; boundary="# + boundary
+    }
+
     /// What follows each part's body.
     static let partEnd: [UInt8] = [0x0D, 0x0A]
 

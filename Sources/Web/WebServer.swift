@@ -55,7 +55,8 @@ public struct WebServer: Sendable {
         self.log = log
         services = DICOMwebServices(archive: archive, gate: gate, recorder: recorder, spoolDirectory: spoolDirectory,
                                     maximumStoreBytes: settings.maximumStoreBytes,
-                                    caseInsensitivePersonNames: settings.caseInsensitivePersonNames, log: log)
+                                    caseInsensitivePersonNames: settings.caseInsensitivePersonNames, log: log,
+                                    urlScheme: settings.tls == nil ? "http" : "https")
     }
 
     /// HTTPS with the server's certificate chain and key (PEM files): TLS 1.2 or later, HTTP/1.1.

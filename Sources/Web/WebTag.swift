@@ -15,4 +15,6 @@ enum WebTag {
     static let patientID = Tag(0x0010, 0x0020)
     static let studyInstanceUID = Tag(0x0020, 0x000D)
     static let seriesInstanceUID = Tag(0x0020, 0x000E)
+    static let numberOfFrames = Tag(0x0028, 0x0008)
+    static let pixelData = Tag(0x7FE0, 0x0010)
 }

@@ -121,7 +121,7 @@ private typealias Tag = DICOM.Tag
         }
     }
 
-    @Test func returnsMetadataWithoutBulkData() async throws {
+    @Test func returnsMetadataWithBulkDataByURI() async throws {
         try await withTwoStored { client, _ in
             for path in ["\(WebFixture.study)/metadata", "\(WebFixture.study)/series/\(Self.series)/metadata",
                          "\(WebFixture.study)/series/\(Self.series)/instances/\(Self.first.sop)/metadata"] {
@@ -130,7 +130,12 @@ private typealias Tag = DICOM.Tag
                 #expect(response.headers[.contentType] == "application/dicom+json")
                 let objects = try #require(try WebFixture.json(response) as? [[String: Any]])
                 #expect(objects.count == (path.contains("instances") ? 1 : 2))
-                #expect(objects.allSatisfy { $0["7FE00010"] == nil && $0["00101000"] != nil && $0["00020010"] == nil })
+                #expect(objects.allSatisfy { $0["00101000"] != nil && $0["00020010"] == nil })
+                // Pixel Data is referenced, not inlined: a URI under the instance's bulkdata resource.
+                let pixels = objects.compactMap { $0["7FE00010"] as? [String: Any] }
+                #expect(pixels.count == objects.count)
+                #expect(pixels.allSatisfy { ($0["BulkDataURI"] as? String)?.hasSuffix("/bulkdata/7FE00010") == true
+                    && $0["InlineBinary"] == nil && $0["Value"] == nil })
             }
         }
     }

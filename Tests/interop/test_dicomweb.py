@@ -211,7 +211,11 @@ def test_stow_then_wado_at_every_level_round_trips_with_pydicom(rampart, site, t
         assert instance.SOPInstanceUID == original.SOPInstanceUID
         assert instance.PatientID == original.PatientID and instance.PixelData == original.PixelData
         metadata = web.retrieve_instance_metadata(study, series, original.SOPInstanceUID)
-        assert value(metadata, "00080018") == original.SOPInstanceUID and "7FE00010" not in metadata
+        assert value(metadata, "00080018") == original.SOPInstanceUID
+        # Pixel Data is bulk data: a BulkDataURI that gives the stored pixels back.
+        uri = metadata["7FE00010"]["BulkDataURI"]
+        assert uri.startswith(site["url"] + "/studies/") and "Value" not in metadata["7FE00010"]
+        assert web.retrieve_bulkdata(uri) == [original.PixelData]
     assert len(web.retrieve_study_metadata(study)) == 3
     # Stored a second time: kept, and reported as stored, as C-STORE answers a duplicate.
     again = web.store_instances(datasets=datasets[:1])
@@ -307,6 +311,7 @@ SERVED = {
     "GET studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
     "POST studies", "POST studies/{study}", "GET wado",
     "DELETE studies/{study}", "DELETE studies/{study}/series/{series}", "DELETE studies/{study}/series/{series}/instances/{instance}",
+    "GET studies/{study}/series/{series}/instances/{instance}/bulkdata/{path}",
 }
 
 
@@ -326,7 +331,7 @@ def test_options_describes_exactly_the_resources_served_as_wadl(site):
     # router's "no such route", which a path it does not list gets.
     unrouted = requests.get(site["url"] + "/no/such/resource", headers=headers, verify=site["ca"], timeout=30)
     assert unrouted.status_code == 404
-    uids = {"study": "2.25.1", "series": "2.25.2", "instance": "2.25.3", "frames": "1"}
+    uids = {"study": "2.25.1", "series": "2.25.2", "instance": "2.25.3", "frames": "1", "path": "7FE00010"}
     for route in listed:
         method, path = route.split(" ", 1)
         answer = requests.request(method, site["url"] + "/" + path.format(**uids), headers=headers, verify=site["ca"], timeout=30)
@@ -375,3 +380,57 @@ def test_frames_of_native_pixel_data_are_the_stored_pixels(site, net_archive):
     beyond = requests.get(url[:-1] + "2", headers=headers, verify=site["ca"], timeout=30)
     assert beyond.status_code == 404 and "1 frame" in beyond.json()["detail"]
     assert requests.get(url[:-1] + "0", headers=headers, verify=site["ca"], timeout=30).status_code == 400
+
+
+def multipart_parts(response) -> list[tuple[str, bytes]]:
+    """The (Content-Type, body) of each part of a multipart/related answer."""
+    boundary = response.headers["Content-Type"].split("boundary=")[1].strip('"').encode()
+    parts = []
+    for raw in response.content.split(b"--" + boundary)[1:-1]:
+        head, body = raw.split(b"\r\n\r\n", 1)
+        content_type = next(line.split(b":", 1)[1].strip().decode() for line in head.split(b"\r\n") if line.lower().startswith(b"content-type"))
+        parts.append((content_type, body[:-2]))
+    return parts
+
+
+def test_compressed_frames_and_bulk_data_go_as_stored(rampart, site, tmp_path):
+    """RLE Lossless objects (one and two frames, with a Basic Offset Table) stored by STOW-RS:
+    their frames, and the Pixel Data bulk data their metadata points at, come back as stored,
+    as image/dicom-rle parts equal to pydicom's frames; a client that takes only uncompressed
+    frames gets a 406 naming the stored syntax. A private binary value over 1 KiB is bulk data
+    too: the radiologist gets its URI and bytes, the researcher's de-identifying view shows
+    neither (404 on the radiologist's URI)."""
+    from pydicom.encaps import generate_frames
+    variety = {i.path.stem: i for i in netdata.make_variety(tmp_path / "variety")}
+    datasets = [pydicom.dcmread(variety[name].path) for name in ("EnhancedMR_RLE", "CT_RLE")]
+    private = datasets[1]
+    private.private_block(0x0029, "RAMPART TEST", create=True).add_new(0x10, "OB", bytes(range(256)) * 8)
+    web = client(site, site["rad"])
+    web.store_instances(datasets=datasets)
+    headers = {"Authorization": f"Bearer {site['rad']}", "Accept": 'multipart/related; type="image/dicom-rle"'}
+    for ds in datasets:
+        count = int(getattr(ds, "NumberOfFrames", 1))
+        expected = list(generate_frames(ds.PixelData, number_of_frames=count))
+        base = f"{site['url']}/studies/{ds.StudyInstanceUID}/series/{ds.SeriesInstanceUID}/instances/{ds.SOPInstanceUID}"
+        frames = requests.get(base + "/frames/" + ",".join(str(n) for n in range(count, 0, -1)), headers=headers, verify=site["ca"], timeout=30)
+        assert frames.status_code == 200 and frames.headers["Content-Type"].startswith('multipart/related; type="image/dicom-rle"')
+        assert multipart_parts(frames) == [("image/dicom-rle; transfer-syntax=1.2.840.10008.1.2.5", f) for f in reversed(expected)]
+        metadata = web.retrieve_instance_metadata(ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID)
+        bulk = requests.get(metadata["7FE00010"]["BulkDataURI"], headers=headers, verify=site["ca"], timeout=30)
+        assert [body for _, body in multipart_parts(bulk)] == expected
+        refused = requests.get(base + "/frames/1", headers={**headers, "Accept": 'multipart/related; type="application/octet-stream"'},
+                               verify=site["ca"], timeout=30)
+        assert refused.status_code == 406 and "RLE Lossless" in refused.json()["detail"]
+        as_stored = requests.get(base + "/frames/1", verify=site["ca"], timeout=30,
+                                 headers={**headers, "Accept": 'multipart/related; type="application/octet-stream"; transfer-syntax=*'})
+        assert multipart_parts(as_stored) == [("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.5", expected[0])]
+    metadata = web.retrieve_instance_metadata(private.StudyInstanceUID, private.SeriesInstanceUID, private.SOPInstanceUID)
+    uri = metadata["00291010"]["BulkDataURI"]
+    assert web.retrieve_bulkdata(uri) == [bytes(range(256)) * 8]
+    assert run(rampart, "user", "add", "res-bulk", "--role", "researcher", "--data-dir", site["data"]).returncode == 0
+    researcher = client(site, token(rampart, site["data"], "res-bulk"))
+    hidden = researcher.retrieve_instance_metadata(private.StudyInstanceUID, private.SeriesInstanceUID, private.SOPInstanceUID)
+    assert "00291010" not in hidden and "7FE00010" in hidden
+    with pytest.raises(requests.exceptions.HTTPError) as refused:
+        researcher.retrieve_bulkdata(uri)
+    assert refused.value.response.status_code == 404

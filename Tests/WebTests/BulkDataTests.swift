@@ -1,0 +1,69 @@
+import DICOM
+import Testing
+@testable import Web
+
+private typealias Tag = DICOM.Tag
+
+/// Bulk data paths as BulkDataURIs spell them, and the frames of encapsulated pixel data as
+/// PS3.5 A.4 delimits them.
+@Suite struct BulkDataTests {
+    @Test func aPathReadsBackAsWrittenAndFindsItsElement() throws {
+        let nested = BulkDataPath(ElementPath(steps: [.init(sequence: Tag(0x0054, 0x0016), item: 1)], tag: Tag(0x0018, 0x1072)))
+        #expect(nested.text == "00540016/1/00181072")
+        #expect(try BulkDataPath(segments: nested.text) == nested)
+        #expect(try BulkDataPath(segments: "7FE00010").text == "7FE00010")
+
+        var item = DataSet()
+        item.insert(DataElement(tag: Tag(0x0018, 0x1072), vr: .OB, bytes: [1, 2]))
+        var dataSet = DataSet()
+        dataSet.insert(DataElement(tag: Tag(0x0054, 0x0016), items: [DataSet(), item]))
+        #expect(nested.element(in: dataSet)?.value == .bytes(.inline([1, 2])))
+        #expect(try BulkDataPath(segments: "00540016/2/00181072").element(in: dataSet) == nil)
+    }
+
+    @Test(arguments: ["", "7FE0001", "zz", "00540016/1", "00540016/-1/00181072", "00540016/x/00181072", "(7FE0,0010)"])
+    func aMalformedPathIsNotFound(text: String) {
+        #expect(throws: WebProblem.self) { try BulkDataPath(segments: text) }
+    }
+
+    private func pixels(_ fragments: [[UInt8]], offsets: [UInt32] = []) -> EncapsulatedPixelData {
+        var table: [UInt8] = []
+        for offset in offsets { table += withUnsafeBytes(of: offset.littleEndian, Array.init) }
+        return EncapsulatedPixelData(basicOffsetTable: .inline(table), fragments: fragments.map { .inline($0) })
+    }
+
+    @Test func theBasicOffsetTableGroupsFragmentsIntoFrames() throws {
+        // Frame 1 in two fragments (2 + 8 and 3 + 8 bytes), frame 2 in one: offsets 0 and 21.
+        let frames = try EncapsulatedFrames(pixels([[1, 2], [3, 4, 5], [6]], offsets: [0, 21]), numberOfFrames: 2, in: DataSet())
+        #expect(try frames.frame(1) == [1, 2, 3, 4, 5] && frames.frame(2) == [6])
+        #expect(throws: WebProblem.self) {
+            try EncapsulatedFrames(pixels([[1, 2], [3, 4, 5], [6]], offsets: [0, 20]), numberOfFrames: 2, in: DataSet())
+        }
+    }
+
+    @Test func withoutAnOffsetTableOneFrameTakesEveryFragmentOrEachFragmentIsAFrame() throws {
+        #expect(try EncapsulatedFrames(pixels([[1], [2]]), numberOfFrames: 1, in: DataSet()).frame(1) == [1, 2])
+        #expect(try EncapsulatedFrames(pixels([[1], [2]]), numberOfFrames: 2, in: DataSet()).frame(2) == [2])
+        #expect(throws: WebProblem.self) { try EncapsulatedFrames(pixels([[1], [2], [3]]), numberOfFrames: 2, in: DataSet()) }
+    }
+
+    @Test func theExtendedOffsetTableWinsOverAnEmptyBasicOne() throws {
+        var dataSet = DataSet()
+        var table: [UInt8] = []
+        for offset: UInt64 in [0, 10] { table += withUnsafeBytes(of: offset.littleEndian, Array.init) }
+        dataSet.insert(DataElement(tag: Tag(0x7FE0, 0x0001), vr: .OV, bytes: table))
+        let frames = try EncapsulatedFrames(pixels([[1, 2], [3, 4]]), numberOfFrames: 2, in: dataSet)
+        #expect(try frames.frame(1) == [1, 2] && frames.frame(2) == [3, 4])
+    }
+
+    @Test func compressedFramesGoAsStoredInTheirMediaType() throws {
+        let rle = try #require(TransferSyntax.known.first { $0.uid == "1.2.840.10008.1.2.5" })
+        #expect(try FrameMediaType.negotiate(accept: nil, stored: rle) == "image/dicom-rle; transfer-syntax=1.2.840.10008.1.2.5")
+        #expect(try FrameMediaType.negotiate(accept: #"multipart/related; type="application/octet-stream"; transfer-syntax=*"#, stored: rle)
+                == "application/octet-stream; transfer-syntax=1.2.840.10008.1.2.5")
+        #expect(throws: WebProblem.self) { try FrameMediaType.negotiate(accept: #"multipart/related; type="application/octet-stream""#, stored: rle) }
+        #expect(try FrameMediaType.negotiate(accept: #"multipart/related; type="application/octet-stream""#, stored: .explicitVRLittleEndian)
+                == FrameMediaType.nativeContentType)
+        #expect(throws: WebProblem.self) { try FrameMediaType.negotiate(accept: #"multipart/related; type="image/jpeg""#, stored: .explicitVRLittleEndian) }
+    }
+}
