@@ -46,7 +46,8 @@ extension DICOMwebServices {
         }
         for (method, path) in Self.routes(addStoreRoutes(to:)) {
             // 200 all stored, 202 some, 409 none (PS3.18 10.5.3.1): each with the response data set.
-            document.add(.init(name: method, accepts: [MediaType.multipartDICOM], statuses: [200, 202, 409], answers: [MediaType.dicomJSON]),
+            document.add(.init(name: method, accepts: [MediaType.multipartDICOM, MediaType.multipartDICOMJSON, MediaType.multipartDICOMXML],
+                               statuses: [200, 202, 409], answers: [MediaType.dicomJSON]),
                          at: path)
         }
         // WADO-URI (PS3.18 9.2): the object by its UIDs, as application/dicom only.
@@ -80,6 +81,7 @@ extension MediaType {
     static let wadl = "application/vnd.sun.wadl+xml"
     static let multipartDICOM = #"multipart/related; type="application/dicom""#
     static let multipartDICOMXML = #"multipart/related; type="application/dicom+xml""#
+    static let multipartDICOMJSON = #"multipart/related; type="application/dicom+json""#
     static let multipartOctetStream = #"multipart/related; type="application/octet-stream""#
     /// Compressed frames as stored, in their transfer syntax's media type (`FrameMediaType`).
     static let multipartCompressedPixels = #"multipart/related; type="image/*""#

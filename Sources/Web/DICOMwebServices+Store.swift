@@ -11,7 +11,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// STOW-RS (PS3.18 10.5): `multipart/related; type="application/dicom"` bodies, each part
+/// STOW-RS (PS3.18 10.5): `multipart/related; type="application/dicom"` bodies, or metadata
+/// (`application/dicom+json` or `+xml`) with bulk data parts (`StoreMetadata`), each part
 /// spooled to a file as it arrives, then stored through the gate as C-STORE stores.
 ///
 /// Each instance is decided and recorded with the patient, study and instance it names, as a
@@ -34,20 +35,30 @@ extension DICOMwebServices {
 
     private func store(_ request: Request, _ context: WebRequestContext, study: String?) async throws -> Response {
         try Self.accept(request, [MediaType.dicomJSON, "application/json"])
-        let boundary = try Self.dicomMultipartBoundary(request.headers[.contentType])
+        let (boundary, metadata) = try Self.storeBody(request.headers[.contentType])
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maximumStoreBytes {
             throw tooLarge
         }
         if !gate.explain(context.access, .store).allowed {
             _ = try await grant(.store, context, concerning: AccessSubjects(studyUIDs: study.map { [$0] } ?? []))
         }
-        let files = try await spool(request.body, boundary: boundary)
-        guard !files.isEmpty else {
+        let parts = try await spool(request.body, boundary: boundary, partsAreInstances: metadata == nil)
+        defer { if metadata != nil { for part in parts { unlink(part.path) } } }
+        guard !parts.isEmpty else {
             throw WebProblem(.badRequest, "the multipart body has no parts: send each instance as an application/dicom part")
         }
+        let instances = try metadata.map { (format) throws(WebProblem) in
+            try StoreMetadata.instances(parts, format: format, spoolDirectory: spoolDirectory)
+        } ?? parts.map { .file($0.path) }
         var response = StoreResponse(prefix: WebServer.dicomwebPrefix, studyUID: study)
-        for file in files {
-            response.append(await store(file: file, context, study: study))
+        for instance in instances {
+            switch instance {
+            case let .file(path):
+                response.append(await store(file: path, context, study: study))
+            case let .failed(sopClass, sopInstance, why):
+                log("STOW-RS from \(context.access.principal) at \(context.peerAddress): an instance's metadata was refused: \(why)")
+                response.append(.failed(sopClassUID: sopClass, sopInstanceUID: sopInstance, reason: .errorCannotUnderstand))
+            }
         }
         // One data set, as a JSON object rather than an array of one: what dcm4chee and Orthanc
         // send, and what dicomweb-client reads (pydicom's Dataset.from_json).
@@ -66,24 +77,34 @@ extension DICOMwebServices {
             + "send the instances in several requests, or ask the operator to raise http.max_store_bytes; nothing was stored")
     }
 
-    /// The boundary of a `multipart/related` Content-Type whose root type, when given, is
-    /// `application/dicom` (JSON metadata with bulk data is not accepted).
-    static func dicomMultipartBoundary(_ contentType: String?) throws(WebProblem) -> String {
+    /// The boundary of a `multipart/related` Content-Type, and the format of its metadata
+    /// when its root type is `application/dicom+json` or `+xml` (nil: `application/dicom`, the
+    /// default, whose every part is an instance).
+    static func storeBody(_ contentType: String?) throws(WebProblem) -> (boundary: String, metadata: DataSetFormat?) {
         let range = MediaRange(contentType ?? "")
-        let type = range.parameters["type"]?.lowercased()
-        guard range.type == "multipart/related", type == nil || type == MediaType.dicom else {
+        let metadata: DataSetFormat?
+        switch range.parameters["type"]?.lowercased() {
+        case nil, MediaType.dicom: metadata = nil
+        case MediaType.dicomJSON: metadata = .json
+        case DataSetFormat.xmlType: metadata = .xml
+        default:
+            throw WebProblem(.unsupportedMediaType, "STOW-RS takes multipart/related; type=\"application/dicom\" (or \"application/dicom+json\" "
+                + "or \"application/dicom+xml\" with bulk data), not \(contentType ?? "a body without Content-Type")")
+        }
+        guard range.type == "multipart/related" else {
             throw WebProblem(.unsupportedMediaType, "STOW-RS takes multipart/related; type=\"application/dicom\", not \(contentType ?? "a body without Content-Type")")
         }
         guard let boundary = range.parameters["boundary"], !boundary.isEmpty else {
             throw WebProblem(.badRequest, "the multipart/related Content-Type has no boundary parameter")
         }
-        return boundary
+        return (boundary, metadata)
     }
 
     /// Writes each part of the body to its own file in the spool folder as the body arrives and
-    /// returns their paths in order; on any error the files are removed and nothing is stored.
-    private func spool(_ body: RequestBody, boundary: String) async throws -> [String] {
-        var files: [String] = []
+    /// returns them in order; on any error the files are removed and nothing is stored. When
+    /// `partsAreInstances`, every part must be `application/dicom`.
+    private func spool(_ body: RequestBody, boundary: String, partsAreInstances: Bool) async throws -> [SpooledPart] {
+        var files: [SpooledPart] = []
         var sink: FileSink?
         do {
             var parser = try MultipartParser(boundary: boundary)
@@ -94,14 +115,14 @@ extension DICOMwebServices {
                 for event in try parser.feed(buffer) {
                     switch event {
                     case .partBegan(let headers):
-                        if let type = headers["content-type"], MediaRange(type).type != MediaType.dicom {
+                        if partsAreInstances, let type = headers["content-type"], MediaRange(type).type != MediaType.dicom {
                             throw WebProblem(.unsupportedMediaType, "part \(files.count + 1) is \(type): each part must be application/dicom")
                         }
                         guard files.count < Self.maximumStoreParts else {
                             throw WebProblem(.contentTooLarge, "more than \(Self.maximumStoreParts) parts in one request: send fewer at a time")
                         }
                         let path = SpooledFile.uniquePath(in: spoolDirectory, suffix: ".stow")
-                        files.append(path)
+                        files.append(SpooledPart(path: path, headers: headers))
                         sink = try FileSink(creating: path, exclusive: true)
                     case .body(let bytes):
                         try bytes.withUnsafeReadableBytes { try sink?.write(contentsOf: $0) }
@@ -115,7 +136,7 @@ extension DICOMwebServices {
             return files
         } catch {
             sink = nil
-            for file in files { unlink(file) }
+            for file in files { unlink(file.path) }
             switch error {
             case let problem as WebProblem: throw problem
             case let framing as MultipartError: throw WebProblem(.badRequest, framing.description)

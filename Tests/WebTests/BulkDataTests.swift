@@ -66,4 +66,22 @@ private typealias Tag = DICOM.Tag
                 == FrameMediaType.nativeContentType)
         #expect(throws: WebProblem.self) { try FrameMediaType.negotiate(accept: #"multipart/related; type="image/jpeg""#, stored: .explicitVRLittleEndian) }
     }
+
+    @Test func aStoredBulkPartNamesItsTransferSyntaxByMediaType() throws {
+        #expect(StoreMetadata.compressedSyntax(MediaRange("image/jpeg"))?.uid == "1.2.840.10008.1.2.4.50")
+        #expect(StoreMetadata.compressedSyntax(MediaRange("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.70"))?.uid == "1.2.840.10008.1.2.4.70")
+        // A syntax of another media type, an uncompressed one, or a type that names none.
+        #expect(StoreMetadata.compressedSyntax(MediaRange("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.80")) == nil)
+        #expect(StoreMetadata.compressedSyntax(MediaRange("image/jls; transfer-syntax=1.2.840.10008.1.2.1")) == nil)
+        #expect(StoreMetadata.compressedSyntax(MediaRange("image/png")) == nil)
+    }
+
+    @Test func aStoreBodyIsInstancesOrMetadataWithBulkData() throws {
+        #expect(try DICOMwebServices.storeBody(#"multipart/related; type="application/dicom"; boundary=b"#).metadata == nil)
+        #expect(try DICOMwebServices.storeBody("multipart/related; boundary=b").metadata == nil)
+        #expect(try DICOMwebServices.storeBody(#"multipart/related; type="application/dicom+json"; boundary=b"#).metadata == .json)
+        #expect(try DICOMwebServices.storeBody(#"multipart/related; type="application/dicom+xml"; boundary=b"#) == ("b", .xml))
+        #expect(throws: WebProblem.self) { try DICOMwebServices.storeBody(#"multipart/related; type="image/png"; boundary=b"#) }
+        #expect(throws: WebProblem.self) { try DICOMwebServices.storeBody(#"multipart/related; type="application/dicom""#) }
+    }
 }

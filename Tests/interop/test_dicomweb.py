@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 
 import pydicom
 import pytest
@@ -434,3 +435,68 @@ def test_compressed_frames_and_bulk_data_go_as_stored(rampart, site, tmp_path):
     with pytest.raises(requests.exceptions.HTTPError) as refused:
         researcher.retrieve_bulkdata(uri)
     assert refused.value.response.status_code == 404
+
+
+def related(parts: list[tuple[dict, bytes]], root: str) -> tuple[bytes, str]:
+    """A multipart/related body of (headers, body) parts, and its Content-Type."""
+    boundary = "rampart-test-boundary-5f1c"
+    body = b""
+    for headers, content in parts:
+        body += f"--{boundary}\r\n".encode() + "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode() + b"\r\n" + content + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode(), f'multipart/related; type="{root}"; boundary={boundary}'
+
+
+def test_stow_of_metadata_with_bulk_data_stores_what_wado_gives_back(site, tmp_path):
+    """STOW-RS of DICOM JSON metadata whose Pixel Data is a BulkDataURI naming another part:
+    native pixels as application/octet-stream, and an RLE frame as image/dicom-rle (stored in
+    RLE Lossless); then an instance's XML metadata as WADO-RS wrote it, with a new SOP Instance
+    UID, and its bulk data as the bulkdata resource gave it. Each comes back from WADO-RS with
+    the attributes and pixels sent."""
+    variety = {i.path.stem: i for i in netdata.make_variety(tmp_path / "variety")}
+    native = pydicom.dcmread(netdata.make_bulk(tmp_path / "native", 1, size=2048, seed=4711)[0])
+    rle = pydicom.dcmread(variety["CT_RLE"].path)
+    from pydicom.encaps import generate_frames
+    rle_frame = next(generate_frames(rle.PixelData, number_of_frames=1))
+    # Only Pixel Data is bulk data here (a threshold of 1 byte, the handler naming its part).
+    metadata = [native.to_json_dict(bulk_data_threshold=1, bulk_data_element_handler=lambda _: "native-pixels"),
+                rle.to_json_dict(bulk_data_threshold=1, bulk_data_element_handler=lambda _: "rle-pixels")]
+    body, content_type = related([
+        ({"Content-Type": "application/dicom+json"}, json.dumps(metadata).encode()),
+        ({"Content-Type": "application/octet-stream", "Content-Location": "native-pixels"}, native.PixelData),
+        ({"Content-Type": "image/dicom-rle; transfer-syntax=1.2.840.10008.1.2.5", "Content-Location": "rle-pixels"}, rle_frame),
+    ], "application/dicom+json")
+    headers = {"Authorization": f"Bearer {site['rad']}"}
+    stored = requests.post(site["url"] + "/studies", data=body, headers={**headers, "Content-Type": content_type}, verify=site["ca"], timeout=60)
+    assert stored.status_code == 200, stored.text
+    web = client(site, site["rad"])
+    back = web.retrieve_instance(native.StudyInstanceUID, native.SeriesInstanceUID, native.SOPInstanceUID)
+    assert back.PixelData == native.PixelData and back.PatientID == native.PatientID and back.Rows == native.Rows
+    as_stored = requests.get(f"{site['url']}/studies/{rle.StudyInstanceUID}/series/{rle.SeriesInstanceUID}/instances/{rle.SOPInstanceUID}",
+                             headers={**headers, "Accept": 'multipart/related; type="application/dicom"; transfer-syntax=*'},
+                             verify=site["ca"], timeout=30)
+    back = pydicom.dcmread(io.BytesIO(multipart_parts(as_stored)[0][1]))
+    assert back.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.5"
+    assert next(generate_frames(back.PixelData, number_of_frames=1)) == rle_frame
+
+    # The XML metadata as WADO-RS wrote it, under a new SOP Instance UID, with its bulk data.
+    base = f"{site['url']}/studies/{native.StudyInstanceUID}/series/{native.SeriesInstanceUID}/instances/{native.SOPInstanceUID}"
+    xml = requests.get(base + "/metadata", headers={**headers, "Accept": 'multipart/related; type="application/dicom+xml"'},
+                       verify=site["ca"], timeout=30)
+    document = xml_parts(xml)[0]
+    copy_uid = native.SOPInstanceUID + ".9"
+    document.find("DicomAttribute[@tag='00080018']/Value").text = copy_uid
+    uri = document.find("DicomAttribute[@tag='7FE00010']/BulkData").get("uri")
+    pixels = web.retrieve_bulkdata(uri)[0]
+    body, content_type = related([
+        ({"Content-Type": "application/dicom+xml"}, etree.tostring(document, xml_declaration=True, encoding="utf-8")),
+        ({"Content-Type": "application/octet-stream", "Content-Location": uri}, pixels),
+    ], "application/dicom+xml")
+    stored = requests.post(site["url"] + "/studies", data=body, headers={**headers, "Content-Type": content_type}, verify=site["ca"], timeout=60)
+    assert stored.status_code == 200, stored.text
+    copy = web.retrieve_instance(native.StudyInstanceUID, native.SeriesInstanceUID, copy_uid)
+    assert copy.PixelData == native.PixelData and copy.PatientName == native.PatientName
+
+    # A BulkDataURI that names no part: the request is refused and says so; nothing is stored.
+    body, content_type = related([({"Content-Type": "application/dicom+json"}, json.dumps(metadata[:1]).encode())], "application/dicom+json")
+    refused = requests.post(site["url"] + "/studies", data=body, headers={**headers, "Content-Type": content_type}, verify=site["ca"], timeout=60)
+    assert refused.status_code == 400 and "native-pixels" in refused.json()["detail"]
