@@ -5,7 +5,8 @@ import NIOCore
 /// The Retrieve Capabilities transaction (PS3.18 10.8): `OPTIONS /dicomweb`, or a `GET
 /// /dicomweb` that accepts WADL, answers a WADL document (`application/vnd.sun.wadl+xml`, the
 /// capabilities resource of PS3.18 8.9) naming each resource served below /dicomweb, its
-/// methods, and the media types each takes and answers with. Like every request it passes the
+/// methods, and the media types each takes and answers with; `OPTIONS` on one resource
+/// answers that resource's part of it. Like every request it passes the
 /// authentication middleware first (an anonymous caller gets the same 401 as anywhere); it
 /// names no patient data, so the gate is not asked and nothing is disclosed.
 ///
@@ -13,6 +14,7 @@ import NIOCore
 /// routers of their own and listed from there, so the document cannot drift from what is served.
 extension DICOMwebServices {
     func addCapabilitiesRoutes(to group: RouterGroup<WebRequestContext>) {
+        let capabilities = capabilities
         let document = ByteBuffer(string: capabilities.xml)
         let allowed = Self.capabilitiesMethods.map(\.rawValue).joined(separator: ", ")
         for method in Self.capabilitiesMethods {
@@ -20,6 +22,19 @@ extension DICOMwebServices {
                 try Self.accept(request, [MediaType.wadl, "application/xml"])
                 return Response(status: .ok, headers: [.contentType: MediaType.wadl, .allow: allowed],
                                 body: ResponseBody(byteBuffer: document))
+            }
+        }
+        // OPTIONS on each resource (PS3.18 8.9): its part of the document, its methods in Allow.
+        for path in capabilities.resourcePaths where !path.isEmpty {
+            guard let resource = capabilities.resource(at: path) else { continue }
+            let answer = ByteBuffer(string: resource.xml)
+            let methods = resource.methods.joined(separator: ", ")
+            let route = path.split(separator: "/").map { segment in
+                segment == "{path}" ? "**" : segment.first == "{" ? ":" + segment.dropFirst().dropLast() : String(segment)
+            }.joined(separator: "/")
+            group.on(RouterPath(route), method: .options) { request, _ in
+                try Self.accept(request, [MediaType.wadl, "application/xml"])
+                return Response(status: .ok, headers: [.contentType: MediaType.wadl, .allow: methods], body: ResponseBody(byteBuffer: answer))
             }
         }
     }
@@ -63,6 +78,9 @@ extension DICOMwebServices {
         }
         for method in Self.capabilitiesMethods {
             document.add(.init(name: method.rawValue, answers: [MediaType.wadl]), at: "")
+        }
+        for path in document.resourcePaths where !path.isEmpty {
+            document.add(.init(name: HTTPRequest.Method.options.rawValue, answers: [MediaType.wadl]), at: path)
         }
         return document
     }

@@ -59,6 +59,22 @@ struct WADLDocument: Sendable, Equatable {
         }
     }
 
+    /// The paths of its resources.
+    var resourcePaths: [String] { resources.map(\.path) }
+
+    /// The document of the resource at `path` alone: what OPTIONS on that resource answers.
+    func resource(at path: String) -> WADLDocument? {
+        guard let resource = resources.first(where: { $0.path == path }) else { return nil }
+        var document = WADLDocument(base: base)
+        document.resources = [resource]
+        return document
+    }
+
+    /// The methods of its resources, for an Allow header.
+    var methods: [String] {
+        Array(Set(resources.flatMap { $0.methods.map(\.name) })).sorted()
+    }
+
     /// The document, resources sorted by path and methods by name so that it reads the same
     /// whatever order the routes were added in.
     var xml: String {

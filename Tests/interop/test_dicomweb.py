@@ -314,6 +314,8 @@ SERVED = {
     "DELETE studies/{study}", "DELETE studies/{study}/series/{series}", "DELETE studies/{study}/series/{series}/instances/{instance}",
     "GET studies/{study}/series/{series}/instances/{instance}/bulkdata/{path}",
 }
+# Every resource answers OPTIONS with its part of the document.
+SERVED |= {"OPTIONS " + route.split(" ", 1)[1] for route in SERVED if route.split(" ", 1)[1]}
 
 
 def test_options_describes_exactly_the_resources_served_as_wadl(site):
@@ -339,6 +341,17 @@ def test_options_describes_exactly_the_resources_served_as_wadl(site):
         assert answer.status_code not in (404, 405) or answer.json()["detail"] != unrouted.json()["detail"], route
     get = requests.get(site["url"], headers={**headers, "Accept": "application/vnd.sun.wadl+xml"}, verify=site["ca"], timeout=30)
     assert get.status_code == 200 and get.content == response.content
+    # OPTIONS on one resource: its part of the document, its methods in Allow; none for a path
+    # that is no resource, and the same 401 as anywhere without a credential.
+    one = requests.options(site["url"] + "/studies/2.25.1/series/2.25.2", headers=headers, verify=site["ca"], timeout=30)
+    assert one.status_code == 200 and one.headers["Allow"] == "DELETE, GET, OPTIONS"
+    paths = [r.get("path") for r in etree.fromstring(one.content).find(WADL + "resources").iter(WADL + "resource")]
+    assert paths == ["studies/{study}/series/{series}"]
+    bulk = requests.options(site["url"] + "/studies/1/series/2/instances/3/bulkdata/00540016/0/00181072", headers=headers,
+                            verify=site["ca"], timeout=30)
+    assert bulk.status_code == 200 and bulk.headers["Allow"] == "GET, OPTIONS"
+    assert requests.options(site["url"] + "/no/such", headers=headers, verify=site["ca"], timeout=30).status_code == 404
+    assert requests.options(site["url"] + "/studies", verify=site["ca"], timeout=30).status_code == 401
 
 
 def xml_parts(response) -> list:
