@@ -220,6 +220,16 @@ public actor Archive {
         if let meta = file.meta.string(ArchiveTag.mediaStorageSOPInstanceUID), !meta.isEmpty, meta != key.sopInstanceUID.value {
             return .failure(.metaMismatch(meta: String(meta.prefix(64)), dataSet: key.sopInstanceUID.value))
         }
+        // Encapsulated Pixel Data only in an encapsulated transfer syntax, and only there
+        // (PS3.5 A.4): otherwise no reader can tell how to decode the pixels it serves.
+        switch (dataSet[ArchiveTag.pixelData]?.value, file.transferSyntax.isEncapsulated) {
+        case (.encapsulated?, false):
+            return .failure(.unreadable("its Pixel Data is encapsulated, but its transfer syntax \(file.transferSyntax) is not an encapsulated one"))
+        case (.bytes?, true):
+            return .failure(.unreadable("its transfer syntax \(file.transferSyntax) encapsulates Pixel Data, but its Pixel Data is a native value"))
+        default:
+            break
+        }
         let attributes = EntityRecord.withoutBulkData(dataSet)
         let patientIDs = attributes[ArchiveTag.patientID].flatMap {
             AttributeText.values(of: $0, characterSet: ElementText.characterSet(of: attributes))

@@ -31,4 +31,5 @@ enum ArchiveTag {
     static let numberOfStudyRelatedSeries = Tag(0x0020, 0x1206)
     static let numberOfStudyRelatedInstances = Tag(0x0020, 0x1208)
     static let numberOfSeriesRelatedInstances = Tag(0x0020, 0x1209)
+    static let pixelData = Tag(0x7FE0, 0x0010)
 }

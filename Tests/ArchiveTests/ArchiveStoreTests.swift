@@ -141,6 +141,25 @@ import Testing
         #expect(archive.blobs.allFiles().isEmpty)
     }
 
+    @Test func pixelDataEncapsulatedOutsideAnEncapsulatedSyntaxIsRejected() async throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let archive = try Archive(directory: fixtures.archiveFolder)
+        let rle = try #require(TransferSyntax.known.first { $0.uid == "1.2.840.10008.1.2.5" })
+        var encapsulated = ArchiveFixtures.dataSet(ArchiveFixtures.instances[0])
+        encapsulated.insert(DataElement(tag: Tag(0x7FE0, 0x0010), vr: .OB, value: .encapsulated(EncapsulatedPixelData(fragments: [.inline([1, 2])]))))
+        var native = ArchiveFixtures.dataSet(ArchiveFixtures.instances[1])
+        native.insert(DataElement(tag: Tag(0x7FE0, 0x0010), vr: .OW, bytes: [1, 2, 3, 4]))
+        for (name, dataSet, syntax) in [("encapsulated-in-native", encapsulated, TransferSyntax.explicitVRLittleEndian),
+                                        ("native-in-rle", native, rle)] {
+            let path = fixtures.folder + "/\(name).dcm"
+            try DICOMFile(meta: DataSet(), dataSet: dataSet, transferSyntax: syntax).write(toPath: path)
+            let outcome = try await archive.store(file: path, moving: true, grant: try await ArchiveFixtures.grant(.store))
+            guard case .rejected(.unreadable) = outcome else { Issue.record("\(name): \(outcome)"); continue }
+        }
+        #expect(archive.blobs.allFiles().isEmpty)
+    }
+
     @Test func studyUnderASecondPatientIsRefused() async throws {
         let fixtures = try ArchiveFixtures()
         defer { fixtures.remove() }
