@@ -41,6 +41,29 @@ public struct AttributeView: Sendable, Hashable, CustomStringConvertible {
         removed.contains(tag) || replaced[tag] != nil || (removesPrivateAttributes && tag.isPrivate)
     }
 
+    /// Whether the view removes or replaces any patient attribute (group 0010): then text burned
+    /// into the pixels could show what it hides, and pixel data goes out only where Burned In
+    /// Annotation (0028,0301) says NO (`refusesPixels(burnedInAnnotation:)`).
+    public var hidesPatientAttributes: Bool {
+        removed.contains { $0.group == 0x0010 } || replaced.keys.contains { $0.group == 0x0010 }
+    }
+
+    /// Why this view refuses to let pixel data out that may carry burned-in text, or nil when
+    /// it may go: a view that hides patient attributes lets pixels out only when the object's
+    /// Burned In Annotation (0028,0301) is NO (PS3.15 E.1.1: an object with burned-in
+    /// identification is not de-identified by its attributes alone). The reason names the
+    /// attribute, never its value.
+    public func refusesPixels(burnedInAnnotation: String?) -> String? {
+        guard hidesPatientAttributes else { return nil }
+        switch burnedInAnnotation?.uppercased() {
+        case "NO"?: return nil
+        case nil, ""?:
+            return "the view \(name) hides patient attributes, and the object does not say that its pixels carry no burned-in text (Burned In Annotation (0028,0301) is absent)"
+        case _?:
+            return "the view \(name) hides patient attributes, and the object's Burned In Annotation (0028,0301) is not NO: its pixels may show them"
+        }
+    }
+
     /// `dataSet` as this view shows it.
     public func apply(to dataSet: DataSet) -> DataSet {
         guard !isFull else { return dataSet }

@@ -35,7 +35,7 @@ extension DICOMwebServices {
         }
     }
 
-    private static func target(_ context: WebRequestContext) throws(WebProblem) -> RetrieveTarget {
+    static func target(_ context: WebRequestContext) throws(WebProblem) -> RetrieveTarget {
         try RetrieveTarget(study: context.parameters.get("study") ?? "", series: context.parameters.get("series"),
                            instance: context.parameters.get("instance"))
     }
@@ -127,8 +127,9 @@ extension DICOMwebServices {
         }
         let (grant, instances) = try await retrievable(target, context)
         guard let instance = instances.first else { throw WebProblem(.notFound, "no such instance is archived, or none you may see") }
+        let view = grant.view
         let frames = try await NIOThreadPool.singleton.runIfActive { () throws -> [[UInt8]] in
-            try InstanceFrames.frames(of: instance.path, numbers: numbers)
+            try InstanceFrames.frames(of: instance, numbers: numbers, view: view)
         }
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let boundary = MultipartRelated.newBoundary()

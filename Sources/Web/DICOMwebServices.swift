@@ -19,6 +19,7 @@ struct DICOMwebServices: Sendable {
     func addRoutes(to group: RouterGroup<WebRequestContext>) {
         addSearchRoutes(to: group)
         addRetrieveRoutes(to: group)
+        addRenderedRoutes(to: group)
         addStoreRoutes(to: group)
         addURIRoutes(to: group)
         addCapabilitiesRoutes(to: group)

@@ -1,12 +1,11 @@
-import DICOM
+import Access
+import Archive
+import Imaging
 
 /// Frames of a stored object's native (uncompressed) Pixel Data, by their 1-based numbers
 /// (PS3.18 10.4.1.1.4): each frame's bytes read from the file where the value lies, little
-/// endian, never the whole multi-frame value in memory.
+/// endian, never the whole multi-frame value in memory (Imaging's `NativeFrames`).
 enum InstanceFrames {
-    private static let rows = Tag(0x0028, 0x0010), columns = Tag(0x0028, 0x0011), samplesPerPixel = Tag(0x0028, 0x0002)
-    private static let bitsAllocated = Tag(0x0028, 0x0100), numberOfFrames = Tag(0x0028, 0x0008), pixelData = Tag(0x7FE0, 0x0010)
-
     /// The frame numbers of a path segment such as "1,3,4": each at least 1.
     static func numbers(_ text: String) throws(WebProblem) -> [Int] {
         let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
@@ -16,41 +15,17 @@ enum InstanceFrames {
         return numbers.compactMap { $0 }
     }
 
-    static func frames(of path: String, numbers: [Int]) throws(WebProblem) -> [[UInt8]] {
-        let dataSet: DataSet
-        do {
-            dataSet = try DICOMFile(contentsOf: path).dataSet
-        } catch {
-            throw WebProblem(.internalServerError, "the stored object could not be read")
-        }
-        guard let element = dataSet[pixelData] else { throw WebProblem(.notFound, "the instance has no pixel data") }
-        guard case let .bytes(storage) = element.value else {
-            throw WebProblem(.notAcceptable, "the instance's pixel data is compressed (encapsulated); its frames are not served yet: retrieve the instance with transfer-syntax=*")
-        }
-        let bits = dataSet.int(bitsAllocated) ?? 0
-        guard let rows = dataSet.int(rows), let columns = dataSet.int(columns), bits >= 8, bits % 8 == 0 else {
-            throw WebProblem(.notAcceptable, "the instance's pixel data has no whole-byte frame layout (Rows, Columns, Bits Allocated \(bits))")
-        }
-        let frameSize = rows * columns * (dataSet.int(samplesPerPixel) ?? 1) * bits / 8
-        let count = dataSet.int(numberOfFrames) ?? 1
-        guard frameSize > 0, frameSize * count <= storage.count else {
-            throw WebProblem(.internalServerError, "the instance's pixel data is shorter than its frames")
-        }
-        if let beyond = numbers.first(where: { $0 > count }) {
-            throw WebProblem(.notFound, "frame \(beyond) does not exist: the instance has \(count) frame(s)")
+    /// The frames `numbers` of `instance`; refused like a rendering when the view may not let
+    /// its pixels out (raw frames show burned-in text as well as a rendering does).
+    static func frames(of instance: StoredInstance, numbers: [Int], view: AttributeView) throws(WebProblem) -> [[UInt8]] {
+        let (_, frames) = try InstanceRendering.pixelSource(instance, view: view, refusal: "the frames are not sent")
+        if let beyond = numbers.first(where: { $0 > frames.count }) {
+            throw InstanceRendering.problem(.noSuchFrame(beyond, count: frames.count), instance)
         }
         do {
-            return try numbers.map { number in
-                let start = (number - 1) * frameSize
-                switch storage {
-                case let .inline(bytes): return Array(bytes[start..<(start + frameSize)])
-                case let .file(region):
-                    return try FileRegion(path: region.path, offset: region.offset + UInt64(start), length: UInt64(frameSize),
-                                          swapWordSize: region.swapWordSize).load()
-                }
-            }
+            return try numbers.map { number throws(NativeFramesError) in try frames.frame(number) }
         } catch {
-            throw WebProblem(.internalServerError, "a frame could not be read from the stored object")
+            throw InstanceRendering.problem(error, instance)
         }
     }
 }

@@ -274,7 +274,7 @@ def test_a_client_over_its_request_rate_gets_429_and_others_do_not(rampart, tmp_
 
 
 
-def test_wado_uri_returns_the_object_and_refuses_what_it_cannot_render(site, net_archive):
+def test_wado_uri_returns_the_object_or_its_rendering_and_refuses_what_it_cannot_render(site, net_archive):
     original = net_archive.instances[1]
     params = {"requestType": "WADO", "studyUID": original.study_uid, "seriesUID": original.series_uid,
               "objectUID": original.sop_instance_uid, "contentType": "application/dicom"}
@@ -288,7 +288,10 @@ def test_wado_uri_returns_the_object_and_refuses_what_it_cannot_render(site, net
     as_stored = requests.get(site["url"] + "/wado", params={**params, "transferSyntax": "*"}, headers=headers, verify=site["ca"], timeout=30)
     assert pydicom.dcmread(io.BytesIO(as_stored.content)).file_meta.TransferSyntaxUID == expected.file_meta.TransferSyntaxUID
     rendered = requests.get(site["url"] + "/wado", params={**params, "contentType": "image/jpeg"}, headers=headers, verify=site["ca"], timeout=30)
-    assert rendered.status_code == 406 and "application/dicom" in rendered.json()["detail"]
+    assert rendered.status_code == 200 and rendered.headers["Content-Type"] == "image/jpeg"
+    region = requests.get(site["url"] + "/wado", params={**params, "contentType": "image/png", "region": "0,0,1,1"}, headers=headers,
+                          verify=site["ca"], timeout=30)
+    assert region.status_code == 400 and "region" in region.json()["detail"]
     missing = requests.get(site["url"] + "/wado", params={**params, "objectUID": "1.2.3.4"}, headers=headers, verify=site["ca"], timeout=30)
     assert missing.status_code == 404
     assert requests.get(site["url"] + "/wado", params=params, verify=site["ca"], timeout=30).status_code == 401
@@ -306,6 +309,11 @@ SERVED = {
     "GET studies/{study}/series/{series}/instances/{instance}/metadata",
     "GET studies/{study}/series/{series}/instances/{instance}/frames/{frames}",
     "POST studies", "POST studies/{study}", "GET wado",
+    "GET studies/{study}/series/{series}/instances/{instance}/rendered",
+    "GET studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered",
+    "GET studies/{study}/thumbnail", "GET studies/{study}/series/{series}/thumbnail",
+    "GET studies/{study}/series/{series}/instances/{instance}/thumbnail",
+    "GET studies/{study}/series/{series}/instances/{instance}/frames/{frames}/thumbnail",
 }
 
 
