@@ -37,9 +37,21 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libjpeg-turbo's TurboJPEG API, for rendered images as image/jpeg.
+        .systemLibrary(
+            name: "CTurboJPEG",
+            path: "Sources/CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
         .target(
             name: "DICOM",
             dependencies: ["CZlib"]
+        ),
+        // Native pixel data rendered to 8-bit PNG and JPEG: modality and VOI LUTs, palettes, viewports.
+        .target(
+            name: "Imaging",
+            dependencies: ["DICOM", "CZlib", "CTurboJPEG"]
         ),
         .target(
             name: "DICOMNetwork",
@@ -89,7 +101,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "DICOM", "DICOMNetwork", "Access", "Audit", "Archive",
+                "DICOM", "DICOMNetwork", "Access", "Audit", "Archive", "Imaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -194,6 +206,10 @@ let package = Package(
         .testTarget(
             name: "DICOMTests",
             dependencies: ["DICOM"]
+        ),
+        .testTarget(
+            name: "ImagingTests",
+            dependencies: ["Imaging", "DICOM", "CZlib"]
         ),
         .testTarget(
             name: "DICOMNetworkTests",

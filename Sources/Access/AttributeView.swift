@@ -1,4 +1,5 @@
 import DICOM
+import Foundation
 
 /// What a principal may see of each data set: attributes removed, and attributes whose value is
 /// replaced. The gate picks the view for the principal's roles and the `Grant` carries it; the
@@ -41,13 +42,44 @@ public struct AttributeView: Sendable, Hashable, CustomStringConvertible {
         removed.contains(tag) || replaced[tag] != nil || (removesPrivateAttributes && tag.isPrivate)
     }
 
+    /// Whether the view removes or replaces what identifies the patient in burned-in text (name,
+    /// ID, birth date): then text burned into the pixels could show what it hides, and pixel data
+    /// goes out only where Burned In Annotation (0028,0301) says NO. A view that hides only
+    /// identifiers beyond name and ID (a technologist's) shows no more in pixels than in attributes.
+    public var hidesPatientIdentity: Bool {
+        Self.identityInPixels.contains(where: hides)
+    }
+
+    private static let identityInPixels = [Tag(0x0010, 0x0010), Tag(0x0010, 0x0020), Tag(0x0010, 0x0030)]
+    private static let burnedInAnnotation = Tag(0x0028, 0x0301)
+    /// Float Pixel Data, Double Float Pixel Data, Pixel Data.
+    private static let pixelValues: Set<Tag> = [Tag(0x7FE0, 0x0008), Tag(0x7FE0, 0x0009), Tag(0x7FE0, 0x0010)]
+
+    /// Why this view refuses to let pixel data out that may carry burned-in text, or nil when
+    /// it may go (PS3.15 E.1.1: an object with burned-in identification is not de-identified by
+    /// its attributes alone). The reason names the attribute, never its value.
+    public func refusesPixels(burnedInAnnotation: String?) -> String? {
+        guard hidesPatientIdentity else { return nil }
+        switch burnedInAnnotation?.trimmingCharacters(in: .whitespaces).uppercased() {
+        case "NO"?: return nil
+        case nil, ""?:
+            return "the view \(name) hides the patient's identity, and the object does not say that its pixels carry no burned-in text (Burned In Annotation (0028,0301) is absent)"
+        case _?:
+            return "the view \(name) hides the patient's identity, and the object's Burned In Annotation (0028,0301) is not NO: its pixels may show it"
+        }
+    }
+
     /// `dataSet` as this view shows it.
+    /// Pixel data that may show what the view hides (`refusesPixels`) is left out, in every
+    /// channel alike, as an attribute the view removes is.
     public func apply(to dataSet: DataSet) -> DataSet {
         guard !isFull else { return dataSet }
+        let pixelsRefused = refusesPixels(burnedInAnnotation: dataSet.string(Self.burnedInAnnotation)) != nil
         var shown: [DataElement] = []
         shown.reserveCapacity(dataSet.count)
         for element in dataSet {
             if removed.contains(element.tag) || (removesPrivateAttributes && element.tag.isPrivate) { continue }
+            if pixelsRefused, Self.pixelValues.contains(element.tag) { continue }
             switch (replaced[element.tag], element.value) {
             case (.empty?, .sequence), (.text?, .sequence), (.pseudonym?, .sequence):
                 // A sequence holds items, not text: any replacement leaves it without items.

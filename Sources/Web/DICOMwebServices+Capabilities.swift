@@ -59,18 +59,24 @@ extension DICOMwebServices {
                 : [MediaType.multipartDICOM]
             document.add(.init(name: method, answers: answers), at: path)
         }
+        // Rendered resources and thumbnails (PS3.18 8.3.5.1): one image, JPEG or PNG.
+        let rendering = ["accept", "window", "viewport", "quality", "annotation"].map { WADLDocument.Parameter(name: $0, style: .query) }
+        for (method, path) in Self.routes(addRenderedRoutes(to:)) {
+            document.add(.init(name: method, parameters: rendering, answers: ["image/jpeg", "image/png"]), at: path)
+        }
         for (method, path) in Self.routes(addStoreRoutes(to:)) {
             // 200 all stored, 202 some, 409 none (PS3.18 10.5.3.1): each with the response data set.
             document.add(.init(name: method, accepts: [MediaType.multipartDICOM, MediaType.multipartDICOMJSON, MediaType.multipartDICOMXML],
                                statuses: [200, 202, 409], answers: [MediaType.dicomJSON]),
                          at: path)
         }
-        // WADO-URI (PS3.18 9.2): the object by its UIDs, as application/dicom only.
-        let uri = ["requestType", "studyUID", "seriesUID", "objectUID", "contentType", "transferSyntax"].map {
+        // WADO-URI (PS3.18 9.2): the object by its UIDs, as application/dicom or rendered.
+        let uri = ["requestType", "studyUID", "seriesUID", "objectUID", "contentType", "transferSyntax", "windowCenter", "windowWidth",
+                   "rows", "columns", "frameNumber", "imageQuality", "annotation"].map {
             WADLDocument.Parameter(name: $0, style: .query)
         }
         for (method, path) in Self.routes(addURIRoutes(to:)) {
-            document.add(.init(name: method, parameters: uri, answers: [MediaType.dicom]), at: path)
+            document.add(.init(name: method, parameters: uri, answers: [MediaType.dicom, "image/jpeg", "image/png"]), at: path)
         }
         // DELETE (not in PS3.18; see addDeleteRoutes): no body.
         for (method, path) in Self.routes(addDeleteRoutes(to:)) {

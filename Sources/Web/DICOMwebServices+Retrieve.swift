@@ -39,7 +39,7 @@ extension DICOMwebServices {
         }
     }
 
-    private static func target(_ context: WebRequestContext) throws(WebProblem) -> RetrieveTarget {
+    static func target(_ context: WebRequestContext) throws(WebProblem) -> RetrieveTarget {
         try RetrieveTarget(study: context.parameters.get("study") ?? "", series: context.parameters.get("series"),
                            instance: context.parameters.get("instance"))
     }
@@ -133,8 +133,9 @@ extension DICOMwebServices {
             throw WebProblem(.notFound, "no such instance is archived, or none whose pixel data you may see")
         }
         let partType = try FrameMediaType.negotiate(accept: request.headers[.accept], stored: instance.transferSyntax)
+        let view = grant.view
         let frames = try await NIOThreadPool.singleton.runIfActive { () throws -> [[UInt8]] in
-            try InstanceFrames.frames(of: instance.path, numbers: numbers)
+            try InstanceFrames.frames(of: instance, numbers: numbers, view: view)
         }
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let boundary = MultipartRelated.newBoundary()

@@ -67,7 +67,8 @@ extension DICOMwebServices {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: try format.body(answers, boundary: boundary))))
     }
 
-    private static let warning = HTTPField.Name("Warning")!
+    /// RFC 9111 5.5, as PS3.18 uses it for what a server did not do (299, a persistent warning).
+    static let warning = HTTPField.Name("Warning")!
 }
 
 /// The media types of PS3.18 8.7.

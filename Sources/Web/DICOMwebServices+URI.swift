@@ -2,9 +2,9 @@ import Access
 import Hummingbird
 import NIOCore
 
-/// WADO-URI (PS3.18 9) at `/dicomweb/wado`: one object as `application/dicom`, through the same
-/// gate, record and view as WADO-RS, for the viewers and reporting systems that link to images
-/// by URL.
+/// WADO-URI (PS3.18 9) at `/dicomweb/wado`: one object as `application/dicom`, or one of its
+/// frames rendered as image/jpeg or image/png, through the same gate, record and view as WADO-RS,
+/// for the viewers and reporting systems that link to images by URL.
 extension DICOMwebServices {
     func addURIRoutes(to group: RouterGroup<WebRequestContext>) {
         group.get("wado") { request, context in
@@ -16,9 +16,16 @@ extension DICOMwebServices {
         let wado = try WADOURIRequest(request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) })
         let (grant, instances) = try await retrievable(wado.target, context)
         guard let instance = instances.first else { throw WebProblem(.notFound, "no such object is archived, or none you may see") }
-        guard let syntax = wado.acceptance.syntax(for: instance.transferSyntax) else {
+        let acceptance: DICOMPartAcceptance
+        switch wado.representation {
+        case let .rendered(rendering):
+            return try await renderedResponse(instance, frame: rendering.frame, middle: false, rendering, grant: grant)
+        case let .object(choices):
+            acceptance = choices
+        }
+        guard let syntax = acceptance.syntax(for: instance.transferSyntax) else {
             throw WebProblem(.notAcceptable, "the object is stored in \(instance.transferSyntax.name) (\(instance.transferSyntax.uid)), which Rampart "
-                + "cannot convert to \(wado.acceptance.acceptedNames): ask for transferSyntax=\(instance.transferSyntax.uid) or transferSyntax=*")
+                + "cannot convert to \(acceptance.acceptedNames): ask for transferSyntax=\(instance.transferSyntax.uid) or transferSyntax=*")
         }
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let view = grant.view

@@ -21,6 +21,7 @@ struct DICOMwebServices: Sendable {
     func addRoutes(to group: RouterGroup<WebRequestContext>) {
         addSearchRoutes(to: group)
         addRetrieveRoutes(to: group)
+        addRenderedRoutes(to: group)
         addStoreRoutes(to: group)
         addURIRoutes(to: group)
         addDeleteRoutes(to: group)

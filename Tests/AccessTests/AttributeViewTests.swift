@@ -99,4 +99,25 @@ struct AttributeViewTests {
         #expect(!combined.hides(Tag(0x0009, 0x1001)))
         #expect(AttributeView.deidentified.combined(with: .full).isFull)
     }
+
+    /// Pixels may carry burned-in text: a view that hides the patient's identity lets them out
+    /// only where Burned In Annotation is NO, and leaves them out of the objects it shows.
+    @Test func pixelsThatMayShowAHiddenIdentityStayIn() {
+        let pixelData = Tag(0x7FE0, 0x0010), burnedIn = Tag(0x0028, 0x0301)
+        let image = DataSet([.text(Self.patientName, .PN, ["DOE^JANE"]), DataElement(tag: pixelData, vr: .OW, bytes: [1, 2, 3, 4])])
+        var declaredClean = image
+        declaredClean.insert(.text(burnedIn, .CS, ["NO"]))
+        var declaredBurned = image
+        declaredBurned.insert(.text(burnedIn, .CS, ["YES"]))
+
+        #expect(AttributeView.deidentified.refusesPixels(burnedInAnnotation: nil) != nil)
+        #expect(AttributeView.deidentified.refusesPixels(burnedInAnnotation: "YES")?.contains("DOE") == false)
+        #expect(AttributeView.deidentified.refusesPixels(burnedInAnnotation: "NO") == nil)
+        #expect(AttributeView.deidentified.apply(to: image)[pixelData] == nil)
+        #expect(AttributeView.deidentified.apply(to: declaredBurned)[pixelData] == nil)
+        #expect(AttributeView.deidentified.apply(to: declaredClean)[pixelData] != nil)
+        // A technologist's view hides only identifiers beyond name and ID: its pixels go.
+        #expect(!AttributeView.noIdentifiersBeyondName.hidesPatientIdentity)
+        #expect(AttributeView.noIdentifiersBeyondName.apply(to: declaredBurned)[pixelData] != nil)
+    }
 }

@@ -39,6 +39,8 @@ import Testing
             #expect(listed.answers["GET /dicomweb/studies/{study}/series/{series}/instances/{instance}"] == [#"multipart/related; type="application/dicom""#])
             #expect(listed.answers["GET /dicomweb/studies/{study}/metadata"] == ["application/dicom+json", #"multipart/related; type="application/dicom+xml""#])
             #expect(listed.answers["POST /dicomweb/studies"] == ["application/dicom+json"])
+            #expect(listed.answers["GET /dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered"] == ["image/jpeg", "image/png"])
+            #expect(listed.answers["GET /dicomweb/studies/{study}/thumbnail"] == ["image/jpeg", "image/png"])
         }
     }
 

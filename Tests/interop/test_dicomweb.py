@@ -279,7 +279,7 @@ def test_a_client_over_its_request_rate_gets_429_and_others_do_not(rampart, tmp_
 
 
 
-def test_wado_uri_returns_the_object_and_refuses_what_it_cannot_render(site, net_archive):
+def test_wado_uri_returns_the_object_or_its_rendering_and_refuses_what_it_cannot_render(site, net_archive):
     original = net_archive.instances[1]
     params = {"requestType": "WADO", "studyUID": original.study_uid, "seriesUID": original.series_uid,
               "objectUID": original.sop_instance_uid, "contentType": "application/dicom"}
@@ -293,7 +293,10 @@ def test_wado_uri_returns_the_object_and_refuses_what_it_cannot_render(site, net
     as_stored = requests.get(site["url"] + "/wado", params={**params, "transferSyntax": "*"}, headers=headers, verify=site["ca"], timeout=30)
     assert pydicom.dcmread(io.BytesIO(as_stored.content)).file_meta.TransferSyntaxUID == expected.file_meta.TransferSyntaxUID
     rendered = requests.get(site["url"] + "/wado", params={**params, "contentType": "image/jpeg"}, headers=headers, verify=site["ca"], timeout=30)
-    assert rendered.status_code == 406 and "application/dicom" in rendered.json()["detail"]
+    assert rendered.status_code == 200 and rendered.headers["Content-Type"] == "image/jpeg"
+    region = requests.get(site["url"] + "/wado", params={**params, "contentType": "image/png", "region": "0,0,1,1"}, headers=headers,
+                          verify=site["ca"], timeout=30)
+    assert region.status_code == 400 and "region" in region.json()["detail"]
     missing = requests.get(site["url"] + "/wado", params={**params, "objectUID": "1.2.3.4"}, headers=headers, verify=site["ca"], timeout=30)
     assert missing.status_code == 404
     assert requests.get(site["url"] + "/wado", params=params, verify=site["ca"], timeout=30).status_code == 401
@@ -313,6 +316,11 @@ SERVED = {
     "POST studies", "POST studies/{study}", "GET wado",
     "DELETE studies/{study}", "DELETE studies/{study}/series/{series}", "DELETE studies/{study}/series/{series}/instances/{instance}",
     "GET studies/{study}/series/{series}/instances/{instance}/bulkdata/{path}",
+    "GET studies/{study}/series/{series}/instances/{instance}/rendered",
+    "GET studies/{study}/series/{series}/instances/{instance}/frames/{frames}/rendered",
+    "GET studies/{study}/thumbnail", "GET studies/{study}/series/{series}/thumbnail",
+    "GET studies/{study}/series/{series}/instances/{instance}/thumbnail",
+    "GET studies/{study}/series/{series}/instances/{instance}/frames/{frames}/thumbnail",
 }
 # Every resource answers OPTIONS with its part of the document.
 SERVED |= {"OPTIONS " + route.split(" ", 1)[1] for route in SERVED if route.split(" ", 1)[1]}
@@ -444,7 +452,8 @@ def test_compressed_frames_and_bulk_data_go_as_stored(rampart, site, tmp_path):
     assert run(rampart, "user", "add", "res-bulk", "--role", "researcher", "--data-dir", site["data"]).returncode == 0
     researcher = client(site, token(rampart, site["data"], "res-bulk"))
     hidden = researcher.retrieve_instance_metadata(private.StudyInstanceUID, private.SeriesInstanceUID, private.SOPInstanceUID)
-    assert "00291010" not in hidden and "7FE00010" in hidden
+    # No pixels either: the object does not say they carry no burned-in text.
+    assert "00291010" not in hidden and "7FE00010" not in hidden
     with pytest.raises(requests.exceptions.HTTPError) as refused:
         researcher.retrieve_bulkdata(uri)
     assert refused.value.response.status_code == 404
