@@ -31,7 +31,7 @@ public struct BearerTokenVerifier: Sendable {
     public func verify(_ token: String, users: UserDirectory, now: Date = Date()) async throws(TokenRejection) -> VerifiedToken {
         let unverified = try UnverifiedJWT(token, payload: true)
         if let issuer = unverified.issuer, let provider = providers.first(where: { $0.issuer == issuer }) {
-            return try await verify(token, unverified, from: provider, users: users, now: now)
+            return try await verify(token, unverified, from: provider, audience: provider.audience, nonce: nil, users: users, now: now)
         }
         switch own {
         case let .verifier(verifier):
@@ -45,8 +45,22 @@ public struct BearerTokenVerifier: Sendable {
         }
     }
 
-    private func verify(_ token: String, _ unverified: UnverifiedJWT, from provider: OIDCProvider, users: UserDirectory,
-                        now: Date) async throws(TokenRejection) -> VerifiedToken {
+    /// An ID token that the web UI got from `issuer`'s token endpoint in a browser login, for the
+    /// login the server gave `nonce` to (OpenID Connect Core 3.1.3.7). Checked as that provider's
+    /// bearer tokens are, except that `aud` must hold the client id the login used, `azp` (when
+    /// present) must be it, and `nonce` must be the login's: a token obtained for another login or
+    /// another application opens no session. The provider is the configured one, never the one the
+    /// token names.
+    public func verifyIDToken(_ token: String, issuer: String, clientID: String, nonce: String, users: UserDirectory,
+                              now: Date = Date()) async throws(TokenRejection) -> VerifiedToken {
+        guard let provider = providers.first(where: { $0.issuer == issuer }) else { throw .wrongIssuer(issuer) }
+        return try await verify(token, try UnverifiedJWT(token, payload: true), from: provider, audience: clientID, nonce: nonce, users: users,
+                                now: now)
+    }
+
+    /// A provider's token for `audience`; with `nonce`, an ID token of the browser login that expects it.
+    private func verify(_ token: String, _ unverified: UnverifiedJWT, from provider: OIDCProvider, audience expected: String, nonce: String?,
+                        users: UserDirectory, now: Date) async throws(TokenRejection) -> VerifiedToken {
         guard let algorithm = unverified.algorithm else { throw .malformed("no alg in its header") }
         guard algorithm.lowercased() != "none" else { throw .unsigned }
         guard !algorithm.uppercased().hasPrefix("HS") else { throw .symmetricAlgorithm(algorithm) }
@@ -68,7 +82,11 @@ public struct BearerTokenVerifier: Sendable {
         let payload = ClaimValue.object(claims.fields)
         guard payload.value(at: "iss")?.string == provider.issuer else { throw .wrongIssuer(payload.value(at: "iss")?.string ?? "") }
         let audience = payload.value(at: "aud")?.names ?? []
-        guard audience.contains(provider.audience) else { throw .wrongAudience(audience) }
+        guard audience.contains(expected) else { throw .wrongAudience(audience) }
+        if let nonce {
+            guard payload.value(at: "nonce")?.string == nonce else { throw .wrongNonce }
+            if let party = payload.value(at: "azp")?.string, party != expected { throw .wrongAuthorizedParty(party) }
+        }
         let seconds = Int64(now.timeIntervalSince1970.rounded(.down))
         guard let expiry = payload.value(at: "exp")?.number, expiry.isFinite else { throw .missingClaim("exp") }
         let expires = wholeSeconds(expiry)

@@ -28,6 +28,11 @@ public enum TokenRejection: Error, Sendable, Equatable, CustomStringConvertible 
     /// The algorithm the token names is not the one its key is for (RS256 with an EC key, or one
     /// the JWKS entry's `alg` pins otherwise).
     case algorithmDoesNotMatchKey(algorithm: String, kid: String, keyType: String)
+    /// An ID token whose `nonce` is not the one the server gave the browser login it ends: a
+    /// token of another login, replayed or injected.
+    case wrongNonce
+    /// An ID token issued to another application (`azp`) than the client id of the login.
+    case wrongAuthorizedParty(String)
     /// A claim the provider's settings need is absent.
     case missingClaim(String)
     /// The subject is no account (never was, or removed since the token was issued).
@@ -58,6 +63,10 @@ public enum TokenRejection: Error, Sendable, Equatable, CustomStringConvertible 
             "token refused: key id \(Self.printable(kid)) is not in \(source): refresh the file from the IdP's jwks_uri (it may have rotated its keys)"
         case let .algorithmDoesNotMatchKey(algorithm, kid, keyType):
             "token refused: algorithm \(Self.printable(algorithm)) does not fit key \(Self.printable(kid)) (\(keyType)\(keyType == "RSA" || keyType.hasPrefix("EC") ? "" : ", a key type Rampart does not verify with")): forged, or the JWKS entry's alg differs"
+        case .wrongNonce:
+            "token refused: its nonce is not the one this login was given (a token of another login, replayed or injected); start the login again"
+        case let .wrongAuthorizedParty(party):
+            "token refused: issued to the application \(Self.printable(party)) (azp), not to this server's client id"
         case let .missingClaim(claim):
             "token refused: no usable \(Self.printable(claim)) claim; check the identity provider's token settings, and username_claim for its issuer under oidc: in rampart.yaml"
         case let .unknownUser(name): "token refused: user \(Self.printable(name)) does not exist (removed?)"

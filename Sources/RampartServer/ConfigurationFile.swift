@@ -133,11 +133,13 @@ public struct ConfigurationFile: Sendable {
         func identityProviders(_ node: Node) throws(ServerSetupError) -> [ServerConfiguration.OIDCSettings] {
             guard let items = node.sequence else { throw error(node, "oidc must be a list of identity providers (each item starts with - issuer: ...)") }
             var providers: [ServerConfiguration.OIDCSettings] = []
-            let known = ["issuer", "audience", "jwks_file", "username_claim", "roles_claim", "role_map"]
+            let known = ["issuer", "audience", "jwks_file", "username_claim", "roles_claim", "role_map"] + Self.browserLoginKeys
             for item in items {
                 var issuer: String?, audience: String?, jwks: String?, username: String?, roles: String?, map: [String: String]?
+                var browser: [String: String] = [:]
                 try fields(item, in: "an oidc provider") { name, value throws(ServerSetupError) in
                     switch name {
+                    case _ where Self.browserLoginKeys.contains(name): browser[name] = try string(value, "oidc.\(name)")
                     case "issuer": issuer = try string(value, "oidc.issuer")
                     case "audience": audience = try string(value, "oidc.audience")
                     case "jwks_file": jwks = try string(value, "oidc.jwks_file")
@@ -163,9 +165,36 @@ public struct ConfigurationFile: Sendable {
                 if providers.contains(where: { $0.issuer == issuer }) {
                     throw error(item, "oidc issuer \(issuer) is listed twice: one provider per issuer")
                 }
-                providers.append(.init(issuer: issuer, audience: audience, jwksFile: jwks, usernameClaim: username, rolesClaim: roles, roleMap: map))
+                providers.append(.init(issuer: issuer, audience: audience, jwksFile: jwks, usernameClaim: username, rolesClaim: roles, roleMap: map,
+                                       browserLogin: try browserLogin(browser, audience: audience, item)))
             }
             return providers
+        }
+
+        static let browserLoginKeys = ["authorization_endpoint", "token_endpoint", "client_id", "scope", "display_name"]
+
+        /// An `oidc:` entry's browser login: none without any of its keys; with some, the
+        /// endpoints and the button's name are needed, and the endpoints must be HTTPS (plain HTTP
+        /// only on loopback, where a test IdP runs).
+        private func browserLogin(_ keys: [String: String], audience: String, _ item: Node) throws(ServerSetupError)
+            -> ServerConfiguration.BrowserLoginSettings? {
+            guard !keys.isEmpty else { return nil }
+            for key in ["authorization_endpoint", "token_endpoint", "display_name"] where keys[key]?.isEmpty ?? true {
+                throw error(item, "an oidc provider offered for browser login needs \(key) (with authorization_endpoint, token_endpoint and display_name)")
+            }
+            guard let authorization = keys["authorization_endpoint"], let token = keys["token_endpoint"], let name = keys["display_name"] else { return nil }
+            for (key, endpoint) in [("authorization_endpoint", authorization), ("token_endpoint", token)] {
+                guard let url = URLComponents(string: endpoint), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
+                      url.fragment == nil, scheme == "https" || (scheme == "http" && ServerConfiguration.isLoopback(host))
+                else {
+                    throw error(item, "oidc.\(key) \(endpoint) is not an https:// URL (plain http:// only on loopback), without #fragment")
+                }
+            }
+            let scope = keys["scope"] ?? ServerConfiguration.BrowserLoginSettings.defaultScope
+            guard scope.split(separator: " ").contains("openid") else {
+                throw error(item, "oidc.scope \"\(scope)\" lacks openid: without it the provider gives no ID token")
+            }
+            return .init(displayName: name, authorizationEndpoint: authorization, tokenEndpoint: token, clientID: keys["client_id"] ?? audience, scope: scope)
         }
 
         func tls(_ node: Node, in section: String = "dicom.tls") throws(ServerSetupError) -> ServerConfiguration.TLSSettings {
@@ -346,6 +375,14 @@ public struct ConfigurationFile: Sendable {
             #     roles_claim: realm_access.roles
             #     role_map:
             #       pacs-radiologists: radiologist
+            #     # "Log in with" it on the web UI's login page (authorization code flow with PKCE, done
+            #     # by the browser: register the UI at the IdP as a public client with redirect URI
+            #     # https://THIS-SERVER/ui/ and let the token endpoint answer it with CORS):
+            #     display_name: Hospital login
+            #     authorization_endpoint: https://idp.example.org/realms/hospital/protocol/openid-connect/auth
+            #     token_endpoint: https://idp.example.org/realms/hospital/protocol/openid-connect/token
+            #     client_id: rampart-ui        # default: the audience
+            #     scope: openid profile        # the default
 
             # The central audit repository the audit log is exported to, over syslog: TLS (RFC 5425,
             # as IHE ATNA requires; records wait in the audit log while the collector is down) or

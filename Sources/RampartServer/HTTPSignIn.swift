@@ -56,13 +56,37 @@ struct HTTPSignIn: RequestAuthenticator {
         }
     }
 
-    func resume(user: String, strength: AuthenticationStrength, channel: AccessChannel, peerAddress: String) async -> AccessContext {
-        guard let account = credentials.users[user], !account.disabled else {
-            return failed(AccessContext(principal: .anonymous, channel: channel, peerAddress: peerAddress, authentication: .none),
-                          "the account of user \(user) was disabled or removed after the session began")
+    func signIn(idToken: String, from provider: BrowserLoginProvider, nonce: String, peerAddress: String) async -> AccessContext {
+        let anonymous = AccessContext(principal: .anonymous, channel: .ui, peerAddress: peerAddress, authentication: .none)
+        do {
+            let verified = try await credentials.tokens.verifyIDToken(idToken, issuer: provider.issuer, clientID: provider.clientID, nonce: nonce,
+                                                                      users: credentials.users)
+            return AccessContext(principal: .user(verified.subject), roles: verified.roles, channel: .ui, peerAddress: peerAddress,
+                                 authentication: .token, purposeOfUse: verified.purposeOfUse, personName: verified.personName)
+        } catch {
+            return failed(anonymous, "ID token of \(provider.issuer) for a browser login: \(error)")
         }
-        return AccessContext(principal: .user(user), roles: account.roles, channel: channel, peerAddress: peerAddress, authentication: strength,
-                             personName: account.personName)
+    }
+
+    func resume(user: String, signIn: SessionSignIn, channel: AccessChannel, peerAddress: String) async -> AccessContext {
+        let account = credentials.users[user]
+        switch signIn {
+        case let .account(strength):
+            guard let account, !account.disabled else {
+                return failed(AccessContext(principal: .anonymous, channel: channel, peerAddress: peerAddress, authentication: .none),
+                              "the account of user \(user) was disabled or removed after the session began")
+            }
+            return AccessContext(principal: .user(user), roles: account.roles, channel: channel, peerAddress: peerAddress, authentication: strength,
+                                 personName: account.personName)
+        case let .identityProvider(_, roles):
+            // As for the provider's bearer tokens: no local account is needed, a disabled one refuses.
+            if account?.disabled == true {
+                return failed(AccessContext(principal: .anonymous, channel: channel, peerAddress: peerAddress, authentication: .none),
+                              "the account of user \(user) was disabled after the session began")
+            }
+            return AccessContext(principal: .user(user), roles: roles, channel: channel, peerAddress: peerAddress, authentication: .token,
+                                 personName: account?.personName)
+        }
     }
 
     private func failed(_ anonymous: AccessContext, _ reason: String) -> AccessContext {

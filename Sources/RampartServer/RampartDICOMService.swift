@@ -107,7 +107,14 @@ public struct RampartDICOMService: Service {
             let settings = WebServer.Settings(host: configuration.listen, port: configuration.http.port, tls: tls,
                                               corsOrigins: configuration.http.corsOrigins, maximumStoreBytes: configuration.http.maximumStoreBytes,
                                               requestsPerMinutePerHost: configuration.http.requestsPerMinutePerHost,
-                                              caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames)
+                                              caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              loginProviders: configuration.oidc.compactMap { provider in
+                                                  provider.browserLogin.map {
+                                                      BrowserLoginProvider(issuer: provider.issuer, displayName: $0.displayName,
+                                                                           authorizationEndpoint: $0.authorizationEndpoint, tokenEndpoint: $0.tokenEndpoint,
+                                                                           clientID: $0.clientID, scope: $0.scope)
+                                                  }
+                                              })
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
                             recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit),
                             spoolDirectory: spool, log: log)

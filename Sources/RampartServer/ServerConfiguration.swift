@@ -90,15 +90,37 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var usernameClaim: String?
         public var rolesClaim: String
         public var roleMap: [String: String]?
+        /// "Log in with" this provider on the web UI's login page; nil: not offered.
+        public var browserLogin: BrowserLoginSettings?
 
         public init(issuer: String, audience: String, jwksFile: String, usernameClaim: String? = nil, rolesClaim: String,
-                    roleMap: [String: String]? = nil) {
+                    roleMap: [String: String]? = nil, browserLogin: BrowserLoginSettings? = nil) {
             self.issuer = issuer
             self.audience = audience
             self.jwksFile = jwksFile
             self.usernameClaim = usernameClaim
             self.rolesClaim = rolesClaim
             self.roleMap = roleMap
+            self.browserLogin = browserLogin
+        }
+    }
+
+    /// What the web UI needs to log a user in through an identity provider (see `BrowserLoginProvider`).
+    public struct BrowserLoginSettings: Sendable, Equatable {
+        public var displayName: String
+        public var authorizationEndpoint: String
+        public var tokenEndpoint: String
+        /// The client id the provider knows the UI by (a public client, with PKCE); default: the audience.
+        public var clientID: String
+        public static let defaultScope = "openid profile"
+        public var scope: String
+
+        public init(displayName: String, authorizationEndpoint: String, tokenEndpoint: String, clientID: String, scope: String = defaultScope) {
+            self.displayName = displayName
+            self.authorizationEndpoint = authorizationEndpoint
+            self.tokenEndpoint = tokenEndpoint
+            self.clientID = clientID
+            self.scope = scope
         }
     }
 

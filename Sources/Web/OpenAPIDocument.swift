@@ -664,6 +664,98 @@ enum OpenAPIDocument {
      }
     }
    }
+  },
+  "/session/providers": {
+   "get": {
+    "summary": "The identity providers the web UI's login page offers (\"Log in with …\"): names only, nothing of where they are",
+    "operationId": "loginProviders",
+    "security": [],
+    "responses": {
+     "200": {
+      "description": "The providers",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/LoginProvider"
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/session/oidc/start": {
+   "post": {
+    "summary": "Begin a login through an identity provider (authorization code flow with PKCE, done by the page): the provider's endpoints, a state and a nonce, and a cookie (rampart_login; HttpOnly, SameSite=Strict, 10 minutes) binding the login to this browser",
+    "operationId": "beginProviderLogin",
+    "security": [],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ProviderLoginRequest"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "Where to send the user, and what to send",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ProviderLoginStart"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "404": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
+  },
+  "/session/oidc": {
+   "post": {
+    "summary": "End a login through an identity provider with the ID token its token endpoint gave the page: the state must be a login this browser began (its rampart_login cookie) and not yet ended, less than 10 minutes ago, and the token's nonce the login's; the answer is a session as for a password login",
+    "operationId": "endProviderLogin",
+    "security": [],
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/ProviderLogin"
+       }
+      }
+     }
+    },
+    "responses": {
+     "200": {
+      "description": "The session",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Session"
+        }
+       }
+      }
+     },
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     }
+    }
+   }
   }
  },
  "components": {
@@ -1014,6 +1106,80 @@ enum OpenAPIDocument {
     "items": {
      "type": "string",
      "minLength": 1
+    }
+   },
+   "LoginProvider": {
+    "type": "object",
+    "required": [
+     "id",
+     "displayName"
+    ],
+    "properties": {
+     "id": {
+      "type": "string"
+     },
+     "displayName": {
+      "type": "string"
+     }
+    }
+   },
+   "ProviderLoginRequest": {
+    "type": "object",
+    "required": [
+     "provider"
+    ],
+    "properties": {
+     "provider": {
+      "type": "string",
+      "description": "a LoginProvider's id"
+     }
+    }
+   },
+   "ProviderLoginStart": {
+    "type": "object",
+    "required": [
+     "authorizationEndpoint",
+     "tokenEndpoint",
+     "clientId",
+     "scope",
+     "state",
+     "nonce"
+    ],
+    "properties": {
+     "authorizationEndpoint": {
+      "type": "string"
+     },
+     "tokenEndpoint": {
+      "type": "string"
+     },
+     "clientId": {
+      "type": "string"
+     },
+     "scope": {
+      "type": "string"
+     },
+     "state": {
+      "type": "string"
+     },
+     "nonce": {
+      "type": "string"
+     }
+    }
+   },
+   "ProviderLogin": {
+    "type": "object",
+    "required": [
+     "state",
+     "idToken"
+    ],
+    "properties": {
+     "state": {
+      "type": "string"
+     },
+     "idToken": {
+      "type": "string",
+      "description": "the id_token of the token endpoint's answer"
+     }
     }
    }
   }

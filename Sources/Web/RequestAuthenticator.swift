@@ -15,9 +15,14 @@ public protocol RequestAuthenticator: Sendable {
     /// appended when the user has a second factor), under the login throttle.
     func signIn(name: String, secret: String, channel: AccessChannel, peerAddress: String) async -> AccessContext
 
-    /// A session's user as the account stands now: its current roles, or anonymous with why
-    /// when it was disabled or removed since the session began.
-    func resume(user: String, strength: AuthenticationStrength, channel: AccessChannel, peerAddress: String) async -> AccessContext
+    /// An ID token that the web UI brought back from `provider` for the login that expects
+    /// `nonce`: its user with the token's roles (channel `ui`), or anonymous with why not.
+    func signIn(idToken: String, from provider: BrowserLoginProvider, nonce: String, peerAddress: String) async -> AccessContext
+
+    /// A session's user as it stands now: an account's current roles, an identity provider's
+    /// user's roles from its login; or anonymous with why, when the account was disabled or
+    /// removed since the session began.
+    func resume(user: String, signIn: SessionSignIn, channel: AccessChannel, peerAddress: String) async -> AccessContext
 }
 
 /// Authenticates every request before its route runs: by its `Authorization` header, else by
@@ -25,7 +30,7 @@ public protocol RequestAuthenticator: Sendable {
 /// request that proves nobody is refused with a 401 whatever it asked for, routes that do not
 /// exist included, so an anonymous caller learns nothing of what is served; the refusal is the
 /// gate's, and so it is recorded (DESIGN.md rule 2), as a refused association is for DIMSE.
-/// Only the login itself (`POST /api/session`) and the UI's files, which hold no data, pass
+/// Only the logins (`SessionRoutes.isLogin`) and the UI's files, which hold no data, pass
 /// without a credential.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
@@ -37,7 +42,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The login, whatever stale cookie the browser still sends, and the UI's files.
-        if (request.method == .post && request.uri.path == SessionRoutes.path) || UIRoutes.isUIFile(request) {
+        if SessionRoutes.isLogin(request) || UIRoutes.isUIFile(request) {
             return try await next(request, context)
         }
         var context = context
@@ -96,6 +101,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
             anonymous.authenticationFailure = "a \(request.method) in the session of \(session.user) without its CSRF token"
             return anonymous
         }
-        return await authenticator.resume(user: session.user, strength: session.strength, channel: .ui, peerAddress: context.peerAddress)
+        return await authenticator.resume(user: session.user, signIn: session.signIn, channel: .ui, peerAddress: context.peerAddress)
     }
 }

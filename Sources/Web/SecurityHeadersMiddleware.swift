@@ -8,16 +8,25 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
     /// Over HTTPS only: HSTS on a plain-HTTP answer is ignored by browsers and would be a lie.
     let strictTransportSecurity: Bool
+    /// The origins of the identity providers' token endpoints, which the login page posts an
+    /// authorization code to; nothing else beyond this server.
+    let tokenEndpointOrigins: [String]
+
+    init(strictTransportSecurity: Bool, tokenEndpointOrigins: [String] = []) {
+        self.strictTransportSecurity = strictTransportSecurity
+        self.tokenEndpointOrigins = tokenEndpointOrigins
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         response.headers[.cacheControl] = "no-store"
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[Self.frameOptions] = "DENY"
-        // The UI's pages load their own scripts and styles and call this origin, nothing else;
-        // every other answer is data, which loads nothing.
+        // The UI's pages load their own scripts and styles and call this origin (and the token
+        // endpoints of a login), nothing else; every other answer is data, which loads nothing.
         response.headers[.contentSecurityPolicy] = UIRoutes.isUIFile(request)
-            ? "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' blob: data:; "
+            ? "default-src 'none'; script-src 'self'; style-src 'self'; connect-src \((["'self'"] + tokenEndpointOrigins).joined(separator: " ")); "
+                + "img-src 'self' blob: data:; "
                 + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
             : "default-src 'none'; frame-ancestors 'none'"
         response.headers[Self.referrerPolicy] = "no-referrer"

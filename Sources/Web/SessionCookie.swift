@@ -1,17 +1,21 @@
 import Foundation
 import HTTPTypes
 
-/// The web UI's session cookie and CSRF header.
+/// The web UI's session cookie and CSRF header, and the cookie that binds a login through an
+/// identity provider to the browser that began it.
 enum SessionCookie {
     static let name = "rampart_session"
     static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+    /// Sent only to the login's own routes, and only while the login may still end.
+    static let loginName = "rampart_login"
+    static let loginPath = SessionRoutes.path + "/oidc"
 
-    /// The session cookie's value among the request's Cookie headers.
-    static func value(in headers: [String]) -> String? {
+    /// The value of the cookie `name` among the request's Cookie headers.
+    static func value(in headers: [String], named cookie: String = name) -> String? {
         for header in headers {
             for pair in header.split(separator: ";") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == cookie {
                     return parts[1].trimmingCharacters(in: .whitespaces)
                 }
             }
@@ -29,5 +33,15 @@ enum SessionCookie {
     static func clearing(secure: Bool) -> String {
         "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }
-}
 
+    /// Set-Cookie for a login that began: as strict as the session's, gone when the login lapses.
+    static func settingLogin(_ value: String, secure: Bool) -> String {
+        "\(loginName)=\(value); Path=\(loginPath); Max-Age=\(PendingLoginStore.lifetime.nanoseconds / 1_000_000_000); HttpOnly; SameSite=Strict"
+            + (secure ? "; Secure" : "")
+    }
+
+    /// Set-Cookie that removes the login's cookie once the login has ended.
+    static func clearingLogin(secure: Bool) -> String {
+        "\(loginName)=; Path=\(loginPath); Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+}

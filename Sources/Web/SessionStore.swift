@@ -12,8 +12,8 @@ import Synchronization
 final class SessionStore: Sendable {
     struct Session: Sendable {
         let user: String
-        /// How the user signed in: password, or password and one-time code.
-        let strength: AuthenticationStrength
+        /// How the user signed in: password (and one-time code), or an identity provider.
+        let signIn: SessionSignIn
         let csrfToken: String
         let created: NIODeadline
         var lastSeen: NIODeadline
@@ -29,12 +29,12 @@ final class SessionStore: Sendable {
     }
 
     /// A new session for `user`: the cookie value and the CSRF token.
-    func open(user: String, strength: AuthenticationStrength, now: NIODeadline) -> (cookie: String, csrfToken: String) {
+    func open(user: String, signIn: SessionSignIn, now: NIODeadline) -> (cookie: String, csrfToken: String) {
         let cookie = Self.randomToken(), csrf = Self.randomToken()
-        let session = Session(user: user, strength: strength, csrfToken: csrf, created: now, lastSeen: now)
+        let session = Session(user: user, signIn: signIn, csrfToken: csrf, created: now, lastSeen: now)
         sessions.withLock { sessions in
             sessions = sessions.filter { !lapsed($0.value, now: now) }
-            sessions[Self.key(cookie)] = session
+            sessions[Self.digest(cookie)] = session
         }
         return (cookie, csrf)
     }
@@ -42,7 +42,7 @@ final class SessionStore: Sendable {
     /// The live session of a cookie, its idle clock restarted; nil when unknown or lapsed.
     func resume(cookie: String, now: NIODeadline) -> Session? {
         sessions.withLock { sessions in
-            let key = Self.key(cookie)
+            let key = Self.digest(cookie)
             guard var session = sessions[key] else { return nil }
             guard !lapsed(session, now: now) else {
                 sessions[key] = nil
@@ -55,18 +55,20 @@ final class SessionStore: Sendable {
     }
 
     func close(cookie: String) {
-        _ = sessions.withLock { $0.removeValue(forKey: Self.key(cookie)) }
+        _ = sessions.withLock { $0.removeValue(forKey: Self.digest(cookie)) }
     }
 
     private func lapsed(_ session: Session, now: NIODeadline) -> Bool {
         now - session.lastSeen > idleTimeout || now - session.created > lifetime
     }
 
-    private static func key(_ cookie: String) -> String {
+    /// What a secret held by a browser is kept as: its SHA-256, in hex.
+    static func digest(_ cookie: String) -> String {
         SHA256.hash(data: Data(cookie.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    private static func randomToken() -> String {
+    /// 256 random bits, base64url: a cookie, a CSRF token, a login's state or nonce.
+    static func randomToken() -> String {
         SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }

@@ -27,9 +27,11 @@ public struct WebServer: Sendable {
         /// Requests a minute from one client address, after a burst of as many.
         public var requestsPerMinutePerHost: Int
         public var caseInsensitivePersonNames: Bool
+        /// The identity providers the UI's login page offers ("Log in with …").
+        public var loginProviders: [BrowserLoginProvider]
 
         public init(host: String, port: Int, tls: TLSConfiguration?, corsOrigins: [String] = [], maximumStoreBytes: Int,
-                    requestsPerMinutePerHost: Int = 6000, caseInsensitivePersonNames: Bool = true) {
+                    requestsPerMinutePerHost: Int = 6000, caseInsensitivePersonNames: Bool = true, loginProviders: [BrowserLoginProvider] = []) {
             self.host = host
             self.port = port
             self.tls = tls
@@ -37,6 +39,7 @@ public struct WebServer: Sendable {
             self.maximumStoreBytes = maximumStoreBytes
             self.requestsPerMinutePerHost = requestsPerMinutePerHost
             self.caseInsensitivePersonNames = caseInsensitivePersonNames
+            self.loginProviders = loginProviders
         }
     }
 
@@ -81,7 +84,8 @@ public struct WebServer: Sendable {
     /// problem details, the per-client rate, CORS, then authentication before any route.
     func router() -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
-        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.tls != nil))
+        let tokenEndpoints = Set(settings.loginProviders.compactMap(\.tokenEndpointOrigin)).sorted()
+        router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.tls != nil, tokenEndpointOrigins: tokenEndpoints))
         router.add(middleware: ProblemMiddleware(log: log))
         router.add(middleware: RateLimitMiddleware(limiter: RequestRateLimiter(perMinute: settings.requestsPerMinutePerHost)))
         router.add(middleware: StrictCORSMiddleware(allowedOrigins: Set(settings.corsOrigins)))
@@ -89,7 +93,8 @@ public struct WebServer: Sendable {
         router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate, sessions: sessions,
                                                         readsClientCertificates: settings.tls.map { $0.certificateVerification != .none } ?? false))
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))
-        SessionRoutes(gate: services.gate, authenticator: authenticator, sessions: sessions, secure: settings.tls != nil)
+        SessionRoutes(gate: services.gate, authenticator: authenticator, sessions: sessions, providers: settings.loginProviders,
+                      pendingLogins: PendingLoginStore(), secure: settings.tls != nil)
             .add(to: router.group(RouterPath(Self.apiPrefix)))
         let ui = UIRoutes()
         if ui.isEmpty { log("the web UI's files (Rampart_Web.resources) are not next to the rampart binary: /ui/ answers 404") }

@@ -115,6 +115,9 @@ struct Serve: AsyncParsableCommand {
         out.writeLine("  \(service.users.accounts.count) user account(s)\(service.users.isEmpty ? ": rampart init creates the first admin" : "")")
         for provider in configuration.oidc {
             out.writeLine("  tokens of identity provider \(provider.issuer) accepted (keys from \(provider.jwksFile), roles from \(provider.rolesClaim))")
+            if let login = provider.browserLogin {
+                out.writeLine("  web UI login offered as \"Log in with \(login.displayName)\" (client id \(login.clientID); the browser posts codes to \(login.tokenEndpoint))")
+            }
         }
         out.writeLine("  audit log: \(audit.store.path)")
         if let exporter = export?.exporter {

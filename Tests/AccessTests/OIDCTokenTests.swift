@@ -167,6 +167,39 @@ import Testing
         #expect(try await verifier().verify(own, users: users(), now: now) == VerifiedToken(subject: "ana", roles: ["technologist"], issuer: "rampart"))
     }
 
+    // MARK: ID tokens of a browser login
+
+    private func idTokenRejection(_ token: String, clientID: String = "rampart-ui", nonce: String = "n-0f3a") async throws -> TokenRejection? {
+        let (verifier, users) = (try verifier(), try users())
+        do {
+            _ = try await verifier.verifyIDToken(token, issuer: Self.issuer, clientID: clientID, nonce: nonce, users: users, now: now)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func anIDTokenOpensALoginOnlyWithItsNonceAndForItsClient() async throws {
+        let good = claims(["aud": "rampart-ui", "nonce": "n-0f3a", "azp": "rampart-ui"])
+        let verified = try await verifier().verifyIDToken(try token(good), issuer: Self.issuer, clientID: "rampart-ui", nonce: "n-0f3a",
+                                                          users: users(), now: now)
+        #expect(verified == VerifiedToken(subject: "dr.lee", roles: ["radiologist"], issuer: Self.issuer))
+        #expect(try await idTokenRejection(try token(good), nonce: "n-other") == .wrongNonce)
+        #expect(try await idTokenRejection(try token(claims(["aud": "rampart-ui"]))) == .wrongNonce)
+        // The bearer audience is not the login's client id: an access token for the API opens no UI session.
+        #expect(try await idTokenRejection(try token(claims(["nonce": "n-0f3a"]))) == .wrongAudience(["rampart-pacs", "account"]))
+        #expect(try await idTokenRejection(try token(claims(["aud": ["rampart-ui", "x"], "nonce": "n-0f3a", "azp": "x"])))
+            == .wrongAuthorizedParty("x"))
+        // Every check of a bearer token still holds.
+        #expect(try await idTokenRejection(try token(alg: "RS256", kid: "rotated", good)) == .keyNotInKeySet(kid: "rotated", source: "/data/oidc/hospital-jwks.json"))
+        #expect(try await idTokenRejection(try token(claims(["aud": "rampart-ui", "nonce": "n-0f3a", "exp": Int(now.timeIntervalSince1970) - 600])))
+            == .expired(secondsAgo: 600))
+        // The login's provider decides, not the token's iss.
+        var elsewhere = good
+        elsewhere["iss"] = "https://evil.example.org"
+        #expect(try await idTokenRejection(try token(elsewhere)) == .wrongIssuer("https://evil.example.org"))
+    }
+
     // MARK: refused: the provider's tokens
 
     @Test func algNoneAndHMACAreRefused() async throws {

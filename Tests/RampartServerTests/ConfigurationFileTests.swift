@@ -102,6 +102,51 @@ import Testing
         ])
     }
 
+    @Test func aProviderOfferedForBrowserLoginIsRead() throws {
+        let configuration = try ConfigurationFile.parse("""
+            oidc:
+              - issuer: https://idp.example.org/realms/hospital
+                audience: rampart
+                jwks_file: oidc/hospital.json
+                roles_claim: realm_access.roles
+                display_name: Hospital login
+                authorization_endpoint: https://idp.example.org/realms/hospital/protocol/openid-connect/auth
+                token_endpoint: https://idp.example.org/realms/hospital/protocol/openid-connect/token
+              - issuer: http://127.0.0.1:9000
+                audience: rampart
+                jwks_file: oidc/test.json
+                roles_claim: roles
+                display_name: Test IdP
+                authorization_endpoint: http://127.0.0.1:9000/authorize
+                token_endpoint: http://127.0.0.1:9000/token
+                client_id: rampart-ui
+                scope: openid email
+            """, source: "rampart.yaml")
+        #expect(configuration.oidc.map(\.browserLogin) == [
+            .init(displayName: "Hospital login", authorizationEndpoint: "https://idp.example.org/realms/hospital/protocol/openid-connect/auth",
+                  tokenEndpoint: "https://idp.example.org/realms/hospital/protocol/openid-connect/token", clientID: "rampart", scope: "openid profile"),
+            .init(displayName: "Test IdP", authorizationEndpoint: "http://127.0.0.1:9000/authorize", tokenEndpoint: "http://127.0.0.1:9000/token",
+                  clientID: "rampart-ui", scope: "openid email"),
+        ])
+    }
+
+    @Test(arguments: [
+        ("display_name: H\n    authorization_endpoint: https://a/auth\n", "needs token_endpoint"),
+        ("client_id: ui\n", "needs authorization_endpoint"),
+        ("display_name: H\n    authorization_endpoint: http://idp.example.org/auth\n    token_endpoint: https://a/t\n",
+         "oidc.authorization_endpoint http://idp.example.org/auth is not an https:// URL"),
+        ("display_name: H\n    authorization_endpoint: https://a/auth\n    token_endpoint: /token\n", "oidc.token_endpoint /token is not"),
+        ("display_name: H\n    authorization_endpoint: https://a/auth\n    token_endpoint: https://a/t\n    scope: profile\n", "lacks openid"),
+    ])
+    func browserLoginMistakesAreRefused(extra: String, message: String) {
+        #expect {
+            try ConfigurationFile.parse("oidc:\n  - issuer: https://a\n    audience: r\n    jwks_file: j\n    roles_claim: roles\n    " + extra,
+                                        source: "rampart.yaml")
+        } throws: { error in
+            "\(error)".contains(message)
+        }
+    }
+
     @Test(arguments: [
         ("oidc:\n  issuer: x\n", "rampart.yaml:2: oidc must be a list"),
         ("oidc:\n  - issuer: https://a\n    audience: r\n    jwks_file: j\n    roles_claim: roles\n    jwks_url: x\n",

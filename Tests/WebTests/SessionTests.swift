@@ -64,11 +64,11 @@ import Testing
     @Test func aSessionLapsesWhenIdleAndAtTheEndOfItsLifetime() {
         let store = SessionStore(idleTimeout: .minutes(30), lifetime: .hours(2))
         let start = NIODeadline.uptimeNanoseconds(1_000_000_000_000)
-        let (cookie, _) = store.open(user: "u", strength: .password, now: start)
+        let (cookie, _) = store.open(user: "u", signIn: .account(.password), now: start)
         #expect(store.resume(cookie: cookie, now: start + .minutes(29)) != nil)
         #expect(store.resume(cookie: cookie, now: start + .minutes(58)) != nil)
         #expect(store.resume(cookie: cookie, now: start + .minutes(89)) == nil)
-        let (second, _) = store.open(user: "u", strength: .password, now: start)
+        let (second, _) = store.open(user: "u", signIn: .account(.password), now: start)
         for minutes in stride(from: 20, through: 100, by: 20) {
             #expect(store.resume(cookie: second, now: start + .minutes(Int64(minutes))) != nil)
         }

@@ -21,12 +21,12 @@ struct WebFixture: Sendable {
     let disclosures = DisclosureLog()
     let server: WebServer
 
-    init(maximumStoreBytes: Int = 1 << 20) throws {
+    init(maximumStoreBytes: Int = 1 << 20, loginProviders: [BrowserLoginProvider] = []) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("web-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder + "/spool", withIntermediateDirectories: true)
         archive = try Archive(directory: folder + "/archive")
         let gate = Gate(registry: AERegistry(), recorder: decisions)
-        server = WebServer(settings: .init(host: "127.0.0.1", port: 0, tls: nil, maximumStoreBytes: maximumStoreBytes),
+        server = WebServer(settings: .init(host: "127.0.0.1", port: 0, tls: nil, maximumStoreBytes: maximumStoreBytes, loginProviders: loginProviders),
                            archive: archive, gate: gate, authenticator: RoleAuthenticator(), recorder: disclosures,
                            spoolDirectory: folder + "/spool", log: { _ in })
     }
@@ -140,8 +140,20 @@ struct RoleAuthenticator: RequestAuthenticator {
         return AccessContext(principal: .user(name), roles: [name], channel: channel, peerAddress: peerAddress, authentication: .password)
     }
 
-    func resume(user: String, strength: AuthenticationStrength, channel: AccessChannel, peerAddress: String) async -> AccessContext {
-        AccessContext(principal: .user(user), roles: [user], channel: channel, peerAddress: peerAddress, authentication: strength)
+    /// "id-token NONCE ROLE" is an ID token of the login that expects NONCE, for the user named
+    /// after the role; any other is refused.
+    func signIn(idToken: String, from provider: BrowserLoginProvider, nonce: String, peerAddress: String) async -> AccessContext {
+        let parts = idToken.split(separator: " ").map(String.init)
+        guard parts.count == 3, parts[0] == "id-token", parts[1] == nonce else {
+            return AccessContext(principal: .anonymous, channel: .ui, peerAddress: peerAddress, authentication: .none,
+                                 authenticationFailure: "token refused: wrong nonce")
+        }
+        return AccessContext(principal: .user(parts[2]), roles: [parts[2]], channel: .ui, peerAddress: peerAddress, authentication: .token)
+    }
+
+    func resume(user: String, signIn: SessionSignIn, channel: AccessChannel, peerAddress: String) async -> AccessContext {
+        let roles = if case let .identityProvider(_, roles) = signIn { roles } else { [user] }
+        return AccessContext(principal: .user(user), roles: roles, channel: channel, peerAddress: peerAddress, authentication: signIn.strength)
     }
 }
 

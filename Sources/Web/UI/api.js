@@ -34,6 +34,69 @@ export async function login(username, password) {
   return session;
 }
 
+// Logging in through an identity provider: the authorization code flow with PKCE (RFC 7636),
+// done by this page as a public client. The server gives the provider's endpoints, a state and a
+// nonce; the code verifier never leaves this tab (sessionStorage) except to the token endpoint.
+const PENDING = 'rampart.providerLogin';
+
+function base64URL(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export const identityProviders = () => api.get('/api/session/providers');
+
+// Sends the browser to the provider; it comes back to /ui/?code=…&state=….
+export async function beginProviderLogin(provider) {
+  const start = await api.post('/api/session/oidc/start', { provider });
+  const verifier = base64URL(crypto.getRandomValues(new Uint8Array(32)));
+  const challenge = base64URL(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  const redirectURI = `${location.origin}/ui/`;
+  sessionStorage.setItem(PENDING, JSON.stringify({
+    state: start.state, verifier, redirectURI, tokenEndpoint: start.tokenEndpoint, clientId: start.clientId,
+  }));
+  const url = new URL(start.authorizationEndpoint);
+  const parameters = {
+    response_type: 'code', client_id: start.clientId, redirect_uri: redirectURI, scope: start.scope, state: start.state,
+    nonce: start.nonce, code_challenge: challenge, code_challenge_method: 'S256',
+  };
+  for (const [name, value] of Object.entries(parameters)) url.searchParams.set(name, value);
+  location.assign(url.href);
+}
+
+// The provider's answer in this page's query: the code exchanged for an ID token at the token
+// endpoint, the ID token posted to the server, which opens the session.
+export async function endProviderLogin(query) {
+  const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? 'null');
+  sessionStorage.removeItem(PENDING);
+  if (query.get('error')) {
+    throw new Error(`The identity provider did not log you in: ${query.get('error_description') || query.get('error')}.`);
+  }
+  if (!pending || pending.state !== query.get('state')) {
+    throw new Error('This login was not begun in this tab, or was used already: log in again.');
+  }
+  let tokens = {};
+  let status = 0;
+  try {
+    const response = await fetch(pending.tokenEndpoint, {
+      method: 'POST', credentials: 'omit', headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code', code: query.get('code') ?? '', redirect_uri: pending.redirectURI,
+        client_id: pending.clientId, code_verifier: pending.verifier,
+      }),
+    });
+    status = response.status;
+    tokens = await response.json();
+  } catch {
+    // Unreachable, refused by CORS, or not JSON: said below.
+  }
+  if (!tokens || typeof tokens.id_token !== 'string') {
+    throw new Error(`The identity provider gave no ID token (${tokens?.error_description || tokens?.error || (status ? `HTTP ${status}` : 'no answer')}).`);
+  }
+  const session = await api.post('/api/session/oidc', { state: pending.state, idToken: tokens.id_token });
+  csrfToken = session.csrfToken;
+  return session;
+}
+
 export async function currentSession() {
   const session = await api.get('/api/session');
   csrfToken = session.csrfToken;

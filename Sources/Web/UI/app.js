@@ -1,6 +1,6 @@
 // The web UI: a page per hash route, each built from the server's APIs with the session
 // cookie. Nothing is shown before a login: the login form is all an anonymous visitor sees.
-import { api, ApiError, currentSession, login, logout, value } from '/ui/api.js';
+import { api, ApiError, beginProviderLogin, currentSession, endProviderLogin, identityProviders, login, logout, value } from '/ui/api.js';
 import { el, sortableTable } from '/ui/dom.js';
 import { viewerPage } from '/ui/viewer.js';
 
@@ -31,13 +31,28 @@ function problem(error) {
   return el('p', { class: 'error', role: 'alert' }, error.message);
 }
 
-function signedOut() {
+function signedOut(message) {
   session = null;
   nav.hidden = true;
   view.replaceChildren();
   loginView.hidden = false;
   document.title = 'Log in · Rampart';
+  document.getElementById('login-error').textContent = typeof message === 'string' ? message : '';
+  showProviders();
   document.getElementById('username').focus();
+}
+
+// "Log in with …" for each identity provider the server offers.
+async function showProviders() {
+  const list = document.getElementById('providers');
+  let providers = [];
+  try { providers = await identityProviders(); } catch { /* the password form still works */ }
+  list.replaceChildren(...providers.map((provider) => el('button', {
+    type: 'button', class: 'secondary', 'data-provider': provider.id,
+    onclick: async () => {
+      try { await beginProviderLogin(provider.id); } catch (failure) { document.getElementById('login-error').textContent = failure.message; }
+    },
+  }, `Log in with ${provider.displayName}`)));
 }
 
 function signedIn(current) {
@@ -253,4 +268,11 @@ document.getElementById('logout').addEventListener('click', async () => {
 });
 
 window.addEventListener('hashchange', route);
-currentSession().then(signedIn, signedOut);
+const returned = new URLSearchParams(location.search);
+if (returned.has('state') || returned.has('error')) {
+  // Back from an identity provider: the code leaves the address bar (and the history) at once.
+  history.replaceState(null, '', location.pathname);
+  endProviderLogin(returned).then(signedIn, (failure) => signedOut(failure.message));
+} else {
+  currentSession().then(signedIn, () => signedOut());
+}
