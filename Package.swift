@@ -62,6 +62,19 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The exposure scanner: DICOM, TLS and web probes of endpoints, findings, reports.
+        .target(
+            name: "Scanner",
+            dependencies: [
+                "DICOM",
+                "DICOMNetwork",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .target(
             name: "Access",
             dependencies: [
@@ -136,6 +149,7 @@ let package = Package(
                 "Access",
                 "Audit",
                 "Archive",
+                "Scanner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -202,6 +216,10 @@ let package = Package(
                 "Web", "Access", "Archive", "DICOM",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "ScannerTests",
+            dependencies: ["Scanner"]
         ),
         .testTarget(
             name: "DICOMTests",

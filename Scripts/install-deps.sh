@@ -10,7 +10,8 @@
 #                    openssl (the network tests make their TLS certificates with it),
 #                    rsyslog and rsyslog-gnutls (the audit export test's collector: the test
 #                    runs its own rsyslogd; Debian's rsyslog service is kept from starting);
-#                    for the tests only, chromium and chromium-driver (the web UI's browser tests)
+#                    for the tests only, chromium and chromium-driver (the web UI's browser tests),
+#                    orthanc and orthanc-dicomweb (the scanner's target; the service is not started)
 #   Swift            6.x at /opt/swift or on PATH: checked, never installed here
 #   .venv/           Python packages of the interop tests (Tests/interop/requirements.txt),
 #                    re-installed only when that file changes
@@ -66,12 +67,16 @@ if ((want_venv)); then
     install_missing chromium chromium-driver
 fi
 
-# The audit export test starts rsyslogd itself, on loopback; installing the package must not
-# leave the system's syslog daemon running. Debian starts services through invoke-rc.d, which
-# asks /usr/sbin/policy-rc.d first: where there is none, one that refuses (101) is in place for
-# the install only. Where there is one (a container's), it decides.
+# The audit export test starts rsyslogd itself, and the scanner test Orthanc (with its DICOMweb
+# plugin), on loopback; installing the packages must not leave their system services running.
+# Debian starts services through invoke-rc.d, which asks /usr/sbin/policy-rc.d first: where
+# there is none, one that refuses (101) is in place for the install only. Where there is one (a container's), it decides.
 syslog_missing=()
-for package in rsyslog rsyslog-gnutls; do
+service_packages=(rsyslog rsyslog-gnutls)
+if ((want_venv)); then
+    service_packages+=(orthanc orthanc-dicomweb)
+fi
+for package in "${service_packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q '^install ok installed$'; then
         syslog_missing+=("$package")
     fi
@@ -85,7 +90,7 @@ if ((${#syslog_missing[@]})); then
     policy=/usr/sbin/policy-rc.d
     placed=0
     if [[ ! -e $policy ]]; then
-        printf '#!/bin/sh\n# Placed by Rampart install-deps.sh while installing rsyslog; removed after.\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+        printf '#!/bin/sh\n# Placed by Rampart install-deps.sh while installing services; removed after.\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
         "${sudo[@]}" chmod 755 "$policy"
         placed=1
     fi

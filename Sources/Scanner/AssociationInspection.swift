@@ -1,0 +1,10 @@
+/// What an accepted association allowed, filled in as the probe goes so that whatever was
+/// learnt survives an association that ends early.
+struct AssociationInspection: Sendable, Hashable {
+    var calledAETitle: String
+    var echoAnswered = false
+    var patientQuery: QueryExposure?
+    var studyQuery: QueryExposure?
+    /// The peer accepted a Storage presentation context: it would take a C-STORE.
+    var storageAccepted = false
+}

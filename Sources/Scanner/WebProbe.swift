@@ -1,0 +1,77 @@
+import Foundation
+import NIOHTTP1
+
+/// Web front ends without credentials: the front page (banner, patient data on it), Orthanc's
+/// REST API, DICOMweb search, WADO-URI. Counts what answers; keeps no value.
+struct WebProbe: Sendable {
+    let context: ProbeContext
+
+    static let dicomwebSearchPaths = ["/dicom-web/studies", "/dicomweb/studies"]
+
+    /// The findings, or nil when the port does not answer HTTP (over TLS when `tls`).
+    func run(_ endpoint: ScanEndpoint, tls: Bool) async -> [Finding]? {
+        guard let client = try? HTTPGetClient(context: context, tls: tls),
+              let front = try? await client.get(endpoint, path: "/") else { return nil }
+        let target = endpoint.description
+        var findings: [Finding] = []
+        var patientData = PHIPatterns(counting: front.text)
+        var patientDataPaths = patientData.total > 0 ? ["/"] : []
+
+        if !tls {
+            findings.append(Finding(.webCleartext, target: target, evidence: "plain HTTP answered GET / with status \(front.status)",
+                                    severity: endpoint.isLoopback ? .info : nil))
+        }
+        let banner = ["Server", "X-Powered-By"].compactMap { name in front.headers.first(name: name).map { "\(name): \($0)" } }
+            .filter { $0.contains(where: \.isNumber) }
+        if !banner.isEmpty {
+            findings.append(Finding(.webVersionBanner, target: target, evidence: banner.joined(separator: "; ")))
+        }
+
+        if let system = try? await client.get(endpoint, path: "/system", accept: "application/json"), system.status == 200,
+           system.text.contains("\"DicomAet\"") || system.text.contains("\"ApiVersion\"") {
+            var evidence = "GET /system answered 200 with Orthanc's system description"
+            if let patients = try? await client.get(endpoint, path: "/patients", accept: "application/json"), patients.status == 200,
+               let count = Self.arrayCount(patients.body) {
+                evidence += "; GET /patients listed \(count) patient\(count == 1 ? "" : "s")"
+            }
+            findings.append(Finding(.webOrthancRESTUnauthenticated, target: target, evidence: evidence + " (no credentials sent)"))
+        }
+
+        for path in Self.dicomwebSearchPaths {
+            guard let studies = try? await client.get(endpoint, path: path, accept: "application/dicom+json") else { continue }
+            let count: Int? = switch studies.status {
+            case 200: Self.arrayCount(studies.body)
+            case 204: 0
+            default: nil
+            }
+            guard let count else { continue }
+            let found = PHIPatterns(counting: studies.text)
+            if found.total > 0 {
+                patientData = patientData + found
+                patientDataPaths.append(path)
+            }
+            findings.append(Finding(.webDICOMwebUnauthenticated, target: target,
+                                    evidence: "GET \(path) answered \(studies.status) with \(count) stud\(count == 1 ? "y" : "ies") (no credentials sent)",
+                                    severity: count > 0 ? .critical : .high))
+            break
+        }
+
+        // A WADO-URI endpoint answers a request without parameters with 400; one that wants
+        // credentials first says 401 or 403.
+        if let wado = try? await client.get(endpoint, path: "/wado"), wado.status == 200 || wado.status == 400 {
+            findings.append(Finding(.webWADOUnauthenticated, target: target,
+                                    evidence: "GET /wado answered \(wado.status), not 401 or 403 (no credentials sent)"))
+        }
+
+        if patientData.total > 0 {
+            findings.append(Finding(.webPatientDataExposed, target: target,
+                                    evidence: "\(patientData.summary) in \(patientDataPaths.joined(separator: ", ")) (values masked, not kept)"))
+        }
+        return findings
+    }
+
+    /// The number of elements of a JSON array, or nil when the body is not one.
+    static func arrayCount(_ body: [UInt8]) -> Int? {
+        (try? JSONSerialization.jsonObject(with: Data(body)) as? [Any])?.count
+    }
+}

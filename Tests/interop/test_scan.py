@@ -1,0 +1,156 @@
+"""`rampart scan` against real archives on loopback, started by the tests: an Orthanc left
+open the way the 2019 incidents found them, a permissive DCMTK dcmqrscp, and `rampart serve`
+with its defaults. Every target is 127.0.0.1 and a port the test started; each scan is bounded
+by the scanner's own timeouts and by subprocess timeouts here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import nethelpers as h
+import netpeers
+import netserve
+from netpeers import describe_run
+
+pytestmark = pytest.mark.net
+
+ORTHANC = Path("/usr/sbin/Orthanc")
+DICOMWEB_PLUGIN = Path("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")
+SCAN_OPTIONS = ["--timeout", "3", "--connect-timeout", "2"]
+
+
+def scan(rampart: Path, *targets: str, fmt: str | None = "--json", extra=()) -> tuple[subprocess.CompletedProcess, dict | None]:
+    """`rampart scan` with `fmt` (--json, --sarif, or None for the table) and its parsed report."""
+    result = subprocess.run([str(rampart), "scan", *SCAN_OPTIONS, *extra, *([fmt] if fmt else []), *targets], capture_output=True, text=True,
+                            timeout=120, check=False)
+    report = json.loads(result.stdout) if result.returncode in (0, 1) and fmt in ("--json", "--sarif") else None
+    return result, report
+
+
+def by_id(report: dict) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for finding in report["findings"]:
+        found.setdefault(finding["id"], []).append(finding)
+    return found
+
+
+def patient_values(archive) -> set[str]:
+    """Every patient value of the synthetic archive, and each name component on its own."""
+    values = set()
+    for instance in archive.instances:
+        for keyword in ("PatientName", "PatientID", "PatientBirthDate", "AccessionNumber", "ReferringPhysicianName"):
+            value = str(instance.attrs.get(keyword, ""))
+            if len(value) >= 3:
+                values.add(value)
+                values.update(part for part in value.split("^") if len(part) >= 3)
+    return values
+
+
+def assert_no_patient_value(text: str, archive) -> None:
+    leaked = sorted(value for value in patient_values(archive) if value in text)
+    assert not leaked, f"the scanner's output holds {len(leaked)} synthetic patient values"
+
+
+@contextlib.contextmanager
+def open_orthanc(folder: Path, files: Path):
+    """Orthanc as found in the field: remote access allowed, authentication off, any AE may
+    echo, store and query, the DICOMweb plugin on; loaded with the synthetic archive."""
+    folder.mkdir(parents=True)
+    (folder / "storage").mkdir()
+    dicom_port, http_port = netpeers.free_port(), netpeers.free_port()
+    config = {
+        "Name": "RampartScanTarget", "StorageDirectory": str(folder / "storage"), "IndexDirectory": str(folder / "storage"),
+        "DicomServerEnabled": True, "DicomAet": "ORTHANC", "DicomPort": dicom_port, "DicomCheckCalledAet": False,
+        "DicomAlwaysAllowEcho": True, "DicomAlwaysAllowStore": True, "DicomAlwaysAllowFind": True, "DicomAlwaysAllowMove": True,
+        "HttpServerEnabled": True, "HttpPort": http_port, "RemoteAccessAllowed": True, "AuthenticationEnabled": False,
+        "Plugins": [str(DICOMWEB_PLUGIN)],
+        "DicomWeb": {"Enable": True, "Root": "/dicom-web/", "EnableWado": True, "WadoRoot": "/wado"},
+    }
+    (folder / "orthanc.json").write_text(json.dumps(config, indent=2))
+    log = folder / "orthanc.log"
+    proc = netpeers.spawn([str(ORTHANC), str(folder / "orthanc.json")], log=log, env=netpeers.dcmtk_env(), cwd=folder, lifetime=600)
+    try:
+        netpeers.wait_for_port(proc, dicom_port, "Orthanc", log, timeout=60)
+        netpeers.wait_for_port(proc, http_port, "Orthanc", log, timeout=60)
+        peer = netpeers.Peer("orthanc", netpeers.HOST, dicom_port, "ORTHANC", proc, log, folder, folder / "storage", extra={"http_port": http_port})
+        result = h.storescu(peer, files)
+        assert result.returncode == 0, describe_run(result) + peer.log_text()
+        yield peer
+    finally:
+        netpeers.stop_process(proc)
+
+
+@pytest.mark.skipif(not (ORTHANC.exists() and DICOMWEB_PLUGIN.exists()), reason="apt-get install orthanc orthanc-dicomweb")
+def test_net_scan_reports_the_open_orthanc(rampart, net_archive, tmp_path):
+    patients = len({i.patient_id for i in net_archive.instances})
+    studies = len({i.study_uid for i in net_archive.instances})
+    with open_orthanc(tmp_path / "orthanc", net_archive.root) as orthanc:
+        dicom, web = f"127.0.0.1:{orthanc.port}", f"127.0.0.1:{orthanc.extra['http_port']}"
+        result, report = scan(rampart, dicom, web)
+        table, _ = scan(rampart, dicom, web, fmt=None)
+        sarif_result, sarif = scan(rampart, dicom, web, fmt="--sarif")
+    assert result.returncode == 1, describe_run(result)
+    found = by_id(report)
+    patient_query = found["DICOM-PATIENT-QUERY-UNAUTHENTICATED"][0]
+    assert patient_query["severity"] == "critical" and patient_query["target"] == dicom
+    assert f" {patients} records answered" in patient_query["evidence"]
+    assert "PatientName" in patient_query["evidence"] and "PatientBirthDate" in patient_query["evidence"]
+    study_query = found["DICOM-STUDY-QUERY-UNAUTHENTICATED"][0]
+    assert f" {studies} records answered" in study_query["evidence"]
+    assert found["DICOM-ANY-AE-ACCEPTED"][0]["severity"] == "high"
+    assert "DICOM-STORAGE-UNAUTHENTICATED" in found and "DICOM-ECHO-UNAUTHENTICATED" in found
+    rest = found["WEB-ORTHANC-REST-UNAUTHENTICATED"][0]
+    assert rest["target"] == web and f"listed {patients} patients" in rest["evidence"]
+    dicomweb = found["WEB-DICOMWEB-UNAUTHENTICATED"][0]
+    assert f"with {studies} studies" in dicomweb["evidence"] and dicomweb["severity"] == "critical"
+    exposed = found["WEB-PATIENT-DATA-EXPOSED"][0]
+    assert exposed["severity"] == "critical" and "person name" in exposed["evidence"]
+    assert all(f["fix"] for f in report["findings"])
+    assert_no_patient_value(result.stdout + result.stderr, net_archive)
+    assert "CRITICAL" in table.stdout and "What to do:" in table.stdout, table.stdout
+    assert_no_patient_value(table.stdout + sarif_result.stdout, net_archive)
+    assert sarif["version"] == "2.1.0"
+    assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"DICOM-PATIENT-QUERY-UNAUTHENTICATED", "WEB-ORTHANC-REST-UNAUTHENTICATED"}
+
+
+def test_net_scan_reports_the_permissive_dcmqrscp(rampart, net_archive, peers):
+    files = [i.path for i in net_archive.instances]
+    server = peers.dcmqrscp(files)
+    result, report = scan(rampart, f"127.0.0.1:{server.port}")
+    assert result.returncode == 1, describe_run(result)
+    found = by_id(report)
+    accepted = found["DICOM-ANY-AE-ACCEPTED"][0]["evidence"]
+    assert "'DCMQRSCP'" in accepted, accepted
+    patients = len({i.patient_id for i in net_archive.instances})
+    studies = len({i.study_uid for i in net_archive.instances})
+    assert f" {patients} records answered" in found["DICOM-PATIENT-QUERY-UNAUTHENTICATED"][0]["evidence"]
+    assert f" {studies} records answered" in found["DICOM-STUDY-QUERY-UNAUTHENTICATED"][0]["evidence"]
+    assert_no_patient_value(result.stdout + result.stderr, net_archive)
+
+
+def test_net_scan_finds_nothing_above_info_on_rampart_defaults(rampart, tmp_path):
+    data = tmp_path / "data"
+    init = netserve.run(rampart, "init", "--data-dir", data)
+    assert init.returncode == 0, describe_run(init)
+    with netserve.serve(rampart, data, tmp_path / "serve.log") as server:
+        targets = [f"127.0.0.1:{server.port}", f"127.0.0.1:{server.extra['http_port']}"]
+        result, report = scan(rampart, *targets)
+    assert result.returncode == 0, describe_run(result)
+    above_info = [f"{f['id']} {f['severity']} {f['target']}: {f['evidence']}" for f in report["findings"] if f["severity"] != "info"]
+    assert not above_info, above_info
+    services = {e["endpoint"]: e["service"] for e in report["openEndpoints"]}
+    assert services == {targets[0]: "dicom", targets[1]: "https"}, services
+    assert "DICOM-ASSOCIATION-REFUSED" in by_id(report)
+
+
+def test_scan_refuses_ranges_it_was_not_allowed(rampart):
+    result, _ = scan(rampart, "127.0.0.0/24", fmt="--json")
+    assert result.returncode == 2 and "--i-own-this-network" in result.stderr
+    result, _ = scan(rampart, "127.0.0.0/16", fmt="--json", extra=["--i-own-this-network"])
+    assert result.returncode == 2 and "/22" in result.stderr
