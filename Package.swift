@@ -132,7 +132,7 @@ let package = Package(
         .target(
             name: "RampartServer",
             dependencies: [
-                "DICOM", "DICOMNetwork", "Access", "Audit", "Archive", "Web",
+                "DICOM", "DICOMNetwork", "Access", "Audit", "Archive", "Web", "Scanner",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

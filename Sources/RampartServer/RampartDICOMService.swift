@@ -34,6 +34,8 @@ public struct RampartDICOMService: Service {
     private let limitAlerts: AssociationLimitAlerts
     private let web: WebServer?
     private let onListening: @Sendable (ListenerKind, SocketAddress) -> Void
+    /// The server's own exposure, scanned once every listener is up and on demand.
+    public let selfScan: SelfScan
 
     /// Opens (or creates) the archive, running crash recovery, and refuses set-ups that would
     /// expose it (DESIGN.md rule 3).
@@ -99,6 +101,9 @@ public struct RampartDICOMService: Service {
                 provider: provider, limiter: limiter, log: log)))
         }
         self.servers = servers
+        selfScan = SelfScan(listenAddress: configuration.listen, calledAETitle: configuration.aeTitle,
+                            expectedListeners: servers.count + (configuration.http.port != 0 ? 1 : 0),
+                            registry: { registrySource.current() }, log: log)
         if configuration.http.port != 0 {
             let tls = try configuration.http.certificate(dicom: configuration.dicom).map { files in
                 try WebServer.tlsConfiguration(certificateChainPath: resolve(files.certificate), privateKeyPath: resolve(files.privateKey),
@@ -125,7 +130,11 @@ public struct RampartDICOMService: Service {
 
     public func run() async throws {
         let controls = servers.map { _ in DICOMServerControl() }
-        let onListening = self.onListening
+        let selfScan = self.selfScan
+        let onListening: @Sendable (ListenerKind, SocketAddress) -> Void = { [onListening] kind, address in
+            onListening(kind, address)
+            if let port = address.port { Task { await selfScan.listening(on: port) } }
+        }
         let limitAlerts = self.limitAlerts
         // The refusals counted but not yet recorded are recorded when the listeners have stopped.
         defer { limitAlerts.recordPending() }

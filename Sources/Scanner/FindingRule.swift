@@ -19,6 +19,8 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
     case webCleartext = "WEB-CLEARTEXT"
     case webVersionBanner = "WEB-VERSION-BANNER"
     case serviceOpen = "SERVICE-OPEN"
+    /// Only a server's own configuration tells this (the self-scan): no probe from outside can.
+    case dicomLegacyException = "DICOM-LEGACY-EXCEPTION"
 
     public var title: String {
         switch self {
@@ -40,6 +42,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         case .webCleartext: "HTTP without TLS"
         case .webVersionBanner: "Web server announces its product version"
         case .serviceOpen: "Service listening"
+        case .dicomLegacyException: "A device is admitted by its AE title and host alone (legacy exception)"
         }
     }
 
@@ -50,7 +53,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
             .critical
         case .dicomAnyAEAccepted, .dicomStorageUnauthenticated, .dicomIdentityNotVerified:
             .high
-        case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsCertificateExpired, .webWADOUnauthenticated:
+        case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsCertificateExpired, .webWADOUnauthenticated, .dicomLegacyException:
             .medium
         case .dicomEchoUnauthenticated, .webVersionBanner:
             .low
@@ -63,7 +66,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .dicomAnyAEAccepted, .dicomEchoUnauthenticated, .dicomPatientQueryUnauthenticated, .dicomStudyQueryUnauthenticated,
              .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .webOrthancRESTUnauthenticated, .webDICOMwebUnauthenticated,
-             .webWADOUnauthenticated:
+             .webWADOUnauthenticated, .dicomLegacyException:
             .authenticate
         case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsCertificateExpired, .tlsCertificateUntrusted:
             .encrypt
@@ -108,6 +111,8 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
             "Put every page that shows patient data behind a sign-in; a front page must show nothing about patients."
         case .webCleartext:
             "Serve the web interface over HTTPS only and redirect or close plain HTTP."
+        case .dicomLegacyException:
+            "Whoever borrows the device's address and AE title acts as the device. Bind the AE to a TLS client certificate (rampart ae certificate TITLE, or rampart ae add TITLE --certificate FILE.pem) once the device can present one, or remove the AE when it is retired."
         case .webVersionBanner:
             "Remove version numbers from Server and X-Powered-By headers, and keep the product patched."
         case .serviceOpen:

@@ -23,6 +23,7 @@ import os
 import re
 import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,10 +115,30 @@ def start(rampart: Path, data: Path, log: Path, *, tls: bool = False, lifetime: 
         if tls:
             netpeers.wait_for_port(proc, tls_port, "rampart serve (TLS)", log)
         netpeers.wait_for_port(proc, http_port, "rampart serve (DICOMweb)", log)
+        wait_for_self_scan(proc, log)
     except BaseException:
         netpeers.stop_process(proc)
         raise
     return Peer("rampart serve", HOST, port, "RAMPART", proc, log, data, extra={"tls_port": tls_port, "http_port": http_port})
+
+
+SELF_SCAN = "self-scan of its own listeners and configuration: "
+
+
+def wait_for_self_scan(proc, log: Path, timeout: float = netpeers.STARTUP_TIMEOUT) -> str:
+    """Wait for serve's start-up self-scan to finish (its summary in the log), so that its probes
+    (refused associations and requests, in the audit log) come before anything a test does;
+    the summary."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = log.read_text(errors="replace") if log.is_file() else ""
+        if SELF_SCAN in text:
+            return text.split(SELF_SCAN, 1)[1].split("\n", 1)[0]
+        if proc.poll() is not None:
+            raise netpeers.PeerError(f"rampart serve exited before its self-scan finished: {text[-2000:]!r}")
+        if time.monotonic() > deadline:
+            raise netpeers.PeerError(f"rampart serve's self-scan did not finish in {timeout:.0f} s: {text[-2000:]!r}")
+        time.sleep(0.05)
 
 
 def dicomweb_url(peer: Peer) -> str:

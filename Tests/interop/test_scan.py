@@ -149,6 +149,20 @@ def test_net_scan_finds_nothing_above_info_on_rampart_defaults(rampart, tmp_path
     assert "DICOM-ASSOCIATION-REFUSED" in by_id(report)
 
 
+def test_net_serve_scans_itself_and_reports_exactly_its_legacy_exception(rampart, tmp_path):
+    """`rampart serve` scans its own listeners (plain DICOM, DICOM TLS, HTTPS) and its AE
+    registry once they are up: with the defaults nothing above info; with one AE admitted by
+    title and host alone, exactly that finding, naming the AE and host."""
+    data = tmp_path / "data"
+    assert netserve.run(rampart, "init", "--data-dir", data).returncode == 0
+    with netserve.serve(rampart, data, tmp_path / "serve.log", tls=True) as server:
+        assert netserve.wait_for_self_scan(server.proc, server.log) == "no finding above info"
+    assert netserve.run(rampart, "ae", "add", "LEGACY1", "--host", "127.0.0.7", "--port", "104", "--data-dir", data).returncode == 0
+    with netserve.serve(rampart, data, tmp_path / "serve-legacy.log", tls=True) as server:
+        summary = netserve.wait_for_self_scan(server.proc, server.log)
+    assert summary == "1 finding(s): medium DICOM-LEGACY-EXCEPTION ae-registry.json: AE LEGACY1 from host 127.0.0.7 (roles modality)", summary
+
+
 def test_scan_refuses_ranges_it_was_not_allowed(rampart):
     result, _ = scan(rampart, "127.0.0.0/24", fmt="--json")
     assert result.returncode == 2 and "--i-own-this-network" in result.stderr
