@@ -100,7 +100,8 @@ public struct RampartDICOMService: Service {
         }
         self.servers = servers
         if configuration.http.port != 0 {
-            let tls = try configuration.http.certificate(dicom: configuration.dicom).map { files in
+            let certificate = configuration.http.certificate(dicom: configuration.dicom)
+            let tls = try certificate.map { files in
                 try WebServer.tlsConfiguration(certificateChainPath: resolve(files.certificate), privateKeyPath: resolve(files.privateKey))
             }
             let settings = WebServer.Settings(host: configuration.listen, port: configuration.http.port, tls: tls,
@@ -108,7 +109,8 @@ public struct RampartDICOMService: Service {
                                               requestsPerMinutePerHost: configuration.http.requestsPerMinutePerHost,
                                               caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames)
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
-                            recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit),
+                            recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit,
+                                                                             serverCertificate: certificate.map { resolve($0.certificate) }),
                             spoolDirectory: spool, log: log)
         } else {
             web = nil
