@@ -16,6 +16,11 @@ public struct CertificateFingerprint: Sendable, Hashable, CustomStringConvertibl
     /// The first certificate of PEM text (a file may hold a chain, leaf first, as TLS presents
     /// it); `source` names the file in errors.
     public init(pem: String, source: String) throws(CertificateFileError) {
+        self.init(der: try Self.firstCertificate(pem: pem, source: source).der)
+    }
+
+    /// The first certificate of PEM text, parsed, and its DER bytes.
+    static func firstCertificate(pem: String, source: String) throws(CertificateFileError) -> (certificate: Certificate, der: [UInt8]) {
         let documents: [PEMDocument]
         do {
             documents = try PEMDocument.parseMultiple(pemString: pem)
@@ -26,11 +31,10 @@ public struct CertificateFingerprint: Sendable, Hashable, CustomStringConvertibl
             throw .noCertificate(source, found: documents.map(\.discriminator))
         }
         do {
-            _ = try Certificate(derEncoded: first.derBytes)
+            return (try Certificate(derEncoded: first.derBytes), first.derBytes)
         } catch {
             throw .notACertificate(source, "\(error)")
         }
-        self.init(der: first.derBytes)
     }
 
     /// The first 16 digits: enough for an operator to tell two certificates apart in a log line.

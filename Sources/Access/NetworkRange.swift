@@ -20,12 +20,14 @@ public struct NetworkRange: Sendable, Hashable, CustomStringConvertible {
         network = Self.masked(address, to: prefixLength)
     }
 
-    public var description: String {
-        let family = network.count == 4 ? AF_INET : AF_INET6
+    public var description: String { "\(Self.text(ofAddress: network) ?? "?")/\(prefixLength)" }
+
+    /// An address's 4 or 16 bytes as text ("10.0.0.7", "fd00::1"); nil for any other length.
+    public static func text(ofAddress bytes: [UInt8]) -> String? {
+        guard bytes.count == 4 || bytes.count == 16 else { return nil }
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        _ = network.withUnsafeBytes { inet_ntop(family, $0.baseAddress, &text, socklen_t(text.count)) }
-        let address = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return "\(address)/\(prefixLength)"
+        _ = bytes.withUnsafeBytes { inet_ntop(bytes.count == 4 ? AF_INET : AF_INET6, $0.baseAddress, &text, socklen_t(text.count)) }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Whether `address` (an IP address without port) lies in this network. An IPv4-mapped IPv6

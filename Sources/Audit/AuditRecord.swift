@@ -111,7 +111,8 @@ public enum AuditTime {
     }
 }
 
-private extension Int64 {
+extension Int64 {
+    /// Division rounding towards minus infinity: a time before 1970 falls in the bucket that starts before it.
     func floorDivided(by divisor: Int64) -> Int64 {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient

@@ -197,6 +197,19 @@ public struct AuditStore: Sendable {
         }
     }
 
+    /// The events of the period counted per hour or day and outcome, in one pass over the time
+    /// index: the events themselves are not read.
+    public func timeline(_ period: AuditTimeline.Period) throws(AuditError) -> AuditTimeline {
+        let bucket = period.bucket
+        let rows = try read("count events per \(bucket.rawValue)") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT time / ? AS slot, outcome, count(*) AS count FROM event WHERE time >= ? AND time < ? GROUP BY slot, outcome
+                """, arguments: [bucket.microseconds, AuditRecord.microseconds(period.from), AuditRecord.microseconds(period.to)])
+                .map { (slot: $0["slot"] as Int64, outcome: $0["outcome"] as Int, count: $0["count"] as Int) }
+        }
+        return AuditTimeline(period, rows: rows)
+    }
+
     /// The events after `sequence`, oldest first: what an exporter sends next.
     public func events(after sequence: UInt64, limit: Int) throws(AuditError) -> [RecordedAuditEvent] {
         try read("read records after \(sequence)") { db in

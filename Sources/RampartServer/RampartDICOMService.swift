@@ -105,7 +105,8 @@ public struct RampartDICOMService: Service {
                             expectedListeners: servers.count + (configuration.http.port != 0 ? 1 : 0),
                             registry: { registrySource.current() }, log: log)
         if configuration.http.port != 0 {
-            let tls = try configuration.http.certificate(dicom: configuration.dicom).map { files in
+            let certificate = configuration.http.certificate(dicom: configuration.dicom)
+            let tls = try certificate.map { files in
                 try WebServer.tlsConfiguration(certificateChainPath: resolve(files.certificate), privateKeyPath: resolve(files.privateKey),
                                                clientCAPaths: clientCAs)
             }
@@ -121,7 +122,8 @@ public struct RampartDICOMService: Service {
                                                   }
                                               })
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
-                            recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit),
+                            recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit,
+                                                                             serverCertificate: certificate.map { resolve($0.certificate) }),
                             spoolDirectory: spool, log: log)
         } else {
             web = nil

@@ -17,13 +17,16 @@ public struct SiteAdministrator: SiteAdministration {
     /// the archive, has none.
     let archive: Archive?
     let audit: AuditTrail
+    /// The PEM file of the certificate HTTPS serves with; nil: plain HTTP.
+    let serverCertificate: String?
     /// Serializes read-change-write of the files (shared by the copies of this value).
     private let writing = FileWriteLock()
 
-    public init(dataDirectory: String, archive: Archive? = nil, audit: AuditTrail) {
+    public init(dataDirectory: String, archive: Archive? = nil, audit: AuditTrail, serverCertificate: String? = nil) {
         self.dataDirectory = dataDirectory
         self.archive = archive
         self.audit = audit
+        self.serverCertificate = serverCertificate
     }
 
     // MARK: Users
@@ -237,6 +240,64 @@ public struct SiteAdministrator: SiteAdministration {
             return try audit.store.events(matching: query)
         } catch {
             throw .failed("\(error)")
+        }
+    }
+
+    public func auditTimeline(_ period: AuditTimeline.Period, grant: Grant) throws(AdministrationError) -> AuditTimeline {
+        guard grant.action == .audit else { throw .failed("an audit timeline needs an audit grant, not \(grant.action)") }
+        do {
+            return try audit.store.timeline(period)
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    public func auditAnomalies(from: Date, to: Date?, grant: Grant) throws(AdministrationError) -> [AuditAnomaly] {
+        guard grant.action == .audit else { throw .failed("an anomaly report needs an audit grant, not \(grant.action)") }
+        do {
+            return try AuditAnomalies(store: audit.store).find(from: from, to: to)
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    // MARK: Policy and certificates
+
+    public func policy() throws(AdministrationError) -> PolicyDocument {
+        let file = PolicyFile(dataDirectory: dataDirectory)
+        do {
+            let policy = try SitePolicy.load(dataDirectory: dataDirectory)
+            return PolicyDocument(policy, yaml: file.exists ? try String(contentsOfFile: file.path, encoding: .utf8) : nil)
+        } catch {
+            throw .failed("\(error)")
+        }
+    }
+
+    public func explain(_ question: PolicyQuestion) throws(AdministrationError) -> PolicyExplanation {
+        do {
+            let check = try PolicyCheck(question, dataDirectory: dataDirectory)
+            return PolicyExplanation(check.explanation, context: check.context, action: question.action, notes: check.notes,
+                                     policy: check.policySource, at: check.moment.description)
+        } catch {
+            throw .failed(error.description)
+        }
+    }
+
+    public func certificates() throws(AdministrationError) -> CertificateReport {
+        let localCA = LocalCertificateAuthorityFiles(dataDirectory: dataDirectory)
+        let bound = try applicationEntities().compactMap { entity in
+            entity.certificateSHA256.map { CertificateReport.Binding(title: entity.title, certificateSHA256: $0) }
+        }
+        return CertificateReport(server: try serverCertificate.map(Self.summary), localCA: localCA.exists ? try Self.summary(localCA.certificatePath) : nil,
+                                 boundAEs: bound)
+    }
+
+    /// The certificate in a PEM file (only the certificate is read, never a key).
+    private static func summary(_ path: String) throws(AdministrationError) -> CertificateSummary {
+        do {
+            return try CertificateSummary(pem: try String(contentsOfFile: path, encoding: .utf8), source: path)
+        } catch {
+            throw .failed("\(path) could not be read as a certificate: \(error)")
         }
     }
 

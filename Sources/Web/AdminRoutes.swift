@@ -5,8 +5,8 @@ import HTTPTypes
 import Hummingbird
 import NIOPosix
 
-/// The REST admin API (`/api`): users, service accounts, AEs, the audit log and the server's
-/// status, described by the OpenAPI document at `/api/openapi.json`. Every route is decided by
+/// The REST admin API (`/api`): users, service accounts, AEs, the audit log (events, timeline,
+/// anomalies), the access policy and its explanations, the certificates and the server's status, described by the OpenAPI document at `/api/openapi.json`. Every route is decided by
 /// the gate (`administer`, or `audit` for the audit log) and recorded like every other access;
 /// a change is recorded again as a security event of the principal who made it.
 struct AdminRoutes: Sendable {
@@ -107,6 +107,68 @@ struct AdminRoutes: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: body + "]")))
         }
+        group.get("audit/timeline") { request, context in
+            let period = try Self.timelinePeriod(request.uri.queryParameters)
+            let grant = try await grant(.audit, context)
+            return try Response.json(try run { () throws(AdministrationError) in try administration.auditTimeline(period, grant: grant) })
+        }
+        group.get("audit/anomalies") { request, context in
+            let (from, to) = try Self.anomalyPeriod(request.uri.queryParameters)
+            let grant = try await grant(.audit, context)
+            return try Response.json(try run { () throws(AdministrationError) in try administration.auditAnomalies(from: from, to: to, grant: grant) })
+        }
+        group.get("policy") { _, context in
+            _ = try await grant(.administer, context)
+            return try Response.json(try run { () throws(AdministrationError) in try administration.policy() })
+        }
+        group.post("policy/explain") { request, context in
+            let question = try await request.decode(as: PolicyExplainRequest.self, context: context).question()
+            _ = try await grant(.administer, context)
+            return try Response.json(try run { () throws(AdministrationError) in try administration.explain(question) })
+        }
+        group.get("certificates") { _, context in
+            _ = try await grant(.administer, context)
+            return try Response.json(try run { () throws(AdministrationError) in try administration.certificates() })
+        }
+    }
+
+    /// A period's `from` and `to` (ISO 8601), nothing else; `from` defaults to a day before `to`
+    /// (or now), as `rampart audit report anomalies` does.
+    private static func period(_ parameters: Parameters, also: [String]) throws(WebProblem) -> (from: Date, to: Date?, [String: String]) {
+        var dates: [String: Date] = [:], others: [String: String] = [:]
+        for (name, value) in parameters.map({ (String($0.key), String($0.value)) }) {
+            switch name {
+            case "from", "to":
+                guard let date = AuditTime.date(value) else { throw WebProblem(.badRequest, "\(name) \(value) is not an ISO 8601 date or time") }
+                dates[name] = date
+            case _ where also.contains(name):
+                others[name] = value
+            default:
+                throw WebProblem(.badRequest, "\(name) is not a parameter here (from, to\(also.map { ", " + $0 }.joined()))")
+            }
+        }
+        let to = dates["to"]
+        return (dates["from"] ?? (to ?? Date()).addingTimeInterval(-86_400), to, others)
+    }
+
+    /// The timeline's period: `from`, `to` (default now) and `bucket` (hour, the default, or day).
+    static func timelinePeriod(_ parameters: Parameters) throws(WebProblem) -> AuditTimeline.Period {
+        let (from, to, others) = try period(parameters, also: ["bucket"])
+        let bucketName = others["bucket"] ?? AuditTimeline.Bucket.hour.rawValue
+        guard let bucket = AuditTimeline.Bucket(rawValue: bucketName) else {
+            throw WebProblem(.badRequest, "bucket must be one of \(AuditTimeline.Bucket.allCases.map(\.rawValue).joined(separator: ", ")), not \(bucketName)")
+        }
+        do {
+            return try AuditTimeline.Period(from: from, to: to ?? Date(), bucket: bucket)
+        } catch {
+            throw WebProblem(.badRequest, error.description)
+        }
+    }
+
+    static func anomalyPeriod(_ parameters: Parameters) throws(WebProblem) -> (Date, Date?) {
+        let (from, to, _) = try period(parameters, also: [])
+        if let to, to <= from { throw WebProblem(.badRequest, "the period is empty: from must be before to") }
+        return (from, to)
     }
 
     private func grant(_ action: AccessAction, _ context: WebRequestContext, concerning subjects: AccessSubjects = .none) async throws(WebProblem) -> Grant {

@@ -7,7 +7,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "Rampart REST admin API",
   "version": "1",
-  "description": "Users, service accounts, registered AEs, the audit log and the server's status. Every request needs a bearer token (rampart token issue) or HTTP Basic credentials; each is decided by the access policy (administer, or audit for the audit log) and recorded in the audit log. Problems are RFC 9457 documents."
+  "description": "Users, service accounts, registered AEs, the audit log (events, timeline, anomalies), the access policy and its explanations, the certificates and the server's status. Every request needs a bearer token (rampart token issue) or HTTP Basic credentials; each is decided by the access policy (administer, or audit for the audit log) and recorded in the audit log. Problems are RFC 9457 documents."
  },
  "servers": [
   {
@@ -596,6 +596,205 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/audit/timeline": {
+   "get": {
+    "summary": "Audit events counted per hour or day and outcome (an audit log use, recorded)",
+    "operationId": "auditTimeline",
+    "parameters": [
+     {
+      "name": "from",
+      "in": "query",
+      "description": "Default: a day before to",
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "to",
+      "in": "query",
+      "description": "Exclusive; default: now",
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "bucket",
+      "in": "query",
+      "schema": {
+       "type": "string",
+       "enum": [
+        "hour",
+        "day"
+       ]
+      }
+     }
+    ],
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The counts, every bucket of the period",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/AuditTimeline"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/audit/anomalies": {
+   "get": {
+    "summary": "Accesses worth a look: break-the-glass, many patients in a short time, repeated denials, a new network or device (an audit log use, recorded)",
+    "operationId": "auditAnomalies",
+    "parameters": [
+     {
+      "name": "from",
+      "in": "query",
+      "description": "Default: a day before to",
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     },
+     {
+      "name": "to",
+      "in": "query",
+      "description": "Exclusive; default: now",
+      "schema": {
+       "type": "string",
+       "format": "date-time"
+      }
+     }
+    ],
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The anomalies",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/AuditAnomaly"
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/policy": {
+   "get": {
+    "summary": "The access policy in force: roles, conditions, views, and the policy file's text",
+    "operationId": "policy",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The policy",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Policy"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/policy/explain": {
+   "post": {
+    "summary": "What the gate would decide for one access and why, role by role (rampart policy check); nothing is granted",
+    "operationId": "explainPolicy",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/PolicyQuestion"
+       }
+      }
+     }
+    },
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The decision and its reasons",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/PolicyExplanation"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/certificates": {
+   "get": {
+    "summary": "The server's TLS certificate, the local CA's, and the client certificates AEs are bound to (no private key)",
+    "operationId": "certificates",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The certificates",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CertificateReport"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "/session": {
    "post": {
     "summary": "Log in to the web UI: a session cookie (HttpOnly, SameSite=Strict, Secure over TLS) and its CSRF token",
@@ -1052,6 +1251,415 @@ enum OpenAPIDocument {
      },
      "event": {
       "type": "object"
+     }
+    }
+   },
+   "AuditTimeline": {
+    "type": "object",
+    "required": [
+     "bucket",
+     "from",
+     "to",
+     "counts"
+    ],
+    "properties": {
+     "bucket": {
+      "type": "string",
+      "enum": [
+       "hour",
+       "day"
+      ]
+     },
+     "from": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "to": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "counts": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "start",
+        "success",
+        "denied",
+        "failed"
+       ],
+       "properties": {
+        "start": {
+         "type": "string",
+         "format": "date-time"
+        },
+        "success": {
+         "type": "integer",
+         "minimum": 0
+        },
+        "denied": {
+         "type": "integer",
+         "minimum": 0
+        },
+        "failed": {
+         "type": "integer",
+         "minimum": 0
+        }
+       }
+      }
+     }
+    }
+   },
+   "AuditAnomaly": {
+    "type": "object",
+    "required": [
+     "kind",
+     "principal",
+     "time",
+     "detail"
+    ],
+    "properties": {
+     "kind": {
+      "type": "string",
+      "enum": [
+       "break-the-glass",
+       "many-patients",
+       "denials",
+       "new-network",
+       "new-device"
+      ]
+     },
+     "principal": {
+      "type": "string"
+     },
+     "time": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "detail": {
+      "type": "string"
+     }
+    }
+   },
+   "Policy": {
+    "type": "object",
+    "required": [
+     "source",
+     "timeZone",
+     "emergencyPurpose",
+     "roles"
+    ],
+    "properties": {
+     "source": {
+      "type": "string"
+     },
+     "timeZone": {
+      "type": "string"
+     },
+     "emergencyPurpose": {
+      "type": "string"
+     },
+     "yaml": {
+      "type": "string",
+      "description": "policy.yaml as written; absent when the built-in policy holds"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "name",
+        "actions",
+        "view",
+        "conditions",
+        "studies",
+        "accessGroups",
+        "breakTheGlass"
+       ],
+       "properties": {
+        "name": {
+         "type": "string"
+        },
+        "actions": {
+         "type": "array",
+         "items": {
+          "type": "string"
+         }
+        },
+        "view": {
+         "$ref": "#/components/schemas/View"
+        },
+        "conditions": {
+         "type": "array",
+         "items": {
+          "type": "string"
+         }
+        },
+        "studies": {
+         "type": "array",
+         "items": {
+          "type": "string"
+         }
+        },
+        "accessGroups": {
+         "type": "array",
+         "items": {
+          "type": "string"
+         }
+        },
+        "breakTheGlass": {
+         "type": "boolean"
+        }
+       }
+      }
+     }
+    }
+   },
+   "View": {
+    "type": "object",
+    "required": [
+     "name",
+     "removed",
+     "replaced",
+     "removesPrivateAttributes"
+    ],
+    "properties": {
+     "name": {
+      "type": "string"
+     },
+     "removed": {
+      "type": "integer"
+     },
+     "replaced": {
+      "type": "integer"
+     },
+     "removesPrivateAttributes": {
+      "type": "boolean"
+     }
+    }
+   },
+   "PolicyQuestion": {
+    "type": "object",
+    "required": [
+     "action"
+    ],
+    "description": "rampart policy check's options: exactly one of user, ae and service",
+    "properties": {
+     "user": {
+      "type": "string"
+     },
+     "ae": {
+      "type": "string"
+     },
+     "service": {
+      "type": "string"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "action": {
+      "type": "string",
+      "enum": [
+       "associate",
+       "store",
+       "query",
+       "retrieve",
+       "delete",
+       "administer",
+       "audit"
+      ]
+     },
+     "channel": {
+      "type": "string",
+      "enum": [
+       "dimse",
+       "dicomweb",
+       "rest",
+       "ui",
+       "cli"
+      ]
+     },
+     "from": {
+      "type": "string",
+      "description": "the peer's address"
+     },
+     "auth": {
+      "type": "string",
+      "enum": [
+       "registered-ae",
+       "password",
+       "api-key",
+       "token",
+       "certificate",
+       "mfa"
+      ]
+     },
+     "purpose": {
+      "type": "string"
+     },
+     "certificateSHA256": {
+      "type": "string",
+      "pattern": "^[0-9A-Fa-f]{64}$"
+     },
+     "at": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "personName": {
+      "type": "string"
+     },
+     "institution": {
+      "type": "string"
+     },
+     "referringPhysician": {
+      "type": "string"
+     }
+    }
+   },
+   "PolicyExplanation": {
+    "type": "object",
+    "required": [
+     "allowed",
+     "access",
+     "reason",
+     "roles",
+     "brokeTheGlass",
+     "notes",
+     "policy",
+     "at"
+    ],
+    "properties": {
+     "allowed": {
+      "type": "boolean"
+     },
+     "access": {
+      "type": "string"
+     },
+     "reason": {
+      "type": "string"
+     },
+     "roles": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "role",
+        "allows",
+        "why"
+       ],
+       "properties": {
+        "role": {
+         "type": "string"
+        },
+        "allows": {
+         "type": "boolean"
+        },
+        "why": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "view": {
+      "$ref": "#/components/schemas/View"
+     },
+     "studies": {
+      "type": "string"
+     },
+     "brokeTheGlass": {
+      "type": "boolean"
+     },
+     "notes": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "policy": {
+      "type": "string"
+     },
+     "at": {
+      "type": "string"
+     }
+    }
+   },
+   "Certificate": {
+    "type": "object",
+    "required": [
+     "subject",
+     "issuer",
+     "subjectAlternativeNames",
+     "notBefore",
+     "notAfter",
+     "daysLeft",
+     "sha256"
+    ],
+    "properties": {
+     "subject": {
+      "type": "string"
+     },
+     "issuer": {
+      "type": "string"
+     },
+     "subjectAlternativeNames": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "notBefore": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "notAfter": {
+      "type": "string",
+      "format": "date-time"
+     },
+     "daysLeft": {
+      "type": "integer"
+     },
+     "sha256": {
+      "type": "string",
+      "pattern": "^[0-9a-f]{64}$"
+     }
+    }
+   },
+   "CertificateReport": {
+    "type": "object",
+    "required": [
+     "boundAEs",
+     "warningDays"
+    ],
+    "properties": {
+     "server": {
+      "$ref": "#/components/schemas/Certificate"
+     },
+     "localCA": {
+      "$ref": "#/components/schemas/Certificate"
+     },
+     "boundAEs": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "title",
+        "certificateSHA256"
+       ],
+       "properties": {
+        "title": {
+         "type": "string"
+        },
+        "certificateSHA256": {
+         "type": "string"
+        }
+       }
+      }
+     },
+     "warningDays": {
+      "type": "integer"
      }
     }
    },

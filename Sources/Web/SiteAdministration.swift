@@ -1,5 +1,6 @@
 import Access
 import Audit
+import Foundation
 
 /// What the REST admin API changes and reads, implemented by the server, which holds the data
 /// folder's files. Every call comes with the grant the gate made for it: the implementation
@@ -19,6 +20,16 @@ public protocol SiteAdministration: Sendable {
     func status(grant: Grant) throws(AdministrationError) -> ServerStatus
     /// The audit log read through an `.audit` grant, whose decision is the Audit Log Used record.
     func auditEvents(_ query: AuditQuery, grant: Grant) throws(AdministrationError) -> [RecordedAuditEvent]
+    /// The audit log's events counted per hour or day and outcome, through an `.audit` grant.
+    func auditTimeline(_ period: AuditTimeline.Period, grant: Grant) throws(AdministrationError) -> AuditTimeline
+    /// The accesses worth a look in a period (`to` nil: up to now), through an `.audit` grant.
+    func auditAnomalies(from: Date, to: Date?, grant: Grant) throws(AdministrationError) -> [AuditAnomaly]
+    /// The access policy in force and its file's text.
+    func policy() throws(AdministrationError) -> PolicyDocument
+    /// What the gate would decide for one access and why, granting and recording nothing.
+    func explain(_ question: PolicyQuestion) throws(AdministrationError) -> PolicyExplanation
+    /// The server's certificate, the local CA's and the AEs' bound certificates.
+    func certificates() throws(AdministrationError) -> CertificateReport
 }
 
 /// Why an administrative request could not be done, in words for the administrator.

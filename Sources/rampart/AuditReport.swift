@@ -2,6 +2,7 @@ import Access
 import ArgumentParser
 import Audit
 import Foundation
+import RampartServer
 
 extension AuditCommand {
     struct Report: ParsableCommand {
@@ -19,8 +20,9 @@ extension AuditCommand {
         @OptionGroup var period: ReportPeriod
 
         func run() throws {
-            try report(data, "audit report patient", AuditQuery(patientID: patientID, from: try period.start, to: try period.end, limit: Self.reportLimit)) { events, _ in
-                let rows = Dictionary(grouping: events, by: { $0.event.actor.description }).map { actor, events in
+            let query = AuditQuery(patientID: patientID, from: try period.start, to: try period.end, limit: Self.reportLimit)
+            try report(data, "audit report patient", query) { store in
+                let rows = Dictionary(grouping: try store.events(matching: query), by: { $0.event.actor.description }).map { actor, events in
                     [actor] + AccessSummary(events).fields
                 }.sorted { $0[0] < $1[0] }
                 return (["principal"] + AccessSummary.columns, rows)
@@ -39,9 +41,10 @@ extension AuditCommand {
         @OptionGroup var period: ReportPeriod
 
         func run() throws {
-            try report(data, "audit report user", AuditQuery(actor: user, from: try period.start, to: try period.end, limit: PatientReport.reportLimit)) { events, _ in
+            let query = AuditQuery(actor: user, from: try period.start, to: try period.end, limit: PatientReport.reportLimit)
+            try report(data, "audit report user", query) { store in
                 var byPatient: [String: [RecordedAuditEvent]] = [:]
-                for recorded in events {
+                for recorded in try store.events(matching: query) {
                     for patient in Set(recorded.event.patientIDs) { byPatient[patient, default: []].append(recorded) }
                 }
                 let rows = byPatient.map { patient, events in [patient] + AccessSummary(events).fields }.sorted { $0[0] < $1[0] }
@@ -64,13 +67,11 @@ extension AuditCommand {
 
         func run() throws {
             let start = try period.start ?? Date().addingTimeInterval(-86_400)
-            let thresholds = AnomalyThresholds(patients: patients, window: TimeInterval(window * 60), denials: denials)
-            try report(data, "audit report anomalies", AuditQuery(from: start, to: try period.end, limit: PatientReport.reportLimit)) { events, store in
-                let baseline = { (actor: String) throws -> [RecordedAuditEvent] in
-                    try store.events(matching: AuditQuery(actor: actor, from: start.addingTimeInterval(-Double(baselineDays) * 86_400), to: start,
-                                                          limit: PatientReport.reportLimit))
-                }
-                return (["kind", "principal", "time", "detail"], try Anomalies.find(in: events, baseline: baseline, thresholds))
+            let end = try period.end
+            let thresholds = AuditAnomalies.Thresholds(patients: patients, window: TimeInterval(window * 60), denials: denials,
+                                                       baseline: Double(baselineDays) * 86_400)
+            try report(data, "audit report anomalies", AuditQuery(from: start, to: end, limit: AuditAnomalies.maximumEvents)) { store in
+                (["kind", "principal", "time", "detail"], try AuditAnomalies(store: store, thresholds: thresholds).find(from: start, to: end).map(\.fields))
             }
         }
     }
@@ -91,13 +92,13 @@ struct ReportPeriod: ParsableArguments {
     }
 }
 
-/// Runs a report: records the use of the log, reads the events, prints the rows `rows` makes of
-/// them (which may read the log again) as a table.
+/// Runs a report: records the use of the log (what `query` selects), prints the rows `rows`
+/// reads from it as a table.
 private func report(_ data: DataDirectoryOption, _ what: String, _ query: AuditQuery,
-                    _ rows: ([RecordedAuditEvent], AuditStore) throws -> ([String], [[String]])) throws {
+                    _ rows: (AuditStore) throws -> ([String], [[String]])) throws {
     do {
         let store = try recordAuditLogUse(what, query: query, dataDirectory: data.dataDirectory)
-        let (columns, table) = try rows(try store.events(matching: query), store)
+        let (columns, table) = try rows(store)
         let out = standardOutput()
         out.writeLine(columns.joined(separator: "\t"))
         for row in table { out.writeLine(row.map(AuditFormat.tableCell).joined(separator: "\t")) }

@@ -49,78 +49,37 @@ struct Policy: ParsableCommand {
         var referringPhysician: String?
 
         func validate() throws {
-            guard [user, ae, service].compactMap({ $0 }).count == 1 else { throw ValidationError("name exactly one of --user, --ae and --service") }
-            guard AccessAction(rawValue: action) != nil else { throw ValidationError("--action must be one of \(AccessAction.allCases.map(\.rawValue).joined(separator: ", "))") }
-            guard AccessChannel(rawValue: channel) != nil else {
-                throw ValidationError("--channel must be one of \(AccessChannel.allCases.map(\.rawValue).joined(separator: ", "))")
+            do {
+                _ = try question
+            } catch {
+                throw ValidationError(error.description)
             }
-            if let auth, Self.strengths[auth] == nil { throw ValidationError("--auth must be one of \(Self.strengths.keys.sorted().joined(separator: ", "))") }
-            if let at, Self.date(at) == nil { throw ValidationError("--at \(at) is not an ISO 8601 date and time with a zone, as 2026-11-24T22:30:00Z") }
         }
 
-        private static let strengths = AuthenticationStrength.byPolicyName
-
-        private static func date(_ text: String) -> Date? {
-            let formatter = ISO8601DateFormatter()
-            return formatter.date(from: text)
+        /// The options as the question `PolicyCheck` answers, read as the REST API reads its request.
+        private var question: PolicyQuestion {
+            get throws(PolicyQuestionError) {
+                try PolicyQuestion(user: user, ae: ae, service: service, roles: roles, action: action, channel: channel, from: from,
+                                   authentication: auth, purposeOfUse: purpose, certificateSHA256: certificate, at: at, personName: personName,
+                                   institution: institution, referringPhysician: referringPhysician)
+            }
         }
 
         func run() throws {
-            let folder = data.dataDirectory
-            let policy: AccessPolicy, registry: AERegistry, users: UserDirectory, services: ServiceDirectory
+            let check: PolicyCheck
             do {
-                policy = try SitePolicy.load(dataDirectory: folder)
-                registry = try AERegistryFile(dataDirectory: folder).load()
-                users = try AccountsFile(dataDirectory: folder).load()
-                services = try ServiceAccountsFile(dataDirectory: folder).load()
+                check = try PolicyCheck(try question, dataDirectory: data.dataDirectory)
+            } catch let error as PolicyQuestionError {
+                throw ValidationError(error.description)
             } catch {
                 standardError("rampart: \(oneLine(error))")
                 throw ExitCode(78)
             }
-            var notes: [String] = []
-            var context: AccessContext
-            if let user {
-                let account = users[user]
-                if account == nil && roles.isEmpty { notes.append("\(user) is not in accounts.json: it would have no role (give --role to decide for an external user)") }
-                context = AccessContext(principal: .user(user), roles: roles.isEmpty ? account?.roles ?? [] : roles,
-                                        channel: AccessChannel(rawValue: channel)!, peerAddress: from ?? "127.0.0.1",
-                                        authentication: auth.flatMap { Self.strengths[$0] } ?? .password)
-                if account?.disabled == true {
-                    context.authenticationFailure = "the account of user \(user) is disabled"
-                }
-                context.personName = account?.personName
-            } else if let service {
-                let account = services[service]
-                if account == nil && roles.isEmpty { notes.append("\(service) is not in services.json: it would have no role") }
-                context = AccessContext(principal: .service(service), roles: roles.isEmpty ? account?.roles ?? [] : roles,
-                                        channel: AccessChannel(rawValue: channel)!, peerAddress: from ?? "127.0.0.1",
-                                        authentication: auth.flatMap { Self.strengths[$0] } ?? .apiKey, scope: account?.scope)
-                if account?.revoked == true {
-                    context.authenticationFailure = "the API key of service \(service) is revoked"
-                }
-            } else {
-                let title = ae ?? ""
-                let entry = registry[title]
-                if entry == nil { notes.append("\(title) is not in the AE registry (rampart ae list)") }
-                context = AccessContext(principal: .applicationEntity(title), roles: roles, channel: AccessChannel(rawValue: channel)!,
-                                        peerAddress: from ?? entry?.host ?? "127.0.0.1", callingAETitle: title,
-                                        authentication: auth.flatMap { Self.strengths[$0] } ?? (certificate == nil ? .registeredAE : .certificate))
-            }
-            context.purposeOfUse = purpose
-            context.certificateFingerprint = certificate?.lowercased()
-            if let personName { context.personName = personName }
-            var subjects = AccessSubjects.none
-            if institution != nil || referringPhysician != nil {
-                subjects.object = StudyAttributes(institutionName: institution, referringPhysicianName: referringPhysician)
-            }
-            // A simulation: nothing is granted, so nothing needs recording.
-            let gate = Gate(registry: registry, policy: policy, recorder: MemoryDecisionRecorder())
-            let when = at.flatMap(Self.date)
-            let explanation = gate.explain(context, AccessAction(rawValue: action)!, at: when, concerning: subjects)
+            let (context, explanation) = (check.context, check.explanation)
             let out = standardOutput()
             out.writeLine("\(explanation.allowed ? "ALLOWED" : "DENIED"): \(context.principal) \(action) via \(channel) from \(Gate.host(of: context.peerAddress))")
-            out.writeLine("  policy: \(policy.source), at \(gate.clock.moment(at: when, in: policy.timeZone))")
-            for note in notes { out.writeLine("  note: \(note)") }
+            out.writeLine("  policy: \(check.policySource), at \(check.moment)")
+            for note in check.notes { out.writeLine("  note: \(note)") }
             for verdict in explanation.roles {
                 out.writeLine("  role \(verdict.role) \(verdict.why)")
             }

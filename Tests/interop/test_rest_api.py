@@ -1,12 +1,15 @@
 """The REST admin API of `rampart serve` (`/api`, over HTTPS): users, service accounts, AEs, the
-audit log and the server's status, each decided by the gate (`administer`, `audit`) and
-recorded; what an administrator changes takes effect at the next request, on every channel.
-schemathesis generates requests from the served OpenAPI document: none may get a 5xx.
+audit log (events, timeline, anomalies), the policy and its explanations, the certificates and
+the server's status, each decided by the gate (`administer`, `audit`) and recorded; what an
+administrator changes takes effect at the next request, on every channel. schemathesis
+generates requests from the served OpenAPI document: none may get a 5xx.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import ssl
 import subprocess
 
 import pytest
@@ -127,6 +130,69 @@ def test_the_auditor_reads_the_audit_log_and_that_reading_is_recorded(rampart, s
     assert used and used[-1]["channel"] == "rest" and used[-1]["outcome"] == 0
 
 
+def policy_check(rampart, data, *options: str) -> tuple[bool, str]:
+    """`rampart policy check`'s decision and its `why:` line."""
+    result = run(rampart, "policy", "check", "--data-dir", data, *options)
+    assert result.returncode in (0, 1), result.stderr
+    why = next(line.strip()[len("why: "):] for line in result.stdout.splitlines() if line.strip().startswith("why: "))
+    return result.returncode == 0, why
+
+
+def test_the_policy_and_its_explanations_are_the_command_lines(rampart, site):
+    policy = call(site, "GET", "/policy")
+    assert policy.status_code == 200, policy.text
+    roles = {r["name"]: r for r in policy.json()["roles"]}
+    assert "audit" in roles["auditor"]["actions"] and "administer" in roles["admin"]["actions"] and "yaml" not in policy.json()
+    cases = [({"user": "tech", "action": "administer", "channel": "rest"}, ("--user", "tech", "--action", "administer", "--channel", "rest")),
+             ({"user": "audra", "action": "audit", "channel": "rest", "from": "10.1.2.3", "auth": "mfa"},
+              ("--user", "audra", "--action", "audit", "--channel", "rest", "--from", "10.1.2.3", "--auth", "mfa")),
+             ({"ae": "LEGACYCT", "action": "store", "institution": "General"}, ("--ae", "LEGACYCT", "--action", "store", "--institution", "General")),
+             ({"user": "ext", "roles": ["radiologist"], "action": "retrieve", "purpose": "ETREAT", "channel": "dicomweb"},
+              ("--user", "ext", "--role", "radiologist", "--action", "retrieve", "--purpose", "ETREAT", "--channel", "dicomweb"))]
+    for question, options in cases:
+        answer = call(site, "POST", "/policy/explain", json=question)
+        assert answer.status_code == 200, answer.text
+        assert (answer.json()["allowed"], answer.json()["reason"]) == policy_check(rampart, site["data"], *options), question
+    answers = [call(site, "POST", "/policy/explain", json=q).json() for q, _ in cases]
+    assert [a["allowed"] for a in answers] == [False, True, True, True], [a["reason"] for a in answers]
+    assert call(site, "POST", "/policy/explain", json={"user": "tech", "ae": "X", "action": "query"}).status_code == 400
+    assert call(site, "POST", "/policy/explain", json={"user": "tech", "action": "peek"}).status_code == 400
+
+
+def test_the_audit_timeline_and_anomalies_are_for_auditors_and_their_use_is_recorded(rampart, site):
+    for path in ("/audit/timeline", "/audit/anomalies", "/policy", "/certificates"):
+        assert call(site, "GET", path, "tech").status_code == 403, path
+    for path in ("/policy", "/certificates"):
+        assert call(site, "GET", path, "audra").status_code == 403, path
+    timeline = call(site, "GET", "/audit/timeline?bucket=hour", "audra")
+    assert timeline.status_code == 200, timeline.text
+    counts = timeline.json()["counts"]
+    assert len(counts) in (24, 25) and sum(c["success"] for c in counts) > 0 and sum(c["denied"] for c in counts) > 0
+    by_day = call(site, "GET", "/audit/timeline?bucket=day&from=2026-01-01&to=2026-03-01", "audra").json()
+    assert by_day["bucket"] == "day" and len(by_day["counts"]) == 59
+    assert call(site, "GET", "/audit/timeline?bucket=week", "audra").status_code == 400
+    assert call(site, "GET", "/audit/timeline?from=2020-01-01&to=2026-01-01", "audra").status_code == 400
+    anomalies = call(site, "GET", "/audit/anomalies", "audra")
+    assert anomalies.status_code == 200 and isinstance(anomalies.json(), list)
+    assert call(site, "GET", "/audit/anomalies?from=2026-02-01&to=2026-01-01", "audra").status_code == 400
+    used = [r["event"] for r in netserve.audit_events(rampart, site["data"], "--kind", "audit-log-used", "--user", "audra")]
+    assert sum(1 for e in used if e["channel"] == "rest" and e["outcome"] == 0) >= 3
+
+
+def test_the_certificates_are_the_ones_served_and_no_key(site):
+    answer = call(site, "GET", "/certificates")
+    assert answer.status_code == 200, answer.text
+    report = answer.json()
+    host, port = site["api"].split("//", 1)[1].split("/", 1)[0].rsplit(":", 1)
+    served = ssl.PEM_cert_to_DER_cert(ssl.get_server_certificate((host, int(port))))
+    assert report["server"]["sha256"] == hashlib.sha256(served).hexdigest()
+    assert "IP:127.0.0.1" in report["server"]["subjectAlternativeNames"] and report["server"]["daysLeft"] > 30
+    ca = ssl.PEM_cert_to_DER_cert((site["data"] / "tls" / "ca.pem").read_text())
+    assert report["localCA"]["sha256"] == hashlib.sha256(ca).hexdigest() and report["localCA"]["subject"] == report["server"]["issuer"]
+    assert report["boundAEs"] == [] and report["warningDays"] == 30
+    assert "PRIVATE" not in answer.text and "BEGIN" not in answer.text
+
+
 def test_schemathesis_finds_no_server_error_in_the_api(site, tmp_path, stats):
     """Requests generated from the served OpenAPI document, as an administrator: no 5xx, and
     every answer conforms to the document."""
@@ -172,3 +238,4 @@ def test_a_browser_session_reads_with_its_cookie_and_changes_only_with_its_csrf_
     refused = [r["event"] for r in netserve.audit_events(rampart, site["data"], "--outcome", "denied")]
     assert any(e["channel"] == "ui" and "without its CSRF token" in e.get("reason", "") for e in refused)
     assert any(e["channel"] == "ui" and "user \"browser\"" in e.get("reason", "") for e in refused)
+

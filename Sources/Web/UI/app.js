@@ -1,8 +1,11 @@
 // The web UI: a page per hash route, each built from the server's APIs with the session
 // cookie. Nothing is shown before a login: the login form is all an anonymous visitor sees.
 import { api, ApiError, beginProviderLogin, currentSession, endProviderLogin, identityProviders, login, logout, value } from '/ui/api.js';
-import { el, sortableTable } from '/ui/dom.js';
+import { el, field, sortableTable } from '/ui/dom.js';
 import { viewerPage } from '/ui/viewer.js';
+import { certificatesCard } from '/ui/admin.js';
+import { auditInsights } from '/ui/audit.js';
+import { policyPage } from '/ui/policy.js';
 
 const view = document.getElementById('view');
 const loginView = document.getElementById('login-view');
@@ -106,11 +109,6 @@ function studiesPage() {
   show(el('section', {}, el('h1', {}, 'Studies'), el('div', { class: 'card' }, form), results), 'Studies');
 }
 
-function field(label, name, type = 'text') {
-  const id = `f-${name}`;
-  return el('div', {}, el('label', { for: id }, label), el('input', { id, name, type }));
-}
-
 async function studyPage(uid) {
   const page = el('section', {}, el('h1', {}, 'Study'), el('p', {}, 'Loading…'));
   show(page, 'Study');
@@ -172,7 +170,7 @@ function auditPage(params) {
     }
   };
   form.addEventListener('submit', (event) => { event.preventDefault(); load(); });
-  show(el('section', {}, el('h1', {}, 'Audit log'), el('div', { class: 'card' }, form), results), 'Audit');
+  show(el('section', {}, el('h1', {}, 'Audit log'), auditInsights(problem), el('h2', {}, 'Events'), el('div', { class: 'card' }, form), results), 'Audit');
   if (params.get('patient')) load();
 }
 
@@ -227,7 +225,8 @@ async function adminPage() {
           { title: 'Roles', value: (a) => a.roles.join(', ') },
           { title: 'Admitted by', value: (a) => (a.legacyException ? 'title and host only (legacy exception)' : 'client certificate'),
             cell: (a) => el('span', { class: a.legacyException ? 'warning' : '' }, a.legacyException ? 'title and host only (legacy exception)' : 'client certificate') },
-        ], aes)));
+        ], aes)),
+      certificatesCard(problem));
   } catch (error) {
     page.replaceChildren(el('h1', {}, 'Administration'), problem(error));
   }
@@ -246,6 +245,7 @@ function route() {
   }
   else if (path === '/audit') auditPage(params);
   else if (path === '/admin') adminPage();
+  else if (path === '/policy') policyPage(show, problem);
   else studiesPage();
 }
 

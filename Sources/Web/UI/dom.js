@@ -36,3 +36,9 @@ export function sortableTable(columns, rows, { onOpen } = {}) {
   render();
   return el('table', {}, el('thead', {}, header), body);
 }
+
+// A labelled input of a form, named `name`, with the id `f-name` the label points to.
+export function field(label, name, type = 'text', attributes = {}) {
+  const id = `f-${name}`;
+  return el('div', {}, el('label', { for: id }, label), el('input', { id, name, type, ...attributes }));
+}

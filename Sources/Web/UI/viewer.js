@@ -10,6 +10,11 @@ const T = {
   photometric: '00280004', frames: '00280008', center: '00281050', width: '00281051', intercept: '00281052', slope: '00281053',
   instanceNumber: '00200013', sop: '00080018', modality: '00080060',
 };
+// The keys the canvas answers, listed on the page: the viewer is usable without a mouse.
+const SHORTCUTS = () => el('details', { id: 'viewer-shortcuts' }, el('summary', {}, 'Keyboard shortcuts'),
+  el('dl', { class: 'shortcuts' }, ...[['↓ → Page Down', 'next image'], ['↑ ← Page Up', 'previous image'], ['Home / End', 'first / last image'],
+    ['+ / -', 'zoom in / out'], ['0', 'fit, no pan'], ['drag', 'window (horizontal) and level (vertical)'], ['Shift + drag', 'pan'],
+    ['wheel', 'scroll the series']].flatMap(([key, what]) => [el('dt', {}, key), el('dd', {}, what)])));
 const PRESETS = { Default: null, 'Soft tissue': [40, 400], Lung: [-600, 1500], Bone: [300, 1500], Brain: [40, 80] };
 
 // The first part of a multipart/related body (PS3.18 8.7.2): the bytes between the part's
@@ -79,7 +84,7 @@ export async function viewerPage(study, series, show, problem) {
   const presets = el('div', { class: 'presets' }, ...Object.keys(PRESETS).map((name) =>
     el('button', { type: 'button', class: 'secondary', 'data-preset': name, onclick: () => { state.window = PRESETS[name] ?? state.image.defaultWindow(state.loaded); draw(); } }, name)));
   const page = el('section', {}, el('h1', {}, 'Viewer'), el('p', {}, el('a', { href: `#/study/${encodeURIComponent(study)}` }, 'Back to the study')),
-    el('div', { class: 'viewer' }, el('div', { class: 'stage' }, canvas), el('div', { class: 'side' }, status, windowLabel, presets, tags)));
+    el('div', { class: 'viewer' }, el('div', { class: 'stage' }, canvas), el('div', { class: 'side' }, status, windowLabel, presets, SHORTCUTS(), tags)));
   show(page, 'Viewer');
 
   const state = { images: [], index: 0, image: null, loaded: null, window: [0, 1], zoom: 1, pan: [0, 0] };
