@@ -123,7 +123,7 @@ public struct RampartDICOMService: Service {
                                               })
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
                             recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit,
-                                                                             serverCertificate: certificate.map { resolve($0.certificate) }),
+                                                                             serverCertificate: certificate.map { resolve($0.certificate) }, selfScan: selfScan),
                             spoolDirectory: spool, log: log)
         } else {
             web = nil

@@ -3,6 +3,7 @@ import Archive
 import Audit
 import DICOMNetwork
 import Foundation
+import Scanner
 import Synchronization
 import Web
 
@@ -19,14 +20,30 @@ public struct SiteAdministrator: SiteAdministration {
     let audit: AuditTrail
     /// The PEM file of the certificate HTTPS serves with; nil: plain HTTP.
     let serverCertificate: String?
+    let selfScan: SelfScan?
     /// Serializes read-change-write of the files (shared by the copies of this value).
     private let writing = FileWriteLock()
 
-    public init(dataDirectory: String, archive: Archive? = nil, audit: AuditTrail, serverCertificate: String? = nil) {
+    public init(dataDirectory: String, archive: Archive? = nil, audit: AuditTrail, serverCertificate: String? = nil, selfScan: SelfScan? = nil) {
         self.dataDirectory = dataDirectory
         self.archive = archive
         self.audit = audit
         self.serverCertificate = serverCertificate
+        self.selfScan = selfScan
+    }
+
+    // MARK: Self-scan
+
+    public func exposure(rescan: Bool) async throws(AdministrationError) -> ExposureReport {
+        guard let selfScan else { throw .notFound("the self-scan runs in rampart serve; from the command line, run rampart scan") }
+        let result = if !rescan, let latest = await selfScan.latest { latest } else { await selfScan.scan() }
+        let report = result.report
+        return ExposureReport(finished: AuditTime.text(result.finished), seconds: report.seconds,
+                              endpoints: report.results.map(\.endpoint),
+                              findings: report.findings.map {
+                                  ExposureReport.Finding(id: $0.id, title: $0.title, severity: $0.severity.rawValue, target: $0.target,
+                                                         evidence: $0.evidence, fix: $0.fix)
+                              })
     }
 
     // MARK: Users

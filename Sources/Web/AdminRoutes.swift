@@ -130,7 +130,16 @@ struct AdminRoutes: Sendable {
             _ = try await grant(.administer, context)
             return try Response.json(try run { () throws(AdministrationError) in try administration.certificates() })
         }
+        group.get("findings") { _, context in
+            _ = try await grant(.administer, context)
+            return try Response.json(try await exposure(rescan: false))
+        }
+        group.post("findings/scan") { _, context in
+            _ = try await grant(.administer, context)
+            return try Response.json(try await exposure(rescan: true))
+        }
     }
+
 
     /// A period's `from` and `to` (ISO 8601), nothing else; `from` defaults to a day before `to`
     /// (or now), as `rampart audit report anomalies` does.
@@ -180,14 +189,26 @@ struct AdminRoutes: Sendable {
         do {
             return try call()
         } catch {
-            switch error {
-            case let .notFound(text): throw WebProblem(.notFound, text)
-            case let .conflict(text): throw WebProblem(.conflict, text)
-            case let .invalid(text): throw WebProblem(.badRequest, text)
-            case let .failed(text):
-                log("the REST API could not do what was asked: \(text)")
-                throw WebProblem(.internalServerError, "the server could not do it; its log says why")
-            }
+            throw problem(error)
+        }
+    }
+
+    private func exposure(rescan: Bool) async throws(WebProblem) -> ExposureReport {
+        do {
+            return try await administration.exposure(rescan: rescan)
+        } catch {
+            throw problem(error)
+        }
+    }
+
+    private func problem(_ error: AdministrationError) -> WebProblem {
+        switch error {
+        case let .notFound(text): return WebProblem(.notFound, text)
+        case let .conflict(text): return WebProblem(.conflict, text)
+        case let .invalid(text): return WebProblem(.badRequest, text)
+        case let .failed(text):
+            log("the REST API could not do what was asked: \(text)")
+            return WebProblem(.internalServerError, "the server could not do it; its log says why")
         }
     }
 

@@ -795,6 +795,54 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/findings": {
+   "get": {
+    "summary": "The server's latest self-scan: its own listeners probed from this host as rampart scan probes them, and its configuration",
+    "operationId": "findings",
+    "responses": {
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The self-scan's findings, most severe first",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ExposureReport"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/findings/scan": {
+   "post": {
+    "summary": "Scan the server's own listeners and configuration now",
+    "operationId": "scanFindings",
+    "responses": {
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The new self-scan's findings, most severe first",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/ExposureReport"
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "/session": {
    "post": {
     "summary": "Log in to the web UI: a session cookie (HttpOnly, SameSite=Strict, Secure over TLS) and its CSRF token",
@@ -1624,6 +1672,70 @@ enum OpenAPIDocument {
      "sha256": {
       "type": "string",
       "pattern": "^[0-9a-f]{64}$"
+     }
+    }
+   },
+   "ExposureReport": {
+    "type": "object",
+    "required": [
+     "finished",
+     "seconds",
+     "endpoints",
+     "findings"
+    ],
+    "properties": {
+     "finished": {
+      "type": "string"
+     },
+     "seconds": {
+      "type": "number"
+     },
+     "endpoints": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "findings": {
+      "type": "array",
+      "items": {
+       "type": "object",
+       "required": [
+        "id",
+        "title",
+        "severity",
+        "target",
+        "evidence",
+        "fix"
+       ],
+       "properties": {
+        "id": {
+         "type": "string"
+        },
+        "title": {
+         "type": "string"
+        },
+        "severity": {
+         "type": "string",
+         "enum": [
+          "critical",
+          "high",
+          "medium",
+          "low",
+          "info"
+         ]
+        },
+        "target": {
+         "type": "string"
+        },
+        "evidence": {
+         "type": "string"
+        },
+        "fix": {
+         "type": "string"
+        }
+       }
+      }
      }
     }
    },

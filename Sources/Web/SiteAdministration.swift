@@ -30,6 +30,9 @@ public protocol SiteAdministration: Sendable {
     func explain(_ question: PolicyQuestion) throws(AdministrationError) -> PolicyExplanation
     /// The server's certificate, the local CA's and the AEs' bound certificates.
     func certificates() throws(AdministrationError) -> CertificateReport
+    /// The server's self-scan: the latest (the start-up one, waited for if still running), or
+    /// a new one when `rescan`.
+    func exposure(rescan: Bool) async throws(AdministrationError) -> ExposureReport
 }
 
 /// Why an administrative request could not be done, in words for the administrator.

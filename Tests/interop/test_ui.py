@@ -146,6 +146,10 @@ def test_an_administrator_finds_a_study_and_the_audit_explorer_shows_that_access
     wait(browser, EC.visibility_of_element_located((By.XPATH, "//h2[text()='Series']")))
     series = browser.find_elements(By.CSS_SELECTOR, "#view tbody tr")
     assert len(series) == len({i.series_uid for i in net_archive.instances if i.study_uid == target["StudyInstanceUID"]})
+    # Each series shows the server's thumbnail of its middle image, 96 pixels square at most.
+    sizes = wait(browser, lambda d: (lambda s: s if s and all(w is not None for w, _ in s) else False)(d.execute_script(
+        "return [...document.querySelectorAll('img.thumbnail')].map(i => i.complete ? [i.naturalWidth, i.naturalHeight] : [null, null])")))
+    assert len(sizes) == len(series) and all(0 < w <= 96 and 0 < h <= 96 for w, h in sizes), sizes
     shot(browser, "study")
     # The viewer: the first series' images on a canvas; dragging changes window/level, the
     # arrow key scrolls, the tags panel shows the current image's attributes.
@@ -286,6 +290,23 @@ def test_the_certificates_section_shows_the_servers_and_the_cas(site, browser):
     assert "PRIVATE" not in browser.page_source and "null" not in browser.find_element(By.ID, "certificates").text
     browser.execute_script("document.getElementById('certificates').scrollIntoView()")
     shot(browser, "certificates")
+    assert axe_violations(browser) == []
+
+
+def test_the_exposure_self_scan_shows_exactly_the_legacy_exception(site, browser):
+    """The administration page's self-scan: scanned again on demand, the server's own listeners
+    and registry give exactly one finding above info, the AE admitted by title and host alone,
+    with its fix."""
+    log_in(browser, site, "admin", site["password"])
+    browser.get(site["base"] + "/ui/#/admin")
+    wait(browser, EC.element_to_be_clickable((By.ID, "rescan"))).click()
+    summary = wait(browser, lambda d: (lambda t: t if "above info" in t and d.find_element(By.ID, "rescan").is_enabled() else False)(
+        d.find_element(By.ID, "exposure-summary").text))
+    assert summary.startswith("1 finding(s) above info"), summary
+    card = browser.find_element(By.ID, "exposure").text
+    assert "legacy exception" in card and "LEGACYUS" in card and "rampart ae certificate" in card
+    browser.execute_script("document.getElementById('exposure').scrollIntoView()")
+    shot(browser, "exposure")
     assert axe_violations(browser) == []
 
 

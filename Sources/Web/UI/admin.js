@@ -42,3 +42,30 @@ export function certificatesCard(problem) {
   })();
   return card;
 }
+
+// The server's self-scan: its own listeners probed from its host as `rampart scan` probes them,
+// and its configuration. Findings above info are shown in the warning colour, each with its fix.
+export function exposureCard(problem) {
+  const card = el('div', { class: 'card', id: 'exposure' }, el('h2', {}, 'Exposure self-scan'), el('p', {}, 'Loading…'));
+  const render = (report) => {
+    const notable = report.findings.filter((f) => f.severity !== 'info');
+    const rescan = el('button', { type: 'button', class: 'secondary', id: 'rescan' }, 'Scan now');
+    rescan.addEventListener('click', async () => {
+      rescan.disabled = true;
+      try { render(await api.post('/api/findings/scan')); } catch (error) { card.append(problem(error)); rescan.disabled = false; }
+    });
+    card.replaceChildren(...el('div', {}, el('h2', {}, 'Exposure self-scan'),
+      el('p', { id: 'exposure-summary', class: notable.length ? 'warning' : '' },
+        notable.length ? `${notable.length} finding(s) above info` : 'No finding above info',
+        ` in ${report.endpoints.join(', ')} (scanned ${report.finished}). `, rescan),
+      sortableTable([
+        { title: 'Severity', value: (f) => f.severity, cell: (f) => el('span', { class: f.severity === 'info' ? '' : 'warning' }, f.severity) },
+        { title: 'Finding', value: (f) => f.title },
+        { title: 'Where', value: (f) => f.target },
+        { title: 'Evidence', value: (f) => f.evidence },
+        { title: 'Fix', value: (f) => f.fix },
+      ], report.findings)).childNodes);
+  };
+  api.get('/api/findings').then(render, (error) => card.replaceChildren(el('h2', {}, 'Exposure self-scan'), problem(error)));
+  return card;
+}

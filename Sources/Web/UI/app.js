@@ -3,7 +3,7 @@
 import { api, ApiError, beginProviderLogin, currentSession, endProviderLogin, identityProviders, login, logout, value } from '/ui/api.js';
 import { el, field, sortableTable } from '/ui/dom.js';
 import { viewerPage } from '/ui/viewer.js';
-import { certificatesCard } from '/ui/admin.js';
+import { certificatesCard, exposureCard } from '/ui/admin.js';
 import { auditInsights } from '/ui/audit.js';
 import { policyPage } from '/ui/policy.js';
 
@@ -121,6 +121,14 @@ async function studyPage(uid) {
                  el('a', { href: `#/audit?patient=${encodeURIComponent(value(study, T.patientID))}` }, 'Who accessed this patient')) : null,
       el('h2', {}, 'Series'),
       sortableTable([
+        // A thumbnail of the series' middle image, rendered by the server (WADO-RS thumbnail);
+        // none where the view keeps the pixels in or the images are compressed.
+        { title: 'Image', value: () => '', cell: (s) => el('img', {
+          class: 'thumbnail', width: 96, height: 96, loading: 'lazy',
+          alt: `Series ${value(s, T.seriesNumber) || ''} ${value(s, T.modality) || ''}`.trim(),
+          src: `/dicomweb/studies/${encodeURIComponent(uid)}/series/${encodeURIComponent(value(s, T.seriesUID))}/thumbnail?viewport=96,96`,
+          onerror: (event) => { event.target.replaceWith(el('span', { class: 'muted' }, 'no preview')); },
+        }) },
         { title: 'Number', value: (s) => value(s, T.seriesNumber) },
         { title: 'Modality', value: (s) => value(s, T.modality) },
         { title: 'Description', value: (s) => value(s, T.seriesDescription) },
@@ -226,6 +234,7 @@ async function adminPage() {
           { title: 'Admitted by', value: (a) => (a.legacyException ? 'title and host only (legacy exception)' : 'client certificate'),
             cell: (a) => el('span', { class: a.legacyException ? 'warning' : '' }, a.legacyException ? 'title and host only (legacy exception)' : 'client certificate') },
         ], aes)),
+      exposureCard(problem),
       certificatesCard(problem));
   } catch (error) {
     page.replaceChildren(el('h1', {}, 'Administration'), problem(error));
