@@ -80,6 +80,11 @@ public struct ConfigurationFile: Sendable {
                     configuration.shutdown.gracePeriodSeconds = try reader.int(value, "shutdown.grace_period_seconds")
                 }
             case "oidc": configuration.oidc = try reader.identityProviders(value)
+            case "self_scan":
+                try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
+                    guard key == "at_start" else { throw reader.unknown(key, in: "self_scan", value, known: ["at_start"]) }
+                    configuration.selfScanAtStart = try reader.bool(value, "self_scan.at_start")
+                }
             case "audit":
                 try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
                     guard key == "syslog" else { throw reader.unknown(key, in: "audit", value, known: ["syslog"]) }
@@ -87,7 +92,7 @@ public struct ConfigurationFile: Sendable {
                 }
             default:
                 throw reader.unknown(key, in: "the top level", value,
-                                     known: ["ae_title", "listen", "dicom", "http", "archive", "query", "shutdown", "oidc", "audit"])
+                                     known: ["ae_title", "listen", "dicom", "http", "archive", "query", "shutdown", "oidc", "self_scan", "audit"])
             }
         }
         return configuration

@@ -103,7 +103,7 @@ public struct RampartDICOMService: Service {
         self.servers = servers
         selfScan = SelfScan(listenAddress: configuration.listen, calledAETitle: configuration.aeTitle,
                             expectedListeners: servers.count + (configuration.http.port != 0 ? 1 : 0),
-                            registry: { registrySource.current() }, log: log)
+                            scansAtStart: configuration.selfScanAtStart, registry: { registrySource.current() }, log: log)
         if configuration.http.port != 0 {
             let certificate = configuration.http.certificate(dicom: configuration.dicom)
             let tls = try certificate.map { files in

@@ -18,25 +18,29 @@ public actor SelfScan {
     private let calledAETitle: String
     private let registry: @Sendable () -> AERegistry
     private let expectedListeners: Int
+    private let scansAtStart: Bool
     private let log: @Sendable (String) -> Void
     private var ports: [Int] = []
     private(set) public var latest: Result?
     private var running: Task<Result, Never>?
 
     /// `listenAddress`: where the listeners listen; the wildcard addresses are scanned on loopback.
-    init(listenAddress: String, calledAETitle: String, expectedListeners: Int, registry: @escaping @Sendable () -> AERegistry,
-         log: @escaping @Sendable (String) -> Void) {
+    init(listenAddress: String, calledAETitle: String, expectedListeners: Int, scansAtStart: Bool = true,
+         registry: @escaping @Sendable () -> AERegistry, log: @escaping @Sendable (String) -> Void) {
         host = ["0.0.0.0", "::", ""].contains(listenAddress) ? "127.0.0.1" : listenAddress
         self.calledAETitle = calledAETitle
         self.expectedListeners = expectedListeners
+        self.scansAtStart = scansAtStart
         self.registry = registry
         self.log = log
     }
 
-    /// A listener is up: when it is the last, the first scan starts.
+    /// A listener is up: when it is the last, the first scan starts (unless `scansAtStart` is off).
     func listening(on port: Int) {
         ports.append(port)
-        if ports.count == expectedListeners { _ = start() }
+        if ports.count == expectedListeners {
+            if scansAtStart { _ = start() } else { log("self-scan at start-up is off (self_scan.at_start); POST /api/findings/scan runs one") }
+        }
     }
 
     /// Scans now (or joins the scan under way) and returns its result.

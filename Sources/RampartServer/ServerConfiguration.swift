@@ -8,6 +8,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var aeTitle = "RAMPART"
     /// Loopback unless the operator decides otherwise (DESIGN.md rule 3).
     public var listen = "127.0.0.1"
+    /// Whether `serve` scans its own listeners once they are up (`self_scan.at_start`); on demand
+    /// it always can. Its probes are real connections from this host: they count towards this
+    /// host's limits and appear in the audit log as refused, as a stranger's would.
+    public var selfScanAtStart = true
     public var dicom = DICOMSettings()
     public var http = HTTPSettings()
     public var archive = ArchiveSettings()

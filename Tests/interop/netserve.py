@@ -123,17 +123,20 @@ def start(rampart: Path, data: Path, log: Path, *, tls: bool = False, lifetime: 
 
 
 SELF_SCAN = "self-scan of its own listeners and configuration: "
+SELF_SCAN_OFF = "self-scan at start-up is off"
 
 
 def wait_for_self_scan(proc, log: Path, timeout: float = netpeers.STARTUP_TIMEOUT) -> str:
     """Wait for serve's start-up self-scan to finish (its summary in the log), so that its probes
     (refused associations and requests, in the audit log) come before anything a test does;
-    the summary."""
+    the summary, or "off" when `self_scan.at_start` is false."""
     deadline = time.monotonic() + timeout
     while True:
         text = log.read_text(errors="replace") if log.is_file() else ""
         if SELF_SCAN in text:
             return text.split(SELF_SCAN, 1)[1].split("\n", 1)[0]
+        if SELF_SCAN_OFF in text:
+            return "off"
         if proc.poll() is not None:
             raise netpeers.PeerError(f"rampart serve exited before its self-scan finished: {text[-2000:]!r}")
         if time.monotonic() > deadline:

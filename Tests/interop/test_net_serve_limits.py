@@ -27,9 +27,11 @@ OTHER_HOST = "127.0.0.2"
 
 
 def site(rampart: Path, data: Path, limits: dict[str, int]) -> None:
-    """A data folder with these limits and two AEs: LIMITS from 127.0.0.1, OTHER from 127.0.0.2."""
+    """A data folder with these limits and two AEs: LIMITS from 127.0.0.1, OTHER from 127.0.0.2.
+    No self-scan at start: its probes come from 127.0.0.1 too and would count against the limits."""
     data.mkdir()
-    (data / "rampart.yaml").write_text("dicom:\n  limits:\n" + "".join(f"    {key}: {value}\n" for key, value in limits.items()))
+    (data / "rampart.yaml").write_text("self_scan:\n  at_start: false\ndicom:\n  limits:\n"
+                                       + "".join(f"    {key}: {value}\n" for key, value in limits.items()))
     register(rampart, data, "LIMITS", host=HOST)
     register(rampart, data, "OTHER", host=OTHER_HOST)
 

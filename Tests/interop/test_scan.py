@@ -22,7 +22,8 @@ pytestmark = pytest.mark.net
 
 ORTHANC = Path("/usr/sbin/Orthanc")
 DICOMWEB_PLUGIN = Path("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")
-SCAN_OPTIONS = ["--timeout", "3", "--connect-timeout", "2"]
+# Generous: on a loaded machine Orthanc's DICOMweb plugin can take seconds to list its studies.
+SCAN_OPTIONS = ["--timeout", "10", "--connect-timeout", "2"]
 
 
 def scan(rampart: Path, *targets: str, fmt: str | None = "--json", extra=()) -> tuple[subprocess.CompletedProcess, dict | None]:
