@@ -15,13 +15,15 @@ enum BulkDataValue: Sendable {
     }
 
     /// The multipart body: each part read from the file on the thread pool as it is written,
-    /// a binary value in chunks of `InstancePart.chunkSize`, so no more than a chunk or a frame
-    /// is in hand however large the value.
-    func write(boundary: String, to writer: inout any ResponseBodyWriter) async throws {
+    /// a binary value in chunks of `InstancePart.chunkSize`, so no more than a few chunks or
+    /// frames are in hand however large the value. `eventLoop` is that of the connection the
+    /// body goes to, which paces the sending (`WriteWindow`).
+    func write(boundary: String, eventLoop: any EventLoop, to writer: inout any ResponseBodyWriter) async throws {
+        var window = WriteWindow(eventLoop)
         switch self {
         case let .bytes(storage, contentType):
             try await writer.write(ByteBuffer(bytes: MultipartRelated.partHead(boundary: boundary, contentType: contentType)))
-            try await Self.stream(storage, to: &writer)
+            try await Self.stream(storage, window: &window, to: &writer)
             try await writer.write(ByteBuffer(bytes: MultipartRelated.partEnd))
         case let .frames(frames, contentType):
             for index in frames.frames.indices {
@@ -29,12 +31,13 @@ enum BulkDataValue: Sendable {
                 try await writer.write(ByteBuffer(bytes: MultipartRelated.partHead(boundary: boundary, contentType: contentType)))
                 try await writer.write(ByteBuffer(bytes: frame))
                 try await writer.write(ByteBuffer(bytes: MultipartRelated.partEnd))
+                try await window.wrote()
             }
         }
         try await writer.write(ByteBuffer(bytes: MultipartRelated.close(boundary: boundary)))
     }
 
-    private static func stream(_ storage: ByteStorage, to writer: inout any ResponseBodyWriter) async throws {
+    private static func stream(_ storage: ByteStorage, window: inout WriteWindow, to writer: inout any ResponseBodyWriter) async throws {
         switch storage {
         case let .inline(bytes):
             try await writer.write(ByteBuffer(bytes: bytes))
@@ -45,6 +48,7 @@ enum BulkDataValue: Sendable {
                 let chunk = FileRegion(path: region.path, offset: region.offset + start, length: min(UInt64(InstancePart.chunkSize), region.length - start),
                                        swapWordSize: region.swapWordSize)
                 try await writer.write(ByteBuffer(bytes: try await NIOThreadPool.singleton.runIfActive { try chunk.load() }))
+                try await window.wrote()
                 start += chunk.length
             }
         }

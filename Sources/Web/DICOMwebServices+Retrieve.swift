@@ -61,12 +61,13 @@ extension DICOMwebServices {
         let view = grant.view
         let spoolDirectory = spoolDirectory
         let log = log
+        let eventLoop = context.channel.eventLoop
         let body = ResponseBody { writer in
             for (instance, syntax) in parts {
                 try await writer.write(ByteBuffer(bytes: MultipartRelated.partHead(
                     boundary: boundary, contentType: "\(MediaType.dicom); transfer-syntax=\(syntax.uid)")))
                 do {
-                    try await InstancePart.write(instance, in: syntax, view: view, spoolDirectory: spoolDirectory, to: &writer)
+                    try await InstancePart.write(instance, in: syntax, view: view, spoolDirectory: spoolDirectory, eventLoop: eventLoop, to: &writer)
                 } catch {
                     // The status is sent: all that is left is to cut the body short, which the
                     // client sees as a missing close delimiter.
@@ -90,8 +91,11 @@ extension DICOMwebServices {
         let log = log
         let origin = origin(of: request, context)
         let boundary = MultipartRelated.newBoundary()
-        // One document per instance, written as it is read: a large study never sits in memory.
+        let eventLoop = context.channel.eventLoop
+        // One document per instance, written as it is read and at the connection's pace: a large
+        // study never sits in memory.
         let body = ResponseBody { writer in
+            var window = WriteWindow(eventLoop)
             if format == .json { try await writer.write(ByteBuffer(string: "[")) }
             for (index, instance) in instances.enumerated() {
                 let encoded: [UInt8]
@@ -114,6 +118,7 @@ extension DICOMwebServices {
                     try await writer.write(ByteBuffer(bytes: encoded))
                     try await writer.write(ByteBuffer(bytes: MultipartRelated.partEnd))
                 }
+                try await window.wrote()
             }
             switch format {
             case .json: try await writer.write(ByteBuffer(string: "]"))
@@ -176,8 +181,9 @@ extension DICOMwebServices {
         }
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let boundary = MultipartRelated.newBoundary()
+        let eventLoop = context.channel.eventLoop
         let body = ResponseBody { writer in
-            try await value.write(boundary: boundary, to: &writer)
+            try await value.write(boundary: boundary, eventLoop: eventLoop, to: &writer)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: MultipartRelated.contentType(of: value.contentType, boundary: boundary)], body: body)

@@ -31,9 +31,10 @@ extension DICOMwebServices {
         let view = grant.view
         let spoolDirectory = spoolDirectory
         let log = log
+        let eventLoop = context.channel.eventLoop
         let body = ResponseBody { writer in
             do {
-                try await InstancePart.write(instance, in: syntax, view: view, spoolDirectory: spoolDirectory, to: &writer)
+                try await InstancePart.write(instance, in: syntax, view: view, spoolDirectory: spoolDirectory, eventLoop: eventLoop, to: &writer)
             } catch {
                 log("WADO-URI: instance \(instance.sopInstanceUID) could not be sent: \(error)")
                 throw error

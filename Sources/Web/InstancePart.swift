@@ -17,17 +17,18 @@ enum InstancePart {
     /// is when both leave it unchanged (the archive zeroed its preamble on ingest); otherwise the
     /// object is re-encoded into a temporary file in `spoolDirectory` and sent from there, as
     /// C-GET sends a rewritten object, so no more of it is in memory than its small values.
+    /// `eventLoop` is that of the connection the body goes to, which paces the sending.
     static func write(_ instance: StoredInstance, in syntax: TransferSyntax, view: AttributeView, spoolDirectory: String,
-                      to writer: inout any ResponseBodyWriter) async throws {
+                      eventLoop: any EventLoop, to writer: inout any ResponseBodyWriter) async throws {
         guard !view.isFull || syntax.uid != instance.transferSyntax.uid else {
-            return try await stream(file: instance.path, to: &writer)
+            return try await stream(file: instance.path, eventLoop: eventLoop, to: &writer)
         }
         let temporary = SpooledFile.uniquePath(in: spoolDirectory, suffix: ".wado")
         defer { unlink(temporary) }
         try await NIOThreadPool.singleton.runIfActive {
             try reencode(instance.path, in: syntax, view: view, into: temporary)
         }
-        try await stream(file: temporary, to: &writer)
+        try await stream(file: temporary, eventLoop: eventLoop, to: &writer)
     }
 
     /// The file at `path` as a Part 10 file in `syntax`, through `view` when it hides anything:
@@ -43,17 +44,18 @@ enum InstancePart {
         try sink.flush()
     }
 
-    /// 64 KiB: with 1 MiB chunks a 1 GiB retrieve peaked at 180-440 MiB of RSS, with 64 KiB at
-    /// 130-160 MiB (test_dicomweb_large.py), for about a third more time.
+    /// 64 KiB: a `WriteWindow` of them is a quarter of a MiB per response in flight; a 1 GiB
+    /// retrieve peaks at the server's idle RSS plus a few MiB (test_dicomweb_large.py).
     static let chunkSize = 1 << 16
 
     /// Sends a file in chunks of `chunkSize`, each read on the thread pool only once the one
-    /// before has been written: no read-ahead, so a slow client holds the server to one chunk
-    /// in hand however large the object.
-    static func stream(file path: String, to writer: inout any ResponseBodyWriter) async throws {
+    /// before has been written and no more than `WriteWindow.depth` wait on `eventLoop`: a slow
+    /// client or a busy event loop holds the server to a few chunks however large the object.
+    static func stream(file path: String, eventLoop: any EventLoop, to writer: inout any ResponseBodyWriter) async throws {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw InstancePartError(path: path, errno: errno) }
         defer { close(descriptor) }
+        var window = WriteWindow(eventLoop)
         var offset = 0
         while true {
             let at = offset
@@ -71,6 +73,7 @@ enum InstancePart {
             guard chunk.readableBytes > 0 else { return }
             offset += chunk.readableBytes
             try await writer.write(chunk)
+            try await window.wrote()
         }
     }
 }

@@ -9,8 +9,8 @@ memory. The 200 answer must list it in ReferencedSOPSequence. It comes back by W
 `requests` stream=True, written to disk chunk by chunk; its one part must be the file as sent
 but for a zeroed preamble (SHA-256 over the rest). The server's peak RSS (VmHWM of the rampart
 process, which the kernel keeps for its whole life) must stay under 300 MiB through the
-STOW-RS and under 512 MiB through the WADO-RS: the size of the object would show if any step
-held it. The figures go to the end-of-run summary. Every file the
+STOW-RS and the WADO-RS: the size of the object would show if any step held it
+(test_dicomweb_backpressure.py checks the pacing of WADO-RS on its own, over both transports). The figures go to the end-of-run summary. Every file the
 test made (object, archive, retrieved copy) is removed at the end.
 
 INTEROP_STOW_FRAMES scales the object down for a quick run.
@@ -36,10 +36,9 @@ pytestmark = pytest.mark.net
 
 FRAMES = int(os.environ.get("INTEROP_STOW_FRAMES", "1024"))
 ROWS = COLUMNS = 1024
+# Both peak at 60-70 MiB here (idle is ~58). WADO-RS reached 800-1072 MiB under load before it
+# waited for the event loop (WriteWindow).
 RSS_LIMIT_KIB = 300 * 1024
-# WADO-RS peaks between 110 and 300 MiB here (it plateaus, whatever the size and the client's
-# pace, but higher under load): half the object, so that holding it whole would still fail.
-WADO_RSS_LIMIT_KIB = 512 * 1024
 CHUNK = 1 << 20
 PREAMBLE = bytes(range(128))  # not zeros: the archive must zero it (CVE-2019-11687)
 TIMEOUT = 600  # s per request: far beyond what a debug build needs for 1 GiB on loopback
@@ -177,7 +176,7 @@ def test_stow_of_a_gigabyte_multiframe_object_and_its_wado_keep_server_memory_bo
               f"peak after WADO {peak_kib / 1024:.0f} MiB")
     stats.lines.append(figure)
     assert after_stow_kib < RSS_LIMIT_KIB, f"{figure}: STOW-RS over the {RSS_LIMIT_KIB // 1024} MiB bound"
-    assert peak_kib < WADO_RSS_LIMIT_KIB, f"{figure}: WADO-RS over the {WADO_RSS_LIMIT_KIB // 1024} MiB bound"
+    assert peak_kib < RSS_LIMIT_KIB, f"{figure}: WADO-RS over the {RSS_LIMIT_KIB // 1024} MiB bound"
 
     boundary = next(p.split("=", 1)[1].strip('"') for p in content_type.split(";") if p.strip().startswith("boundary="))
     start, end, part_type = single_part(retrieved, boundary)
