@@ -139,20 +139,32 @@ extension DICOMwebServices {
         }
         let partType = try FrameMediaType.negotiate(accept: request.headers[.accept], stored: instance.transferSyntax)
         let view = grant.view
-        let frames = try await NIOThreadPool.singleton.runIfActive { () throws -> [[UInt8]] in
-            try InstanceFrames.frames(of: instance, numbers: numbers, view: view)
+        let source = try await NIOThreadPool.singleton.runIfActive { () throws -> InstanceFrames.FrameSource in
+            try InstanceFrames.source(of: instance, numbers: numbers, view: view)
         }
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let boundary = MultipartRelated.newBoundary()
-        var body: [UInt8] = []
-        for frame in frames {
-            body += MultipartRelated.partHead(boundary: boundary, contentType: partType)
-            body += frame
-            body += MultipartRelated.partEnd
+        let eventLoop = context.channel.eventLoop
+        let log = log
+        // A frame at a time, each read as the one before has gone: up to 1,000 frames of a
+        // large multi-frame object never sit in memory together.
+        let body = ResponseBody { writer in
+            var window = WriteWindow(eventLoop)
+            for number in numbers {
+                let frame: [UInt8]
+                do {
+                    frame = try await NIOThreadPool.singleton.runIfActive { try source.frame(number) }
+                } catch {
+                    log("WADO-RS: frame \(number) of instance \(instance.sopInstanceUID) could not be read: \(error)")
+                    throw error
+                }
+                try await writer.write(ByteBuffer(bytes: MultipartRelated.partHead(boundary: boundary, contentType: partType) + frame + MultipartRelated.partEnd))
+                try await window.wrote()
+            }
+            try await writer.write(ByteBuffer(bytes: MultipartRelated.close(boundary: boundary)))
+            try await writer.finish(nil)
         }
-        body += MultipartRelated.close(boundary: boundary)
-        return Response(status: .ok, headers: [.contentType: MultipartRelated.contentType(of: partType, boundary: boundary)],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: .ok, headers: [.contentType: MultipartRelated.contentType(of: partType, boundary: boundary)], body: body)
     }
 
     /// A bulk data value of one instance, at a BulkDataURI its metadata gave (PS3.18 10.4.1.1.5),

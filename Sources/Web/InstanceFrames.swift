@@ -17,39 +17,45 @@ enum InstanceFrames {
         return numbers.compactMap { $0 }
     }
 
-    /// The frames `numbers` of `instance`; refused like a rendering when the view may not let
-    /// its pixels out (raw frames show burned-in text as well as a rendering does).
-    static func frames(of instance: StoredInstance, numbers: [Int], view: AttributeView) throws(WebProblem) -> [[UInt8]] {
+    /// The frames of `instance`, checked to hold each of `numbers`, to be read one at a time;
+    /// refused like a rendering when the view may not let its pixels out (raw frames show
+    /// burned-in text as well as a rendering does).
+    static func source(of instance: StoredInstance, numbers: [Int], view: AttributeView) throws(WebProblem) -> FrameSource {
         let dataSet = try InstanceRendering.pixelDataSet(instance, view: view, refusal: "the frames are not sent")
+        let source: FrameSource
         if case let .encapsulated(pixels)? = dataSet[WebTag.pixelData]?.value {
-            return try compressed(pixels, in: dataSet, numbers: numbers)
+            source = .compressed(try EncapsulatedFrames(pixels, numberOfFrames: dataSet.int(WebTag.numberOfFrames) ?? 1, in: dataSet))
+        } else {
+            do {
+                source = .native(try NativeFrames(dataSet))
+            } catch {
+                throw InstanceRendering.problem(error, instance)
+            }
         }
-        let frames: NativeFrames
-        do {
-            frames = try NativeFrames(dataSet)
-        } catch {
-            throw InstanceRendering.problem(error, instance)
+        if let beyond = numbers.first(where: { $0 > source.count }) {
+            throw WebProblem(.notFound, "frame \(beyond) does not exist: the instance has \(source.count) frame(s)")
         }
-        if let beyond = numbers.first(where: { $0 > frames.count }) {
-            throw InstanceRendering.problem(.noSuchFrame(beyond, count: frames.count), instance)
-        }
-        do {
-            return try numbers.map { number throws(NativeFramesError) in try frames.frame(number) }
-        } catch {
-            throw InstanceRendering.problem(error, instance)
-        }
+        return source
     }
 
-    /// Frames of encapsulated pixel data, as stored.
-    private static func compressed(_ pixels: EncapsulatedPixelData, in dataSet: DataSet, numbers: [Int]) throws(WebProblem) -> [[UInt8]] {
-        let frames = try EncapsulatedFrames(pixels, numberOfFrames: dataSet.int(WebTag.numberOfFrames) ?? 1, in: dataSet)
-        if let beyond = numbers.first(where: { $0 > frames.frames.count }) {
-            throw WebProblem(.notFound, "frame \(beyond) does not exist: the instance has \(frames.frames.count) frame(s)")
+    /// The frames of one object's pixel data, native or as stored.
+    enum FrameSource: Sendable {
+        case native(NativeFrames)
+        case compressed(EncapsulatedFrames)
+
+        var count: Int {
+            switch self {
+            case let .native(frames): frames.count
+            case let .compressed(frames): frames.frames.count
+            }
         }
-        do {
-            return try numbers.map(frames.frame)
-        } catch {
-            throw WebProblem(.internalServerError, "a frame could not be read from the stored object")
+
+        /// Frame `number` (from 1), read from the file now.
+        func frame(_ number: Int) throws -> [UInt8] {
+            switch self {
+            case let .native(frames): try frames.frame(number)
+            case let .compressed(frames): try frames.frame(number)
+            }
         }
     }
 }
