@@ -57,6 +57,9 @@ public actor SelfScan {
         options.concurrency = 8
         let target = host.contains(":") ? "[\(host)]" : host
         let registry = registry
+        // Its probes are refused as a stranger's are, and logged so: say whose they are first.
+        log("self-scan: probing its own listeners (\(options.ports.map(String.init).joined(separator: ", "))) from \(target) as "
+            + "`rampart scan` would; the refusals from there until its summary are its own probes")
         let task = Task { () -> Result in
             var report: ScanReport
             if let scanTarget = try? ScanTarget(parsing: target, rangesAllowed: false) {
