@@ -202,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "RampartServerTests",
             dependencies: [
-                "RampartServer", "Access", "Audit", "Archive", "DICOMNetwork",
+                "RampartServer", "DICOM", "Access", "Audit", "Archive", "DICOMNetwork",
                 // A syslog collector over TLS in the test, with certificates from the local CA.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

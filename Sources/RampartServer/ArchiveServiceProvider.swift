@@ -35,8 +35,9 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         self.log = log
     }
 
-    /// Verification and query/retrieve use these; storage keeps any known syntax as received.
-    private static let uncompressed = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid,
+    /// Verification, storage commitment and query/retrieve use these; storage keeps any known
+    /// syntax as received.
+    static let plainSyntaxes = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid,
                                        TransferSyntax.deflatedExplicitVRLittleEndian.uid]
 
     /// A user the association authenticated, or else the calling AE (which the gate accepts only
@@ -214,7 +215,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         // empty otherwise, so for a username and passcode or a JWT.
         let response = user != nil && request.userInformation.userIdentityRQ?.positiveResponseRequested == true
             ? UserIdentityAC(serverResponse: []) : nil
-        return .accept(.archive(aeTitle: aeTitle, answering: request, plainSyntaxes: Self.uncompressed),
+        return .accept(.archive(aeTitle: aeTitle, answering: request, plainSyntaxes: Self.plainSyntaxes),
                        userIdentityResponse: response, authenticatedUser: user)
     }
 

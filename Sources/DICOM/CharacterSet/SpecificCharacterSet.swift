@@ -32,6 +32,12 @@ public struct SpecificCharacterSet: Sendable, Hashable {
 
     public static let `default` = SpecificCharacterSet(terms: [])
 
+    /// The defined terms this decoder reads (PS3.3 C.12.1.1.2), sorted; the default repertoire's
+    /// empty value is left out.
+    public static var definedTerms: [String] {
+        CodedCharacterSet.definedTerms.keys.filter { !$0.isEmpty }.sorted()
+    }
+
     public init(terms: [String]) {
         self.terms = terms
         var issues: [CharacterSetIssue] = []
