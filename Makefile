@@ -6,6 +6,8 @@
 #                unit tests, then the interop tests (Tests/interop, pytest) against
 #                the debug binary; fails if either kind of test fails
 #   make build   release build only
+#   make deb     the Debian package (release build, Swift runtime linked in, systemd unit):
+#                .build/deb/rampart_<version>_<arch>.deb; see docs/operations.md
 #   make clean   remove the build folder, the Python virtualenv and test caches
 
 SHELL := /bin/bash
@@ -25,7 +27,7 @@ TEST_SCP_BINARY := $(CURDIR)/.build/debug/rampart-test-scp
 # DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
 TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY) RAMPART_TEST_SCP=$(TEST_SCP_BINARY)
 
-.PHONY: help run test build clean deps deps-system
+.PHONY: help run test build deb clean deps deps-system
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -38,6 +40,9 @@ deps-system:
 
 build: deps-system
 	swift build -c release
+
+deb: deps-system
+	@bash Scripts/build-deb.sh
 
 run: build
 	@$(RELEASE_BINARY) init --if-needed
