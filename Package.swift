@@ -28,6 +28,10 @@ let package = Package(
         // DICOMweb and the REST API over HTTPS. Its swift-configuration support is left out (a
         // trait): rampart.yaml is the one configuration, read by RampartServer.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: ["FullFoundation"]),
+        // Metrics: the libraries count through swift-metrics; `rampart serve` keeps them in a
+        // Prometheus registry that /metrics renders.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -60,6 +64,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // The exposure scanner: DICOM, TLS and web probes of endpoints, findings, reports.
@@ -108,6 +113,7 @@ let package = Package(
                 "Access",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         // DICOMweb (QIDO-RS, WADO-RS, STOW-RS) over HTTPS, every request through the gate.
@@ -125,6 +131,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // Session tokens of the web UI: random bits, kept by their SHA-256.
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             // The web UI: plain HTML, CSS and JavaScript modules, served as they are.
             resources: [.copy("UI")]
@@ -136,6 +143,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(

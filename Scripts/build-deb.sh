@@ -22,7 +22,7 @@ rm -rf "$root" && mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/lib/systemd/sys
 install -m 0755 "$binary" "$root/usr/bin/rampart"
 strip --strip-unneeded "$root/usr/bin/rampart"
 install -m 0644 packaging/rampart.service "$root/lib/systemd/system/rampart.service"
-install -m 0644 README.md docs/conformance.md docs/operations.md "$root/usr/share/doc/rampart/"
+install -m 0644 README.md docs/conformance.md docs/operations.md docs/grafana-dashboard.json "$root/usr/share/doc/rampart/"
 install -m 0755 packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm "$root/DEBIAN/"
 
 # Depends: the packages that ship the libraries the binary loads (the C library and loader are

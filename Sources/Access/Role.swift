@@ -11,6 +11,8 @@ public enum Role: String, Sendable, Hashable, CaseIterable, CustomStringConverti
     case researcher
     case auditor
     case modality
+    /// A metrics scraper (Prometheus): the server's counts and timings, nothing else.
+    case monitoring
 
     public var description: String { rawValue }
 
@@ -19,7 +21,7 @@ public enum Role: String, Sendable, Hashable, CaseIterable, CustomStringConverti
     /// they are the ones an emergency needs.
     public var definition: RoleDefinition {
         switch self {
-        case .admin:              RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve, .delete, .administer, .audit], view: .full)
+        case .admin:              RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve, .delete, .administer, .audit, .monitor], view: .full)
         case .radiologist:        RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve], view: .full, mayBreakTheGlass: true)
         case .technologist:       RoleDefinition(name: rawValue, actions: [.store, .query, .retrieve], view: .noIdentifiersBeyondName)
         case .referringPhysician: RoleDefinition(name: rawValue, actions: [.query, .retrieve], view: .full, mayBreakTheGlass: true)
@@ -27,6 +29,7 @@ public enum Role: String, Sendable, Hashable, CaseIterable, CustomStringConverti
         // The auditor reads the audit log, and no archive data.
         case .auditor:            RoleDefinition(name: rawValue, actions: [.audit], view: .deidentified)
         case .modality:           RoleDefinition(name: rawValue, actions: [.store, .query], view: .full)
+        case .monitoring:         RoleDefinition(name: rawValue, actions: [.monitor], view: .deidentified)
         }
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Access
+import CoreMetrics
 import DICOM
 import DICOMNetwork
 import GRDB
@@ -28,14 +29,18 @@ public actor Archive {
     nonisolated let index: ArchiveIndex
     nonisolated let blobs: BlobStore
     private nonisolated let lock: ArchiveLock
+    /// Counts what is filed (swift-metrics; by default kept nowhere).
+    private nonisolated let metrics: any MetricsFactory
 
     /// Opens the archive in `directory`, creating it (mode 0700) when needed, takes its lock
     /// (`ArchiveError.inUse` when another process has it open), migrates the index, then recovers
     /// from any crash: blobs without an index row and temporary files are removed; index rows
     /// whose blob is missing are reported in `recoveryReport`.
-    public init(directory: String, duplicatePolicy: DuplicatePolicy = .keep) throws(ArchiveError) {
+    public init(directory: String, duplicatePolicy: DuplicatePolicy = .keep,
+                metrics: any MetricsFactory = NOOPMetricsHandler.instance) throws(ArchiveError) {
         self.directory = directory
         self.duplicatePolicy = duplicatePolicy
+        self.metrics = metrics
         do {
             try BlobStore.makeFolder(directory)
         } catch {
@@ -90,6 +95,20 @@ public actor Archive {
 
     private nonisolated func store(_ ingested: Result<IngestedInstance, StoreRejection>, from path: String, moving: Bool,
                                    grant: Grant) async throws(ArchiveError) -> StoreOutcome {
+        let outcome = try await file(ingested, from: path, moving: moving, grant: grant)
+        let (label, bytes): (String, Int) = switch outcome {
+        case let .stored(instance): ("stored", instance.size)
+        case let .replaced(instance): ("replaced", instance.size)
+        case .duplicateKept: ("duplicate", 0)
+        case .rejected: ("rejected", 0)
+        }
+        Counter(label: "rampart_ingest_instances_total", dimensions: [("outcome", label)], factory: metrics).increment()
+        if bytes > 0 { Counter(label: "rampart_ingest_bytes_total", factory: metrics).increment(by: bytes) }
+        return outcome
+    }
+
+    private nonisolated func file(_ ingested: Result<IngestedInstance, StoreRejection>, from path: String, moving: Bool,
+                                  grant: Grant) async throws(ArchiveError) -> StoreOutcome {
         try Self.check(grant, .store)
         let item: IngestedInstance
         switch ingested {
@@ -296,6 +315,29 @@ public actor Archive {
     public nonisolated func counts(grant: Grant) throws(ArchiveError) -> ArchiveCounts {
         try Self.check(grant, .administer)
         return try index.read("count entities") { db in try ArchiveIndex.counts(db: db) }
+    }
+
+    /// What the archive holds, in instances and bytes of their files, for the metrics (a
+    /// `monitor` grant); and the space left on the blob store's file system.
+    public nonisolated func storageUse(grant: Grant) throws(ArchiveError) -> StorageUse {
+        try Self.check(grant, .monitor)
+        let (instances, bytes) = try index.read("sum the archived objects") { db in
+            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM instance")
+            return (row?[0] as Int? ?? 0, row?[1] as Int? ?? 0)
+        }
+        var fileSystem = statvfs()
+        let available = statvfs(blobs.root, &fileSystem) == 0 ? Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize) : nil
+        return StorageUse(instances: instances, bytes: bytes, availableBytes: available)
+    }
+
+    /// Whether the archive can work now: the index answers a read and the blob folder may be
+    /// written. Reads no patient data, so it needs no grant (readiness probes run before anyone
+    /// signs in). Throws what is wrong.
+    public nonisolated func checkReady() throws(ArchiveError) {
+        _ = try index.read("check the index answers") { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        guard access(blobs.root, W_OK) == 0 else {
+            throw .blobStore(.cannotWrite(path: blobs.root, errno: errno))
+        }
     }
 
     // MARK: Restriction

@@ -103,6 +103,7 @@ public struct AuditTrail: DecisionRecorder {
         case .delete: (.studyDeleted, nil)
         case .administer: (.securityAlert, .useOfRestrictedFunction)
         case .audit: (.auditLogUsed, nil)
+        case .monitor: (.securityAlert, .useOfRestrictedFunction)
         }
         var subjects: [AuditSubject] = switch decision.resource {
         case .archive: []

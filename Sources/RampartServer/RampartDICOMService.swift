@@ -1,8 +1,10 @@
 import Access
 import Archive
+import Audit
 import DICOMNetwork
 import Foundation
 import NIOCore
+import Prometheus
 import ServiceLifecycle
 import Web
 
@@ -36,15 +38,21 @@ public struct RampartDICOMService: Service {
     private let onListening: @Sendable (ListenerKind, SocketAddress) -> Void
     /// The server's own exposure, scanned once every listener is up and on demand.
     public let selfScan: SelfScan
+    /// What /metrics renders and /health checks.
+    public let metrics: ServerMetrics
 
     /// Opens (or creates) the archive, running crash recovery, and refuses set-ups that would
     /// expose it (DESIGN.md rule 3).
-    public init(dataDirectory: String, configuration: ServerConfiguration, audit: AuditTrail, log: @escaping @Sendable (String) -> Void,
+    /// - Parameter auditExport: the syslog export of the audit log, if configured, whose backlog the metrics show.
+    public init(dataDirectory: String, configuration: ServerConfiguration, audit: AuditTrail, auditExport: SyslogExporter? = nil,
+                log: @escaping @Sendable (String) -> Void,
                 onListening: @escaping @Sendable (ListenerKind, SocketAddress) -> Void = { _, _ in }) throws {
         try configuration.validate()
         self.configuration = configuration
         self.onListening = onListening
-        archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates)
+        let metricsRegistry = PrometheusCollectorRegistry()
+        let metricsFactory = ServerMetrics.factory(metricsRegistry)
+        archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates, metrics: metricsFactory)
         let accounts = try AccountsSource(AccountsFile(dataDirectory: dataDirectory), log: log)
         users = accounts.current()
         let services = try ServiceAccountsSource(ServiceAccountsFile(dataDirectory: dataDirectory), log: log)
@@ -66,8 +74,10 @@ public struct RampartDICOMService: Service {
         registry = registrySource.current()
         let policySource = try SitePolicy.source(dataDirectory: dataDirectory, audit: audit, log: log)
         policy = policySource.current()
+        metrics = ServerMetrics(archive: archive, audit: audit, export: auditExport, registry: { registrySource.current() },
+                                metrics: metricsRegistry)
         let gate = Gate(registry: { registrySource.current() }, policy: { policySource.current() },
-                        recorder: audit)
+                        recorder: CountingDecisionRecorder(recorder: audit, factory: metrics.factory))
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, audit: audit, aeTitle: try AETitle(configuration.aeTitle),
@@ -77,11 +87,12 @@ public struct RampartDICOMService: Service {
         let options = AssociationOptions(spoolDirectory: spool)
         // One limiter for both listeners: the limits are the server's, whichever port a peer uses.
         let limiter = SharedAssociationLimiter(configuration.dicom.limits)
+        let dicomMetrics = DICOMServerMetrics(factory: metrics.factory)
         var servers: [(ListenerKind, DICOMServer)] = []
         if configuration.dicom.port != 0 {
             servers.append((.plain, DICOMServer(
                 configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.dicom.port, association: options),
-                provider: provider, limiter: limiter, log: log)))
+                provider: provider, limiter: limiter, metrics: dicomMetrics, log: log)))
         }
         // Client certificates from the local CA (rampart ae certificate) and from the site's own
         // CA (dicom.tls.trusted_ca) are accepted over DICOM TLS and HTTPS alike; which AE a
@@ -98,7 +109,7 @@ public struct RampartDICOMService: Service {
             servers.append((.tls, DICOMServer(
                 configuration: DICOMServerConfiguration(host: configuration.listen, port: configuration.dicom.tlsPort, tls: settings,
                                                         association: options),
-                provider: provider, limiter: limiter, log: log)))
+                provider: provider, limiter: limiter, metrics: dicomMetrics, log: log)))
         }
         self.servers = servers
         selfScan = SelfScan(listenAddress: configuration.listen, calledAETitle: configuration.aeTitle,
@@ -124,7 +135,7 @@ public struct RampartDICOMService: Service {
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
                             recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit,
                                                                              serverCertificate: certificate.map { resolve($0.certificate) }, selfScan: selfScan),
-                            spoolDirectory: spool, log: log)
+                            status: metrics, metrics: metrics.factory, spoolDirectory: spool, log: log)
         } else {
             web = nil
         }

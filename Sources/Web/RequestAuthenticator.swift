@@ -42,7 +42,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // The login, whatever stale cookie the browser still sends, and the UI's files.
-        if SessionRoutes.isLogin(request) || UIRoutes.isUIFile(request) {
+        if SessionRoutes.isLogin(request) || UIRoutes.isUIFile(request) || HealthRoutes.isProbe(request) {
             return try await next(request, context)
         }
         var context = context

@@ -1,5 +1,6 @@
 import Access
 import Archive
+import CoreMetrics
 import DICOMNetwork
 import Hummingbird
 import HummingbirdCore
@@ -47,14 +48,21 @@ public struct WebServer: Sendable {
     let services: DICOMwebServices
     /// The REST admin API; nil: not served (a router under test, say).
     private let administration: (any SiteAdministration)?
+    /// /health and /metrics; nil: not served.
+    private let status: (any ServerMonitoring)?
+    /// Where the HTTP requests are counted (swift-metrics).
+    private let metrics: any MetricsFactory
     private let authenticator: any RequestAuthenticator
     private let log: @Sendable (String) -> Void
 
     public init(settings: Settings, archive: Archive, gate: Gate, authenticator: any RequestAuthenticator, recorder: any DisclosureRecorder,
-                administration: (any SiteAdministration)? = nil, spoolDirectory: String, log: @escaping @Sendable (String) -> Void) {
+                administration: (any SiteAdministration)? = nil, status: (any ServerMonitoring)? = nil,
+                metrics: any MetricsFactory = NOOPMetricsHandler.instance, spoolDirectory: String, log: @escaping @Sendable (String) -> Void) {
         self.settings = settings
         self.authenticator = authenticator
         self.administration = administration
+        self.status = status
+        self.metrics = metrics
         self.log = log
         services = DICOMwebServices(archive: archive, gate: gate, recorder: recorder, spoolDirectory: spoolDirectory,
                                     maximumStoreBytes: settings.maximumStoreBytes,
@@ -80,10 +88,12 @@ public struct WebServer: Sendable {
         return configuration
     }
 
-    /// The routes and middleware, outermost first: security headers on every answer, errors as
-    /// problem details, the per-client rate, CORS, then authentication before any route.
+    /// The routes and middleware, outermost first: the request metrics, security headers on
+    /// every answer, errors as problem details, the per-client rate, CORS, then authentication
+    /// before any route.
     func router() -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
+        router.add(middleware: HTTPMetricsMiddleware(factory: metrics))
         let tokenEndpoints = Set(settings.loginProviders.compactMap(\.tokenEndpointOrigin)).sorted()
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.tls != nil, tokenEndpointOrigins: tokenEndpoints))
         router.add(middleware: ProblemMiddleware(log: log))
@@ -99,6 +109,9 @@ public struct WebServer: Sendable {
         let ui = UIRoutes()
         if ui.isEmpty { log("the web UI's files (Rampart_Web.resources) are not next to the rampart binary: /ui/ answers 404") }
         ui.add(to: router)
+        if let status {
+            HealthRoutes(gate: services.gate, status: status, log: log).add(to: router)
+        }
         if let administration {
             AdminRoutes(gate: services.gate, administration: administration, log: log).add(to: router.group(RouterPath(Self.apiPrefix)))
         }

@@ -82,7 +82,7 @@ struct Serve: AsyncParsableCommand {
                 try AuditExportService(store: audit.store, settings: settings, dataDirectory: folder, wakeup: exportWakeup,
                                        log: { log.write($0) }, message: { record in AuditMessage.xml(record.event, source: messageSource) })
             }
-            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, audit: audit, log: { log.write($0) }) { kind, address in
+            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, audit: audit, auditExport: export?.exporter, log: { log.write($0) }) { kind, address in
                 standardOutput().writeLine(Self.listening(kind, port: address.port ?? 0, configuration))
             }
         } catch {

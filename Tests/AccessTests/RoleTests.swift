@@ -6,13 +6,14 @@ struct RoleTests {
     /// The table written out again: changing what a role may do must change this test too.
     @Test func eachRoleAllowsTheActionsOfTheTable() {
         let expected: [Role: Set<AccessAction>] = [
-            .admin: [.store, .query, .retrieve, .delete, .administer, .audit],
+            .admin: [.store, .query, .retrieve, .delete, .administer, .audit, .monitor],
             .radiologist: [.store, .query, .retrieve],
             .technologist: [.store, .query, .retrieve],
             .referringPhysician: [.query, .retrieve],
             .researcher: [.query, .retrieve],
             .auditor: [.audit],
             .modality: [.store, .query],
+            .monitoring: [.monitor],
         ]
         for role in Role.allCases {
             #expect(role.definition.actions == expected[role], "\(role)")
@@ -30,6 +31,6 @@ struct RoleTests {
 
     @Test func rolesAreNamedAsOperatorsTypeThem() {
         #expect(Role(rawValue: "referring-physician") == .referringPhysician)
-        #expect(Role.allCases.map(\.rawValue) == ["admin", "radiologist", "technologist", "referring-physician", "researcher", "auditor", "modality"])
+        #expect(Role.allCases.map(\.rawValue) == ["admin", "radiologist", "technologist", "referring-physician", "researcher", "auditor", "modality", "monitoring"])
     }
 }

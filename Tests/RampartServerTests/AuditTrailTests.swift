@@ -19,11 +19,12 @@ import Testing
     @Test func eachActionIsItsAuditMessage() {
         let kinds: [AccessAction: AuditEventKind] = [.associate: .userAuthentication, .store: .instancesTransferred, .query: .query,
                                                      .retrieve: .beginTransferring, .delete: .studyDeleted, .administer: .securityAlert,
-                                                     .audit: .auditLogUsed]
+                                                     .audit: .auditLogUsed, .monitor: .securityAlert]
         for action in AccessAction.allCases {
             #expect(AuditTrail.event(for: Self.decision(action)).kind == kinds[action])
         }
         #expect(AuditTrail.event(for: Self.decision(.associate)).type == .login)
+        #expect(AuditTrail.event(for: Self.decision(.monitor)).type == .useOfRestrictedFunction)
     }
 
     @Test func theEventCarriesWhoWhereWhatAndWhy() {

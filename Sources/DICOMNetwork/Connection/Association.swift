@@ -30,6 +30,8 @@ public final class Association: Sendable {
     private let routing: Mutex<Routing>
     private let incomingContinuation: AsyncStream<Incoming>.Continuation
     public let options: AssociationOptions
+    /// Told of every command sent (the server counts its final responses).
+    private let responded: @Sendable (DIMSECommand) -> Void
 
     private struct Routing {
         var responseWaiters: [UInt16: AsyncThrowingStream<DIMSEMessage, any Error>.Continuation] = [:]
@@ -45,7 +47,9 @@ public final class Association: Sendable {
         var peerRequestedRelease = false
     }
 
-    init(negotiated: NegotiatedAssociation, peer: AssociationPeer, outbound: NIOAsyncChannelOutboundWriter<AssociationCommand>, options: AssociationOptions) {
+    init(negotiated: NegotiatedAssociation, peer: AssociationPeer, outbound: NIOAsyncChannelOutboundWriter<AssociationCommand>, options: AssociationOptions,
+         responded: @escaping @Sendable (DIMSECommand) -> Void = { _ in }) {
+        self.responded = responded
         self.negotiated = negotiated
         self.peer = peer
         self.outbound = outbound
@@ -78,6 +82,7 @@ public final class Association: Sendable {
     public func send(_ command: DIMSECommand, contextID: UInt8, dataSet: OutgoingDataSet? = nil) async throws {
         try await sendGate.withTurn {
             try await outbound.write(.command(command, presentationContextID: contextID))
+            responded(command)
             switch dataSet {
             case nil:
                 break

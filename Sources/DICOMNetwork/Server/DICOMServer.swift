@@ -15,13 +15,15 @@ public struct DICOMServer: Sendable {
     public let limiter: SharedAssociationLimiter
     /// Logs one line per event; never patient data. Defaults to standard error.
     public let log: @Sendable (String) -> Void
+    public let metrics: DICOMServerMetrics
 
     public init(configuration: DICOMServerConfiguration, provider: any DICOMServiceProvider,
-                limiter: SharedAssociationLimiter = SharedAssociationLimiter(),
+                limiter: SharedAssociationLimiter = SharedAssociationLimiter(), metrics: DICOMServerMetrics = DICOMServerMetrics(),
                 log: @escaping @Sendable (String) -> Void = { FileLog.standardError.write($0) }) {
         self.configuration = configuration
         self.provider = provider
         self.limiter = limiter
+        self.metrics = metrics
         self.log = log
     }
 
@@ -46,7 +48,7 @@ public struct DICOMServer: Sendable {
             }
         if let address = server.channel.localAddress { onListening(address) }
         control.listening(on: server.channel)
-        let limiter = self.limiter
+        let limiter = self.limiter, metrics = self.metrics
         try await withThrowingDiscardingTaskGroup { group in
             do {
                 try await server.executeThenClose { inbound in
@@ -60,6 +62,7 @@ public struct DICOMServer: Sendable {
                             defer { if refusal == nil { limiter.ended(host: host) } }
                             if let refusal {
                                 // Every refused connection, also one that never sends its request.
+                                metrics.refused(.limit)
                                 await provider.associationLimitExceeded(peer: AssociationPeer(address: address), refusal: refusal)
                             }
                             await serve(child, channel: channel, address: address, refusal: refusal)
@@ -84,6 +87,7 @@ public struct DICOMServer: Sendable {
                     if case let .aborted(why) = first { log("association from \(peer): \(why)") }
                     if case let .aborted(.transportSecurity(detail)) = first {
                         // The channel is closed: its address is the one read at accept.
+                        metrics.refused(.tls)
                         await provider.tlsFailed(peer: AssociationPeer(address: address, certificate: peer.certificate), reason: detail)
                     }
                     return
@@ -101,6 +105,7 @@ public struct DICOMServer: Sendable {
                 let authenticatedUser: AuthenticatedUser?
                 switch await provider.associationRequested(request, peer: peer) {
                 case let .reject(rj, reason):
+                    metrics.refused(.provider)
                     log("association \(who) rejected: \(reason)")
                     try await outbound.write(.reject(rj))
                     try await drain(&events)
@@ -109,6 +114,7 @@ public struct DICOMServer: Sendable {
                     authenticatedUser = user
                     switch AssociationNegotiator.answer(request, configuration: acceptor, userIdentityResponse: identityResponse) {
                     case let .reject(rj, failure):
+                        metrics.refused(.negotiation)
                         log("association \(who) rejected: \(failure)")
                         try await outbound.write(.reject(rj))
                         try await drain(&events)
@@ -119,8 +125,12 @@ public struct DICOMServer: Sendable {
                 }
                 try await outbound.write(.accept(accepted.0, accepted.1))
                 log("association \(who) accepted: \(accepted.1.acceptedContexts.count) presentation contexts")
-                let association = Association(negotiated: accepted.1, peer: peer, outbound: outbound, options: configuration.association)
-                let services = ServiceDispatcher(association: association, provider: provider, authenticatedUser: authenticatedUser, log: log)
+                metrics.accepted()
+                defer { metrics.ended() }
+                let association = Association(negotiated: accepted.1, peer: peer, outbound: outbound, options: configuration.association,
+                                              responded: { [metrics] in metrics.responded($0) })
+                let services = ServiceDispatcher(association: association, provider: provider, authenticatedUser: authenticatedUser,
+                                                 metrics: metrics, log: log)
                 await withDiscardingTaskGroup { group in
                     group.addTask { await services.run() }
                     await association.route(&events)

@@ -10,6 +10,7 @@ struct ServiceDispatcher: Sendable {
     let association: Association
     let provider: any DICOMServiceProvider
     let authenticatedUser: AuthenticatedUser?
+    let metrics: DICOMServerMetrics
     let log: @Sendable (String) -> Void
 
     func run() async {
@@ -20,7 +21,10 @@ struct ServiceDispatcher: Sendable {
                     case .releaseRequested:
                         try await association.acceptRelease()
                     case let .request(message):
-                        if let report = try await handle(message) {
+                        let started = ContinuousClock.now
+                        let report = try await handle(message)
+                        if let field = message.command.commandField { metrics.handled(field, in: ContinuousClock.now - started) }
+                        if let report {
                             reports.addTask { await report.run() }
                         }
                     }
