@@ -145,6 +145,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // Hashes of the files a backup copies.
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(

@@ -218,6 +218,19 @@ public struct AuditStore: Sendable {
         }
     }
 
+    /// Copies the log as of one transaction to `destination` (a new file), while servers may
+    /// append to it (SQLite's online backup): the copy ends at a record, with every checkpoint
+    /// before it. Returns the copy's last record number.
+    public func copy(to destination: String) throws(AuditError) -> UInt64 {
+        do {
+            let copy = try DatabaseQueue(path: destination)
+            try pool.backup(to: copy)
+            return try copy.read { db in try UInt64.fetchOne(db, sql: "SELECT max(seq) FROM event") ?? 0 }
+        } catch {
+            throw .store(path: path, operation: "be copied to \(destination)", underlying: "\(error)")
+        }
+    }
+
     /// The number of the last record, 0 when the log is empty.
     public func lastSequence() throws(AuditError) -> UInt64 {
         try read("be read") { db in try UInt64.fetchOne(db, sql: "SELECT max(seq) FROM event") ?? 0 }

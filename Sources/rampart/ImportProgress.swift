@@ -16,13 +16,16 @@ struct ImportProgress {
     static let plainInterval = Duration.seconds(5)
 
     let mode: Mode
+    /// What the count is of: "imported", "backed up", "restored".
+    let verb: String
     private let sink = FileSink(descriptor: 2, name: "standard error")
     private var total = 0
     private var start = ContinuousClock.now
     private var lastShown: ContinuousClock.Instant?
 
-    init(quiet: Bool) {
+    init(quiet: Bool, verb: String = "imported") {
         mode = quiet ? .quiet : isatty(2) == 1 ? .terminal : .plain
+        self.verb = verb
     }
 
     /// Said while the paths are walked, before the total is known.
@@ -54,7 +57,7 @@ struct ImportProgress {
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let percent = total > 0 ? done * 100 / total : 100
         let eta = rate > 0 ? Self.clock(Int((Double(total - done) / rate).rounded(.up))) : "-:--"
-        return "imported \(done)/\(total)  \(percent)%  \(String(format: "%.1f", rate)) files/s  ETA \(eta)"
+        return "\(verb) \(done)/\(total)  \(percent)%  \(String(format: "%.1f", rate)) files/s  ETA \(eta)"
     }
 
     /// 0:07, 12:34, 1:02:03.
