@@ -53,9 +53,15 @@ public struct RampartDICOMService: Service {
         let metricsRegistry = PrometheusCollectorRegistry()
         let metricsFactory = ServerMetrics.factory(metricsRegistry)
         archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates, metrics: metricsFactory)
-        let accounts = try AccountsSource(AccountsFile(dataDirectory: dataDirectory), log: log)
+        // A change of accounts, services or AEs takes effect at the next decision, without a
+        // restart, and the moment it does is a security event (who made it is recorded by the
+        // command line or the REST API that wrote the file).
+        let reloaded = { (path: String) in { @Sendable (problem: ServerSetupError?) in audit.recordConfigurationChange(of: path, problem: problem, log: log) } }
+        let accountsFile = AccountsFile(dataDirectory: dataDirectory)
+        let accounts = try AccountsSource(accountsFile, log: log, changed: reloaded(accountsFile.path))
         users = accounts.current()
-        let services = try ServiceAccountsSource(ServiceAccountsFile(dataDirectory: dataDirectory), log: log)
+        let servicesFile = ServiceAccountsFile(dataDirectory: dataDirectory)
+        let services = try ServiceAccountsSource(servicesFile, log: log, changed: reloaded(servicesFile.path))
         let tokenKey = TokenSigningKeyFile(dataDirectory: dataDirectory)
         let ownTokens: BearerTokenVerifier.OwnTokens = if let key = try tokenKey.load() {
             .verifier(TokenVerifier(key: key.verificationKey))
@@ -70,7 +76,7 @@ public struct RampartDICOMService: Service {
         }
         let credentials = Credentials(accounts: accounts, services: services, tokens: BearerTokenVerifier(own: ownTokens, providers: providers))
         let registryFile = AERegistryFile(dataDirectory: dataDirectory)
-        let registrySource = try ReloadingFile(registryFile, log: log)
+        let registrySource = try ReloadingFile(registryFile, log: log, changed: reloaded(registryFile.path))
         registry = registrySource.current()
         let policySource = try SitePolicy.source(dataDirectory: dataDirectory, audit: audit, log: log)
         policy = policySource.current()

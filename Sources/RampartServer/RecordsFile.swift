@@ -10,10 +10,12 @@ public protocol RecordsFile: Sendable {
 }
 
 extension ReloadingFile {
-    /// The records file as `serve` sees it: read again whenever it changes.
-    public convenience init<File: RecordsFile>(_ file: File, log: @escaping @Sendable (String) -> Void) throws(ServerSetupError)
+    /// The records file as `serve` sees it: read again whenever it changes; `changed` is told
+    /// of each change (nil: in force; else why the previous version stays).
+    public convenience init<File: RecordsFile>(_ file: File, log: @escaping @Sendable (String) -> Void,
+                                               changed: @escaping @Sendable (ServerSetupError?) -> Void = { _ in }) throws(ServerSetupError)
     where File.Directory == Value {
-        try self.init(path: file.path, log: log) { () throws(ServerSetupError) in try file.load() }
+        try self.init(path: file.path, log: log, changed: changed) { () throws(ServerSetupError) in try file.load() }
     }
 }
 

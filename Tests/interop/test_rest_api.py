@@ -89,6 +89,9 @@ def test_a_user_added_over_the_api_signs_in_until_disabled(rampart, site):
     assert "added user newrad" in reasons and "disabled user newrad" in reasons and "set a new password for user newrad" in reasons
     assert all(e["actor"]["name"] == "admin" for e in changes)
     assert password not in str(events) and renewed not in str(events)
+    # The server took each change up without a restart, and recorded when it did.
+    reloads = [e for e in events if e.get("type") == "security-configuration" and e["reason"].endswith("accounts.json changed and is in force")]
+    assert reloads and all(e["actor"]["kind"] == "operator" for e in reloads)
 
 
 def test_a_service_key_from_the_api_works_until_revoked(site):
