@@ -146,6 +146,7 @@ let package = Package(
                 "Web",
                 "DICOM",
                 "DICOMNetwork",
+                "Imaging",
                 "Access",
                 "Audit",
                 "Archive",
@@ -213,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Access", "Archive", "DICOM",
+                "Web", "Access", "Archive", "DICOM", "Imaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
