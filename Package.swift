@@ -157,6 +157,7 @@ let package = Package(
                 "Web",
                 "DICOM",
                 "DICOMNetwork",
+                "Imaging",
                 "Access",
                 "Audit",
                 "Archive",
@@ -224,7 +225,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "Access", "Archive", "DICOM",
+                "Web", "Access", "Archive", "DICOM", "Imaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

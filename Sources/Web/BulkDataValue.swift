@@ -1,5 +1,6 @@
 import DICOM
 import Hummingbird
+import Imaging
 import NIOCore
 import NIOPosix
 

@@ -4,6 +4,7 @@ import DICOM
 import DICOMNetwork
 import HTTPTypes
 import Hummingbird
+import Imaging
 import NIOCore
 import NIOPosix
 
@@ -185,8 +186,7 @@ extension DICOMwebServices {
                                                                 : "application/octet-stream")
             case let .encapsulated(pixels)?:
                 let contentType = try FrameMediaType.negotiate(accept: accept, stored: instance.transferSyntax)
-                return .frames(try EncapsulatedFrames(pixels, numberOfFrames: dataSet.int(WebTag.numberOfFrames) ?? 1, in: dataSet),
-                               contentType: contentType)
+                return .frames(try EncapsulatedFrames(stored: pixels, in: dataSet), contentType: contentType)
             case .sequence?, nil:
                 throw WebProblem(.notFound, "the instance has no bulk data at \(path.text), or none you may see")
             }

@@ -24,7 +24,7 @@ enum InstanceFrames {
         let dataSet = try InstanceRendering.pixelDataSet(instance, view: view, refusal: "the frames are not sent")
         let source: FrameSource
         if case let .encapsulated(pixels)? = dataSet[WebTag.pixelData]?.value {
-            source = .compressed(try EncapsulatedFrames(pixels, numberOfFrames: dataSet.int(WebTag.numberOfFrames) ?? 1, in: dataSet))
+            source = .compressed(try EncapsulatedFrames(stored: pixels, in: dataSet))
         } else {
             do {
                 source = .native(try NativeFrames(dataSet))

@@ -1,4 +1,5 @@
 import DICOM
+import Imaging
 import Testing
 @testable import Web
 
@@ -32,28 +33,23 @@ private typealias Tag = DICOM.Tag
         return EncapsulatedPixelData(basicOffsetTable: .inline(table), fragments: fragments.map { .inline($0) })
     }
 
-    @Test func theBasicOffsetTableGroupsFragmentsIntoFrames() throws {
-        // Frame 1 in two fragments (2 + 8 and 3 + 8 bytes), frame 2 in one: offsets 0 and 21.
-        let frames = try EncapsulatedFrames(pixels([[1, 2], [3, 4, 5], [6]], offsets: [0, 21]), numberOfFrames: 2, in: DataSet())
-        #expect(try frames.frame(1) == [1, 2, 3, 4, 5] && frames.frame(2) == [6])
-        #expect(throws: WebProblem.self) {
-            try EncapsulatedFrames(pixels([[1, 2], [3, 4, 5], [6]], offsets: [0, 20]), numberOfFrames: 2, in: DataSet())
+    @Test func storedFramesThatCannotBeToldApartAreNotAcceptableAndABadOffsetTableIsTheServers() throws {
+        var twoFrames = DataSet()
+        twoFrames.insert(DataElement(tag: Tag(0x0028, 0x0008), vr: .IS, bytes: Array("2 ".utf8)))
+        let frames = try EncapsulatedFrames(stored: pixels([[1, 2], [3, 4, 5], [6]], offsets: [0, 21]), in: twoFrames)
+        #expect(try frames.frame(2) == [6])
+        do {
+            _ = try EncapsulatedFrames(stored: pixels([[1], [2], [3]]), in: twoFrames)
+            Issue.record("three fragments, two frames, no offset table were split")
+        } catch {
+            #expect(error.status == .notAcceptable && error.detail.hasSuffix("retrieve the instance with transfer-syntax=*"))
         }
-    }
-
-    @Test func withoutAnOffsetTableOneFrameTakesEveryFragmentOrEachFragmentIsAFrame() throws {
-        #expect(try EncapsulatedFrames(pixels([[1], [2]]), numberOfFrames: 1, in: DataSet()).frame(1) == [1, 2])
-        #expect(try EncapsulatedFrames(pixels([[1], [2]]), numberOfFrames: 2, in: DataSet()).frame(2) == [2])
-        #expect(throws: WebProblem.self) { try EncapsulatedFrames(pixels([[1], [2], [3]]), numberOfFrames: 2, in: DataSet()) }
-    }
-
-    @Test func theExtendedOffsetTableWinsOverAnEmptyBasicOne() throws {
-        var dataSet = DataSet()
-        var table: [UInt8] = []
-        for offset: UInt64 in [0, 10] { table += withUnsafeBytes(of: offset.littleEndian, Array.init) }
-        dataSet.insert(DataElement(tag: Tag(0x7FE0, 0x0001), vr: .OV, bytes: table))
-        let frames = try EncapsulatedFrames(pixels([[1, 2], [3, 4]]), numberOfFrames: 2, in: dataSet)
-        #expect(try frames.frame(1) == [1, 2] && frames.frame(2) == [3, 4])
+        do {
+            _ = try EncapsulatedFrames(stored: pixels([[1, 2], [3, 4, 5], [6]], offsets: [0, 20]), in: twoFrames)
+            Issue.record("an offset inside a fragment was accepted")
+        } catch {
+            #expect(error.status == .internalServerError)
+        }
     }
 
     @Test func compressedFramesGoAsStoredInTheirMediaType() throws {
