@@ -18,12 +18,13 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let credentials: Credentials
     private var users: UserDirectory { credentials.users }
     /// C-FIND person names match regardless of letter case (rampart.yaml query.case_insensitive_person_names).
-    public let caseInsensitivePersonNames: Bool
+    /// Changeable at run time (`/api/settings`).
+    public let caseInsensitivePersonNames: RunTimeSetting<Bool>
     /// Connections refused over `dicom.limits`, coalesced into security alerts.
     public let limitAlerts: AssociationLimitAlerts
     public let log: @Sendable (String) -> Void
 
-    public init(archive: Archive, gate: Gate, audit: AuditTrail, aeTitle: AETitle, credentials: Credentials, caseInsensitivePersonNames: Bool = true,
+    public init(archive: Archive, gate: Gate, audit: AuditTrail, aeTitle: AETitle, credentials: Credentials, caseInsensitivePersonNames: RunTimeSetting<Bool> = RunTimeSetting(true),
                 log: @escaping @Sendable (String) -> Void) {
         self.archive = archive
         self.gate = gate
@@ -360,7 +361,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             throw DIMSEServiceFailure(.sopClassNotSupported, "not a Query/Retrieve SOP class")
         }
         var options = QueryMatchingOptions(negotiatedOn: context.association, sopClassUID: query.sopClassUID)
-        options.caseInsensitivePersonNames = caseInsensitivePersonNames
+        options.caseInsensitivePersonNames = caseInsensitivePersonNames.value
         do {
             return try QueryIdentifier(view.matchingOnlyWhatItShows(query.identifier), model: model, operation: operation, options: options)
         } catch {

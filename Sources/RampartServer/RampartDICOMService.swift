@@ -44,8 +44,9 @@ public struct RampartDICOMService: Service {
     /// Opens (or creates) the archive, running crash recovery, and refuses set-ups that would
     /// expose it (DESIGN.md rule 3).
     /// - Parameter auditExport: the syslog export of the audit log, if configured, whose backlog the metrics show.
-    public init(dataDirectory: String, configuration: ServerConfiguration, audit: AuditTrail, auditExport: SyslogExporter? = nil,
-                log: @escaping @Sendable (String) -> Void,
+    /// - Parameter fileConfiguration: rampart.yaml's configuration alone, to show where each setting's value comes from.
+    public init(dataDirectory: String, configuration: ServerConfiguration, fileConfiguration: ServerConfiguration? = nil, audit: AuditTrail,
+                auditExport: SyslogExporter? = nil, log: @escaping @Sendable (String) -> Void,
                 onListening: @escaping @Sendable (ListenerKind, SocketAddress) -> Void = { _, _ in }) throws {
         try configuration.validate()
         self.configuration = configuration
@@ -86,13 +87,15 @@ public struct RampartDICOMService: Service {
                         recorder: CountingDecisionRecorder(recorder: audit, factory: metrics.factory))
         let spool = dataDirectory + "/spool"
         removedSpoolFiles = try SpoolFolder.prepare(spool)
+        let runTimeSettings = try RunTimeSettings(configuration: configuration, fileSettings: fileConfiguration, dataDirectory: dataDirectory)
+        let settingTargets = runTimeSettings.targets
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, audit: audit, aeTitle: try AETitle(configuration.aeTitle),
-                                              credentials: credentials, caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              credentials: credentials, caseInsensitivePersonNames: settingTargets.caseInsensitivePersonNames,
                                               log: log)
         limitAlerts = provider.limitAlerts
         let options = AssociationOptions(spoolDirectory: spool)
         // One limiter for both listeners: the limits are the server's, whichever port a peer uses.
-        let limiter = SharedAssociationLimiter(configuration.dicom.limits)
+        let limiter = settingTargets.associationLimiter
         let dicomMetrics = DICOMServerMetrics(factory: metrics.factory)
         var servers: [(ListenerKind, DICOMServer)] = []
         if configuration.dicom.port != 0 {
@@ -129,8 +132,8 @@ public struct RampartDICOMService: Service {
             }
             let settings = WebServer.Settings(host: configuration.listen, port: configuration.http.port, tls: tls,
                                               corsOrigins: configuration.http.corsOrigins, maximumStoreBytes: configuration.http.maximumStoreBytes,
-                                              requestsPerMinutePerHost: configuration.http.requestsPerMinutePerHost,
-                                              caseInsensitivePersonNames: configuration.query.caseInsensitivePersonNames,
+                                              requestsPerMinutePerHost: settingTargets.requestsPerMinutePerHost,
+                                              caseInsensitivePersonNames: settingTargets.caseInsensitivePersonNames,
                                               loginProviders: configuration.oidc.compactMap { provider in
                                                   provider.browserLogin.map {
                                                       BrowserLoginProvider(issuer: provider.issuer, displayName: $0.displayName,
@@ -140,7 +143,8 @@ public struct RampartDICOMService: Service {
                                               })
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
                             recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit,
-                                                                             serverCertificate: certificate.map { resolve($0.certificate) }, selfScan: selfScan),
+                                                                             serverCertificate: certificate.map { resolve($0.certificate) }, selfScan: selfScan,
+                                                                             runTimeSettings: runTimeSettings),
                             status: metrics, metrics: metrics.factory, spoolDirectory: spool, log: log)
         } else {
             web = nil

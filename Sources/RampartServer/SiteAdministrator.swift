@@ -21,10 +21,14 @@ public struct SiteAdministrator: SiteAdministration {
     /// The PEM file of the certificate HTTPS serves with; nil: plain HTTP.
     let serverCertificate: String?
     let selfScan: SelfScan?
+    /// The settings a running server lets change; nil at the command line.
+    let runTimeSettings: RunTimeSettings?
     /// Serializes read-change-write of the files (shared by the copies of this value).
     private let writing = FileWriteLock()
 
-    public init(dataDirectory: String, archive: Archive? = nil, audit: AuditTrail, serverCertificate: String? = nil, selfScan: SelfScan? = nil) {
+    public init(dataDirectory: String, archive: Archive? = nil, audit: AuditTrail, serverCertificate: String? = nil, selfScan: SelfScan? = nil,
+                runTimeSettings: RunTimeSettings? = nil) {
+        self.runTimeSettings = runTimeSettings
         self.dataDirectory = dataDirectory
         self.archive = archive
         self.audit = audit
@@ -45,6 +49,25 @@ public struct SiteAdministrator: SiteAdministration {
                                                          evidence: $0.evidence, fix: $0.fix)
                               })
     }
+
+    // MARK: Settings
+
+    public func settings() throws(AdministrationError) -> [SettingRecord] {
+        guard let runTimeSettings else { throw .notFound("settings change in a running server: use its REST API or web UI, or edit rampart.yaml") }
+        return runTimeSettings.records
+    }
+
+    public func changeSettings(_ values: [String: SettingValue], grant: Grant) throws(AdministrationError) -> [SettingRecord] {
+        guard let runTimeSettings else { throw .notFound("settings change in a running server: use its REST API or web UI, or edit rampart.yaml") }
+        let changed = try runTimeSettings.change(values)
+        if !changed.isEmpty {
+            try record("changed settings at run time: " + changed.joined(separator: "; "), subject: AuditSubject(.file, Self.settingsFile),
+                       type: .securityConfiguration, grant)
+        }
+        return runTimeSettings.records
+    }
+
+    static let settingsFile = RunTimeSettings.fileName
 
     // MARK: Users
 
@@ -350,14 +373,19 @@ public struct SiteAdministrator: SiteAdministration {
                 throw .failed("\(error)")
             }
         }
+        try record(what(), subject: AuditSubject(.account, account), type: type, grant)
+    }
+
+    /// A change as a security event of the principal who made it, after the decision that allowed it.
+    private func record(_ what: String, subject: AuditSubject, type: AuditEventType, _ grant: Grant) throws(AdministrationError) {
         let context = grant.context
         let event = AuditEvent(kind: .securityAlert, type: type, outcome: .success, actor: AuditTrail.actor(context), channel: context.channel.rawValue,
                                source: AuditTrail.source(context), action: AccessAction.administer.rawValue,
-                               subjects: [AuditSubject(.account, account)], reason: what(), follows: grant.decisionID.value)
+                               subjects: [subject], reason: what, follows: grant.decisionID.value)
         do {
             try audit.append(event)
         } catch {
-            throw .failed("\(what()), but the audit log could not record it: \(error)")
+            throw .failed("\(what), but the audit log could not record it: \(error)")
         }
     }
 }

@@ -126,6 +126,15 @@ struct AdminRoutes: Sendable {
             _ = try await grant(.administer, context)
             return try Response.json(try run { () throws(AdministrationError) in try administration.explain(question) })
         }
+        group.get("settings") { _, context in
+            _ = try await grant(.administer, context)
+            return try Response.json(try run { () throws(AdministrationError) in try administration.settings() })
+        }
+        group.patch("settings") { request, context in
+            let values = try await request.decode(as: [String: SettingValue].self, context: context)
+            let grant = try await grant(.administer, context)
+            return try Response.json(try run { () throws(AdministrationError) in try administration.changeSettings(values, grant: grant) })
+        }
         group.get("certificates") { _, context in
             _ = try await grant(.administer, context)
             return try Response.json(try run { () throws(AdministrationError) in try administration.certificates() })

@@ -41,7 +41,7 @@ extension DICOMwebServices {
         var options = QueryMatchingOptions()
         // A path without the parent's UID is a relational search (PS3.18 10.6.1.2).
         options.relational = true
-        options.caseInsensitivePersonNames = caseInsensitivePersonNames || query.fuzzyMatching
+        options.caseInsensitivePersonNames = caseInsensitivePersonNames.value || query.fuzzyMatching
         let identifier: QueryIdentifier
         do {
             // Keys the view hides match anything: a search must not reveal what it hides.

@@ -13,7 +13,7 @@ struct DICOMwebServices: Sendable {
     let recorder: any DisclosureRecorder
     let spoolDirectory: String
     let maximumStoreBytes: Int
-    let caseInsensitivePersonNames: Bool
+    let caseInsensitivePersonNames: RunTimeSetting<Bool>
     let log: @Sendable (String) -> Void
     /// "https", or "http" where plain HTTP is served: the scheme of absolute URIs in answers.
     var urlScheme = "https"

@@ -768,6 +768,74 @@ enum OpenAPIDocument {
     }
    }
   },
+  "/settings": {
+   "get": {
+    "summary": "The settings that may change while the server runs (association limits, HTTP request rate, case of person names), with their values in force and where each comes from",
+    "operationId": "settings",
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The settings",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Setting"
+         }
+        }
+       }
+      }
+     }
+    }
+   },
+   "patch": {
+    "summary": "Change some of them, all or none: in force from the next association or request, kept in settings.json across restarts, recorded as a security event",
+    "operationId": "changeSettings",
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/SettingChange"
+       }
+      }
+     }
+    },
+    "responses": {
+     "400": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "401": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "403": {
+      "$ref": "#/components/responses/Problem"
+     },
+     "200": {
+      "description": "The settings as changed",
+      "content": {
+       "application/json": {
+        "schema": {
+         "type": "array",
+         "items": {
+          "$ref": "#/components/schemas/Setting"
+         }
+        }
+       }
+      }
+     }
+    }
+   }
+  },
   "/certificates": {
    "get": {
     "summary": "The server's TLS certificate, the local CA's, and the client certificates AEs are bound to (no private key)",
@@ -1900,6 +1968,63 @@ enum OpenAPIDocument {
       "type": "string",
       "description": "the id_token of the token endpoint's answer"
      }
+    }
+   },
+   "Setting": {
+    "type": "object",
+    "required": [
+     "name",
+     "value",
+     "description",
+     "source"
+    ],
+    "properties": {
+     "name": {
+      "type": "string",
+      "description": "The key in rampart.yaml"
+     },
+     "value": {
+      "oneOf": [
+       {
+        "type": "integer"
+       },
+       {
+        "type": "boolean"
+       }
+      ]
+     },
+     "description": {
+      "type": "string"
+     },
+     "minimum": {
+      "type": "integer"
+     },
+     "maximum": {
+      "type": "integer"
+     },
+     "source": {
+      "type": "string",
+      "enum": [
+       "default",
+       "rampart.yaml",
+       "changed at run time"
+      ]
+     }
+    }
+   },
+   "SettingChange": {
+    "type": "object",
+    "description": "Setting names (dicom.limits.max_associations, dicom.limits.max_associations_per_host, dicom.limits.associations_per_minute_per_host, http.requests_per_minute_per_host, query.case_insensitive_person_names) and their new values",
+    "minProperties": 1,
+    "additionalProperties": {
+     "oneOf": [
+      {
+       "type": "integer"
+      },
+      {
+       "type": "boolean"
+      }
+     ]
     }
    }
   }

@@ -1,4 +1,5 @@
 import Access
+import DICOMNetwork
 import Hummingbird
 import NIOCore
 import Synchronization
@@ -8,20 +9,23 @@ import Synchronization
 /// `perMinute` requests at once, then `perMinute` a minute. It runs before authentication, so
 /// a flood of bad credentials costs the server a counter, not a password hash each.
 final class RequestRateLimiter: Sendable {
-    let perMinute: Int
+    /// Read at each request: an administrator may change it while the server runs.
+    let perMinute: RunTimeSetting<Int>
     private let state: Mutex<[String: NIODeadline]> = Mutex([:])
     /// Hosts whose bucket is full again are forgotten when the table reaches this size.
     private static let sweepSize = 4096
 
-    init(perMinute: Int) {
-        self.perMinute = max(perMinute, 1)
+    init(perMinute: RunTimeSetting<Int>) {
+        self.perMinute = perMinute
     }
 
-    private var interval: TimeAmount { .nanoseconds(60_000_000_000 / Int64(perMinute)) }
+    convenience init(perMinute: Int) {
+        self.init(perMinute: RunTimeSetting(perMinute))
+    }
 
     /// Takes one request from `host`'s bucket at `now`, or says how long until it may send again.
     func admit(host: String, now: NIODeadline) -> TimeAmount? {
-        let interval = self.interval
+        let interval = TimeAmount.nanoseconds(60_000_000_000 / Int64(max(perMinute.value, 1)))
         return state.withLock { hosts in
             let due = max(hosts[host] ?? now, now)
             let ahead = due - now
@@ -43,7 +47,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         let host = Gate.host(of: context.peerAddress)
         if let wait = limiter.admit(host: host, now: .now()) {
             let seconds = max(1, Int((wait.nanoseconds + 999_999_999) / 1_000_000_000))
-            throw WebProblem(.tooManyRequests, "\(host) sent more than \(limiter.perMinute) requests a minute (http.requests_per_minute_per_host): retry in \(seconds) s",
+            throw WebProblem(.tooManyRequests, "\(host) sent more than \(limiter.perMinute.value) requests a minute (http.requests_per_minute_per_host): retry in \(seconds) s",
                              headers: [.retryAfter: String(seconds)])
         }
         return try await next(request, context)

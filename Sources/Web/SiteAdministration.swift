@@ -33,6 +33,11 @@ public protocol SiteAdministration: Sendable {
     /// The server's self-scan: the latest (the start-up one, waited for if still running), or
     /// a new one when `rescan`.
     func exposure(rescan: Bool) async throws(AdministrationError) -> ExposureReport
+    /// The settings that may change while the server runs, with their values in force.
+    func settings() throws(AdministrationError) -> [SettingRecord]
+    /// Changes some of them (by name), all or none; in force from the next association or
+    /// request, kept across restarts, recorded.
+    func changeSettings(_ values: [String: SettingValue], grant: Grant) throws(AdministrationError) -> [SettingRecord]
 }
 
 /// Why an administrative request could not be done, in words for the administrator.

@@ -25,14 +25,16 @@ public struct WebServer: Sendable {
         public var corsOrigins: [String]
         /// The largest STOW-RS request body, in bytes.
         public var maximumStoreBytes: Int
-        /// Requests a minute from one client address, after a burst of as many.
-        public var requestsPerMinutePerHost: Int
-        public var caseInsensitivePersonNames: Bool
+        /// Requests a minute from one client address, after a burst of as many; changeable at run time.
+        public var requestsPerMinutePerHost: RunTimeSetting<Int>
+        /// Changeable at run time.
+        public var caseInsensitivePersonNames: RunTimeSetting<Bool>
         /// The identity providers the UI's login page offers ("Log in with …").
         public var loginProviders: [BrowserLoginProvider]
 
         public init(host: String, port: Int, tls: TLSConfiguration?, corsOrigins: [String] = [], maximumStoreBytes: Int,
-                    requestsPerMinutePerHost: Int = 6000, caseInsensitivePersonNames: Bool = true, loginProviders: [BrowserLoginProvider] = []) {
+                    requestsPerMinutePerHost: RunTimeSetting<Int> = RunTimeSetting(6000),
+                    caseInsensitivePersonNames: RunTimeSetting<Bool> = RunTimeSetting(true), loginProviders: [BrowserLoginProvider] = []) {
             self.host = host
             self.port = port
             self.tls = tls

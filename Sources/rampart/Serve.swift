@@ -62,6 +62,7 @@ struct Serve: AsyncParsableCommand {
         let folder = data.dataDirectory
         let service: RampartDICOMService
         let configuration: ServerConfiguration
+        let fileConfiguration: ServerConfiguration
         let audit: AuditTrail
         let export: AuditExportService?
         let file = data.configurationFile(flag: config)
@@ -72,7 +73,9 @@ struct Serve: AsyncParsableCommand {
                 dicomPort: try dicomPort ?? Self.integer("RAMPART_DICOM_PORT"),
                 dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"),
                 httpPort: try httpPort ?? Self.integer("RAMPART_HTTP_PORT"))
-            configuration = try file.load().applying(overrides)
+            // rampart.yaml, then what was changed at run time (settings.json), then environment and flags.
+            fileConfiguration = try file.load()
+            configuration = try RunTimeSettings.applyingSaved(to: fileConfiguration, dataDirectory: folder).applying(overrides)
             // Audit export (audit.syslog): the trail wakes the exporter after each append, and
             // each record goes out as a DICOM audit message (PS3.15 A.5), as IHE ATNA expects.
             let exportWakeup = ExportWakeup()
@@ -82,7 +85,7 @@ struct Serve: AsyncParsableCommand {
                 try AuditExportService(store: audit.store, settings: settings, dataDirectory: folder, wakeup: exportWakeup,
                                        log: { log.write($0) }, message: { record in AuditMessage.xml(record.event, source: messageSource) })
             }
-            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, audit: audit, auditExport: export?.exporter, log: { log.write($0) }) { kind, address in
+            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, fileConfiguration: fileConfiguration, audit: audit, auditExport: export?.exporter, log: { log.write($0) }) { kind, address in
                 standardOutput().writeLine(Self.listening(kind, port: address.port ?? 0, configuration))
             }
         } catch {

@@ -51,7 +51,7 @@ def site(rampart, tmp_path_factory, net_archive):
     netserve.register(rampart, data, "LEGACYUS", port=104)
     with netserve.serve(rampart, data, folder / "serve.log") as server:
         base = netserve.dicomweb_url(server).rsplit("/dicomweb", 1)[0]
-        yield {"server": server, "data": data, "base": base, "password": password, "ca": str(data / "tls" / "ca.pem")}
+        yield {"server": server, "data": data, "base": base, "password": password, "ca": str(data / "tls" / "ca.pem"), "rampart": rampart}
 
 
 @pytest.fixture(scope="module")
@@ -291,6 +291,29 @@ def test_the_certificates_section_shows_the_servers_and_the_cas(site, browser):
     browser.execute_script("document.getElementById('certificates').scrollIntoView()")
     shot(browser, "certificates")
     assert axe_violations(browser) == []
+
+
+def test_an_administrator_changes_a_setting_and_the_server_applies_it(site, browser):
+    """The settings card: the request rate changed in the form is the server's from the next
+    request (the REST API reads it back, changed at run time), then set back."""
+    log_in(browser, site, "admin", site["password"])
+    browser.get(site["base"] + "/ui/#/admin")
+    rate = wait(browser, EC.visibility_of_element_located((By.ID, "setting-http-requests_per_minute_per_host")))
+    original = rate.get_attribute("value")
+    browser.execute_script("document.getElementById('settings').scrollIntoView()")
+    for value in ("5000", original):
+        rate = browser.find_element(By.ID, "setting-http-requests_per_minute_per_host")
+        rate.clear()
+        rate.send_keys(value)
+        browser.find_element(By.ID, "save-settings").click()
+        wait(browser, lambda d: "Saved: http.requests_per_minute_per_host" in d.find_element(By.ID, "settings-status").text)
+        if value == "5000":
+            shot(browser, "settings")
+            assert "changed at run time" in browser.find_element(By.ID, "settings").text
+            assert axe_violations(browser) == []
+        token = run(site["rampart"], "token", "issue", "--user", "admin", "--data-dir", site["data"]).stdout.strip()
+        settings = requests.get(site["base"] + "/api/settings", headers={"Authorization": f"Bearer {token}"}, verify=site["ca"], timeout=60).json()
+        assert next(s for s in settings if s["name"] == "http.requests_per_minute_per_host")["value"] == int(value)
 
 
 def test_the_exposure_self_scan_shows_exactly_the_legacy_exception(site, browser):

@@ -39,7 +39,7 @@ public struct AssociationLimiter: Sendable {
         var due: NIODeadline
     }
 
-    public let limits: AssociationLimits
+    public private(set) var limits: AssociationLimits
     public private(set) var open = 0
     private var hosts: [String: Host] = [:]
     /// Hosts with nothing open and a full bucket are forgotten when the table reaches this size
@@ -47,6 +47,12 @@ public struct AssociationLimiter: Sendable {
     private var sweepAt = 1024
 
     public init(limits: AssociationLimits) {
+        self.limits = limits
+    }
+
+    /// New limits, from the next association on: those open stay open (a lower limit only
+    /// refuses new ones until enough have ended).
+    public mutating func change(to limits: AssociationLimits) {
         self.limits = limits
     }
 

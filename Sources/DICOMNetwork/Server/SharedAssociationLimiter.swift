@@ -10,6 +10,13 @@ public final class SharedAssociationLimiter: Sendable {
         limiter = Mutex(AssociationLimiter(limits: limits))
     }
 
+    public var limits: AssociationLimits { limiter.withLock { $0.limits } }
+
+    /// Changes the limits while the servers run (`AssociationLimiter.change(to:)`).
+    public func change(to limits: AssociationLimits) {
+        limiter.withLock { $0.change(to: limits) }
+    }
+
     func admit(host: String) -> AssociationLimiter.Refusal? {
         limiter.withLock { $0.admit(host: host, now: .now()) }
     }

@@ -69,3 +69,45 @@ export function exposureCard(problem) {
   api.get('/api/findings').then(render, (error) => card.replaceChildren(el('h2', {}, 'Exposure self-scan'), problem(error)));
   return card;
 }
+
+// The settings that may change while the server runs (association limits, request rate, case of
+// person names): one form, saved all at once, in force from the next association or request and
+// kept across restarts. Where each value comes from is shown beside it.
+export function settingsCard(problem) {
+  const card = el('div', { class: 'card', id: 'settings' }, el('h2', {}, 'Settings'), el('p', {}, 'Loading…'));
+  const render = (settings, said) => {
+    const inputs = settings.map((s) => {
+      const id = `setting-${s.name.replaceAll('.', '-')}`;
+      const input = typeof s.value === 'boolean'
+        ? el('input', { id, name: s.name, type: 'checkbox', checked: s.value })
+        : el('input', { id, name: s.name, type: 'number', value: String(s.value), min: String(s.minimum), max: String(s.maximum), required: true });
+      return { setting: s, input, row: el('tr', {},
+        el('th', { scope: 'row' }, el('label', { for: id }, s.description), el('div', { class: 'fingerprint' }, s.name)),
+        el('td', {}, input), el('td', {}, s.source)) };
+    });
+    const status = el('p', { id: 'settings-status', role: 'status' }, said || '');
+    const form = el('form', { 'aria-label': 'Settings that may change while the server runs' },
+      el('table', {}, el('thead', {}, el('tr', {}, ...['Setting', 'Value', 'From'].map((h) => el('th', { scope: 'col' }, h)))),
+        el('tbody', {}, ...inputs.map((i) => i.row))),
+      el('button', { type: 'submit', id: 'save-settings' }, 'Save settings'));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const changes = {};
+      for (const { setting, input } of inputs) {
+        const value = typeof setting.value === 'boolean' ? input.checked : Number(input.value);
+        if (value !== setting.value) changes[setting.name] = value;
+      }
+      if (!Object.keys(changes).length) { status.replaceChildren('Nothing changed.'); return; }
+      try {
+        render(await api.patch('/api/settings', changes), `Saved: ${Object.keys(changes).join(', ')}. In force from the next association or request.`);
+      } catch (error) {
+        status.replaceChildren(problem(error));
+      }
+    });
+    card.replaceChildren(el('h2', {}, 'Settings'),
+      el('p', {}, 'These take effect without a restart. Ports, addresses, certificates and the AE title are set in rampart.yaml and need one.'),
+      form, status);
+  };
+  api.get('/api/settings').then((settings) => render(settings), (error) => card.replaceChildren(el('h2', {}, 'Settings'), problem(error)));
+  return card;
+}

@@ -3,7 +3,7 @@
 import { api, ApiError, beginProviderLogin, currentSession, endProviderLogin, identityProviders, login, logout, value } from '/ui/api.js';
 import { el, field, sortableTable } from '/ui/dom.js';
 import { viewerPage } from '/ui/viewer.js';
-import { certificatesCard, exposureCard } from '/ui/admin.js';
+import { certificatesCard, exposureCard, settingsCard } from '/ui/admin.js';
 import { auditInsights } from '/ui/audit.js';
 import { policyPage } from '/ui/policy.js';
 
@@ -235,6 +235,7 @@ async function adminPage() {
             cell: (a) => el('span', { class: a.legacyException ? 'warning' : '' }, a.legacyException ? 'title and host only (legacy exception)' : 'client certificate') },
         ], aes)),
       exposureCard(problem),
+      settingsCard(problem),
       certificatesCard(problem));
   } catch (error) {
     page.replaceChildren(el('h1', {}, 'Administration'), problem(error));
