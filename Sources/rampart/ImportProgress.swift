@@ -4,9 +4,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The progress of `rampart import` on standard error. On a terminal it is one line redrawn in
-/// place (`imported 412/1000  41%  87.3 files/s  ETA 0:07`); otherwise (a log file, a pipe) a
-/// plain line at most every `plainInterval`; with --quiet nothing at all.
+/// The progress of `rampart import` and `rampart deidentify` on standard error. On a terminal it
+/// is one line redrawn in place (`imported 412/1000  41%  87.3 files/s  ETA 0:07`); otherwise (a
+/// log file, a pipe) a plain line at most every `plainInterval`; with --quiet nothing at all.
 struct ImportProgress {
     enum Mode {
         case terminal, plain, quiet
@@ -16,12 +16,15 @@ struct ImportProgress {
     static let plainInterval = Duration.seconds(5)
 
     let mode: Mode
+    /// What each file underwent, first on the line: "imported", "de-identified".
+    let verb: String
     private let sink = FileSink(descriptor: 2, name: "standard error")
     private var total = 0
     private var start = ContinuousClock.now
     private var lastShown: ContinuousClock.Instant?
 
-    init(quiet: Bool) {
+    init(quiet: Bool, verb: String = "imported") {
+        self.verb = verb
         mode = quiet ? .quiet : isatty(2) == 1 ? .terminal : .plain
     }
 
@@ -54,7 +57,7 @@ struct ImportProgress {
         let rate = seconds > 0 ? Double(done) / seconds : 0
         let percent = total > 0 ? done * 100 / total : 100
         let eta = rate > 0 ? Self.clock(Int((Double(total - done) / rate).rounded(.up))) : "-:--"
-        return "imported \(done)/\(total)  \(percent)%  \(String(format: "%.1f", rate)) files/s  ETA \(eta)"
+        return "\(verb) \(done)/\(total)  \(percent)%  \(String(format: "%.1f", rate)) files/s  ETA \(eta)"
     }
 
     /// 0:07, 12:34, 1:02:03.
