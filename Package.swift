@@ -91,6 +91,14 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]
         ),
+        // De-identification: PS3.15 Annex E, the Basic Profile and its options, keyed remapping.
+        .target(
+            name: "Deidentify",
+            dependencies: [
+                "DICOM",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // The audit log: events, PS3.15 A.5 messages, the tamper-evident local store, export.
         .target(
             name: "Audit",
@@ -162,6 +170,7 @@ let package = Package(
                 "Audit",
                 "Archive",
                 "Scanner",
+                "Deidentify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -228,6 +237,10 @@ let package = Package(
                 "Web", "Access", "Archive", "DICOM", "Imaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
+        ),
+        .testTarget(
+            name: "DeidentifyTests",
+            dependencies: ["Deidentify", "DICOM"]
         ),
         .testTarget(
             name: "ScannerTests",

@@ -4,9 +4,9 @@ import Foundation
 import Glibc
 #endif
 
-/// The progress of `rampart import` on standard error. On a terminal it is one line redrawn in
-/// place (`imported 412/1000  41%  87.3 files/s  ETA 0:07`); otherwise (a log file, a pipe) a
-/// plain line at most every `plainInterval`; with --quiet nothing at all.
+/// The progress of `rampart import` and `rampart deidentify` on standard error. On a terminal it
+/// is one line redrawn in place (`imported 412/1000  41%  87.3 files/s  ETA 0:07`); otherwise (a
+/// log file, a pipe) a plain line at most every `plainInterval`; with --quiet nothing at all.
 struct ImportProgress {
     enum Mode {
         case terminal, plain, quiet
@@ -16,7 +16,7 @@ struct ImportProgress {
     static let plainInterval = Duration.seconds(5)
 
     let mode: Mode
-    /// What the count is of: "imported", "backed up", "restored".
+    /// What each file underwent, first on the line: "imported", "de-identified", "backed up", "restored".
     let verb: String
     private let sink = FileSink(descriptor: 2, name: "standard error")
     private var total = 0
