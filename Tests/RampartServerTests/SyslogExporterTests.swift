@@ -84,6 +84,8 @@ import Testing
         _ = try await site.collector.start(port: port)
         try await site.waitUntil { site.received.count >= 10 }
         #expect(site.received == Array(1...10))
+        // Said once the batch is delivered and its cursor saved: after the collector has it.
+        try await site.waitUntil { site.lines.withLock { $0.contains { $0.contains("delivering again") } } }
         #expect(site.lines.withLock { $0.contains { $0.contains("delivering again") } })
 
         // A new exporter (a restarted server) resumes after the cursor.
