@@ -1,5 +1,6 @@
 import ArgumentParser
 import DICOM
+import Foundation
 import NIOCore
 import Scanner
 #if canImport(Glibc)
@@ -46,6 +47,10 @@ struct Scan: AsyncParsableCommand {
     @Flag(help: "Print the report as SARIF 2.1.0.")
     var sarif = false
 
+    @Option(help: ArgumentHelp("Also write the report as a self-contained HTML page (summary chart, findings, what to do) to this file.",
+                               valueName: "file.html"))
+    var html: String?
+
     func validate() throws {
         if json, sarif { throw ValidationError("give --json or --sarif, not both") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be from 1 to 1024") }
@@ -75,6 +80,9 @@ struct Scan: AsyncParsableCommand {
         if showsProgress { standardErrorProgress("\n") }
         do {
             print(try json ? report.json() : sarif ? report.sarif() : report.table())
+            if let html {
+                try Data(report.html().utf8).write(to: URL(fileURLWithPath: html))
+            }
         } catch {
             standardError("rampart: the report could not be written: \(error)")
             throw ExitCode(2)

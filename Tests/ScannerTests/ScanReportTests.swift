@@ -75,4 +75,26 @@ struct ScanReportTests {
         #expect(table.components(separatedBy: FindingRule.webOrthancRESTUnauthenticated.fix).count == 2)
         #expect(!table.contains(FindingRule.serviceOpen.fix))
     }
+
+    @Test func theHTMLReportEscapesWhatPeersSaidAndLoadsNothing() {
+        let hostile = ScanReport(targets: ["<b>x</b>"], results: [
+            EndpointResult(endpoint: "127.0.0.1:80", state: .open, service: "http\"><script>", findings: [
+                Finding(.webVersionBanner, target: "127.0.0.1:80", evidence: "Server: <script>alert(1)</script> & 'x'"),
+            ]),
+        ], seconds: 0.5)
+        let page = hostile.html(generated: Date(timeIntervalSince1970: 0))
+        #expect(!page.contains("<script"))
+        #expect(page.contains("Server: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;x&#39;"))
+        #expect(page.contains("&lt;b&gt;x&lt;/b&gt;"))
+        #expect(!page.contains("src=") && !page.contains("href="))
+    }
+
+    @Test func theHTMLReportCountsFindingsPerSeverity() throws {
+        let page = Self.report.html(generated: Date(timeIntervalSince1970: 0))
+        let counts = try #require(page.split(separator: "<table class=\"counts\">").last?.split(separator: "</table>").first)
+        let cells = counts.matches(of: /<td>(\d+)<\/td>/).map { Int($0.output.1)! }
+        let expected = Severity.allCases.map { severity in Self.report.findings.count { $0.severity == severity } }
+        #expect(cells == expected)
+        #expect(page.contains("WEB-ORTHANC-REST-UNAUTHENTICATED") && page.contains(FindingRule.webOrthancRESTUnauthenticated.fix))
+    }
 }

@@ -7,7 +7,10 @@ by the scanner's own timeouts and by subprocess timeouts here.
 from __future__ import annotations
 
 import contextlib
+import html
+import html.parser
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -94,7 +97,8 @@ def test_net_scan_reports_the_open_orthanc(rampart, net_archive, tmp_path):
     with open_orthanc(tmp_path / "orthanc", net_archive.root) as orthanc:
         dicom, web = f"127.0.0.1:{orthanc.port}", f"127.0.0.1:{orthanc.extra['http_port']}"
         result, report = scan(rampart, dicom, web)
-        table, _ = scan(rampart, dicom, web, fmt=None)
+        page = tmp_path / "report.html"
+        table, _ = scan(rampart, dicom, web, fmt=None, extra=("--html", str(page)))
         sarif_result, sarif = scan(rampart, dicom, web, fmt="--sarif")
     assert result.returncode == 1, describe_run(result)
     found = by_id(report)
@@ -118,6 +122,41 @@ def test_net_scan_reports_the_open_orthanc(rampart, net_archive, tmp_path):
     assert_no_patient_value(table.stdout + sarif_result.stdout, net_archive)
     assert sarif["version"] == "2.1.0"
     assert {r["ruleId"] for r in sarif["runs"][0]["results"]} >= {"DICOM-PATIENT-QUERY-UNAUTHENTICATED", "WEB-ORTHANC-REST-UNAUTHENTICATED"}
+    check_html_report(page.read_text(), report, net_archive)
+
+
+class _Page(html.parser.HTMLParser):
+    """What an HTML report holds: its text, the tags used, and any reference to another resource."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.tags, self.external = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.external += [v for k, v in attrs if k in ("src", "href") and v and not v.startswith("#")]
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def check_html_report(page: str, report: dict, archive) -> None:
+    """The HTML report is one page that loads nothing (no script, no external reference), charts the
+    findings per severity with the counts the JSON report gives, lists every finding with its fix,
+    and holds no patient value."""
+    parsed = _Page()
+    parsed.feed(page)
+    text = " ".join(parsed.text)
+    assert "script" not in parsed.tags and "link" not in parsed.tags and parsed.external == []
+    assert "svg" in parsed.tags and "Findings per severity" in text
+    counts = {s: sum(f["severity"] == s for f in report["findings"]) for s in ("critical", "high", "medium", "low", "info")}
+    cells = page.split('<table class="counts">', 1)[1].split("</table>", 1)[0]
+    assert [int(c) for c in re.findall(r"<td>(\d+)</td>", cells)] == list(counts.values())
+    for finding in report["findings"]:
+        assert finding["id"] in text and html.unescape(html.escape(finding["evidence"])) in text
+        if finding["severity"] != "info":
+            assert finding["fix"] in text
+    assert_no_patient_value(page, archive)
 
 
 def test_net_scan_reports_the_permissive_dcmqrscp(rampart, net_archive, peers):
