@@ -8,7 +8,7 @@ or by itself after --lifetime seconds.
     net_pynetdicom_scp.py --port 0 [--host 127.0.0.1] [--ae PYNETDICOM]
         [--store-dir DIR] [--preload DIR] [--destination AE=HOST:PORT]...
         [--tls-cert PEM --tls-key PEM [--tls-ca PEM] [--require-client-cert]]
-        [--user NAME:PASSWORD]... [--token TOKEN]... [--artim SECONDS]
+        [--user NAME:PASSWORD]... [--token TOKEN]... [--require-identity] [--accept-any-identity] [--artim SECONDS]
         [--max-pdu BYTES] [--async-window N] [--lifetime SECONDS] [--debug]
 
 Services: Verification; Storage of every storage SOP class pynetdicom knows, in any
@@ -16,10 +16,12 @@ transfer syntax (received data sets are kept as sent, and written to --store-dir
 `<SOPInstanceUID>.dcm`); Patient and Study Root C-FIND, C-MOVE (to a --destination;
 an unknown one gets 0xA801) and C-GET at PATIENT, STUDY, SERIES and IMAGE level,
 matching as netdata.match does. A user identity, when sent, must match a --user
-(type 1: name; type 2: name and passcode) or a --token (type 5, JWT); pynetdicom
-itself cannot refuse an association that sends none, so there is no
---require-identity. It is a peer for Rampart's SCU commands, not a reference for
-everything rampart-test-scp must do.
+(type 1: name; type 2: name and passcode) or a --token (type 5, JWT); with
+--accept-any-identity any identity is taken (an SCP that asks but does not check, for the
+scanner's tests). pynetdicom accepts an association that sends no identity; with
+--require-identity this script refuses it (it replaces pynetdicom's check, which has no such
+option). It is a peer for Rampart's SCU commands, not a reference for everything
+rampart-test-scp must do.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import netdata  # noqa: E402
 
 from pynetdicom import AE, ALL_TRANSFER_SYNTAXES, AllStoragePresentationContexts, build_context, evt  # noqa: E402
+from pynetdicom.acse import ACSE  # noqa: E402
 from pynetdicom.sop_class import (  # noqa: E402
     PatientRootQueryRetrieveInformationModelFind,
     PatientRootQueryRetrieveInformationModelGet,
@@ -131,6 +134,8 @@ def main() -> int:
     parser.add_argument("--require-client-cert", action="store_true")
     parser.add_argument("--user", action="append", default=[])
     parser.add_argument("--token", action="append", default=[])
+    parser.add_argument("--require-identity", action="store_true")
+    parser.add_argument("--accept-any-identity", action="store_true")
     parser.add_argument("--artim", type=float, default=30)
     parser.add_argument("--max-pdu", type=int, default=262144)
     parser.add_argument("--async-window", type=int, default=1)
@@ -247,6 +252,8 @@ def main() -> int:
             yield 0xFF00, read(path)
 
     def on_user_id(event):
+        if args.accept_any_identity:
+            return True, None
         kind = event.user_id_type
         primary = (event.primary_field or b"").decode("utf-8", "replace")
         secondary = (event.secondary_field or b"").decode("utf-8", "replace")
@@ -270,8 +277,24 @@ def main() -> int:
         (evt.EVT_C_GET, on_get),
         (evt.EVT_ASYNC_OPS, on_async),
     ]
-    if args.user or args.token:
+    if args.user or args.token or args.accept_any_identity:
         handlers.append((evt.EVT_USER_ID, on_user_id))
+    if args.require_identity:
+        negotiate = ACSE._negotiate_as_acceptor
+
+        def identity_required(acse):
+            # No identity item, to this AE: refused (A-ASSOCIATE-RJ permanent, service user, no
+            # reason given), where pynetdicom would accept; its own checks decide the rest (a
+            # wrong called AE title first, as a real SCP would).
+            called = acse.requestor.primitive.called_ae_title
+            right_ae = not acse.assoc.ae.require_called_aet or called == acse.acceptor.ae_title.strip()
+            if acse.requestor.user_identity is None and right_ae:
+                acse.send_reject(0x01, 0x01, 0x01)
+                evt.trigger(acse.assoc, evt.EVT_REJECTED, {})
+                acse.assoc.kill()
+                return None
+            return negotiate(acse)
+        ACSE._negotiate_as_acceptor = identity_required
 
     ssl_context = None
     if args.tls_cert:

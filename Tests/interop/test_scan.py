@@ -174,6 +174,59 @@ def test_net_scan_reports_the_permissive_dcmqrscp(rampart, net_archive, peers):
     assert_no_patient_value(result.stdout + result.stderr, net_archive)
 
 
+def test_net_scan_tells_an_scp_that_checks_identities_from_one_that_does_not(rampart, peers):
+    """pynetdicom SCPs that refuse an association without a user identity: one checks the
+    identity against its users (the scanner's made-up one is refused: nothing above info but
+    cleartext), the other takes any (DICOM-IDENTITY-NOT-VERIFIED)."""
+    checking = peers.pynetdicom_scp(users={"alice": "secret"}, extra=["--require-identity"])
+    # The SCP answers to its own AE title only: named, so that the identity is what decides.
+    result, report = scan(rampart, f"127.0.0.1:{checking.port}", extra=("--called-ae", checking.ae))
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = by_id(report)
+    assert "DICOM-ASSOCIATION-REFUSED" in found and "DICOM-IDENTITY-NOT-VERIFIED" not in found and "DICOM-ANY-AE-ACCEPTED" not in found
+    assert {f["severity"] for f in report["findings"]} <= {"info", "low", "medium"}, report["findings"]
+    gullible = peers.pynetdicom_scp(extra=["--require-identity", "--accept-any-identity"])
+    result, report = scan(rampart, f"127.0.0.1:{gullible.port}", extra=("--called-ae", gullible.ae))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert by_id(report)["DICOM-IDENTITY-NOT-VERIFIED"][0]["severity"] == "high"
+
+
+def expired_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 that expired ten days ago (made with the
+    `cryptography` package: openssl's command line will not sign one in the past)."""
+    import datetime
+    import ipaddress
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "expired.test")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=400))
+                   .not_valid_after(now - datetime.timedelta(days=10))
+                   .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+                   .sign(key, hashes.SHA256()))
+    folder.mkdir(parents=True, exist_ok=True)
+    cert, key_path = folder / "expired.pem", folder / "expired-key.pem"
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    return cert, key_path
+
+
+def test_net_scan_reports_an_expired_certificate_on_a_dicom_tls_port(rampart, peers, tmp_path):
+    cert, key = expired_certificate(tmp_path / "expired")
+    server = peers.pynetdicom_scp(extra=["--tls-cert", str(cert), "--tls-key", str(key)])
+    result, report = scan(rampart, f"127.0.0.1:{server.port}")
+    found = by_id(report)
+    expired = found["TLS-CERTIFICATE-EXPIRED"][0]
+    assert expired["target"] == f"127.0.0.1:{server.port}" and "expired 10 days ago" in expired["evidence"], expired
+    assert "TLS-CERTIFICATE-UNTRUSTED" in found
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+
+
 def test_net_scan_finds_nothing_above_info_on_rampart_defaults(rampart, tmp_path):
     data = tmp_path / "data"
     init = netserve.run(rampart, "init", "--data-dir", data)
