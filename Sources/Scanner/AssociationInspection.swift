@@ -7,4 +7,6 @@ struct AssociationInspection: Sendable, Hashable {
     var studyQuery: QueryExposure?
     /// The peer accepted a Storage presentation context: it would take a C-STORE.
     var storageAccepted = false
+    /// What the acceptor calls its implementation (A-ASSOCIATE-AC), which may name a release.
+    var implementationVersionName: String?
 }

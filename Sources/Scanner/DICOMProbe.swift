@@ -84,6 +84,9 @@ struct DICOMProbe: Sendable {
             findings.append(Finding(.dicomStorageUnauthenticated, target: target,
                                     evidence: "a CT Image Storage presentation context was accepted \(how) (no object sent)"))
         }
+        if let name = inspection.implementationVersionName, let software = DetectedSoftware.dcmtk(implementationVersionName: name) {
+            findings += KnownVulnerability.findings(software, target: target)
+        }
         return findings
     }
 
@@ -122,7 +125,10 @@ struct DICOMProbe: Sendable {
         await context.pacer.waitTurn()
         do {
             try await client.withAssociation(proposal, group: context.group) { association in
-                inspection.update { $0.storageAccepted = association.negotiated.context(forAbstractSyntax: Self.ctImageStorage) != nil }
+                inspection.update {
+                    $0.storageAccepted = association.negotiated.context(forAbstractSyntax: Self.ctImageStorage) != nil
+                    $0.implementationVersionName = association.negotiated.acceptorImplementationVersionName
+                }
                 if let echo = association.negotiated.context(forAbstractSyntax: WellKnownSOPClass.verification) {
                     let response = try await association.requestSingle(.echoRequest(messageID: association.nextMessageID()), contextID: echo.id)
                     inspection.update { $0.echoAnswered = response.command.status == .success }

@@ -18,6 +18,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
     case webPatientDataExposed = "WEB-PATIENT-DATA-EXPOSED"
     case webCleartext = "WEB-CLEARTEXT"
     case webVersionBanner = "WEB-VERSION-BANNER"
+    case knownVulnerability = "KNOWN-VULNERABILITY"
     case serviceOpen = "SERVICE-OPEN"
     /// Only a server's own configuration tells this (the self-scan): no probe from outside can.
     case dicomLegacyException = "DICOM-LEGACY-EXCEPTION"
@@ -41,6 +42,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         case .webPatientDataExposed: "Web pages show patient data to anonymous visitors"
         case .webCleartext: "HTTP without TLS"
         case .webVersionBanner: "Web server announces its product version"
+        case .knownVulnerability: "Runs a release with published vulnerabilities"
         case .serviceOpen: "Service listening"
         case .dicomLegacyException: "A device is admitted by its AE title and host alone (legacy exception)"
         }
@@ -51,7 +53,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         case .dicomPatientQueryUnauthenticated, .dicomStudyQueryUnauthenticated, .webOrthancRESTUnauthenticated,
              .webDICOMwebUnauthenticated, .webPatientDataExposed:
             .critical
-        case .dicomAnyAEAccepted, .dicomStorageUnauthenticated, .dicomIdentityNotVerified:
+        case .dicomAnyAEAccepted, .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .knownVulnerability:
             .high
         case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsCertificateExpired, .webWADOUnauthenticated, .dicomLegacyException:
             .medium
@@ -74,6 +76,8 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
             .limitDisclosure
         case .webVersionBanner:
             .hideVersion
+        case .knownVulnerability:
+            .update
         case .dicomAssociationRefused, .serviceOpen:
             .none
         }
@@ -115,6 +119,8 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
             "Whoever borrows the device's address and AE title acts as the device. Bind the AE to a TLS client certificate (rampart ae certificate TITLE, or rampart ae add TITLE --certificate FILE.pem) once the device can present one, or remove the AE when it is retired."
         case .webVersionBanner:
             "Remove version numbers from Server and X-Powered-By headers, and keep the product patched."
+        case .knownVulnerability:
+            "Update to the release the evidence names (or the distribution's patched package, then check its changelog lists these CVEs); until then keep the service off every network that does not need it."
         case .serviceOpen:
             "No action if this port is meant to be reachable from here; otherwise close or firewall it."
         }

@@ -6,6 +6,7 @@ public enum Recommendation: String, Sendable, Hashable, Codable, CaseIterable {
     case restrictNetwork
     case limitDisclosure
     case hideVersion
+    case update
     case none
 
     public var summary: String {
@@ -15,6 +16,7 @@ public enum Recommendation: String, Sendable, Hashable, Codable, CaseIterable {
         case .restrictNetwork: "Keep the archive off the internet: firewall or VPN, and allow only the modalities and viewers that need it."
         case .limitDisclosure: "Show no patient data to anyone who has not signed in."
         case .hideVersion: "Do not announce product versions; keep the software patched."
+        case .update: "Run releases that fix the published vulnerabilities; follow the vendors' and CISA's medical advisories."
         case .none: "Nothing to change."
         }
     }

@@ -35,6 +35,10 @@ struct WebProbe: Sendable {
                 evidence += "; GET /patients listed \(count) patient\(count == 1 ? "" : "s")"
             }
             findings.append(Finding(.webOrthancRESTUnauthenticated, target: target, evidence: evidence + " (no credentials sent)"))
+            if let version = Self.orthancVersion(system.body) {
+                findings += KnownVulnerability.findings(DetectedSoftware(product: .orthanc, version: version, seenIn: "GET /system Version"),
+                                                        target: target)
+            }
         }
 
         for path in Self.dicomwebSearchPaths {
@@ -68,6 +72,14 @@ struct WebProbe: Sendable {
                                     evidence: "\(patientData.summary) in \(patientDataPaths.joined(separator: ", ")) (values masked, not kept)"))
         }
         return findings
+    }
+
+    /// Orthanc's release from its /system description ("Version": "1.10.1"); nil for "mainline" builds.
+    static func orthancVersion(_ body: [UInt8]) -> SoftwareVersion? {
+        guard let system = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any], let text = system["Version"] as? String else {
+            return nil
+        }
+        return SoftwareVersion(text)
     }
 
     /// The number of elements of a JSON array, or nil when the body is not one.

@@ -8,7 +8,8 @@ or by itself after --lifetime seconds.
     net_pynetdicom_scp.py --port 0 [--host 127.0.0.1] [--ae PYNETDICOM]
         [--store-dir DIR] [--preload DIR] [--destination AE=HOST:PORT]...
         [--tls-cert PEM --tls-key PEM [--tls-ca PEM] [--require-client-cert]]
-        [--user NAME:PASSWORD]... [--token TOKEN]... [--require-identity] [--accept-any-identity] [--artim SECONDS]
+        [--user NAME:PASSWORD]... [--token TOKEN]... [--require-identity] [--accept-any-identity]
+        [--implementation-version-name NAME] [--artim SECONDS]
         [--max-pdu BYTES] [--async-window N] [--lifetime SECONDS] [--debug]
 
 Services: Verification; Storage of every storage SOP class pynetdicom knows, in any
@@ -136,6 +137,8 @@ def main() -> int:
     parser.add_argument("--token", action="append", default=[])
     parser.add_argument("--require-identity", action="store_true")
     parser.add_argument("--accept-any-identity", action="store_true")
+    # What the A-ASSOCIATE-AC calls this implementation (the scanner reads releases from it).
+    parser.add_argument("--implementation-version-name")
     parser.add_argument("--artim", type=float, default=30)
     parser.add_argument("--max-pdu", type=int, default=262144)
     parser.add_argument("--async-window", type=int, default=1)
@@ -165,6 +168,8 @@ def main() -> int:
     users = dict(u.partition(":")[::2] for u in args.user)
 
     ae = AE(ae_title=args.ae)
+    if args.implementation_version_name:
+        ae.implementation_version_name = args.implementation_version_name
     ae.maximum_pdu_size = args.max_pdu
     ae.acse_timeout = args.artim
     ae.network_timeout = args.artim

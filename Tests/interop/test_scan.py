@@ -110,6 +110,10 @@ def test_net_scan_reports_the_open_orthanc(rampart, net_archive, tmp_path):
     assert f" {studies} records answered" in study_query["evidence"]
     assert found["DICOM-ANY-AE-ACCEPTED"][0]["severity"] == "high"
     assert "DICOM-STORAGE-UNAUTHENTICATED" in found and "DICOM-ECHO-UNAUTHENTICATED" in found
+    # Debian's Orthanc announces 1.10.1: below 1.12.11 (CVE-2026-5437 to 5445), above 1.5.8 (CVE-2025-0896).
+    known = [f for f in found["KNOWN-VULNERABILITY"] if f["target"] == web]
+    assert len(known) == 1 and "Orthanc 1.10.1 (GET /system Version) is below 1.12.11" in known[0]["evidence"], known
+    assert "CVE-2026-5437" in known[0]["evidence"] and "CVE-2025-0896" not in known[0]["evidence"] and known[0]["severity"] == "critical"
     rest = found["WEB-ORTHANC-REST-UNAUTHENTICATED"][0]
     assert rest["target"] == web and f"listed {patients} patients" in rest["evidence"]
     dicomweb = found["WEB-DICOMWEB-UNAUTHENTICATED"][0]
@@ -189,6 +193,20 @@ def test_net_scan_tells_an_scp_that_checks_identities_from_one_that_does_not(ram
     result, report = scan(rampart, f"127.0.0.1:{gullible.port}", extra=("--called-ae", gullible.ae))
     assert result.returncode == 1, result.stdout + result.stderr
     assert by_id(report)["DICOM-IDENTITY-NOT-VERIFIED"][0]["severity"] == "high"
+
+
+def test_net_scan_reads_a_dcmtk_release_from_the_association_and_names_its_cves(rampart, peers):
+    """An SCP that calls itself OFFIS_DCMTK_366 (DCMTK 3.6.6) in its A-ASSOCIATE-AC is below
+    3.6.7, which fixed CVE-2022-2119, -2120 and -2121; one that says OFFIS_DCMTK_367 is not."""
+    old = peers.pynetdicom_scp(extra=["--implementation-version-name", "OFFIS_DCMTK_366"])
+    result, report = scan(rampart, f"127.0.0.1:{old.port}", extra=("--called-ae", old.ae))
+    known = by_id(report)["KNOWN-VULNERABILITY"]
+    assert len(known) == 1 and known[0]["severity"] == "high", known
+    assert "DCMTK 3.6.6 (Implementation Version Name OFFIS_DCMTK_366) is below 3.6.7" in known[0]["evidence"]
+    assert all(cve in known[0]["evidence"] for cve in ("CVE-2022-2119", "CVE-2022-2120", "CVE-2022-2121"))
+    current = peers.pynetdicom_scp(extra=["--implementation-version-name", "OFFIS_DCMTK_367"])
+    result, report = scan(rampart, f"127.0.0.1:{current.port}", extra=("--called-ae", current.ae))
+    assert "KNOWN-VULNERABILITY" not in by_id(report)
 
 
 def expired_certificate(folder: Path) -> tuple[Path, Path]:
