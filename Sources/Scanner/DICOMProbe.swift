@@ -25,13 +25,14 @@ struct DICOMProbe: Sendable {
         case noAnswer(String)
     }
 
-    /// The findings, or nil when the port does not answer an association request in DICOM.
-    func run(_ endpoint: ScanEndpoint) async -> [Finding]? {
+    /// The findings, or nil when the port does not answer an association request in DICOM
+    /// (over TLS, `DICOMTLSClientConfiguration.inspecting`, when `tls`).
+    func run(_ endpoint: ScanEndpoint, tls: Bool = false) async -> [Finding]? {
         let target = endpoint.description
         var rejections: [(String, AssociateRJ)] = []
         var accepted: AssociationInspection?
         for calledAE in context.options.calledAETitles {
-            switch await attempt(endpoint, calledAE: calledAE, identity: nil) {
+            switch await attempt(endpoint, calledAE: calledAE, identity: nil, tls: tls) {
             case let .accepted(inspection):
                 accepted = inspection
             case let .rejected(rj):
@@ -42,8 +43,8 @@ struct DICOMProbe: Sendable {
             }
             break
         }
-        var findings = [Finding(.dicomCleartext, target: target, evidence: "answered an A-ASSOCIATE-RQ over plain TCP",
-                                severity: endpoint.isLoopback ? .info : nil)]
+        var findings = tls ? [] : [Finding(.dicomCleartext, target: target, evidence: "answered an A-ASSOCIATE-RQ over plain TCP",
+                                           severity: endpoint.isLoopback ? .info : nil)]
         if let accepted {
             findings.append(Finding(.dicomAnyAEAccepted, target: target,
                                     evidence: "called AE '\(accepted.calledAETitle)' accepted calling AE '\(context.options.callingAETitle)' (not registered anywhere), no user identity"))
@@ -54,7 +55,7 @@ struct DICOMProbe: Sendable {
         if let calledAE = rejections.first(where: { $0.1.source != .serviceUser(.calledAETitleNotRecognized) })?.0 {
             let madeUp = UserIdentityRQ(kind: .usernameAndPasscode, positiveResponseRequested: true,
                                         primaryField: Array("rampart-scan".utf8), secondaryField: Array("not-a-password-\(UInt32.random(in: 0...UInt32.max))".utf8))
-            if case let .accepted(inspection) = await attempt(endpoint, calledAE: calledAE, identity: madeUp) {
+            if case let .accepted(inspection) = await attempt(endpoint, calledAE: calledAE, identity: madeUp, tls: tls) {
                 findings.append(Finding(.dicomIdentityNotVerified, target: target,
                                         evidence: "refused without a user identity, accepted called AE '\(calledAE)' with a made-up user name and passcode"))
                 findings += Self.findings(inspection, target: target, how: "with a made-up user identity")
@@ -104,7 +105,7 @@ struct DICOMProbe: Sendable {
         }
     }
 
-    func attempt(_ endpoint: ScanEndpoint, calledAE: String, identity: UserIdentityRQ?) async -> Attempt {
+    func attempt(_ endpoint: ScanEndpoint, calledAE: String, identity: UserIdentityRQ?, tls: Bool) async -> Attempt {
         let options = context.options
         guard let calling = try? AETitle(options.callingAETitle), let called = try? AETitle(calledAE) else {
             return .noAnswer("not a valid AE title")
@@ -117,7 +118,7 @@ struct DICOMProbe: Sendable {
         ])
         proposal.userIdentity = identity
         let seconds = Int64(options.readTimeout.nanoseconds / 1_000_000_000)
-        let client = DICOMClient(host: endpoint.host, port: endpoint.port, artimTimeout: options.readTimeout,
+        let client = DICOMClient(host: endpoint.host, port: endpoint.port, tls: tls ? .inspecting : nil, artimTimeout: options.readTimeout,
                                  connectTimeout: options.connectTimeout,
                                  options: AssociationOptions(responseTimeout: .seconds(max(seconds, 1))))
         let inspection = InspectionBox(AssociationInspection(calledAETitle: calledAE))

@@ -64,8 +64,12 @@ public struct ExposureScanner: Sendable {
                 return EndpointResult(endpoint: target, state: state, service: "https",
                                       findings: [Finding(.serviceOpen, target: target, evidence: "HTTPS")] + tls + web)
             }
+            if let dicom = await DICOMProbe(context: context).run(endpoint, tls: true) {
+                return EndpointResult(endpoint: target, state: state, service: "dicom-tls",
+                                      findings: [Finding(.serviceOpen, target: target, evidence: "DICOM over TLS")] + tls + dicom)
+            }
             return EndpointResult(endpoint: target, state: state, service: "tls",
-                                  findings: [Finding(.serviceOpen, target: target, evidence: "TLS, not HTTP inside (DICOM over TLS is not probed yet)")] + tls)
+                                  findings: [Finding(.serviceOpen, target: target, evidence: "TLS, with neither HTTP nor DICOM inside")] + tls)
         }
         if let web = await WebProbe(context: context).run(endpoint, tls: false) {
             return EndpointResult(endpoint: target, state: state, service: "http",

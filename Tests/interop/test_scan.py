@@ -19,6 +19,7 @@ import pytest
 import nethelpers as h
 import netpeers
 import netserve
+import nettls
 from netpeers import describe_run
 
 pytestmark = pytest.mark.net
@@ -207,6 +208,20 @@ def test_net_scan_reads_a_dcmtk_release_from_the_association_and_names_its_cves(
     current = peers.pynetdicom_scp(extra=["--implementation-version-name", "OFFIS_DCMTK_367"])
     result, report = scan(rampart, f"127.0.0.1:{current.port}", extra=("--called-ae", current.ae))
     assert "KNOWN-VULNERABILITY" not in by_id(report)
+
+
+def test_net_scan_speaks_dicom_over_tls_and_reports_an_open_scp_behind_it(rampart, peers, tmp_path):
+    """TLS is not authentication: a pynetdicom SCP behind TLS (a site CA's certificate) that takes
+    any AE is found through the TLS port, with no cleartext finding."""
+    tls = nettls.make_tls_material(tmp_path / "tls")
+    server = peers.pynetdicom_scp(tls=tls)
+    result, report = scan(rampart, f"127.0.0.1:{server.port}", extra=("--called-ae", server.ae))
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = by_id(report)
+    assert {e["endpoint"]: e["service"] for e in report["openEndpoints"]} == {f"127.0.0.1:{server.port}": "dicom-tls"}
+    assert found["DICOM-ANY-AE-ACCEPTED"][0]["severity"] == "high"
+    assert "DICOM-ECHO-UNAUTHENTICATED" in found and "DICOM-STORAGE-UNAUTHENTICATED" in found
+    assert "DICOM-CLEARTEXT" not in found and "TLS-CERTIFICATE-UNTRUSTED" in found
 
 
 def expired_certificate(folder: Path) -> tuple[Path, Path]:

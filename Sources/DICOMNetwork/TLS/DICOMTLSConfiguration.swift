@@ -67,20 +67,34 @@ public struct DICOMTLSClientConfiguration: Sendable {
     public var privateKeyPath: String?
     /// Check the server certificate names the host we connect to. Leave on outside tests.
     public var verifiesHostname: Bool
+    /// Check the server's certificate at all; off only for an inspection that reports on the
+    /// certificate instead of trusting it (the exposure scanner), which sends no credential.
+    public var verifiesCertificate: Bool
 
-    public init(trustedCAPath: String? = nil, certificateChainPath: String? = nil, privateKeyPath: String? = nil, verifiesHostname: Bool = true) {
+    public init(trustedCAPath: String? = nil, certificateChainPath: String? = nil, privateKeyPath: String? = nil, verifiesHostname: Bool = true,
+                verifiesCertificate: Bool = true) {
         self.trustedCAPath = trustedCAPath
         self.certificateChainPath = certificateChainPath
         self.privateKeyPath = privateKeyPath
         self.verifiesHostname = verifiesHostname
+        self.verifiesCertificate = verifiesCertificate
     }
+
+    /// What the exposure scanner speaks DICOM over: any certificate, any protocol version and
+    /// cipher the server and OpenSSL agree on (what it accepts is the scanner's finding, not its
+    /// condition), no client certificate.
+    public static let inspecting = DICOMTLSClientConfiguration(verifiesHostname: false, verifiesCertificate: false)
 
     public func makeContext() throws(DICOMTLSError) -> NIOSSLContext {
         do {
             var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.minimumTLSVersion = .tlsv12
-            configuration.cipherSuites = DICOMTLS.cipherSuites
-            configuration.certificateVerification = verifiesHostname ? .fullVerification : .noHostnameVerification
+            if verifiesCertificate {
+                configuration.minimumTLSVersion = .tlsv12
+                configuration.cipherSuites = DICOMTLS.cipherSuites
+                configuration.certificateVerification = verifiesHostname ? .fullVerification : .noHostnameVerification
+            } else {
+                configuration.certificateVerification = .none
+            }
             if let trustedCAPath { configuration.trustRoots = .file(trustedCAPath) }
             if let certificateChainPath, let privateKeyPath {
                 configuration.certificateChain = try NIOSSLCertificate.fromPEMFile(certificateChainPath).map { .certificate($0) }
