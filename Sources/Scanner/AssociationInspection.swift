@@ -7,6 +7,8 @@ struct AssociationInspection: Sendable, Hashable {
     var studyQuery: QueryExposure?
     /// The peer accepted a Storage presentation context: it would take a C-STORE.
     var storageAccepted = false
+    /// The SOP Instance UID of the test object a C-STORE stored (`ScanOptions.intrusive`).
+    var testObjectStored: String?
     /// What the acceptor calls its implementation (A-ASSOCIATE-AC), which may name a release.
     var implementationVersionName: String?
 }

@@ -81,7 +81,11 @@ struct DICOMProbe: Sendable {
             findings.append(Finding(.dicomStudyQueryUnauthenticated, target: target,
                                     evidence: "Study Root C-FIND at STUDY level \(how): \(query.summary)", severity: query.answers > 0 ? .critical : .high))
         }
-        if inspection.storageAccepted {
+        if let stored = inspection.testObjectStored {
+            findings.append(Finding(.dicomStorageUnauthenticated, target: target,
+                                    evidence: "stored a synthetic test object \(how) (C-STORE answered success): delete it, patient ID "
+                                        + "\(ScanTestObject.patientID), SOP Instance UID \(stored)"))
+        } else if inspection.storageAccepted {
             findings.append(Finding(.dicomStorageUnauthenticated, target: target,
                                     evidence: "a CT Image Storage presentation context was accepted \(how) (no object sent)"))
         }
@@ -142,6 +146,16 @@ struct DICOMProbe: Sendable {
                 if association.negotiated.context(forAbstractSyntax: Self.studyRootFind) != nil {
                     try await Self.query(association, sopClass: Self.studyRootFind, level: "STUDY", keys: Self.studyKeys, maximum: maximum) { exposure in
                         inspection.update { $0.studyQuery = exposure }
+                    }
+                }
+                if options.intrusive, let storage = association.negotiated.context(forAbstractSyntax: Self.ctImageStorage) {
+                    let object = ScanTestObject(sopClassUID: Self.ctImageStorage)
+                    let syntax = storage.transferSyntax == TransferSyntax.implicitVRLittleEndian.uid ? TransferSyntax.implicitVRLittleEndian : .explicitVRLittleEndian
+                    let response = try await association.requestSingle(
+                        .storeRequest(messageID: association.nextMessageID(), sopClassUID: object.sopClassUID, sopInstanceUID: object.sopInstanceUID),
+                        contextID: storage.id, dataSet: .bytes(ByteBuffer(bytes: try object.dataSet.encoded(in: syntax))))
+                    if let status = response.command.status, status.category == .success || status.category == .warning {
+                        inspection.update { $0.testObjectStored = object.sopInstanceUID }
                     }
                 }
             }

@@ -19,6 +19,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
     case webCleartext = "WEB-CLEARTEXT"
     case webVersionBanner = "WEB-VERSION-BANNER"
     case knownVulnerability = "KNOWN-VULNERABILITY"
+    case webDefaultCredentials = "WEB-DEFAULT-CREDENTIALS"
     case serviceOpen = "SERVICE-OPEN"
     /// Only a server's own configuration tells this (the self-scan): no probe from outside can.
     case dicomLegacyException = "DICOM-LEGACY-EXCEPTION"
@@ -43,6 +44,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         case .webCleartext: "HTTP without TLS"
         case .webVersionBanner: "Web server announces its product version"
         case .knownVulnerability: "Runs a release with published vulnerabilities"
+        case .webDefaultCredentials: "Web sign-in accepts a default user name and password"
         case .serviceOpen: "Service listening"
         case .dicomLegacyException: "A device is admitted by its AE title and host alone (legacy exception)"
         }
@@ -51,7 +53,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
     public var severity: Severity {
         switch self {
         case .dicomPatientQueryUnauthenticated, .dicomStudyQueryUnauthenticated, .webOrthancRESTUnauthenticated,
-             .webDICOMwebUnauthenticated, .webPatientDataExposed:
+             .webDICOMwebUnauthenticated, .webPatientDataExposed, .webDefaultCredentials:
             .critical
         case .dicomAnyAEAccepted, .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .knownVulnerability:
             .high
@@ -68,7 +70,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .dicomAnyAEAccepted, .dicomEchoUnauthenticated, .dicomPatientQueryUnauthenticated, .dicomStudyQueryUnauthenticated,
              .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .webOrthancRESTUnauthenticated, .webDICOMwebUnauthenticated,
-             .webWADOUnauthenticated, .dicomLegacyException:
+             .webWADOUnauthenticated, .dicomLegacyException, .webDefaultCredentials:
             .authenticate
         case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsCertificateExpired, .tlsCertificateUntrusted:
             .encrypt
@@ -119,6 +121,8 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
             "Whoever borrows the device's address and AE title acts as the device. Bind the AE to a TLS client certificate (rampart ae certificate TITLE, or rampart ae add TITLE --certificate FILE.pem) once the device can present one, or remove the AE when it is retired."
         case .webVersionBanner:
             "Remove version numbers from Server and X-Powered-By headers, and keep the product patched."
+        case .webDefaultCredentials:
+            "Anyone who read the product's guide can sign in. Remove the default user, give every user a strong password of its own, and keep the REST API off networks that do not need it."
         case .knownVulnerability:
             "Update to the release the evidence names (or the distribution's patched package, then check its changelog lists these CVEs); until then keep the service off every network that does not need it."
         case .serviceOpen:

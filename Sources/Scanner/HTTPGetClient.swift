@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -21,7 +22,8 @@ struct HTTPGetClient: Sendable {
         }
     }
 
-    func get(_ endpoint: ScanEndpoint, path: String, accept: String = "*/*") async throws -> HTTPGetResponse {
+    /// `basic`: HTTP Basic credentials to send (the intrusive default-credential probe only).
+    func get(_ endpoint: ScanEndpoint, path: String, accept: String = "*/*", basic: (String, String)? = nil) async throws -> HTTPGetResponse {
         let (tls, serverName, limit) = (self.tls, endpoint.serverName, context.options.maximumBodyBytes)
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
@@ -47,6 +49,9 @@ struct HTTPGetClient: Sendable {
             head.headers.add(name: "User-Agent", value: "rampart-scan")
             head.headers.add(name: "Accept", value: accept)
             head.headers.add(name: "Connection", value: "close")
+            if let (user, password) = basic {
+                head.headers.add(name: "Authorization", value: "Basic " + Data("\(user):\(password)".utf8).base64EncodedString())
+            }
             try await outbound.write(.head(head))
             try await outbound.write(.end(nil))
             var response: HTTPGetResponse?

@@ -22,6 +22,13 @@ public struct ScanOptions: Sendable {
     public var maximumQueryAnswers = 10_000
     /// Web response bytes examined per request.
     public var maximumBodyBytes = 512 * 1024
+    /// Probes that change or log in to the target: a C-STORE of a synthetic test object where a
+    /// Storage context is accepted, and the products' default web credentials. Off unless the
+    /// operator asks (`rampart scan --intrusive`).
+    public var intrusive = false
+    /// Web user names and passwords that products ship with or their guides show, tried with
+    /// `intrusive` where a page asks for credentials.
+    public static let defaultWebCredentials = [("orthanc", "orthanc"), ("alice", "alicePassword"), ("admin", "admin")]
 
     public init() {}
 }

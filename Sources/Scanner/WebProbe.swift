@@ -27,7 +27,17 @@ struct WebProbe: Sendable {
             findings.append(Finding(.webVersionBanner, target: target, evidence: banner.joined(separator: "; ")))
         }
 
-        if let system = try? await client.get(endpoint, path: "/system", accept: "application/json"), system.status == 200,
+        let system = try? await client.get(endpoint, path: "/system", accept: "application/json")
+        if context.options.intrusive, let system, system.status == 401 {
+            for (user, password) in ScanOptions.defaultWebCredentials {
+                guard let answer = try? await client.get(endpoint, path: "/system", accept: "application/json", basic: (user, password)),
+                      answer.status == 200 else { continue }
+                findings.append(Finding(.webDefaultCredentials, target: target,
+                                        evidence: "GET /system asked for credentials and answered 200 to the default user \(user) with its published password"))
+                break
+            }
+        }
+        if let system, system.status == 200,
            system.text.contains("\"DicomAet\"") || system.text.contains("\"ApiVersion\"") {
             var evidence = "GET /system answered 200 with Orthanc's system description"
             if let patients = try? await client.get(endpoint, path: "/patients", accept: "application/json"), patients.status == 200,

@@ -41,6 +41,10 @@ struct Scan: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each answer.")
     var timeout = 5.0
 
+    @Flag(help: ArgumentHelp("Also probe in ways that change or sign in to the target: store a synthetic test object where C-STORE is "
+                             + "open (the report gives its UID, to delete), and try products' default web credentials. Only on systems you may alter."))
+    var intrusive = false
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -70,6 +74,7 @@ struct Scan: AsyncParsableCommand {
         }
         options.calledAETitles += calledAE.filter { !options.calledAETitles.contains($0) }
         options.concurrency = concurrency
+        options.intrusive = intrusive
         options.connectionsPerSecond = rate
         options.connectTimeout = .nanoseconds(Int64(connectTimeout * 1e9))
         options.readTimeout = .nanoseconds(Int64(timeout * 1e9))

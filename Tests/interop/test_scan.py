@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import requests
 
 import nethelpers as h
 import netpeers
@@ -63,9 +64,10 @@ def assert_no_patient_value(text: str, archive) -> None:
 
 
 @contextlib.contextmanager
-def open_orthanc(folder: Path, files: Path):
+def open_orthanc(folder: Path, files: Path, **changes):
     """Orthanc as found in the field: remote access allowed, authentication off, any AE may
-    echo, store and query, the DICOMweb plugin on; loaded with the synthetic archive."""
+    echo, store and query, the DICOMweb plugin on; loaded with the synthetic archive. `changes`
+    replace settings of its configuration."""
     folder.mkdir(parents=True)
     (folder / "storage").mkdir()
     dicom_port, http_port = netpeers.free_port(), netpeers.free_port()
@@ -76,7 +78,7 @@ def open_orthanc(folder: Path, files: Path):
         "HttpServerEnabled": True, "HttpPort": http_port, "RemoteAccessAllowed": True, "AuthenticationEnabled": False,
         "Plugins": [str(DICOMWEB_PLUGIN)],
         "DicomWeb": {"Enable": True, "Root": "/dicom-web/", "EnableWado": True, "WadoRoot": "/wado"},
-    }
+    } | changes
     (folder / "orthanc.json").write_text(json.dumps(config, indent=2))
     log = folder / "orthanc.log"
     proc = netpeers.spawn([str(ORTHANC), str(folder / "orthanc.json")], log=log, env=netpeers.dcmtk_env(), cwd=folder, lifetime=600)
@@ -97,9 +99,10 @@ def test_net_scan_reports_the_open_orthanc(rampart, net_archive, tmp_path):
     studies = len({i.study_uid for i in net_archive.instances})
     with open_orthanc(tmp_path / "orthanc", net_archive.root) as orthanc:
         dicom, web = f"127.0.0.1:{orthanc.port}", f"127.0.0.1:{orthanc.extra['http_port']}"
-        result, report = scan(rampart, dicom, web)
+        # The HTML page of the same scan as the JSON report.
         page = tmp_path / "report.html"
-        table, _ = scan(rampart, dicom, web, fmt=None, extra=("--html", str(page)))
+        result, report = scan(rampart, dicom, web, extra=("--html", str(page)))
+        table, _ = scan(rampart, dicom, web, fmt=None)
         sarif_result, sarif = scan(rampart, dicom, web, fmt="--sarif")
     assert result.returncode == 1, describe_run(result)
     found = by_id(report)
@@ -162,6 +165,36 @@ def check_html_report(page: str, report: dict, archive) -> None:
         if finding["severity"] != "info":
             assert finding["fix"] in text
     assert_no_patient_value(page, archive)
+
+
+@pytest.mark.skipif(not (ORTHANC.exists() and DICOMWEB_PLUGIN.exists()), reason="apt-get install orthanc orthanc-dicomweb")
+def test_net_scan_intrusive_stores_a_test_object_and_signs_in_with_default_credentials(rampart, net_archive, tmp_path):
+    """Orthanc with its web sign-in on, but for the user of its guides (orthanc/orthanc), and
+    DICOM storage open: without --intrusive nothing is sent and no password tried; with it, the
+    test object is stored (Orthanc then holds it, under the UID the report gives) and the default
+    sign-in is found."""
+    with open_orthanc(tmp_path / "orthanc", net_archive.root, AuthenticationEnabled=True, RegisteredUsers={"orthanc": "orthanc"}) as orthanc:
+        dicom, web = f"127.0.0.1:{orthanc.port}", f"127.0.0.1:{orthanc.extra['http_port']}"
+        base = f"http://{web}"
+        before = requests.get(base + "/instances", auth=("orthanc", "orthanc"), timeout=30).json()
+        gentle, report = scan(rampart, dicom, web)
+        found = by_id(report)
+        assert "WEB-DEFAULT-CREDENTIALS" not in found and "WEB-ORTHANC-REST-UNAUTHENTICATED" not in found
+        assert "no object sent" in found["DICOM-STORAGE-UNAUTHENTICATED"][0]["evidence"]
+        assert requests.get(base + "/instances", auth=("orthanc", "orthanc"), timeout=30).json() == before
+        intrusive, report = scan(rampart, dicom, web, extra=("--intrusive",))
+        found = by_id(report)
+        signed_in = found["WEB-DEFAULT-CREDENTIALS"][0]
+        assert signed_in["target"] == web and signed_in["severity"] == "critical" and "user orthanc" in signed_in["evidence"]
+        assert "orthanc\"" not in signed_in["evidence"] and ":orthanc" not in signed_in["evidence"]
+        stored = found["DICOM-STORAGE-UNAUTHENTICATED"][0]["evidence"]
+        assert "stored a synthetic test object" in stored, stored
+        uid = stored.rsplit("SOP Instance UID ", 1)[1]
+        matches = requests.post(base + "/tools/find", auth=("orthanc", "orthanc"), timeout=30,
+                                json={"Level": "Instance", "Query": {"SOPInstanceUID": uid}, "Expand": True}).json()
+        assert len(matches) == 1 and matches[0]["MainDicomTags"]["SOPInstanceUID"] == uid
+        patient = requests.get(base + f"/instances/{matches[0]['ID']}/patient", auth=("orthanc", "orthanc"), timeout=30).json()
+        assert patient["MainDicomTags"]["PatientID"] == "RAMPART-SCAN-TEST"
 
 
 def test_net_scan_reports_the_permissive_dcmqrscp(rampart, net_archive, peers):
