@@ -10,6 +10,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
     case dicomCleartext = "DICOM-CLEARTEXT"
     case dicomAssociationRefused = "DICOM-ASSOCIATION-REFUSED"
     case tlsLegacyVersion = "TLS-LEGACY-VERSION"
+    case tlsNoForwardSecrecy = "TLS-NO-FORWARD-SECRECY"
     case tlsCertificateExpired = "TLS-CERTIFICATE-EXPIRED"
     case tlsCertificateUntrusted = "TLS-CERTIFICATE-UNTRUSTED"
     case webOrthancRESTUnauthenticated = "WEB-ORTHANC-REST-UNAUTHENTICATED"
@@ -35,6 +36,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         case .dicomCleartext: "DICOM without TLS"
         case .dicomAssociationRefused: "Refuses unauthenticated DICOM associations"
         case .tlsLegacyVersion: "Accepts TLS 1.0 or 1.1"
+        case .tlsNoForwardSecrecy: "Accepts TLS cipher suites without forward secrecy"
         case .tlsCertificateExpired: "TLS certificate expired or not yet valid"
         case .tlsCertificateUntrusted: "TLS certificate not trusted by this machine"
         case .webOrthancRESTUnauthenticated: "Orthanc REST API open without credentials"
@@ -57,7 +59,8 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
             .critical
         case .dicomAnyAEAccepted, .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .knownVulnerability:
             .high
-        case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsCertificateExpired, .webWADOUnauthenticated, .dicomLegacyException:
+        case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsNoForwardSecrecy, .tlsCertificateExpired, .webWADOUnauthenticated,
+             .dicomLegacyException:
             .medium
         case .dicomEchoUnauthenticated, .webVersionBanner:
             .low
@@ -72,7 +75,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
              .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .webOrthancRESTUnauthenticated, .webDICOMwebUnauthenticated,
              .webWADOUnauthenticated, .dicomLegacyException, .webDefaultCredentials:
             .authenticate
-        case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsCertificateExpired, .tlsCertificateUntrusted:
+        case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsNoForwardSecrecy, .tlsCertificateExpired, .tlsCertificateUntrusted:
             .encrypt
         case .webPatientDataExposed:
             .limitDisclosure
@@ -103,6 +106,8 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
             "No action: the server refused an unknown AE without credentials."
         case .tlsLegacyVersion:
             "Turn off TLS 1.0 and 1.1; allow TLS 1.2 and 1.3 only."
+        case .tlsNoForwardSecrecy:
+            "Allow only ECDHE (or DHE) key exchange with AEAD ciphers, as BCP 195 says: traffic recorded today must not be readable by whoever gets the server's key tomorrow."
         case .tlsCertificateExpired:
             "Renew the certificate, and monitor expiry dates: clients that verify will refuse this server, clients that do not cannot tell it from an impostor."
         case .tlsCertificateUntrusted:

@@ -32,6 +32,15 @@ struct TLSProbe: Sendable {
             findings.append(Finding(.tlsLegacyVersion, target: target, evidence: "a handshake limited to TLS 1.0-1.1 succeeded (\(Self.name(old.version)))"))
         }
 
+        // Suites with RSA key exchange: whoever later gets the server's key decrypts what was recorded.
+        var staticRSA = inspecting
+        staticRSA.maximumTLSVersion = .tlsv12
+        staticRSA.cipherSuites = Self.staticRSASuites
+        if let weak = try? await handshake(endpoint, staticRSA) {
+            findings.append(Finding(.tlsNoForwardSecrecy, target: target,
+                                    evidence: "a \(Self.name(weak.version)) handshake offering only RSA key exchange suites (\(Self.staticRSASuites.replacingOccurrences(of: ":", with: ", "))) succeeded"))
+        }
+
         if let certificate = first.certificate {
             let now = time(nil)
             if certificate.notValidAfter < now {
@@ -73,6 +82,8 @@ struct TLSProbe: Sendable {
         try await done.futureResult.get()
         return Handshake(version: try await channel.nioSSL_tlsVersion().get(), certificate: try await channel.nioSSL_peerCertificate().get())
     }
+
+    static let staticRSASuites = "AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA:AES256-SHA"
 
     static func name(_ version: TLSVersion?) -> String {
         switch version {

@@ -7,7 +7,7 @@ or by itself after --lifetime seconds.
 
     net_pynetdicom_scp.py --port 0 [--host 127.0.0.1] [--ae PYNETDICOM]
         [--store-dir DIR] [--preload DIR] [--destination AE=HOST:PORT]...
-        [--tls-cert PEM --tls-key PEM [--tls-ca PEM] [--require-client-cert]]
+        [--tls-cert PEM --tls-key PEM [--tls-ca PEM] [--require-client-cert] [--tls-ciphers LIST]]
         [--user NAME:PASSWORD]... [--token TOKEN]... [--require-identity] [--accept-any-identity]
         [--implementation-version-name NAME] [--artim SECONDS]
         [--max-pdu BYTES] [--async-window N] [--lifetime SECONDS] [--debug]
@@ -133,6 +133,8 @@ def main() -> int:
     parser.add_argument("--tls-key")
     parser.add_argument("--tls-ca")
     parser.add_argument("--require-client-cert", action="store_true")
+    # OpenSSL cipher list of the TLS server (TLS 1.2 at most when given), for the scanner's tests.
+    parser.add_argument("--tls-ciphers")
     parser.add_argument("--user", action="append", default=[])
     parser.add_argument("--token", action="append", default=[])
     parser.add_argument("--require-identity", action="store_true")
@@ -305,6 +307,9 @@ def main() -> int:
     if args.tls_cert:
         ssl_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ssl_context.load_cert_chain(args.tls_cert, args.tls_key)
+        if args.tls_ciphers:
+            ssl_context.set_ciphers(args.tls_ciphers)
+            ssl_context.maximum_version = ssl.TLSVersion.TLSv1_2
         if args.tls_ca:
             ssl_context.load_verify_locations(args.tls_ca)
             ssl_context.verify_mode = ssl.CERT_REQUIRED if args.require_client_cert else ssl.CERT_OPTIONAL

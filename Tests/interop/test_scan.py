@@ -255,6 +255,12 @@ def test_net_scan_speaks_dicom_over_tls_and_reports_an_open_scp_behind_it(rampar
     assert found["DICOM-ANY-AE-ACCEPTED"][0]["severity"] == "high"
     assert "DICOM-ECHO-UNAUTHENTICATED" in found and "DICOM-STORAGE-UNAUTHENTICATED" in found
     assert "DICOM-CLEARTEXT" not in found and "TLS-CERTIFICATE-UNTRUSTED" in found
+    # Python's default server ciphers are forward-secret; RSA key exchange allowed is a finding.
+    assert "TLS-NO-FORWARD-SECRECY" not in found
+    weak = peers.pynetdicom_scp(tls=tls, extra=["--tls-ciphers", "AES128-GCM-SHA256:AES128-SHA"])
+    result, report = scan(rampart, f"127.0.0.1:{weak.port}", extra=("--called-ae", weak.ae))
+    no_pfs = by_id(report)["TLS-NO-FORWARD-SECRECY"][0]
+    assert no_pfs["severity"] == "medium" and "TLS 1.2 handshake offering only RSA key exchange" in no_pfs["evidence"], no_pfs
 
 
 def expired_certificate(folder: Path) -> tuple[Path, Path]:
