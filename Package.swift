@@ -97,6 +97,8 @@ let package = Package(
             dependencies: [
                 "DICOM",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The masks file of burned-in annotation (YAML, or JSON).
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The audit log: events, PS3.15 A.5 messages, the tamper-evident local store, export.

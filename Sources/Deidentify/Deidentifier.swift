@@ -11,10 +11,12 @@ import DICOM
 ///   that list (PS3.15 E.3.10 leaves it to the implementation) is empty for now, so none are kept.
 /// - Patient ID becomes a keyed pseudonym rather than empty, so a study can be linked to the
 ///   patient's other studies without revealing who it is.
-/// - Objects with Burned In Annotation YES are refused unless Clean Pixel Data is chosen, which
-///   says that the caller has cleaned the pixels (masking regions are not done here yet).
+/// - Objects with Burned In Annotation YES have the masks' regions for their modality blanked
+///   (native pixel data only); without a region they are refused unless Clean Pixel Data is
+///   chosen, which says that the caller has cleaned the pixels.
 public struct Deidentifier: Sendable {
     public let profile: ConfidentialityProfile
+    public let masks: BurnedInAnnotationMasks
     private let key: ProjectKey
 
     static let patientID = Tag(0x0010, 0x0020)
@@ -27,8 +29,9 @@ public struct Deidentifier: Sendable {
     static let codingSchemeDesignator = Tag(0x0008, 0x0102)
     static let codeMeaning = Tag(0x0008, 0x0104)
 
-    public init(key: ProjectKey, options: DeidentificationOptions) throws(DeidentificationError) {
+    public init(key: ProjectKey, options: DeidentificationOptions, masks: BurnedInAnnotationMasks = .none) throws(DeidentificationError) {
         self.key = key
+        self.masks = masks
         profile = try ConfidentialityProfile(options: options)
     }
 
@@ -37,14 +40,18 @@ public struct Deidentifier: Sendable {
     public func deidentify(_ file: DICOMFile) throws -> DICOMFile {
         var meta = DataSet()
         if let version = file.meta[.fileMetaInformationVersion] { meta.insert(version) }
-        return DICOMFile(meta: meta, dataSet: try deidentify(file.dataSet), transferSyntax: file.transferSyntax)
+        var dataSet = file.dataSet
+        if Self.hasBurnedInAnnotation(dataSet), let masked = try masks.masked(dataSet, transferSyntax: file.transferSyntax) {
+            dataSet = masked
+        }
+        return DICOMFile(meta: meta, dataSet: try deidentify(dataSet), transferSyntax: file.transferSyntax)
     }
 
     /// The data set de-identified, with Patient Identity Removed, the method and its codes.
     /// Throws `DeidentificationError.burnedInAnnotation`, and the errors of loading deferred values.
     public func deidentify(_ dataSet: DataSet) throws -> DataSet {
         let options = profile.options
-        if dataSet.string(Self.burnedInAnnotation)?.uppercased() == "YES", !options.contains(.cleanPixelData) {
+        if Self.hasBurnedInAnnotation(dataSet), !options.contains(.cleanPixelData) {
             throw DeidentificationError.burnedInAnnotation
         }
         let patientID = dataSet.string(Self.patientID) ?? ""
@@ -61,6 +68,10 @@ public struct Deidentifier: Sendable {
             result.insert(.text(Self.longitudinalTemporalInformationModified, .CS, ["MODIFIED"]))
         }
         return result
+    }
+
+    static func hasBurnedInAnnotation(_ dataSet: DataSet) -> Bool {
+        dataSet.string(burnedInAnnotation)?.uppercased() == "YES"
     }
 
     private func transform(_ dataSet: DataSet, shift: DateShift?) throws -> DataSet {

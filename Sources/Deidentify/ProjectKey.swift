@@ -55,6 +55,13 @@ public struct ProjectKey: Sendable {
         return -(Int(word % 3650) + 1)
     }
 
+    /// The key that seals the re-identification lookup file: HKDF-SHA256 of the project key with
+    /// a label of its own, so that the lookup key is no HMAC key of any pseudonym.
+    var lookupKey: SymmetricKey {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: key, info: Data("rampart re-identification lookup".utf8), outputByteCount: 32)
+    }
+
     private func code(_ label: String, _ value: String) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: Data((label + "\u{0}" + value).utf8), using: key))
     }
