@@ -6,8 +6,9 @@ import Glibc
 
 /// The re-identification lookup file of `rampart deidentify --lookup`, open for appending: one
 /// sealed record per line, created readable by its owner only. Each line goes out in one write()
-/// on an O_APPEND descriptor, so a line is never interleaved with another run's.
-final class LookupFileWriter {
+/// on an O_APPEND descriptor, so a line is never interleaved with another run's, or another
+/// task's: nothing else of it changes after it opens, so tasks may share it.
+final class LookupFileWriter: Sendable {
     enum Failure: Error, CustomStringConvertible {
         case cannotOpen(String, errno: Int32)
         case cannotWrite(String, errno: Int32)

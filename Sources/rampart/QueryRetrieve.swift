@@ -1,6 +1,7 @@
 import ArgumentParser
 import DICOM
 import DICOMNetwork
+import Deidentify
 import NIOCore
 #if canImport(Glibc)
 import Glibc
@@ -159,7 +160,14 @@ struct Move: AsyncParsableCommand {
 struct Get: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
-        abstract: "Retrieve matching instances over the same association with C-GET, into a folder.")
+        abstract: "Retrieve matching instances over the same association with C-GET, into a folder.",
+        discussion: """
+            With --deidentify it is an export for research or teaching: each instance, as the server's view \
+            for the signed-in user shows it, is de-identified by the PS3.15 profile (--options, the project's \
+            --key-file, as rampart deidentify) before it is written, under its new SOP Instance UID; the \
+            original is never written. An instance the profile refuses (burned-in annotation) fails its \
+            sub-operation and is not written.
+            """)
 
     @OptionGroup var network: NetworkOptions
     @OptionGroup var query: QueryOptions
@@ -167,7 +175,38 @@ struct Get: AsyncParsableCommand {
     @Option(help: "Folder the instances are written to, as <SOPInstanceUID>.dcm.")
     var output: String
 
+    @Flag(help: "De-identify each instance before writing it (with --key-file, and --options).")
+    var deidentify = false
+
+    @Option(name: .customLong("options"), help: "With --deidentify: comma-separated profile options, as rampart deidentify takes them.")
+    var deidentificationOptions = ""
+
+    @Option(name: .customLong("key-file"), help: "With --deidentify: the project key file (rampart deidentify --new-key makes one).")
+    var keyFile: String?
+
+    @Option(help: "With --deidentify: append each copy's original identifiers, encrypted, to this re-identification lookup file.")
+    var lookup: String?
+
+    func validate() throws {
+        if deidentify, keyFile == nil { throw ValidationError("--deidentify needs the project's --key-file") }
+        if !deidentify, keyFile != nil || lookup != nil || !deidentificationOptions.isEmpty {
+            throw ValidationError("--options, --key-file and --lookup go with --deidentify")
+        }
+    }
+
     func run() async throws {
+        var export: GetReceiver.Export?
+        if deidentify, let keyFile {
+            do {
+                let key = try ProjectKeyFile.read(keyFile)
+                export = GetReceiver.Export(
+                    deidentifier: try Deidentifier(key: key, options: DeidentificationOption.parseList(deidentificationOptions)),
+                    lookup: try lookup.map { try LookupFileWriter(path: $0, key: key) })
+            } catch {
+                standardError("rampart: \(oneLine(error))")
+                throw ExitCode(2)
+            }
+        }
         let sopClass = query.sopClasses.get
         let identifier = try query.identifier()
         // C-GET needs storage contexts on which we act as SCP (PS3.4 C.4.3.1, PS3.7 D.3.3.4).
@@ -180,14 +219,15 @@ struct Get: AsyncParsableCommand {
         client.options.spoolDirectory = output
         let output = self.output
         do {
-            let outcome = try await client.withAssociation(proposal) { association in
-                let receiver = Task { await GetReceiver(association: association, folder: output).run() }
+            let outcome = try await client.withAssociation(proposal) { [export] association in
+                let receiver = Task { await GetReceiver(association: association, folder: output, export: export).run() }
                 defer { receiver.cancel() }
                 let final = try await association.queryRetrieve(service: "C-GET", sopClass: sopClass, identifier: identifier,
                                                                  request: { .getRequest(messageID: $0, sopClassUID: sopClass) }) { _ in }
                 return RetrieveOutcome(final)
             }
-            try outcome.report("retrieved")
+            try export?.lookup?.synchronize()
+            try outcome.report(export == nil ? "retrieved" : "retrieved and de-identified")
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -196,17 +236,39 @@ struct Get: AsyncParsableCommand {
     }
 }
 
-/// Answers the C-STORE sub-operations of a C-GET: keeps each spooled file as <SOPInstanceUID>.dcm.
+/// Answers the C-STORE sub-operations of a C-GET: keeps each spooled file as <SOPInstanceUID>.dcm,
+/// or with `export` writes its de-identified copy instead (and never the original).
 struct GetReceiver {
+    /// A de-identified export: the profile, and where the originals' identifiers go, sealed.
+    struct Export: Sendable {
+        let deidentifier: Deidentifier
+        let lookup: LookupFileWriter?
+    }
+
     let association: Association
     let folder: String
+    var export: Export?
 
     func run() async {
         for await incoming in association.incoming {
             guard case let .request(message) = incoming, message.command.commandField == .cStoreRQ else { continue }
             var status = DIMSEStatus.success
             var comment: String?
-            if case let .file(spooled)? = message.dataSet {
+            if case let .file(spooled)? = message.dataSet, let export {
+                let copy = DeidentifiedFile(spooled.path, by: export.deidentifier, into: folder)
+                spooled.remove()
+                if let failure = copy.failure {
+                    status = .errorCannotUnderstand
+                    comment = "not de-identified: \(failure)"
+                } else if let record = copy.record, let lookup = export.lookup {
+                    do {
+                        try lookup.append(record)
+                    } catch {
+                        status = .refusedOutOfResources
+                        comment = "\(error)"
+                    }
+                }
+            } else if case let .file(spooled)? = message.dataSet {
                 do {
                     // The file is named after the UID: only a valid one may name it.
                     let uid = try ValidatedUID(spooled.sopInstanceUID)
