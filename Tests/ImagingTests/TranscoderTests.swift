@@ -62,6 +62,34 @@ private typealias Tag = DICOM.Tag
         #expect(back.int(Tag(0x0028, 0x0006)) == 0)
     }
 
+    @Test func multiFrameRGBRoundTripsThroughJPEGLossless() throws {
+        let jpegLossless = TransferSyntax(uid: JPEGLosslessFirstOrder.transferSyntaxUID)
+        let (native, pixels) = image(frames: 3, samples: 3, bits: 16, planar: false)
+        let compressed = try Transcoder().transcode(native, from: .explicitVRLittleEndian, to: jpegLossless)
+        guard case let .encapsulated(data)? = compressed[Tag(0x7FE0, 0x0010)]?.value else {
+            Issue.record("the JPEG Lossless data set's pixel data is not encapsulated")
+            return
+        }
+        #expect(data.fragments.count == 3 && data.basicOffsetTable.count == 12)
+        #expect(compressed.string(Tag(0x0028, 0x0004)) == "RGB" && compressed[Tag(0x0028, 0x2110)] == nil)
+        // Selection value 1 streams are also valid process 14 (.57) streams.
+        let asAnyPredictor = TransferSyntax(uid: JPEGLossless.transferSyntaxUID)
+        for source in [jpegLossless, asAnyPredictor] {
+            let back = try Transcoder().transcode(compressed, from: source, to: .explicitVRLittleEndian)
+            #expect(try back[Tag(0x7FE0, 0x0010)]?.loadBytes() == pixels)
+        }
+    }
+
+    @Test func jpegLosslessOfAnyPredictorIsReadNotWritten() {
+        let (native, _) = image(frames: 1, samples: 1, bits: 8, planar: false)
+        let anyPredictor = TransferSyntax(uid: JPEGLossless.transferSyntaxUID)
+        #expect(throws: TranscodeError.unsupportedSyntax(anyPredictor, reading: false)) {
+            try Transcoder().transcode(native, from: .explicitVRLittleEndian, to: anyPredictor)
+        }
+        let message = TranscodeError.unsupportedSyntax(anyPredictor, reading: false).description
+        #expect(message.contains("First-Order Prediction") && message.contains("RLE Lossless"))
+    }
+
     @Test func aSyntaxWithoutACodecIsNamed() {
         let (native, _) = image(frames: 1, samples: 1, bits: 8, planar: false)
         let jpegLS = TransferSyntax(uid: "1.2.840.10008.1.2.4.80")

@@ -1,4 +1,4 @@
-"""`rampart transcode` and its RLE Lossless codec, against pydicom and DCMTK.
+"""`rampart transcode` and its RLE Lossless and JPEG Lossless codecs, against pydicom and DCMTK.
 
 (a) Every RLE Lossless file in pydicom's test data (names containing "rle" in any case,
     and any other file whose transfer syntax is RLE Lossless), transcoded by Rampart to
@@ -9,6 +9,12 @@
     dcmdrle.
 (c) Truncated or corrupted RLE pixel data is refused: exit status 1 and one line on stderr
     that says what is wrong, never a crash.
+(d) JPEG Lossless (process 14): every file of pydicom's test data and pydicom-data in
+    1.2.840.10008.1.2.4.57 or .70, transcoded by Rampart to Explicit VR Little Endian, has
+    pydicom's `pixel_array` (pydicom decoding with pylibjpeg-libjpeg); the synthetic native images
+    of (b) up to 16 bits encoded by Rampart to .70 decode pixel-exact with pydicom and DCMTK's
+    dcmdjpeg; DCMTK's dcmcjpeg encodings of them (+e1: .70; +el +sv 1..7 and +pt: .57) are
+    decoded by Rampart to dcmdjpeg's pixels; damaged JPEG streams are refused with a message.
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ import netdata
 import rampart_cli
 
 DCMDRLE = "/usr/bin/dcmdrle"
+DCMCJPEG = "/usr/bin/dcmcjpeg"
+DCMDJPEG = "/usr/bin/dcmdjpeg"
+JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57"
+JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70"
 
 
 def read(path):
@@ -201,5 +211,132 @@ def test_damaged_rle_is_refused_with_a_message(rampart, tmp_path, stats):
     unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", "1.2.840.10008.1.2.4.80")
     assert unsupported.returncode == 1 and "JPEG-LS Lossless Image Compression" in rampart_cli.stderr_lines(unsupported)[0]
     line = f"rampart transcode: {len(variants)} damaged RLE files refused with a one-line message"
+    stats.lines.append(line)
+    print(line)
+
+
+def jpeg_lossless_test_files() -> list[Path]:
+    """pydicom's test files and pydicom-data's (get_testdata_files lists both) in either JPEG Lossless syntax, with pixel data."""
+    found = []
+    for name in pydicom.data.get_testdata_files():
+        path = Path(name)
+        try:
+            ds = read(path)
+        except Exception:  # noqa: BLE001 - not a Part 10 file pydicom reads: not a candidate
+            continue
+        if ds.file_meta.get("TransferSyntaxUID") in (JPEG_LOSSLESS, JPEG_LOSSLESS_SV1) and "PixelData" in ds:
+            found.append(path)
+    return sorted(found)
+
+
+def test_pydicom_jpeg_lossless_files_decode_to_pydicoms_pixels(rampart, tmp_path, stats):
+    files = jpeg_lossless_test_files()
+    assert len(files) >= 4, f"only {len(files)} JPEG Lossless files in pydicom's test data"
+    counts = {JPEG_LOSSLESS: 0, JPEG_LOSSLESS_SV1: 0}
+    for path in files:
+        out = tmp_path / f"{path.stem}.dcm"
+        transcode(rampart, path, out, ExplicitVRLittleEndian)
+        decoded = read(out)
+        assert decoded.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+        expected, actual = pixels(path), decoded.pixel_array
+        assert expected.shape == actual.shape and expected.dtype == actual.dtype, f"{path.name}: {expected.shape} {expected.dtype} vs {actual.shape} {actual.dtype}"
+        assert numpy.array_equal(expected, actual), f"{path.name}: Rampart's decoding differs from pydicom's"
+        counts[read(path).file_meta.TransferSyntaxUID] += 1
+    line = (f"rampart transcode: JPEG Lossless files of pydicom's test data decoded pixel-exact to pydicom's pixel_array: "
+            f"{counts[JPEG_LOSSLESS]} .57, {counts[JPEG_LOSSLESS_SV1]} .70")
+    stats.lines.append(line)
+    print(line)
+
+
+def jpeg_sources(folder: Path) -> list[Path]:
+    """The native sources of (b) that JPEG carries: up to 16 bits allocated."""
+    return [path for path in native_sources(folder) if read(path).BitsAllocated <= 16]
+
+
+def test_native_files_encoded_to_jpeg_lossless_decode_pixel_exact_with_pydicom_and_dcmtk(rampart, tmp_path, stats):
+    sources = jpeg_sources(tmp_path / "native")
+    assert len(sources) >= 9
+    for source in sources:
+        out = tmp_path / f"{source.stem}_jpll.dcm"
+        transcode(rampart, source, out, JPEG_LOSSLESS_SV1)
+        encoded = read(out)
+        assert encoded.file_meta.TransferSyntaxUID == JPEG_LOSSLESS_SV1
+        assert "LossyImageCompression" not in encoded
+        expected = pixels(source)
+        assert numpy.array_equal(expected, encoded.pixel_array), f"{source.name}: pydicom decodes Rampart's JPEG Lossless differently"
+        by_dcmtk = tmp_path / f"{source.stem}_dcmdjpeg.dcm"
+        result = subprocess.run([DCMDJPEG, str(out), str(by_dcmtk)], capture_output=True, text=True, check=False)
+        assert result.returncode == 0, f"dcmdjpeg refuses Rampart's JPEG Lossless of {source.name}: {result.stderr.strip()}"
+        assert numpy.array_equal(expected, pixels(by_dcmtk)), f"{source.name}: dcmdjpeg decodes Rampart's JPEG Lossless differently"
+    line = f"rampart transcode: {len(sources)} synthetic native files encoded to JPEG Lossless .70, decoded pixel-exact by pydicom and dcmdjpeg"
+    stats.lines.append(line)
+    print(line)
+
+
+# dcmcjpeg's lossless encodings: +e1 writes .70; +el with a selection value (and point transform) writes .57.
+DCMCJPEG_MODES = {"e1": ["+e1"]} | {f"sv{value}": ["+el", "+sv", str(value)] for value in range(1, 8)} | {"sv6_pt2": ["+el", "+sv", "6", "+pt", "2"]}
+
+
+def test_dcmtk_jpeg_lossless_decodes_to_dcmtks_pixels(rampart, tmp_path, stats):
+    sources = jpeg_sources(tmp_path / "native")
+    counts = {JPEG_LOSSLESS: 0, JPEG_LOSSLESS_SV1: 0}
+    for source in sources:
+        for mode, options in DCMCJPEG_MODES.items():
+            by_dcmtk = tmp_path / f"{source.stem}_{mode}.dcm"
+            result = subprocess.run([DCMCJPEG, *options, str(source), str(by_dcmtk)], capture_output=True, text=True, check=False)
+            assert result.returncode == 0, f"dcmcjpeg {' '.join(options)} {source.name}: {result.stderr.strip()}"
+            syntax = read(by_dcmtk).file_meta.TransferSyntaxUID
+            assert syntax in counts, f"dcmcjpeg {' '.join(options)} wrote {syntax}"
+            out = tmp_path / f"{source.stem}_{mode}_rampart.dcm"
+            transcode(rampart, by_dcmtk, out, ExplicitVRLittleEndian)
+            reference = tmp_path / f"{source.stem}_{mode}_dcmdjpeg.dcm"
+            result = subprocess.run([DCMDJPEG, str(by_dcmtk), str(reference)], capture_output=True, text=True, check=False)
+            assert result.returncode == 0, f"dcmdjpeg {by_dcmtk.name}: {result.stderr.strip()}"
+            expected = pixels(reference)
+            assert numpy.array_equal(expected, pixels(out)), f"{by_dcmtk.name}: Rampart decodes dcmcjpeg {' '.join(options)} differently from dcmdjpeg"
+            # pylibjpeg-libjpeg 2.5.0 decodes a point transform to 255 everywhere: there, dcmdjpeg alone is the reference.
+            if "+pt" not in options:
+                assert numpy.array_equal(pixels(by_dcmtk), pixels(out)), f"{by_dcmtk.name}: Rampart decodes dcmcjpeg {' '.join(options)} differently from pydicom"
+            # dcmcjpeg (3.6.7) encodes planar colour as if interleaved and labels it so; dcmdjpeg and pydicom agree
+            # with Rampart on those pixels, which are not the source's.
+            if "+pt" not in options and read(source).get("PlanarConfiguration", 0) == 0:
+                assert numpy.array_equal(pixels(source), pixels(out)), f"{by_dcmtk.name}: not the source's pixels"
+            counts[syntax] += 1
+    line = (f"rampart transcode: dcmcjpeg's JPEG Lossless of {len(sources)} synthetic files (selection values 1-7, point transform 2) "
+            f"decoded pixel-exact: {counts[JPEG_LOSSLESS]} .57, {counts[JPEG_LOSSLESS_SV1]} .70")
+    stats.lines.append(line)
+    print(line)
+
+
+def test_damaged_jpeg_lossless_is_refused_with_a_message(rampart, tmp_path, stats):
+    source = synthetic(tmp_path, "damage_source", 40, 50, 1, 16, False, False, 1)
+    good = tmp_path / "good_jpll.dcm"
+    transcode(rampart, source, good, JPEG_LOSSLESS_SV1)
+    frame = next(generate_frames(read(good).PixelData, number_of_frames=1))
+    scan = frame.index(b"\xff\xda")
+    variants = {
+        "frame cut after 100 bytes": frame[:100],
+        "no SOI marker": b"\0\0" + frame[2:],
+        "no EOI marker": frame[: frame.rindex(b"\xff\xd9")],
+        "predictor 0 in the scan header": frame[: scan + 7] + b"\0" + frame[scan + 8 :],
+        "Huffman table removed": frame[:frame.index(b"\xff\xc4")] + frame[scan:],
+        "scan header names component 9": frame[: scan + 5] + b"\x09" + frame[scan + 6 :],
+    }
+    for index, (name, data) in enumerate(variants.items()):
+        damaged = read(good)
+        damaged.PixelData = encapsulate([data + b"\0" * (len(data) % 2)])
+        path = tmp_path / f"damaged{index}.dcm"
+        damaged.save_as(path, enforce_file_format=True)
+        result = rampart_cli.run(rampart, "transcode", path, tmp_path / "out.dcm", "--transfer-syntax", ExplicitVRLittleEndian)
+        assert result.returncode == 1, f"{name}: {rampart_cli.describe(result)}"
+        problem = rampart_cli.clean_refusal_problem(result, need_offset=False)
+        assert problem is None, f"{name}: {problem}; {rampart_cli.describe(result)}"
+        message = rampart_cli.stderr_lines(result)[0]
+        assert message.startswith("rampart: ") and str(path) in message, f"{name}: {message}"
+        assert "JPEG Lossless (selection value 1) data is malformed" in message, f"{name}: {message}"
+    unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", JPEG_LOSSLESS)
+    message = rampart_cli.stderr_lines(unsupported)[0]
+    assert unsupported.returncode == 1 and "cannot encode pixel data to JPEG Lossless, Non-Hierarchical (Process 14)" in message, message
+    line = f"rampart transcode: {len(variants)} damaged JPEG Lossless files refused with a one-line message"
     stats.lines.append(line)
     print(line)

@@ -18,23 +18,40 @@ public struct Transcoder: Sendable {
 
     public init() {}
 
-    /// The codec for an encapsulated syntax, if Rampart has one.
-    static func codec(for syntax: TransferSyntax) -> (any FrameDecoder & FrameEncoder)? {
+    /// The decoder of an encapsulated syntax, if Rampart has one.
+    static func decoder(for syntax: TransferSyntax) -> (any FrameDecoder)? {
         switch syntax.uid {
         case RLELossless.transferSyntaxUID: RLELossless()
+        case JPEGLossless.transferSyntaxUID: JPEGLossless()
+        case JPEGLosslessFirstOrder.transferSyntaxUID: JPEGLosslessFirstOrder()
         default: nil
         }
     }
 
-    /// The syntaxes `transcode` reads and writes, for messages.
-    public static var supportedSyntaxes: [TransferSyntax] {
-        nativeSyntaxes + TransferSyntax.known.filter { codec(for: $0) != nil }
+    /// The encoder of an encapsulated syntax, if Rampart has one: JPEG Lossless is written with
+    /// selection value 1 only, as .70 (which every reader of .57 also reads).
+    static func encoder(for syntax: TransferSyntax) -> (any FrameEncoder)? {
+        switch syntax.uid {
+        case RLELossless.transferSyntaxUID: RLELossless()
+        case JPEGLosslessFirstOrder.transferSyntaxUID: JPEGLosslessFirstOrder()
+        default: nil
+        }
+    }
+
+    /// The syntaxes `transcode` reads, for messages.
+    public static var decodableSyntaxes: [TransferSyntax] {
+        nativeSyntaxes + TransferSyntax.known.filter { decoder(for: $0) != nil }
+    }
+
+    /// The syntaxes `transcode` writes, for messages.
+    public static var encodableSyntaxes: [TransferSyntax] {
+        nativeSyntaxes + TransferSyntax.known.filter { encoder(for: $0) != nil }
     }
 
     public func transcode(_ dataSet: DataSet, from source: TransferSyntax, to target: TransferSyntax) throws(TranscodeError) -> DataSet {
         let sourceIsNative = Self.nativeSyntaxes.contains(source)
         let targetIsNative = Self.nativeSyntaxes.contains(target)
-        let decoder = Self.codec(for: source), encoder = Self.codec(for: target)
+        let decoder = Self.decoder(for: source), encoder = Self.encoder(for: target)
         guard sourceIsNative || decoder != nil else { throw .unsupportedSyntax(source, reading: true) }
         guard targetIsNative || encoder != nil else { throw .unsupportedSyntax(target, reading: false) }
         guard source != target, !(sourceIsNative && targetIsNative), let pixelData = dataSet[ImagingTag.pixelData] else { return dataSet }
@@ -161,8 +178,8 @@ public enum TranscodeError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case let .unsupportedSyntax(syntax, reading):
-            "Rampart cannot \(reading ? "decode pixel data in" : "encode pixel data to") \(syntax); it transcodes between "
-                + Transcoder.supportedSyntaxes.map(\.name).joined(separator: ", ")
+            "Rampart cannot \(reading ? "decode pixel data in" : "encode pixel data to") \(syntax); it \(reading ? "reads" : "writes") "
+                + (reading ? Transcoder.decodableSyntaxes : Transcoder.encodableSyntaxes).map(\.name).joined(separator: ", ")
         case let .unusableAttribute(name, tag): "the data set has no usable \(name) \(tag) (missing or out of range), needed to find its frames"
         case let .pixelDataNotIn(syntax): "the Pixel Data is not encoded as \(syntax) says it must be"
         case let .frames(error): "\(error)"
