@@ -21,6 +21,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
     case webVersionBanner = "WEB-VERSION-BANNER"
     case knownVulnerability = "KNOWN-VULNERABILITY"
     case webDefaultCredentials = "WEB-DEFAULT-CREDENTIALS"
+    case webDcm4cheeUnauthenticated = "WEB-DCM4CHEE-REST-UNAUTHENTICATED"
     case serviceOpen = "SERVICE-OPEN"
     /// Only a server's own configuration tells this (the self-scan): no probe from outside can.
     case dicomLegacyException = "DICOM-LEGACY-EXCEPTION"
@@ -47,6 +48,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         case .webVersionBanner: "Web server announces its product version"
         case .knownVulnerability: "Runs a release with published vulnerabilities"
         case .webDefaultCredentials: "Web sign-in accepts a default user name and password"
+        case .webDcm4cheeUnauthenticated: "dcm4chee archive REST API open without credentials"
         case .serviceOpen: "Service listening"
         case .dicomLegacyException: "A device is admitted by its AE title and host alone (legacy exception)"
         }
@@ -57,7 +59,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         case .dicomPatientQueryUnauthenticated, .dicomStudyQueryUnauthenticated, .webOrthancRESTUnauthenticated,
              .webDICOMwebUnauthenticated, .webPatientDataExposed, .webDefaultCredentials:
             .critical
-        case .dicomAnyAEAccepted, .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .knownVulnerability:
+        case .dicomAnyAEAccepted, .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .knownVulnerability, .webDcm4cheeUnauthenticated:
             .high
         case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsNoForwardSecrecy, .tlsCertificateExpired, .webWADOUnauthenticated,
              .dicomLegacyException:
@@ -73,7 +75,7 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
         switch self {
         case .dicomAnyAEAccepted, .dicomEchoUnauthenticated, .dicomPatientQueryUnauthenticated, .dicomStudyQueryUnauthenticated,
              .dicomStorageUnauthenticated, .dicomIdentityNotVerified, .webOrthancRESTUnauthenticated, .webDICOMwebUnauthenticated,
-             .webWADOUnauthenticated, .dicomLegacyException, .webDefaultCredentials:
+             .webWADOUnauthenticated, .dicomLegacyException, .webDefaultCredentials, .webDcm4cheeUnauthenticated:
             .authenticate
         case .dicomCleartext, .webCleartext, .tlsLegacyVersion, .tlsNoForwardSecrecy, .tlsCertificateExpired, .tlsCertificateUntrusted:
             .encrypt
@@ -126,6 +128,8 @@ public enum FindingRule: String, Sendable, Hashable, Codable, CaseIterable {
             "Whoever borrows the device's address and AE title acts as the device. Bind the AE to a TLS client certificate (rampart ae certificate TITLE, or rampart ae add TITLE --certificate FILE.pem) once the device can present one, or remove the AE when it is retired."
         case .webVersionBanner:
             "Remove version numbers from Server and X-Powered-By headers, and keep the product patched."
+        case .webDcm4cheeUnauthenticated:
+            "Run dcm4chee-arc-light secured (the secure image variants, with Keycloak): every REST, DICOMweb and UI request then needs a token; until then keep the web port off every network that does not need it."
         case .webDefaultCredentials:
             "Anyone who read the product's guide can sign in. Remove the default user, give every user a strong password of its own, and keep the REST API off networks that do not need it."
         case .knownVulnerability:

@@ -51,7 +51,21 @@ struct WebProbe: Sendable {
             }
         }
 
-        for path in Self.dicomwebSearchPaths {
+        // dcm4chee-arc-light: its REST API lists the archive's AEs, and each AE's DICOMweb search
+        // is under it; a secured archive (Keycloak) answers 401 to both.
+        var searchPaths = Self.dicomwebSearchPaths
+        if let aets = try? await client.get(endpoint, path: "/dcm4chee-arc/aets", accept: "application/json"), aets.status == 200,
+           let titles = Self.dcm4cheeAETitles(aets.body) {
+            let ui = try? await client.get(endpoint, path: "/dcm4chee-arc/ui2/")
+            findings.append(Finding(.webDcm4cheeUnauthenticated, target: target,
+                                    evidence: "GET /dcm4chee-arc/aets listed \(titles.count) archive AE\(titles.count == 1 ? "" : "s")"
+                                        + (ui?.status == 200 ? "; the UI at /dcm4chee-arc/ui2/ answered 200" : "") + " (no credentials sent)"))
+            searchPaths = titles.prefix(3).compactMap { title in
+                title.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed).map { "/dcm4chee-arc/aets/\($0)/rs/studies" }
+            } + searchPaths
+        }
+
+        for path in searchPaths {
             guard let studies = try? await client.get(endpoint, path: path, accept: "application/dicom+json") else { continue }
             let count: Int? = switch studies.status {
             case 200: Self.arrayCount(studies.body)
@@ -90,6 +104,13 @@ struct WebProbe: Sendable {
             return nil
         }
         return SoftwareVersion(text)
+    }
+
+    /// The AE titles (dicomAETitle) of dcm4chee's /dcm4chee-arc/aets, or nil when the body is not that list.
+    static func dcm4cheeAETitles(_ body: [UInt8]) -> [String]? {
+        guard let entries = try? JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]] else { return nil }
+        let titles = entries.compactMap { $0["dicomAETitle"] as? String }
+        return titles.isEmpty ? nil : titles
     }
 
     /// The number of elements of a JSON array, or nil when the body is not one.

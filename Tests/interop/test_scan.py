@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import html
+import http.server
 import html.parser
 import json
 import re
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -195,6 +197,53 @@ def test_net_scan_intrusive_stores_a_test_object_and_signs_in_with_default_crede
         assert len(matches) == 1 and matches[0]["MainDicomTags"]["SOPInstanceUID"] == uid
         patient = requests.get(base + f"/instances/{matches[0]['ID']}/patient", auth=("orthanc", "orthanc"), timeout=30).json()
         assert patient["MainDicomTags"]["PatientID"] == "RAMPART-SCAN-TEST"
+
+
+class _Dcm4cheeStandIn(http.server.BaseHTTPRequestHandler):
+    """Answers as an unsecured dcm4chee-arc-light does (there is no dcm4chee on Debian to run): its
+    REST list of AEs, one AE's QIDO-RS with two synthetic studies, and the UI's page."""
+
+    STUDIES = [{"00100010": {"vr": "PN", "Value": [{"Alphabetic": "Synthetic^Alpha"}]}, "00100030": {"vr": "DA", "Value": ["19700101"]}},
+               {"00100010": {"vr": "PN", "Value": [{"Alphabetic": "Synthetic^Beta"}]}, "00100030": {"vr": "DA", "Value": ["19800202"]}}]
+
+    def do_GET(self):
+        routes = {
+            "/dcm4chee-arc/aets": ("application/json", json.dumps([{"dicomAETitle": "DCM4CHEE"}, {"dicomAETitle": "IOCM_REGULAR_USE"}])),
+            "/dcm4chee-arc/aets/DCM4CHEE/rs/studies": ("application/dicom+json", json.dumps(self.STUDIES)),
+            "/dcm4chee-arc/ui2/": ("text/html", "<!doctype html><title>dcm4chee-arc</title><app-root></app-root>"),
+            "/": ("text/html", "<!doctype html><title>Welcome</title>"),
+        }
+        if self.path not in routes:
+            self.send_error(404)
+            return
+        kind, body = routes[self.path]
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body.encode())))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+def test_net_scan_reports_an_unsecured_dcm4chee_and_its_dicomweb(rampart):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Dcm4cheeStandIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        target = f"127.0.0.1:{server.server_address[1]}"
+        result, report = scan(rampart, target)
+    finally:
+        server.shutdown()
+    assert result.returncode == 1, result.stdout + result.stderr
+    found = by_id(report)
+    rest = found["WEB-DCM4CHEE-REST-UNAUTHENTICATED"][0]
+    assert "listed 2 archive AEs" in rest["evidence"] and "ui2/ answered 200" in rest["evidence"] and rest["severity"] == "high"
+    dicomweb = found["WEB-DICOMWEB-UNAUTHENTICATED"][0]
+    assert "GET /dcm4chee-arc/aets/DCM4CHEE/rs/studies answered 200 with 2 studies" in dicomweb["evidence"], dicomweb
+    assert dicomweb["severity"] == "critical" and "WEB-PATIENT-DATA-EXPOSED" in found
+    assert "Synthetic" not in result.stdout and "19700101" not in result.stdout
 
 
 def test_net_scan_reports_the_permissive_dcmqrscp(rampart, net_archive, peers):
