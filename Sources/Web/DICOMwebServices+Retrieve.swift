@@ -138,10 +138,12 @@ extension DICOMwebServices {
         guard let instance = instances.first, !grant.view.hides(WebTag.pixelData) else {
             throw WebProblem(.notFound, "no such instance is archived, or none whose pixel data you may see")
         }
-        let partType = try FrameMediaType.negotiate(accept: request.headers[.accept], stored: instance.transferSyntax)
+        let partType = try FrameMediaType.negotiate(accept: request.headers[.accept], stored: instance.transferSyntax,
+                                                    decodable: DecodedFrames.canDecode(instance.transferSyntax))
+        let decode = instance.transferSyntax.isEncapsulated && partType == FrameMediaType.nativeContentType
         let view = grant.view
         let source = try await NIOThreadPool.singleton.runIfActive { () throws -> InstanceFrames.FrameSource in
-            try InstanceFrames.source(of: instance, numbers: numbers, view: view)
+            try InstanceFrames.source(of: instance, numbers: numbers, view: view, decode: decode)
         }
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let boundary = MultipartRelated.newBoundary()

@@ -3,13 +3,15 @@ import DICOM
 /// What frames and pixel bulk data go out as (PS3.18 8.7.3.5, Table 8.7.3-5): native pixel data
 /// as `application/octet-stream` in Explicit VR Little Endian; compressed pixel data as stored,
 /// in its transfer syntax's media type (or as `application/octet-stream` with that transfer
-/// syntax when the client asks for `transfer-syntax=*`). Rampart does not decompress yet, so a
-/// client that accepts only uncompressed frames of a compressed object gets a 406 saying so.
+/// syntax when the client asks for `transfer-syntax=*`), or decompressed to
+/// `application/octet-stream` when that is all the client accepts and Rampart decodes the
+/// syntax (`DecodedFrames`); otherwise a 406 saying what could be sent.
 enum FrameMediaType {
     static let nativeContentType = "application/octet-stream; transfer-syntax=\(TransferSyntax.explicitVRLittleEndian.uid)"
 
-    /// The Content-Type of each part for data stored in `stored`, or a 406 naming what could be sent.
-    static func negotiate(accept: String?, stored: TransferSyntax) throws(WebProblem) -> String {
+    /// The Content-Type of each part for data stored in `stored`, or a 406 naming what could be
+    /// sent. `decodable`: compressed frames may go out decompressed (the native content type).
+    static func negotiate(accept: String?, stored: TransferSyntax, decodable: Bool = false) throws(WebProblem) -> String {
         let ranges = accept.map(MediaRange.accepted) ?? []
         guard stored.isEncapsulated else {
             if ranges.isEmpty || ranges.contains(where: acceptsNative) { return nativeContentType }
@@ -35,8 +37,9 @@ enum FrameMediaType {
                 continue
             }
         }
+        if decodable, ranges.contains(where: acceptsNative) { return nativeContentType }
         throw WebProblem(.notAcceptable, "the pixel data is stored compressed as \(stored.name) and is served as stored, since Rampart does not "
-            + #"decompress yet: accept multipart/related; type="\#(media)", or transfer-syntax=*, not "# + (accept ?? ""))
+            + #"decode that syntax: accept multipart/related; type="\#(media)", or transfer-syntax=*, not "# + (accept ?? ""))
     }
 
     private static func acceptsNative(_ range: MediaRange) -> Bool {

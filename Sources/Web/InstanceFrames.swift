@@ -17,14 +17,22 @@ enum InstanceFrames {
         return numbers.compactMap { $0 }
     }
 
-    /// The frames of `instance`, checked to hold each of `numbers`, to be read one at a time;
-    /// refused like a rendering when the view may not let its pixels out (raw frames show
-    /// burned-in text as well as a rendering does).
-    static func source(of instance: StoredInstance, numbers: [Int], view: AttributeView) throws(WebProblem) -> FrameSource {
+    /// The frames of `instance`, checked to hold each of `numbers`, to be read one at a time
+    /// (compressed ones decoded when `decode`); refused like a rendering when the view may not let
+    /// its pixels out (raw frames show burned-in text as well as a rendering does).
+    static func source(of instance: StoredInstance, numbers: [Int], view: AttributeView, decode: Bool = false) throws(WebProblem) -> FrameSource {
         let dataSet = try InstanceRendering.pixelDataSet(instance, view: view, refusal: "the frames are not sent")
         let source: FrameSource
         if case let .encapsulated(pixels)? = dataSet[WebTag.pixelData]?.value {
-            source = .compressed(try EncapsulatedFrames(stored: pixels, in: dataSet))
+            if decode {
+                do {
+                    source = .decoded(try DecodedFrames(dataSet, syntax: instance.transferSyntax))
+                } catch {
+                    throw WebProblem(.notAcceptable, "the stored pixel data cannot be decoded: \(error); retrieve it with transfer-syntax=*")
+                }
+            } else {
+                source = .compressed(try EncapsulatedFrames(stored: pixels, in: dataSet))
+            }
         } else {
             do {
                 source = .native(try NativeFrames(dataSet))
@@ -38,23 +46,26 @@ enum InstanceFrames {
         return source
     }
 
-    /// The frames of one object's pixel data, native or as stored.
+    /// The frames of one object's pixel data: native, compressed as stored, or decompressed.
     enum FrameSource: Sendable {
         case native(NativeFrames)
         case compressed(EncapsulatedFrames)
+        case decoded(DecodedFrames)
 
         var count: Int {
             switch self {
             case let .native(frames): frames.count
             case let .compressed(frames): frames.frames.count
+            case let .decoded(frames): frames.count
             }
         }
 
-        /// Frame `number` (from 1), read from the file now.
+        /// Frame `number` (from 1), read from the file (and decoded) now.
         func frame(_ number: Int) throws -> [UInt8] {
             switch self {
             case let .native(frames): try frames.frame(number)
             case let .compressed(frames): try frames.frame(number)
+            case let .decoded(frames): try frames.frame(number).bytes
             }
         }
     }

@@ -15,20 +15,25 @@ enum InstanceRendering {
     /// and Orthanc do).
     static func render(_ instance: StoredInstance, frame: Int?, middle: Bool = false, as request: RenderedRequest,
                        view: AttributeView) throws(WebProblem) -> [UInt8] {
-        let (dataSet, frames) = try pixelSource(instance, view: view, refusal: "the image is not rendered")
-        let description: PixelDescription
-        do {
-            description = try PixelDescription(dataSet)
-        } catch {
-            throw WebProblem(.notAcceptable, "the instance cannot be rendered: \(error)")
-        }
+        let (stored, frames) = try pixelSource(instance, view: view, refusal: "the image is not rendered")
         let number = frame ?? (middle ? (frames.count + 1) / 2 : 1)
         do {
-            var raster = try FrameRenderer(description, window: request.window).render(try frames.frame(number))
+            let (dataSet, bytes) = try frames.frame(number, of: stored)
+            let description: PixelDescription
+            do {
+                description = try PixelDescription(dataSet)
+            } catch {
+                throw WebProblem(.notAcceptable, "the instance cannot be rendered: \(error)")
+            }
+            var raster = try FrameRenderer(description, window: request.window).render(bytes)
             if let viewport = request.viewport { raster = try viewport.apply(to: raster) }
             return try request.format.encode(raster)
+        } catch let error as WebProblem {
+            throw error
         } catch let error as NativeFramesError {
             throw problem(error, instance)
+        } catch let error as TranscodeError {
+            throw WebProblem(.notAcceptable, "the instance cannot be rendered: its pixel data cannot be decoded: \(error)")
         } catch let error as RenderingError {
             switch error {
             case .regionOutsideImage: throw WebProblem(.badRequest, "\(error)")
@@ -40,14 +45,53 @@ enum InstanceRendering {
         }
     }
 
-    /// The data set of `instance` (large values left in the file) and its native frames, once
-    /// the view lets its pixels out; `refusal` begins the message when it does not.
-    static func pixelSource(_ instance: StoredInstance, view: AttributeView, refusal: String) throws(WebProblem) -> (DataSet, NativeFrames) {
+    /// The data set of `instance` (large values left in the file) and its frames, native or
+    /// decoded from the stored syntax, once the view lets its pixels out; `refusal` begins the
+    /// message when it does not.
+    static func pixelSource(_ instance: StoredInstance, view: AttributeView, refusal: String) throws(WebProblem) -> (DataSet, RenderableFrames) {
         let dataSet = try pixelDataSet(instance, view: view, refusal: refusal)
+        if case .encapsulated? = dataSet[WebTag.pixelData]?.value, DecodedFrames.canDecode(instance.transferSyntax) {
+            do {
+                return (dataSet, .decoded(try DecodedFrames(dataSet, syntax: instance.transferSyntax)))
+            } catch {
+                throw WebProblem(.notAcceptable, "the instance cannot be rendered: its pixel data cannot be decoded: \(error)")
+            }
+        }
         do {
-            return (dataSet, try NativeFrames(dataSet))
+            return (dataSet, .native(try NativeFrames(dataSet)))
         } catch {
             throw problem(error, instance)
+        }
+    }
+
+    /// The frames a rendering reads: native, or decoded from a compressed syntax.
+    enum RenderableFrames: Sendable {
+        case native(NativeFrames)
+        case decoded(DecodedFrames)
+
+        var count: Int {
+            switch self {
+            case let .native(frames): frames.count
+            case let .decoded(frames): frames.count
+            }
+        }
+
+        /// Frame `number`, and the data set that describes its bytes: a decoded frame's
+        /// photometric interpretation and planar configuration are its codec's, not the stored ones.
+        func frame(_ number: Int, of dataSet: DataSet) throws -> (DataSet, [UInt8]) {
+            switch self {
+            case let .native(frames):
+                return (dataSet, try frames.frame(number))
+            case let .decoded(frames):
+                let decoded = try frames.frame(number)
+                var described = dataSet
+                described.insert(.text(WebTag.photometricInterpretation, .CS, [decoded.layout.photometricInterpretation]))
+                if decoded.layout.samplesPerPixel > 1 {
+                    let planar: UInt16 = decoded.layout.isPlanar ? 1 : 0
+                    described.insert(DataElement(tag: WebTag.planarConfiguration, vr: .US, bytes: [UInt8(planar), 0]))
+                }
+                return (described, decoded.bytes)
+            }
         }
     }
 
@@ -71,7 +115,7 @@ enum InstanceRendering {
         case .noPixelData: WebProblem(.notFound, "the instance has no pixel data")
         case .encapsulated:
             WebProblem(.notAcceptable, "the instance's pixel data is stored compressed in \(instance.transferSyntax.name) "
-                + "(\(instance.transferSyntax.uid)), which Rampart does not decode yet: retrieve the instance with transfer-syntax=*")
+                + "(\(instance.transferSyntax.uid)), which Rampart does not decode: retrieve the instance with transfer-syntax=*")
         case .noWholeByteLayout: WebProblem(.notAcceptable, "\(error)")
         case .noSuchFrame: WebProblem(.notFound, "\(error)")
         case .shorterThanFrames, .unreadable: WebProblem(.internalServerError, "\(error)")

@@ -15,6 +15,8 @@ enum WebTag {
     static let patientID = Tag(0x0010, 0x0020)
     static let studyInstanceUID = Tag(0x0020, 0x000D)
     static let seriesInstanceUID = Tag(0x0020, 0x000E)
+    static let photometricInterpretation = Tag(0x0028, 0x0004)
+    static let planarConfiguration = Tag(0x0028, 0x0006)
     static let numberOfFrames = Tag(0x0028, 0x0008)
     static let pixelData = Tag(0x7FE0, 0x0010)
 }

@@ -11,6 +11,7 @@ import base64
 import io
 import json
 
+import PIL.Image
 import pydicom
 import pytest
 import requests
@@ -421,7 +422,8 @@ def test_compressed_frames_and_bulk_data_go_as_stored(rampart, site, tmp_path):
     """RLE Lossless objects (one and two frames, with a Basic Offset Table) stored by STOW-RS:
     their frames, and the Pixel Data bulk data their metadata points at, come back as stored,
     as image/dicom-rle parts equal to pydicom's frames; a client that takes only uncompressed
-    frames gets a 406 naming the stored syntax. A private binary value over 1 KiB is bulk data
+    frames gets them decoded, equal to pydicom's pixel array, and the rendered image is a PNG of
+    the image's size. A private binary value over 1 KiB is bulk data
     too: the radiologist gets its URI and bytes, the researcher's de-identifying view shows
     neither (404 on the radiologist's URI)."""
     from pydicom.encaps import generate_frames
@@ -442,9 +444,16 @@ def test_compressed_frames_and_bulk_data_go_as_stored(rampart, site, tmp_path):
         metadata = web.retrieve_instance_metadata(ds.StudyInstanceUID, ds.SeriesInstanceUID, ds.SOPInstanceUID)
         bulk = requests.get(metadata["7FE00010"]["BulkDataURI"], headers=headers, verify=site["ca"], timeout=30)
         assert [body for _, body in multipart_parts(bulk)] == expected
-        refused = requests.get(base + "/frames/1", headers={**headers, "Accept": 'multipart/related; type="application/octet-stream"'},
+        decoded = requests.get(base + "/frames/1", headers={**headers, "Accept": 'multipart/related; type="application/octet-stream"'},
                                verify=site["ca"], timeout=30)
-        assert refused.status_code == 406 and "RLE Lossless" in refused.json()["detail"]
+        assert decoded.status_code == 200, decoded.text
+        pixels = ds.pixel_array[0] if count > 1 else ds.pixel_array
+        assert multipart_parts(decoded) == [("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1",
+                                             pixels.astype(pixels.dtype.newbyteorder("<")).tobytes())]
+        rendered = requests.get(base + "/rendered", headers={"Authorization": headers["Authorization"], "Accept": "image/png"},
+                                verify=site["ca"], timeout=30)
+        assert rendered.status_code == 200 and rendered.headers["Content-Type"] == "image/png"
+        assert PIL.Image.open(io.BytesIO(rendered.content)).size == (ds.Columns, ds.Rows)
         as_stored = requests.get(base + "/frames/1", verify=site["ca"], timeout=30,
                                  headers={**headers, "Accept": 'multipart/related; type="application/octet-stream"; transfer-syntax=*'})
         assert multipart_parts(as_stored) == [("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.5", expected[0])]

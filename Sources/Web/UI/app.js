@@ -122,7 +122,7 @@ async function studyPage(uid) {
       el('h2', {}, 'Series'),
       sortableTable([
         // A thumbnail of the series' middle image, rendered by the server (WADO-RS thumbnail);
-        // none where the view keeps the pixels in or the images are compressed.
+        // none where the view keeps the pixels in or the images are compressed in a syntax Rampart does not decode.
         { title: 'Image', value: () => '', cell: (s) => el('img', {
           class: 'thumbnail', width: 96, height: 96, loading: 'lazy',
           alt: `Series ${value(s, T.seriesNumber) || ''} ${value(s, T.modality) || ''}`.trim(),
