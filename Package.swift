@@ -48,6 +48,20 @@ let package = Package(
             pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
+        // CharLS, for the JPEG-LS transfer syntaxes (decoding both, encoding the lossless one).
+        .systemLibrary(
+            name: "CCharLS",
+            path: "Sources/CCharLS",
+            pkgConfig: "charls",
+            providers: [.apt(["libcharls-dev"])]
+        ),
+        // OpenJPEG, for decoding JPEG 2000 and High-Throughput JPEG 2000.
+        .systemLibrary(
+            name: "COpenJPEG",
+            path: "Sources/COpenJPEG",
+            pkgConfig: "libopenjp2",
+            providers: [.apt(["libopenjp2-7-dev"])]
+        ),
         .target(
             name: "DICOM",
             dependencies: ["CZlib"]
@@ -55,7 +69,7 @@ let package = Package(
         // Native pixel data rendered to 8-bit PNG and JPEG: modality and VOI LUTs, palettes, viewports.
         .target(
             name: "Imaging",
-            dependencies: ["DICOM", "CZlib", "CTurboJPEG"]
+            dependencies: ["DICOM", "CZlib", "CTurboJPEG", "CCharLS", "COpenJPEG"]
         ),
         .target(
             name: "DICOMNetwork",

@@ -5,7 +5,8 @@
 #   Debian packages  dcmtk (dcmdump, storescu and its data dictionary), libsqlite3-dev (the
 #                    archive index, through GRDB), zlib1g-dev and
 #                    pkg-config (the Deflate transfer syntax, PNG), libturbojpeg0-dev
-#                    (rendered images as JPEG), python3 with venv and pip,
+#                    (rendered images as JPEG), libcharls-dev (JPEG-LS), libopenjp2-7-dev
+#                    (JPEG 2000 decoding), python3 with venv and pip,
 #                    time (/usr/bin/time measures peak memory in the large-file tests),
 #                    openssl (the network tests make their TLS certificates with it),
 #                    rsyslog and rsyslog-gnutls (the audit export test's collector: the test
@@ -61,7 +62,7 @@ install_missing() {
     rm -f "$log"
 }
 
-install_missing dcmtk zlib1g-dev libturbojpeg0-dev libsqlite3-dev pkg-config python3 python3-venv python3-pip time openssl
+install_missing dcmtk zlib1g-dev libturbojpeg0-dev libcharls-dev libopenjp2-7-dev libsqlite3-dev pkg-config python3 python3-venv python3-pip time openssl
 # The web UI's browser tests drive Debian's chromium through chromium-driver (tests only).
 if ((want_venv)); then
     install_missing chromium chromium-driver

@@ -90,13 +90,28 @@ private typealias Tag = DICOM.Tag
         #expect(message.contains("First-Order Prediction") && message.contains("RLE Lossless"))
     }
 
+    @Test func multiFrameRGBRoundTripsThroughJPEGLS() throws {
+        let jpegLS = TransferSyntax(uid: JPEGLSLossless.transferSyntaxUID)
+        let (native, pixels) = image(frames: 3, samples: 3, bits: 16, planar: false)
+        let compressed = try Transcoder().transcode(native, from: .explicitVRLittleEndian, to: jpegLS)
+        guard case let .encapsulated(data)? = compressed[Tag(0x7FE0, 0x0010)]?.value else {
+            Issue.record("the JPEG-LS data set's pixel data is not encapsulated")
+            return
+        }
+        #expect(data.fragments.count == 3 && compressed[Tag(0x0028, 0x2110)] == nil)
+        let back = try Transcoder().transcode(compressed, from: jpegLS, to: .explicitVRLittleEndian)
+        #expect(try back[Tag(0x7FE0, 0x0010)]?.loadBytes() == pixels)
+    }
+
     @Test func aSyntaxWithoutACodecIsNamed() {
         let (native, _) = image(frames: 1, samples: 1, bits: 8, planar: false)
-        let jpegLS = TransferSyntax(uid: "1.2.840.10008.1.2.4.80")
-        #expect(throws: TranscodeError.unsupportedSyntax(jpegLS, reading: false)) {
-            try Transcoder().transcode(native, from: .explicitVRLittleEndian, to: jpegLS)
+        // JPEG 2000 is decoded, never encoded.
+        let jpeg2000 = TransferSyntax(uid: "1.2.840.10008.1.2.4.90")
+        #expect(throws: TranscodeError.unsupportedSyntax(jpeg2000, reading: false)) {
+            try Transcoder().transcode(native, from: .explicitVRLittleEndian, to: jpeg2000)
         }
-        #expect(TranscodeError.unsupportedSyntax(jpegLS, reading: false).description.contains("JPEG-LS Lossless Image Compression"))
+        let message = TranscodeError.unsupportedSyntax(jpeg2000, reading: false).description
+        #expect(message.contains("JPEG 2000 Image Compression (Lossless Only)") && message.contains("JPEG-LS Lossless Image Compression"))
     }
 
     @Test func aNumberOfFramesPastThePixelDataIsRefused() {

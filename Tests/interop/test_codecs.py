@@ -15,6 +15,16 @@
     of (b) up to 16 bits encoded by Rampart to .70 decode pixel-exact with pydicom and DCMTK's
     dcmdjpeg; DCMTK's dcmcjpeg encodings of them (+e1: .70; +el +sv 1..7 and +pt: .57) are
     decoded by Rampart to dcmdjpeg's pixels; damaged JPEG streams are refused with a message.
+(e) JPEG-LS (CharLS): every file of pydicom's test data and pydicom-data in .80 or .81, transcoded
+    by Rampart to Explicit VR Little Endian, has pydicom's `pixel_array` (pydicom decoding with
+    pyjpegls) and DCMTK's dcmdjpls pixels: exactly for lossless, within the stream's NEAR for
+    near-lossless; the synthetic images of (b) up to 16 bits encoded by Rampart to .80 decode
+    pixel-exact with pydicom and dcmdjpls; damaged JPEG-LS streams are refused with a message.
+(f) JPEG 2000 and HTJ2K (OpenJPEG, decoding only): every file of pydicom's test data and
+    pydicom-data in .90, .91, .201, .202 or .203, transcoded by Rampart to Explicit VR Little
+    Endian, has pydicom's `pixel_array` (pydicom decoding with pylibjpeg-openjpeg): exactly for
+    the lossless syntaxes, within one unit for the lossy ones (two builds of OpenJPEG may round the
+    inverse wavelet and colour transforms differently); damaged codestreams are refused with a message.
 """
 
 from __future__ import annotations
@@ -39,6 +49,17 @@ DCMCJPEG = "/usr/bin/dcmcjpeg"
 DCMDJPEG = "/usr/bin/dcmdjpeg"
 JPEG_LOSSLESS = "1.2.840.10008.1.2.4.57"
 JPEG_LOSSLESS_SV1 = "1.2.840.10008.1.2.4.70"
+DCMDJPLS = "/usr/bin/dcmdjpls"
+JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80"
+JPEG_LS_NEAR_LOSSLESS = "1.2.840.10008.1.2.4.81"
+# JPEG 2000 and HTJ2K syntaxes, and whether each is lossless.
+JPEG_2000 = {
+    "1.2.840.10008.1.2.4.90": True,
+    "1.2.840.10008.1.2.4.91": False,
+    "1.2.840.10008.1.2.4.201": True,
+    "1.2.840.10008.1.2.4.202": True,
+    "1.2.840.10008.1.2.4.203": False,
+}
 
 
 def read(path):
@@ -208,8 +229,8 @@ def test_damaged_rle_is_refused_with_a_message(rampart, tmp_path, stats):
         assert message.startswith("rampart: ") and str(path) in message, f"{name}: {message}"
         if name != "file cut inside the pixel data":
             assert "RLE Lossless data is malformed" in message, f"{name}: {message}"
-    unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", "1.2.840.10008.1.2.4.80")
-    assert unsupported.returncode == 1 and "JPEG-LS Lossless Image Compression" in rampart_cli.stderr_lines(unsupported)[0]
+    unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", "1.2.840.10008.1.2.4.90")
+    assert unsupported.returncode == 1 and "JPEG 2000 Image Compression (Lossless Only)" in rampart_cli.stderr_lines(unsupported)[0]
     line = f"rampart transcode: {len(variants)} damaged RLE files refused with a one-line message"
     stats.lines.append(line)
     print(line)
@@ -338,5 +359,152 @@ def test_damaged_jpeg_lossless_is_refused_with_a_message(rampart, tmp_path, stat
     message = rampart_cli.stderr_lines(unsupported)[0]
     assert unsupported.returncode == 1 and "cannot encode pixel data to JPEG Lossless, Non-Hierarchical (Process 14)" in message, message
     line = f"rampart transcode: {len(variants)} damaged JPEG Lossless files refused with a one-line message"
+    stats.lines.append(line)
+    print(line)
+
+
+def files_in(syntaxes) -> list[Path]:
+    """pydicom's test files and pydicom-data's in one of `syntaxes`, with pixel data."""
+    found = []
+    for name in pydicom.data.get_testdata_files():
+        path = Path(name)
+        try:
+            ds = read(path)
+        except Exception:  # noqa: BLE001 - not a Part 10 file pydicom reads: not a candidate
+            continue
+        if ds.file_meta.get("TransferSyntaxUID") in syntaxes and "PixelData" in ds:
+            found.append(path)
+    return sorted(found)
+
+
+def jpeg_ls_near(ds) -> int:
+    """The largest NEAR parameter of the scans of a JPEG-LS data set's frames (ISO/IEC 14495-1 C.2.3)."""
+    near = 0
+    for frame in generate_frames(ds.PixelData, number_of_frames=int(ds.get("NumberOfFrames", 1))):
+        start = frame.find(b"\xff\xda")
+        while start >= 0:
+            components = frame[start + 4]
+            near = max(near, frame[start + 5 + 2 * components])
+            start = frame.find(b"\xff\xda", start + 2)
+    return near
+
+
+def dcmdjpls_pixels(source: Path, folder: Path) -> numpy.ndarray:
+    out = folder / f"{source.stem}_dcmdjpls.dcm"
+    result = subprocess.run([DCMDJPLS, str(source), str(out)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, f"dcmdjpls {source.name}: {result.stderr.strip()}"
+    return pixels(out)
+
+
+def test_pydicom_jpeg_ls_files_decode_to_pydicoms_and_dcmtks_pixels(rampart, tmp_path, stats):
+    files = files_in((JPEG_LS_LOSSLESS, JPEG_LS_NEAR_LOSSLESS))
+    assert len(files) >= 6, f"only {len(files)} JPEG-LS files in pydicom's test data"
+    counts = {JPEG_LS_LOSSLESS: 0, JPEG_LS_NEAR_LOSSLESS: 0}
+    for path in files:
+        original = read(path)
+        out = tmp_path / f"{path.stem}.dcm"
+        transcode(rampart, path, out, ExplicitVRLittleEndian)
+        decoded = read(out)
+        assert decoded.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+        expected, actual = original.pixel_array, decoded.pixel_array
+        assert expected.shape == actual.shape and expected.dtype == actual.dtype, f"{path.name}: {expected.shape} {expected.dtype} vs {actual.shape} {actual.dtype}"
+        near = jpeg_ls_near(original) if original.file_meta.TransferSyntaxUID == JPEG_LS_NEAR_LOSSLESS else 0
+        difference = numpy.abs(expected.astype(numpy.int64) - actual.astype(numpy.int64)).max()
+        assert difference <= near, f"{path.name}: Rampart's decoding differs from pydicom's by {difference}, NEAR is {near}"
+        # DCMTK decodes with its own copy of CharLS: the same reconstruction, sample for sample.
+        assert numpy.array_equal(dcmdjpls_pixels(path, tmp_path), actual), f"{path.name}: Rampart's decoding differs from dcmdjpls's"
+        counts[original.file_meta.TransferSyntaxUID] += 1
+    line = (f"rampart transcode: JPEG-LS files of pydicom's test data decoded to pydicom's pixel_array and dcmdjpls's pixels: "
+            f"{counts[JPEG_LS_LOSSLESS]} .80 (exact), {counts[JPEG_LS_NEAR_LOSSLESS]} .81 (within NEAR)")
+    stats.lines.append(line)
+    print(line)
+
+
+def test_native_files_encoded_to_jpeg_ls_decode_pixel_exact_with_pydicom_and_dcmtk(rampart, tmp_path, stats):
+    sources = jpeg_sources(tmp_path / "native")
+    assert len(sources) >= 9
+    for source in sources:
+        out = tmp_path / f"{source.stem}_jls.dcm"
+        transcode(rampart, source, out, JPEG_LS_LOSSLESS)
+        encoded = read(out)
+        assert encoded.file_meta.TransferSyntaxUID == JPEG_LS_LOSSLESS
+        assert "LossyImageCompression" not in encoded
+        expected = pixels(source)
+        assert numpy.array_equal(expected, encoded.pixel_array), f"{source.name}: pydicom decodes Rampart's JPEG-LS differently"
+        assert numpy.array_equal(expected, dcmdjpls_pixels(out, tmp_path)), f"{source.name}: dcmdjpls decodes Rampart's JPEG-LS differently"
+    line = f"rampart transcode: {len(sources)} synthetic native files encoded to JPEG-LS .80, decoded pixel-exact by pydicom and dcmdjpls"
+    stats.lines.append(line)
+    print(line)
+
+
+def test_pydicom_jpeg_2000_files_decode_to_pydicoms_pixels(rampart, tmp_path, stats):
+    files = files_in(JPEG_2000)
+    assert len(files) >= 15, f"only {len(files)} JPEG 2000 files in pydicom's test data"
+    counts = dict.fromkeys(JPEG_2000, 0)
+    refused, worst = [], 0
+    for path in files:
+        original = read(path)
+        syntax = original.file_meta.TransferSyntaxUID
+        out = tmp_path / f"{path.stem}.dcm"
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                original.pixel_array  # noqa: B018 - decoded only to learn whether pydicom can
+        except Exception:  # noqa: BLE001 - a codestream pydicom's decoders refuse (JPEG2000-embedded-sequence-delimiter.dcm's SIZ is garbage)
+            result = rampart_cli.run(rampart, "transcode", path, out, "--transfer-syntax", ExplicitVRLittleEndian)
+            assert result.returncode == 1, f"{path.name}: pydicom cannot decode it, Rampart: {rampart_cli.describe(result)}"
+            assert "JPEG 2000 data is malformed" in rampart_cli.stderr_lines(result)[0], rampart_cli.describe(result)
+            refused.append(path.name)
+            continue
+        transcode(rampart, path, out, ExplicitVRLittleEndian)
+        decoded = read(out)
+        assert decoded.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+        expected, actual = original.pixel_array, decoded.pixel_array
+        assert expected.shape == actual.shape and expected.dtype == actual.dtype, f"{path.name}: {expected.shape} {expected.dtype} vs {actual.shape} {actual.dtype}"
+        tolerance = 0 if JPEG_2000[syntax] else 1
+        difference = numpy.abs(expected.astype(numpy.int64) - actual.astype(numpy.int64)).max()
+        assert difference <= tolerance, f"{path.name}: Rampart's decoding differs from pydicom's by {difference}"
+        worst = max(worst, difference)
+        if original.PhotometricInterpretation in ("YBR_RCT", "YBR_ICT"):
+            assert decoded.PhotometricInterpretation == "RGB", f"{path.name}: {decoded.PhotometricInterpretation}"
+        counts[syntax] += 1
+    line = ("rampart transcode: JPEG 2000 files of pydicom's test data decoded to pydicom's pixel_array: "
+            + ", ".join(f"{count} {uid.removeprefix('1.2.840.10008.1.2.4')}" for uid, count in counts.items())
+            + f"; largest difference {worst}; refused by both pydicom and Rampart: {', '.join(refused) or 'none'}")
+    stats.lines.append(line)
+    print(line)
+
+
+def test_damaged_jpeg_ls_and_jpeg_2000_are_refused_with_a_message(rampart, tmp_path, stats):
+    source = synthetic(tmp_path, "damage_source", 40, 50, 1, 16, False, False, 1)
+    jls = tmp_path / "good_jls.dcm"
+    transcode(rampart, source, jls, JPEG_LS_LOSSLESS)
+    j2k = Path(pydicom.data.get_testdata_file("MR_small_jp2klossless.dcm"))
+    cases = []
+    for good, expected in ((jls, "JPEG-LS lossless data is malformed"), (j2k, "JPEG 2000 lossless data is malformed")):
+        frame = next(generate_frames(read(good).PixelData, number_of_frames=1))
+        variants = {
+            "frame cut after 100 bytes": frame[:100],
+            "frame cut in half": frame[: len(frame) // 2],
+            "no start marker": b"\0\0" + frame[2:],
+            "garbage after the start marker": frame[:2] + bytes(range(256)) * 2,
+        }
+        cases += [(good, name, data, expected) for name, data in variants.items()]
+    for index, (good, name, data, expected) in enumerate(cases):
+        damaged = read(good)
+        damaged.PixelData = encapsulate([data + b"\0" * (len(data) % 2)])
+        path = tmp_path / f"damaged{index}.dcm"
+        damaged.save_as(path, enforce_file_format=True)
+        result = rampart_cli.run(rampart, "transcode", path, tmp_path / "out.dcm", "--transfer-syntax", ExplicitVRLittleEndian)
+        assert result.returncode == 1, f"{good.name}, {name}: {rampart_cli.describe(result)}"
+        problem = rampart_cli.clean_refusal_problem(result, need_offset=False)
+        assert problem is None, f"{good.name}, {name}: {problem}; {rampart_cli.describe(result)}"
+        message = rampart_cli.stderr_lines(result)[0]
+        assert message.startswith("rampart: ") and str(path) in message, f"{good.name}, {name}: {message}"
+        assert expected in message, f"{good.name}, {name}: {message}"
+    unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", JPEG_LS_NEAR_LOSSLESS)
+    message = rampart_cli.stderr_lines(unsupported)[0]
+    assert unsupported.returncode == 1 and "cannot encode pixel data to JPEG-LS Lossy" in message, message
+    line = f"rampart transcode: {len(cases)} damaged JPEG-LS and JPEG 2000 files refused with a one-line message"
     stats.lines.append(line)
     print(line)

@@ -24,7 +24,9 @@ public struct Transcoder: Sendable {
         case RLELossless.transferSyntaxUID: RLELossless()
         case JPEGLossless.transferSyntaxUID: JPEGLossless()
         case JPEGLosslessFirstOrder.transferSyntaxUID: JPEGLosslessFirstOrder()
-        default: nil
+        case JPEGLSLossless.transferSyntaxUID: JPEGLSLossless()
+        case JPEGLSNearLossless.transferSyntaxUID: JPEGLSNearLossless()
+        default: JPEG2000(transferSyntaxUID: syntax.uid)
         }
     }
 
@@ -34,6 +36,7 @@ public struct Transcoder: Sendable {
         switch syntax.uid {
         case RLELossless.transferSyntaxUID: RLELossless()
         case JPEGLosslessFirstOrder.transferSyntaxUID: JPEGLosslessFirstOrder()
+        case JPEGLSLossless.transferSyntaxUID: JPEGLSLossless()
         default: nil
         }
     }
