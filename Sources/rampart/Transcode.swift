@@ -5,10 +5,13 @@ import Imaging
 struct Transcode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a DICOM file and write it in another transfer syntax, converting its pixel data frame by frame.",
-        discussion: "Transcodes between the native syntaxes (Implicit VR Little Endian 1.2.840.10008.1.2, Explicit VR Little Endian "
-            + "1.2.840.10008.1.2.1, Deflated 1.2.840.10008.1.2.1.99, Explicit VR Big Endian 1.2.840.10008.1.2.2), RLE Lossless "
-            + "1.2.840.10008.1.2.5 and JPEG Lossless: it reads process 14 with any predictor (1.2.840.10008.1.2.4.57) and with "
-            + "selection value 1 (1.2.840.10008.1.2.4.70), and writes 1.2.840.10008.1.2.4.70. Lossless transcoding keeps every pixel value.")
+        discussion: "Reads " + Self.list(Transcoder.decodableSyntaxes) + ". Writes " + Self.list(Transcoder.encodableSyntaxes)
+            + ". Lossless transcoding keeps every pixel value.")
+
+    /// "RLE Lossless (1.2.840.10008.1.2.5), …": the codec tables themselves, so the help cannot drift.
+    private static func list(_ syntaxes: [TransferSyntax]) -> String {
+        syntaxes.map { "\($0.name) (\($0.uid))" }.joined(separator: ", ")
+    }
 
     @Argument(help: "The DICOM file to read.")
     var input: String

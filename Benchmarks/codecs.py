@@ -1,0 +1,120 @@
+"""Decoding speed per transfer syntax: `rampart transcode` next to DCMTK's decoders (`dcmdrle`,
+`dcmdjpeg`, `dcmdjpls`) and pydicom (with pylibjpeg and its plugins), on the same files, in the
+same run.
+
+    .venv/bin/python Benchmarks/codecs.py [--frames 100] [--size 512] [--repeat 3]
+
+Makes one synthetic multi-frame CT of `--frames` frames of `--size` x `--size` 16-bit pixels
+(smooth shapes plus noise, like an image, not random bytes), compresses it with DCMTK
+(`dcmcrle`, `dcmcjpeg +e1` for JPEG Lossless SV1, `dcmcjpls`) and with pydicom for JPEG 2000
+lossless (DCMTK has no JPEG 2000 codec), then times each decoder writing Explicit VR Little Endian:
+one process per run, so each figure includes reading and writing the file. The table gives the
+median wall time of `--repeat` runs and frames per second; every decoder's output must equal the
+original pixels (checked once). Needs the release build (`swift build -c release`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pydicom
+from pydicom.dataset import FileMetaDataset
+from pydicom.uid import ExplicitVRLittleEndian, JPEG2000Lossless, generate_uid
+
+REPO = Path(__file__).resolve().parents[1]
+EXPLICIT = "1.2.840.10008.1.2.1"
+
+
+def synthetic(path: Path, frames: int, size: int) -> np.ndarray:
+    rng = np.random.default_rng(7)
+    y, x = np.mgrid[0:size, 0:size]
+    stack = np.empty((frames, size, size), dtype=np.uint16)
+    for n in range(frames):
+        body = ((x - size / 2) ** 2 + (y - size / 2 - n) ** 2) < (size * 0.4) ** 2
+        organ = ((x - size * 0.6) ** 2 + (y - size * 0.45) ** 2) < (size * 0.08 + n % 7) ** 2
+        image = 24 + body * 1000 + organ * 300 + rng.integers(0, 24, (size, size))
+        stack[n] = image.astype(np.uint16)
+    ds = pydicom.Dataset()
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.2.1"  # Enhanced CT
+    ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds.SOPClassUID, ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPClassUID, ds.file_meta.MediaStorageSOPInstanceUID
+    ds.PatientName, ds.PatientID, ds.Modality = "Benchmark^Codec", "BENCH-CODEC", "CT"
+    ds.StudyInstanceUID, ds.SeriesInstanceUID = generate_uid(), generate_uid()
+    ds.Rows = ds.Columns = size
+    ds.NumberOfFrames = frames
+    ds.SamplesPerPixel, ds.PhotometricInterpretation = 1, "MONOCHROME2"
+    ds.BitsAllocated, ds.BitsStored, ds.HighBit, ds.PixelRepresentation = 16, 12, 11, 0
+    ds.PixelData = stack.tobytes()
+    ds.save_as(path, enforce_file_format=True)
+    return stack
+
+
+def timed(command: list[str], repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, timeout=1800)
+        if result.returncode != 0:
+            raise SystemExit(f"{command[0]} failed: {result.stderr.decode(errors='replace')[-1500:]}")
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--frames", type=int, default=100)
+    parser.add_argument("--size", type=int, default=512)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rampart", type=Path, default=REPO / ".build" / "release" / "rampart")
+    args = parser.parse_args()
+    if not args.rampart.exists():
+        raise SystemExit(f"{args.rampart} is missing: swift build -c release")
+    os.environ["TCP_NODELAY"] = "1"
+    with tempfile.TemporaryDirectory() as work:
+        work = Path(work)
+        native = work / "native.dcm"
+        pixels = synthetic(native, args.frames, args.size)
+        compressed = {}
+        for name, tool, options in (("RLE Lossless", "dcmcrle", []), ("JPEG Lossless SV1", "dcmcjpeg", ["+e1"]),
+                                    ("JPEG-LS Lossless", "dcmcjpls", [])):
+            target = work / f"{tool}.dcm"
+            subprocess.run([f"/usr/bin/{tool}", *options, str(native), str(target)], check=True, capture_output=True)
+            compressed[name] = (target, f"/usr/bin/{tool.replace('dcmc', 'dcmd')}")
+        j2k = pydicom.dcmread(native)
+        j2k.compress(JPEG2000Lossless)
+        j2k.save_as(work / "j2k.dcm")
+        compressed["JPEG 2000 Lossless"] = (work / "j2k.dcm", None)
+
+        print(f"{args.frames} frames of {args.size} x {args.size} x 16 bit; median of {args.repeat} runs; frames/s (MB/s of pixels)")
+        print(f"{'syntax':22} {'file MB':>8} {'rampart':>18} {'DCMTK':>18} {'pydicom':>18}")
+        megabytes = pixels.nbytes / 1e6
+        for name, (path, dcmtk) in compressed.items():
+            row = []
+            out = work / "out.dcm"
+            seconds = timed([str(args.rampart), "transcode", str(path), str(out), "--transfer-syntax", EXPLICIT], args.repeat)
+            assert np.array_equal(pydicom.dcmread(out).pixel_array, pixels), f"rampart's {name} differs"
+            row.append(seconds)
+            if dcmtk:
+                seconds = timed([dcmtk, str(path), str(out)], args.repeat)
+                assert np.array_equal(pydicom.dcmread(out).pixel_array, pixels), f"DCMTK's {name} differs"
+                row.append(seconds)
+            else:
+                row.append(None)
+            script = f"import pydicom; ds = pydicom.dcmread({str(path)!r}); ds.decompress(); ds.save_as({str(out)!r})"
+            row.append(timed([sys.executable, "-c", script], args.repeat))
+            cells = [f"{args.frames / s:8.1f} ({megabytes / s:6.1f})" if s else f"{'-':>18}" for s in row]
+            print(f"{name:22} {path.stat().st_size / 1e6:8.1f} " + " ".join(f"{c:>18}" for c in cells), flush=True)
+
+
+if __name__ == "__main__":
+    main()
