@@ -164,6 +164,8 @@ let package = Package(
             name: "RampartServer",
             dependencies: [
                 "DICOM", "DICOMNetwork", "Access", "Audit", "Archive", "Web", "Scanner",
+                // PS3.15 Table E.1-1, from which the deidentified view is built.
+                "Deidentify",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -240,6 +242,8 @@ let package = Package(
             name: "RampartServerTests",
             dependencies: [
                 "RampartServer", "DICOM", "Access", "Audit", "Archive", "DICOMNetwork",
+                // PS3.15 Table E.1-1, which the deidentified view is checked against.
+                "Deidentify",
                 // A syslog collector over TLS in the test, with certificates from the local CA.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

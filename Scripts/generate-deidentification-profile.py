@@ -105,10 +105,12 @@ def main(argv: list[str]) -> int:
 // Do not edit by hand: change the script or the source and run it again:
 //   Scripts/generate-deidentification-profile.py
 
+import DICOM
+
 extension ConfidentialityProfile {{
     /// Every row of PS3.15 Table E.1-1, in the table's order: the Basic Profile action and the
     /// action of each option that names the attribute.
-    static let table: [ProfileRow] = [
+    public static let table: [ProfileRow] = [
 """
     text = header + "\n".join(lines) + "\n    ]\n}\n"
     with open(args.output, "w", encoding="utf-8") as handle:

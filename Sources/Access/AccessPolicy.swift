@@ -29,6 +29,16 @@ public struct AccessPolicy: Sendable, Hashable {
     /// Adds `role`, or replaces the role of that name.
     public mutating func define(_ role: RoleDefinition) { roles[role.name] = role }
 
+    /// Every role whose view has `view`'s name sees the data through `view` instead: how the
+    /// server puts in the views it builds from tables Access does not know (the deidentified
+    /// view, from PS3.15 Table E.1-1).
+    public mutating func use(_ view: AttributeView) {
+        for (name, role) in roles where role.view.name == view.name && role.view != view {
+            roles[name] = RoleDefinition(name: role.name, actions: role.actions, view: view, conditions: role.conditions, studies: role.studies,
+                                         accessGroups: role.accessGroups, mayBreakTheGlass: role.mayBreakTheGlass)
+        }
+    }
+
     public subscript(role: String) -> RoleDefinition? { roles[role] }
 
     /// The role names, built-in ones first in their usual order, then the site's own.

@@ -21,25 +21,58 @@ public struct AttributeView: Sendable, Hashable, CustomStringConvertible {
     public let name: String
     public let removed: Set<Tag>
     public let replaced: [Tag: Replacement]
+    /// Families of tags removed, such as PS3.15's curve data (50xx,xxxx) or overlay data (60xx,3000).
+    public let removedPatterns: Set<TagPattern>
+    /// Families of tags replaced. An exact tag's rule wins over a family's, removal over
+    /// replacement, and where two replaced families overlap the narrower (more mask bits) wins.
+    public let replacedPatterns: [TagPattern: Replacement]
     /// Removes every private attribute (odd groups), whose content no public table describes.
     public let removesPrivateAttributes: Bool
+    /// `replacedPatterns` in the order they are tried: narrowest first, then by value, so the
+    /// outcome never depends on a dictionary's order.
+    private let replacedPatternOrder: [TagPattern]
 
-    public init(name: String, removed: Set<Tag>, replaced: [Tag: Replacement] = [:], removesPrivateAttributes: Bool = false) {
+    public init(name: String, removed: Set<Tag>, replaced: [Tag: Replacement] = [:], removedPatterns: Set<TagPattern> = [],
+                replacedPatterns: [TagPattern: Replacement] = [:], removesPrivateAttributes: Bool = false) {
         self.name = name
         self.removed = removed
         self.replaced = replaced.filter { !removed.contains($0.key) }
+        self.removedPatterns = removedPatterns
+        self.replacedPatterns = replacedPatterns.filter { !removedPatterns.contains($0.key) }
         self.removesPrivateAttributes = removesPrivateAttributes
+        replacedPatternOrder = self.replacedPatterns.keys.sorted {
+            ($0.mask.nonzeroBitCount, $1.value) > ($1.mask.nonzeroBitCount, $0.value)
+        }
     }
 
     public var description: String { name }
 
     /// Whether the view shows every attribute as stored.
-    public var isFull: Bool { removed.isEmpty && replaced.isEmpty && !removesPrivateAttributes }
+    public var isFull: Bool {
+        removed.isEmpty && replaced.isEmpty && removedPatterns.isEmpty && replacedPatterns.isEmpty && !removesPrivateAttributes
+    }
+
+    /// What the view does to one attribute.
+    private enum Treatment: Equatable {
+        case shown
+        case removed
+        case replaced(Replacement)
+    }
+
+    private func treatment(of tag: Tag) -> Treatment {
+        if removed.contains(tag) || (removesPrivateAttributes && tag.isPrivate) { return .removed }
+        if let replacement = replaced[tag] { return .replaced(replacement) }
+        if removedPatterns.contains(where: { $0.matches(tag) }) { return .removed }
+        if let pattern = replacedPatternOrder.first(where: { $0.matches(tag) }), let replacement = replacedPatterns[pattern] {
+            return .replaced(replacement)
+        }
+        return .shown
+    }
 
     /// Whether the view removes or replaces the value of `tag`: a query must not match on it,
     /// or the match itself would tell what the view hides.
     public func hides(_ tag: Tag) -> Bool {
-        removed.contains(tag) || replaced[tag] != nil || (removesPrivateAttributes && tag.isPrivate)
+        treatment(of: tag) != .shown
     }
 
     /// Whether the view removes or replaces what identifies the patient in burned-in text (name,
@@ -78,9 +111,14 @@ public struct AttributeView: Sendable, Hashable, CustomStringConvertible {
         var shown: [DataElement] = []
         shown.reserveCapacity(dataSet.count)
         for element in dataSet {
-            if removed.contains(element.tag) || (removesPrivateAttributes && element.tag.isPrivate) { continue }
             if pixelsRefused, Self.pixelValues.contains(element.tag) { continue }
-            switch (replaced[element.tag], element.value) {
+            let replacement: Replacement?
+            switch treatment(of: element.tag) {
+            case .removed: continue
+            case .shown: replacement = nil
+            case let .replaced(value): replacement = value
+            }
+            switch (replacement, element.value) {
             case (.empty?, .sequence), (.text?, .sequence), (.pseudonym?, .sequence):
                 // A sequence holds items, not text: any replacement leaves it without items.
                 shown.append(DataElement(tag: element.tag, items: []))
@@ -118,14 +156,49 @@ public struct AttributeView: Sendable, Hashable, CustomStringConvertible {
 
     /// The view of a principal holding two roles: it hides only what both views hide, since
     /// either role alone would show the rest. A removal that the other view only replaces
-    /// becomes that replacement.
+    /// becomes that replacement. Families of tags combine by their intersections.
     public func combined(with other: AttributeView) -> AttributeView {
         guard self != other else { return self }
-        var replaced: [Tag: Replacement] = [:]
-        for (tag, replacement) in self.replaced where other.hides(tag) { replaced[tag] = replacement }
-        for (tag, replacement) in other.replaced where hides(tag) && replaced[tag] == nil { replaced[tag] = replacement }
-        return AttributeView(name: "\(name)+\(other.name)", removed: removed.intersection(other.removed), replaced: replaced,
-                             removesPrivateAttributes: removesPrivateAttributes && other.removesPrivateAttributes)
+        var removed: Set<Tag> = [], replaced: [Tag: Replacement] = [:]
+        for tag in self.removed.union(self.replaced.keys).union(other.removed).union(other.replaced.keys) {
+            switch Self.merged(treatment(of: tag), other.treatment(of: tag)) {
+            case .shown: break
+            case .removed: removed.insert(tag)
+            case let .replaced(replacement): replaced[tag] = replacement
+            }
+        }
+        var removedPatterns: Set<TagPattern> = [], replacedPatterns: [TagPattern: Replacement] = [:]
+        for (mine, myTreatment) in patternTreatments {
+            for (theirs, theirTreatment) in other.patternTreatments {
+                guard let both = mine.intersection(theirs) else { continue }
+                switch Self.merged(myTreatment, theirTreatment) {
+                case .shown: break
+                case .removed: removedPatterns.insert(both)
+                case let .replaced(replacement): replacedPatterns[both] = replacedPatterns[both] ?? replacement
+                }
+            }
+        }
+        let removesPrivate = removesPrivateAttributes && other.removesPrivateAttributes
+        if removesPrivate { removedPatterns.remove(.privateAttributes) }
+        return AttributeView(name: "\(name)+\(other.name)", removed: removed, replaced: replaced, removedPatterns: removedPatterns,
+                             replacedPatterns: replacedPatterns, removesPrivateAttributes: removesPrivate)
+    }
+
+    /// Every family of tags the view hides, the private attributes among them.
+    private var patternTreatments: [(TagPattern, Treatment)] {
+        var treatments: [(TagPattern, Treatment)] = removedPatterns.map { ($0, Treatment.removed) }
+        treatments += replacedPatterns.map { ($0.key, Treatment.replaced($0.value)) }
+        if removesPrivateAttributes { treatments.append((.privateAttributes, .removed)) }
+        return treatments
+    }
+
+    /// What two views hiding an attribute together show of it: the least either hides.
+    private static func merged(_ mine: Treatment, _ theirs: Treatment) -> Treatment {
+        switch (mine, theirs) {
+        case (.shown, _), (_, .shown): .shown
+        case (.removed, .removed): .removed
+        case let (.replaced(replacement), _), let (.removed, .replaced(replacement)): .replaced(replacement)
+        }
     }
 }
 
@@ -138,58 +211,17 @@ extension AttributeView {
     /// numbers are usually kept), addresses, telephone numbers, birth names, service records.
     public static let noIdentifiersBeyondName = AttributeView(name: "no-identifiers-beyond-name", removed: identifiersBeyondName)
 
-    /// PS3.15 E.1 Basic Application Level Confidentiality Profile, applied to the attributes
-    /// Rampart indexes and returns in C-FIND and to the other patient, study and series
-    /// attributes of Table E.1-1 around them: action Z (and Z/D) attributes are emptied, X ones
-    /// removed, private attributes removed. Not done yet (a later issue): UID remapping (action
-    /// U: UIDs stay, so that retrieval works), the Table E.1-1 attributes outside this list,
-    /// and the Patient Identity Removed / De-identification Method attributes a fully
-    /// de-identified object carries.
+    /// The built-in roles' placeholder for the PS3.15 E.1 Basic Profile, which Access cannot
+    /// build: Table E.1-1 lives in Deidentify, below the server. The server puts in the view
+    /// built from the whole table wherever a role names this one (RampartServer's
+    /// `AttributeView.basicProfile`, through `AccessPolicy.use`); the placeholder holds only where
+    /// a policy is used without the server, as in tests of the gate, and hides the patient's
+    /// identity there: name, ID, birth date and sex emptied, the identifiers beyond them and
+    /// private attributes removed.
     public static let deidentified = AttributeView(
         name: "deidentified",
-        removed: identifiersBeyondName.union([
-            Tag(0x0008, 0x0021), // Series Date (X/D)
-            Tag(0x0008, 0x0022), // Acquisition Date (X/Z)
-            Tag(0x0008, 0x002A), // Acquisition DateTime (X/D)
-            Tag(0x0008, 0x0031), // Series Time (X/D)
-            Tag(0x0008, 0x0032), // Acquisition Time (X/Z)
-            Tag(0x0008, 0x0080), // Institution Name (X/Z/D)
-            Tag(0x0008, 0x0081), // Institution Address (X)
-            Tag(0x0008, 0x0092), // Referring Physician's Address (X)
-            Tag(0x0008, 0x0094), // Referring Physician's Telephone Numbers (X)
-            Tag(0x0008, 0x1010), // Station Name (X/Z/D)
-            Tag(0x0008, 0x1030), // Study Description (X)
-            Tag(0x0008, 0x103E), // Series Description (X)
-            Tag(0x0008, 0x1040), // Institutional Department Name (X)
-            Tag(0x0008, 0x1048), // Physician(s) of Record (X)
-            Tag(0x0008, 0x1050), // Performing Physician's Name (X)
-            Tag(0x0008, 0x1060), // Name of Physician(s) Reading Study (X)
-            Tag(0x0008, 0x1070), // Operators' Name (X/Z/D)
-            Tag(0x0008, 0x1080), // Admitting Diagnoses Description (X)
-            Tag(0x0010, 0x0032), // Patient's Birth Time (X)
-            Tag(0x0010, 0x1010), // Patient's Age (X)
-            Tag(0x0010, 0x1020), // Patient's Size (X)
-            Tag(0x0010, 0x1030), // Patient's Weight (X)
-            Tag(0x0010, 0x2160), // Ethnic Group (X)
-            Tag(0x0010, 0x2180), // Occupation (X)
-            Tag(0x0010, 0x21B0), // Additional Patient History (X)
-            Tag(0x0010, 0x4000), // Patient Comments (X)
-            Tag(0x0018, 0x1000), // Device Serial Number (X/Z/D)
-            Tag(0x0032, 0x1032), // Requesting Physician (X)
-        ]),
-        replaced: [
-            Tag(0x0008, 0x0020): .empty, // Study Date (Z)
-            Tag(0x0008, 0x0023): .empty, // Content Date (Z/D)
-            Tag(0x0008, 0x0030): .empty, // Study Time (Z)
-            Tag(0x0008, 0x0033): .empty, // Content Time (Z/D)
-            Tag(0x0008, 0x0050): .empty, // Accession Number (Z)
-            Tag(0x0008, 0x0090): .empty, // Referring Physician's Name (Z)
-            Tag(0x0010, 0x0010): .empty, // Patient's Name (Z)
-            Tag(0x0010, 0x0020): .empty, // Patient ID (Z)
-            Tag(0x0010, 0x0030): .empty, // Patient's Birth Date (Z)
-            Tag(0x0010, 0x0040): .empty, // Patient's Sex (Z)
-            Tag(0x0020, 0x0010): .empty, // Study ID (Z)
-        ],
+        removed: identifiersBeyondName,
+        replaced: [Tag(0x0010, 0x0010): .empty, Tag(0x0010, 0x0020): .empty, Tag(0x0010, 0x0030): .empty, Tag(0x0010, 0x0040): .empty],
         removesPrivateAttributes: true)
 
     /// PS3.15 Table E.1-1 attributes with action X that identify the patient beyond name and ID.

@@ -5,10 +5,12 @@
 // Do not edit by hand: change the script or the source and run it again:
 //   Scripts/generate-deidentification-profile.py
 
+import DICOM
+
 extension ConfidentialityProfile {
     /// Every row of PS3.15 Table E.1-1, in the table's order: the Basic Profile action and the
     /// action of each option that names the attribute.
-    static let table: [ProfileRow] = [
+    public static let table: [ProfileRow] = [
         ProfileRow(name: "Accession Number", pattern: TagPattern(value: 0x00080050, mask: 0xFFFFFFFF), basic: .zero, options: [:]),
         ProfileRow(name: "Acquisition Comments", pattern: TagPattern(value: 0x00184000, mask: 0xFFFFFFFF), basic: .remove, options: [.cleanDescriptors: .clean]),
         ProfileRow(name: "Acquisition Context Sequence", pattern: TagPattern(value: 0x00400555, mask: 0xFFFFFFFF), basic: .removeOrZero, options: [.cleanStructuredContent: .clean]),

@@ -2,20 +2,30 @@ import DICOM
 
 /// The D action's replacement values: one value valid for each VR (PS3.5 6.2), that says nothing
 /// about the patient.
-enum DummyValue {
-    static let text = "ANONYMIZED"
+public enum DummyValue {
+    public static let text = "ANONYMIZED"
+
+    /// The dummy as text, for the VRs whose values are text (PS3.5 6.2); nil for the others.
+    public static func text(for vr: VR) -> String? {
+        switch vr {
+        case .AE, .CS, .LO, .LT, .PN, .SH, .ST, .UC, .UT: text
+        case .AS: "000D"
+        case .DA: "19000101"
+        case .DT: "19000101000000"
+        case .TM: "000000"
+        case .DS, .IS: "0"
+        case .UR: "urn:anonymized"
+        case .AT, .US, .SS, .OW, .UL, .SL, .FL, .OF, .OL, .FD, .OD, .SV, .UV, .OV, .OB, .UN, .SQ, .UI: nil
+        }
+    }
 
     /// The dummy's bytes for a VR, or nil for VRs that have no value of their own (SQ) or whose
     /// dummy depends on the original (UI, remapped instead).
     static func bytes(for vr: VR) -> [UInt8]? {
-        switch vr {
-        case .AE, .CS, .LO, .LT, .PN, .SH, .ST, .UC, .UT: padded(text, vr)
-        case .AS: padded("000D", vr)
-        case .DA: padded("19000101", vr)
-        case .DT: padded("19000101000000", vr)
-        case .TM: padded("000000", vr)
-        case .DS, .IS: padded("0", vr)
-        case .UR: padded("urn:anonymized", vr)
+        if let text = text(for: vr) { return padded(text, vr) }
+        return switch vr {
+        // Answered above: their dummy is text.
+        case .AE, .CS, .LO, .LT, .PN, .SH, .ST, .UC, .UT, .AS, .DA, .DT, .TM, .DS, .IS, .UR: nil
         case .AT: [UInt8](repeating: 0, count: 4)
         case .US, .SS, .OW: [0, 0]
         case .UL, .SL, .FL, .OF, .OL: [UInt8](repeating: 0, count: 4)

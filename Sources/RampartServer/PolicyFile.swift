@@ -25,7 +25,7 @@ public struct PolicyFile: Sendable {
 
     /// The policy in the file, or the built-in one when there is no file.
     public func load(pseudonymKey: PseudonymKey) throws(ServerSetupError) -> AccessPolicy {
-        guard exists else { return .builtIn }
+        guard exists else { return Self.builtIn }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -42,7 +42,7 @@ public struct PolicyFile: Sendable {
         } catch {
             throw ServerSetupError("\(source) is not valid YAML: \(error)")
         }
-        var policy = AccessPolicy.builtIn
+        var policy = builtIn
         policy.source = source
         guard let root else { return policy }
         let reader = ConfigurationFile.Reader(source: source)
@@ -72,6 +72,17 @@ public struct PolicyFile: Sendable {
                 policy.define(try role(name, body, views: views, reader: reader))
             }
         }
+        // A built-in role the file names starts from Access's definition, whose deidentified view
+        // is a stand-in for the whole table.
+        policy.use(.basicProfile)
+        return policy
+    }
+
+    /// The built-in policy as the server applies it: its deidentified view is the whole
+    /// PS3.15 Basic Profile (`AttributeView.basicProfile`).
+    public static var builtIn: AccessPolicy {
+        var policy = AccessPolicy.builtIn
+        policy.use(.basicProfile)
         return policy
     }
 
@@ -187,7 +198,7 @@ public struct PolicyFile: Sendable {
     }
 
     /// The views every policy has, which a file may base its own on but not redefine.
-    private static let builtInViews: [AttributeView] = [.full, .noIdentifiersBeyondName, .deidentified]
+    private static let builtInViews: [AttributeView] = [.full, .noIdentifiersBeyondName, .basicProfile]
 
     private static let viewKeys = ["based_on", "remove", "empty", "replace", "pseudonymize", "remove_private"]
 
@@ -235,8 +246,8 @@ public struct PolicyFile: Sendable {
         // The view hides what its base hides and what it adds; its own replacements win.
         var allReplaced = base.replaced.filter { !removed.contains($0.key) }
         allReplaced.merge(replaced) { _, own in own }
-        return AttributeView(name: name, removed: base.removed.union(removed), replaced: allReplaced,
-                             removesPrivateAttributes: removesPrivate ?? base.removesPrivateAttributes)
+        return AttributeView(name: name, removed: base.removed.union(removed), replaced: allReplaced, removedPatterns: base.removedPatterns,
+                             replacedPatterns: base.replacedPatterns, removesPrivateAttributes: removesPrivate ?? base.removesPrivateAttributes)
     }
 
     /// A keyword of the data dictionary ("PatientID") or a tag ("(0010,0020)", "00100020").

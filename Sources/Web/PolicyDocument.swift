@@ -25,8 +25,9 @@ public struct PolicyDocument: Encodable, Sendable {
 
         public init(_ view: AttributeView) {
             name = view.name
-            removed = view.removed.count
-            replaced = view.replaced.count
+            // A family of tags ((60xx,3000)) counts as one entry, as the table lists it.
+            removed = view.removed.count + view.removedPatterns.count
+            replaced = view.replaced.count + view.replacedPatterns.count
             removesPrivateAttributes = view.removesPrivateAttributes
         }
     }

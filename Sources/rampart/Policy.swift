@@ -85,7 +85,7 @@ struct Policy: ParsableCommand {
             }
             out.writeLine("  why: \(explanation.reason)")
             if explanation.allowed {
-                out.writeLine("  view: \(explanation.view.name)\(explanation.view.isFull ? "" : " (\(explanation.view.removed.count) attributes removed, \(explanation.view.replaced.count) replaced\(explanation.view.removesPrivateAttributes ? ", private attributes removed" : ""))")")
+                out.writeLine("  view: \(explanation.view.name)\(explanation.view.isFull ? "" : " (\(explanation.view.removed.count + explanation.view.removedPatterns.count) attributes or families removed, \(explanation.view.replaced.count + explanation.view.replacedPatterns.count) replaced\(explanation.view.removesPrivateAttributes ? ", private attributes removed" : ""))")")
                 out.writeLine("  studies: \(explanation.studies)")
                 if explanation.brokeTheGlass { out.writeLine("  BREAK-THE-GLASS: this access is flagged for review") }
             }

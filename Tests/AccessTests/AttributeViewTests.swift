@@ -59,11 +59,11 @@ struct AttributeViewTests {
         #expect(item?[Self.otherPatientIDs] == nil)
     }
 
-    @Test func deidentifiedEmptiesOrRemovesEveryIdentifierAndKeepsTheUIDs() {
+    @Test func thePlaceholderDeidentifiedViewHidesThePatientsIdentityAndKeepsTheUIDs() {
         let shown = AttributeView.deidentified.apply(to: Self.record)
         #expect(shown[Self.patientName]?.vr == .PN && Self.text(shown, Self.patientName) == "")
         #expect(Self.text(shown, Self.patientID) == "")
-        for tag in [Self.otherPatientIDs, Self.otherPatientIDsSequence, Self.patientAddress, Self.studyDescription,
+        for tag in [Self.otherPatientIDs, Self.otherPatientIDsSequence, Self.patientAddress,
                     Tag(0x0009, 0x0010), Tag(0x0009, 0x1001)] {
             #expect(shown[tag] == nil, "\(tag)")
         }
@@ -98,6 +98,55 @@ struct AttributeViewTests {
         #expect(!combined.hides(Self.patientName))
         #expect(!combined.hides(Tag(0x0009, 0x1001)))
         #expect(AttributeView.deidentified.combined(with: .full).isFull)
+    }
+
+    private static let overlayData = TagPattern(value: 0x6000_3000, mask: 0xFF00_FFFF)
+    private static let overlayGroup = TagPattern(value: 0x6000_0000, mask: 0xFFFF_0000)
+
+    /// Overlay data in two overlay groups, an overlay's other attribute, and the same in an item.
+    private static let overlays: DataSet = {
+        let overlay = [DataElement(tag: Tag(0x6000, 0x3000), vr: .OW, bytes: [1, 2]), DataElement(tag: Tag(0x6002, 0x3000), vr: .OW, bytes: [3, 4]),
+                       .text(Tag(0x6000, 0x0022), .LO, ["OVERLAY"])]
+        return DataSet(overlay + [.text(modality, .CS, ["CT"]), DataElement(tag: referencedSeriesSequence, items: [DataSet(overlay)])])
+    }()
+
+    @Test func aRemovedFamilyRemovesEachOfItsTagsAtEveryDepth() {
+        let view = AttributeView(name: "no-overlays", removed: [], removedPatterns: [Self.overlayData])
+        #expect(view.hides(Tag(0x6000, 0x3000)) && view.hides(Tag(0x601E, 0x3000)) && !view.hides(Tag(0x6000, 0x0022)))
+        let shown = view.apply(to: Self.overlays)
+        #expect(shown.map(\.tag) == [Tag(0x0008, 0x0060), Tag(0x0008, 0x1115), Tag(0x6000, 0x0022)])
+        #expect(shown[Self.referencedSeriesSequence]?.items?.first?.map(\.tag) == [Tag(0x6000, 0x0022)])
+    }
+
+    @Test func aReplacedFamilyIsReplacedAndAnExactRuleWinsOverIt() {
+        let view = AttributeView(name: "overlay-text", removed: [], replaced: [Tag(0x6000, 0x0022): .text("KEPT-AS-TEXT")],
+                                 replacedPatterns: [Self.overlayGroup: .empty])
+        let shown = view.apply(to: Self.overlays)
+        #expect(shown[Tag(0x6000, 0x3000)]?.inlineBytes == [])
+        #expect(Self.text(shown, Tag(0x6000, 0x0022)) == "KEPT-AS-TEXT")
+        #expect(shown[Tag(0x6002, 0x3000)]?.inlineBytes == [3, 4])
+    }
+
+    @Test func aQueryDoesNotMatchOnAHiddenFamily() {
+        let view = AttributeView(name: "no-overlays", removed: [], removedPatterns: [Self.overlayData])
+        let asked = view.matchingOnlyWhatItShows(Self.overlays)
+        #expect(asked[Tag(0x6002, 0x3000)]?.inlineBytes == [])
+        #expect(asked[Tag(0x6000, 0x0022)] == Self.overlays[Tag(0x6000, 0x0022)])
+    }
+
+    @Test func familiesCombineByTheirIntersection() {
+        let overlayData = AttributeView(name: "a", removed: [Tag(0x6004, 0x3000)], removedPatterns: [Self.overlayData])
+        let firstOverlay = AttributeView(name: "b", removed: [], replacedPatterns: [Self.overlayGroup: .empty])
+        let combined = overlayData.combined(with: firstOverlay)
+        #expect(combined.hides(Tag(0x6000, 0x3000)))
+        #expect(!combined.hides(Tag(0x6002, 0x3000)) && !combined.hides(Tag(0x6004, 0x3000)) && !combined.hides(Tag(0x6000, 0x0022)))
+        // Removed by one view, replaced by the other: the replacement shows.
+        #expect(combined.apply(to: Self.overlays)[Tag(0x6000, 0x3000)]?.inlineBytes == [])
+        #expect(overlayData.combined(with: .full).isFull)
+        let private1 = AttributeView(name: "p", removed: [], removesPrivateAttributes: true)
+        let privateGroup9 = AttributeView(name: "q", removed: [], removedPatterns: [TagPattern(value: 0x0009_0000, mask: 0xFFFF_0000)])
+        let privates = private1.combined(with: privateGroup9)
+        #expect(privates.hides(Tag(0x0009, 0x1001)) && !privates.hides(Tag(0x0011, 0x1001)) && !privates.removesPrivateAttributes)
     }
 
     /// Pixels may carry burned-in text: a view that hides the patient's identity lets them out

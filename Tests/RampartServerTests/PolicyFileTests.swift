@@ -17,7 +17,8 @@ struct PolicyFileTests {
     @Test func anEmptyFileIsTheBuiltInPolicy() throws {
         let policy = try parse("")
         #expect(policy.roleNames == AccessPolicy.builtIn.roleNames)
-        #expect(policy["researcher"] == AccessPolicy.builtIn["researcher"])
+        #expect(policy["researcher"] == PolicyFile.builtIn["researcher"])
+        #expect(policy["researcher"]?.view == .basicProfile)
     }
 
     @Test func readsViewsRolesConditionsAndTheEmergencyRule() throws {
