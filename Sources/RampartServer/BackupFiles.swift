@@ -32,19 +32,10 @@ enum BackupFiles {
         let output = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard output >= 0 else { throw BackupError("cannot create \(destination): \(String(cString: strerror(errno))); check the backup folder's space and permissions") }
         defer { close(output) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: chunkSize)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, chunkSize) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw BackupError("cannot read \(source): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            hasher.update(data: buffer[0..<count])
+        let hash = try hashChunks(of: input, path: source) { (chunk: UnsafeRawBufferPointer) throws(BackupError) in
             var written = 0
-            while written < count {
-                let result = buffer.withUnsafeBytes { write(output, $0.baseAddress! + written, count - written) }
+            while written < chunk.count {
+                let result = write(output, chunk.baseAddress! + written, chunk.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
                     throw BackupError("cannot write \(destination): \(String(cString: strerror(errno))); check the backup folder's space")
@@ -53,7 +44,7 @@ enum BackupFiles {
             }
         }
         guard fsync(output) == 0 else { throw BackupError("cannot flush \(destination) to disk: \(String(cString: strerror(errno)))") }
-        return Hex.lowercase(hasher.finalize())
+        return hash
     }
 
     /// The SHA-256 of a file.
@@ -61,16 +52,34 @@ enum BackupFiles {
         let input = open(path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw BackupError("cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { close(input) }
+        return try hashChunks(of: input, path: path) { (_: UnsafeRawBufferPointer) throws(BackupError) in }
+    }
+
+    /// Reads `descriptor` to its end a chunk at a time, handing each chunk to `body` after
+    /// hashing it; returns the SHA-256 of it all.
+    private static func hashChunks(of descriptor: Int32, path: String,
+                                   _ body: (UnsafeRawBufferPointer) throws(BackupError) -> Void) throws(BackupError) -> String {
         var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, chunkSize) }
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunkSize) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw BackupError("cannot read \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }
-            hasher.update(data: buffer[0..<count])
+            // withUnsafeBytes rethrows untyped: the only error in it is body's.
+            do {
+                try buffer.withUnsafeBytes { all in
+                    let chunk = UnsafeRawBufferPointer(rebasing: all[0..<count])
+                    hasher.update(bufferPointer: chunk)
+                    try body(chunk)
+                }
+            } catch let error as BackupError {
+                throw error
+            } catch {
+                throw BackupError("cannot copy \(path): \(error)")
+            }
         }
         return Hex.lowercase(hasher.finalize())
     }
