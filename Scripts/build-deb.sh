@@ -18,9 +18,16 @@ swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product
 binary="$scratch/release/rampart"
 
 root=.build/deb/root
-rm -rf "$root" && mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/lib/systemd/system" "$root/usr/share/doc/rampart"
-install -m 0755 "$binary" "$root/usr/bin/rampart"
-strip --strip-unneeded "$root/usr/bin/rampart"
+rm -rf "$root" && mkdir -p "$root/DEBIAN" "$root/usr/bin" "$root/usr/lib/rampart" "$root/lib/systemd/system" "$root/usr/share/doc/rampart"
+# The binary finds its resource bundles (the web UI's files) next to itself: both go to
+# /usr/lib/rampart, and /usr/bin/rampart is a link to it.
+install -m 0755 "$binary" "$root/usr/lib/rampart/rampart"
+strip --strip-unneeded "$root/usr/lib/rampart/rampart"
+for bundle in "$scratch"/release/*.resources; do
+    cp -R "$bundle" "$root/usr/lib/rampart/"
+done
+chmod -R u=rwX,go=rX "$root/usr/lib/rampart"
+ln -s ../lib/rampart/rampart "$root/usr/bin/rampart"
 install -m 0644 packaging/rampart.service "$root/lib/systemd/system/rampart.service"
 install -m 0644 README.md docs/conformance.md docs/operations.md docs/grafana-dashboard.json "$root/usr/share/doc/rampart/"
 install -m 0755 packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm "$root/DEBIAN/"
@@ -33,8 +40,8 @@ while read -r library; do
     [[ -z "$owner" ]] && owner=$(dpkg -S "$library" 2>/dev/null | head -1 | cut -d: -f1) || true
     if [[ -z "$owner" ]]; then echo "build-deb: no package ships $library" >&2; exit 1; fi
     [[ " ${depends[*]-} " == *" $owner "* ]] || depends+=("$owner")
-done < <(ldd "$root/usr/bin/rampart" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
-if ldd "$root/usr/bin/rampart" | grep -q /opt/swift; then
+done < <(ldd "$root/usr/lib/rampart/rampart" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }')
+if ldd "$root/usr/lib/rampart/rampart" | grep -q /opt/swift; then
     echo "build-deb: the binary still loads the Swift runtime from /opt/swift" >&2; exit 1
 fi
 

@@ -45,7 +45,7 @@ final class SyslogConnection: Sendable {
                 do {
                     channel = try await ClientBootstrap(group: loop)
                         .connectTimeout(timeout)
-                        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                        .channelOption(.tcpOption(.tcp_nodelay), value: 1)
                         .channelInitializer { channel in
                             channel.eventLoop.makeCompletedFuture {
                                 try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))

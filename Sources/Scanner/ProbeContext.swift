@@ -12,6 +12,6 @@ struct ProbeContext: Sendable {
         await pacer.waitTurn()
         return ClientBootstrap(group: group)
             .connectTimeout(options.connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
     }
 }

@@ -35,7 +35,7 @@ public struct DICOMClient: Sendable {
         let (host, artim, maximumPDULength, options) = (self.host, artimTimeout, self.maximumPDULength, self.options)
         let (channel, rawChannel) = try await ClientBootstrap(group: group)
             .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     (try AssociationChannel.configure(channel, side: .requestor, tls: tlsContext,
