@@ -305,7 +305,10 @@ def test_an_administrator_changes_a_setting_and_the_server_applies_it(site, brow
         rate = browser.find_element(By.ID, "setting-http-requests_per_minute_per_host")
         rate.clear()
         rate.send_keys(value)
+        # The card is drawn anew with the saved settings: wait for the old one to go first.
+        before = browser.find_element(By.ID, "settings-status")
         browser.find_element(By.ID, "save-settings").click()
+        wait(browser, EC.staleness_of(before))
         wait(browser, lambda d: "Saved: http.requests_per_minute_per_host" in d.find_element(By.ID, "settings-status").text)
         if value == "5000":
             shot(browser, "settings")
