@@ -23,7 +23,17 @@ struct HTTPGetClient: Sendable {
     }
 
     /// `basic`: HTTP Basic credentials to send (the intrusive default-credential probe only).
+    /// A request that fails without an answer (a refused or dropped connection, a timeout) is
+    /// sent once more: one lost request must not hide a finding. An answer, any status, is kept.
     func get(_ endpoint: ScanEndpoint, path: String, accept: String = "*/*", basic: (String, String)? = nil) async throws -> HTTPGetResponse {
+        do {
+            return try await getOnce(endpoint, path: path, accept: accept, basic: basic)
+        } catch {
+            return try await getOnce(endpoint, path: path, accept: accept, basic: basic)
+        }
+    }
+
+    private func getOnce(_ endpoint: ScanEndpoint, path: String, accept: String, basic: (String, String)?) async throws -> HTTPGetResponse {
         let (tls, serverName, limit) = (self.tls, endpoint.serverName, context.options.maximumBodyBytes)
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
