@@ -164,6 +164,8 @@ let package = Package(
             name: "RampartServer",
             dependencies: [
                 "DICOM", "DICOMNetwork", "Access", "Audit", "Archive", "Web", "Scanner",
+                // Decoding compressed objects for C-GET and C-MOVE peers that accept only uncompressed syntaxes.
+                "Imaging",
                 // PS3.15 Table E.1-1, from which the deidentified view is built.
                 "Deidentify",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

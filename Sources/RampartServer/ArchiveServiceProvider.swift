@@ -3,6 +3,7 @@ import Archive
 import Audit
 import DICOM
 import DICOMNetwork
+import Imaging
 import NIOPosix
 
 /// The DIMSE services of `rampart serve`: every association and every operation goes through
@@ -136,6 +137,10 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// trusted, an expired one) fails the TLS handshake before any association: a Node
     /// Authentication failure in the audit log, naming the device's address and, when it got that
     /// far, its certificate.
+    /// The imaging codecs: a C-GET or C-MOVE peer that accepts only uncompressed syntaxes gets
+    /// compressed objects decoded.
+    public var pixelDataConverter: (any PixelDataConverter)? { Transcoder() }
+
     public func tlsFailed(peer: AssociationPeer, reason: String) async {
         let context = AccessContext(principal: .anonymous, channel: .dimse, peerAddress: peer.address,
                                     certificateFingerprint: peer.certificate.map { CertificateFingerprint(der: $0).hex }, authentication: .none)

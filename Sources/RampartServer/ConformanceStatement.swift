@@ -1,6 +1,7 @@
 import Archive
 import DICOM
 import DICOMNetwork
+import Imaging
 
 /// The DICOM Conformance Statement (PS3.2), in the order of PS3.2 Annex A, written from the
 /// code's own tables so that it cannot drift from what the server does: the presentation
@@ -175,8 +176,9 @@ public enum ConformanceStatement {
         line("accepted when offered by extended negotiation; otherwise the hierarchical rules hold. Each answer and each")
         line("object sent is limited to what the principal's view of the data allows. C-MOVE destinations must be registered")
         line("AEs; C-MOVE and C-GET send stored objects in their stored syntax when the peer accepted it, otherwise re-encoded")
-        line("in an uncompressed syntax it accepted (\(TransferSyntaxChoice.uncompressed.map(\.name).joined(separator: ", "))), which")
-        line("is possible for objects stored uncompressed.")
+        line("in an uncompressed syntax it accepted (\(TransferSyntaxChoice.uncompressed.map(\.name).joined(separator: ", "))):")
+        line("objects stored compressed are decompressed for it when Rampart decodes their syntax (\(Transcoder.decodableSyntaxes.filter(\.isEncapsulated).map(\.name).joined(separator: ", "))).")
+        line("An object that cannot be sent is a failed sub-operation, listed in Failed SOP Instance UID List.")
         line()
         line("### 2.3 Network interfaces")
         line()

@@ -1,17 +1,19 @@
 import DICOM
 import Foundation
-import DICOMNetwork
+import Imaging
 
 /// The transfer syntaxes a WADO-RS request accepts for its `application/dicom` parts, read from
 /// its Accept header (PS3.18 8.7.3.5, 8.7.5), and the one each stored object is sent in.
 ///
 /// - `multipart/related; type="application/dicom"; transfer-syntax=*`: as stored (what
 ///   dicomweb-client asks for an instance).
-/// - `transfer-syntax=UID`: as stored when that is the stored syntax; re-encoded when it is an
-///   uncompressed syntax and the object is stored uncompressed (Rampart has no pixel codecs).
+/// - `transfer-syntax=UID`: as stored when that is the stored syntax; otherwise converted by the
+///   imaging codecs (`Transcoder`): re-encoded between uncompressed syntaxes, decompressed, or
+///   compressed into a syntax Rampart encodes.
 /// - no transfer-syntax, or no Accept header, or `*/*`: the default of PS3.18 8.7.3.5.2,
 ///   Explicit VR Little Endian (what dicomweb-client asks for a study or series); a compressed
-///   object then cannot be sent, and the request gets a 406 that says to ask for `*`.
+///   object is decompressed for it. An object in a syntax the codecs cannot decode then gets a
+///   406 that says to ask for `*`.
 ///
 /// Ranges are tried in the order given; q-values other than 0 are not weighed.
 struct DICOMPartAcceptance: Sendable, Hashable {
@@ -64,9 +66,8 @@ struct DICOMPartAcceptance: Sendable, Hashable {
             case .syntax(let uid) where uid == stored.uid:
                 return stored
             case .syntax(let uid):
-                if TransferSyntaxChoice.canTranscode(stored), let target = TransferSyntaxChoice.uncompressed.first(where: { $0.uid == uid }) {
-                    return target
-                }
+                let target = TransferSyntax(uid: uid)
+                if TransferSyntax.known.contains(target), Transcoder().canConvert(from: stored, to: target) { return target }
             }
         }
         return nil

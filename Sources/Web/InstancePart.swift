@@ -8,6 +8,7 @@ import Archive
 import DICOM
 import DICOMNetwork
 import Hummingbird
+import Imaging
 import NIOPosix
 import NIOCore
 
@@ -33,10 +34,13 @@ enum InstancePart {
 
     /// The file at `path` as a Part 10 file in `syntax`, through `view` when it hides anything:
     /// a new meta group (whose SOP class and instance come from the data set as shown) and the
-    /// data set; large values are copied from the stored file as they are written.
+    /// data set, its pixel data converted by the imaging codecs when `syntax` is not the stored
+    /// one (a no-op between uncompressed syntaxes); large values are copied from the stored file
+    /// as they are written, unless they are decoded.
     static func reencode(_ path: String, in syntax: TransferSyntax, view: AttributeView, into target: String) throws {
         let file = try DICOMFile(contentsOf: path)
-        let stored = DataSet(file.dataSet.filter { $0.tag.group != 0x0002 })
+        var stored = DataSet(file.dataSet.filter { $0.tag.group != 0x0002 })
+        if file.transferSyntax != syntax { stored = try Transcoder().transcode(stored, from: file.transferSyntax, to: syntax) }
         let meta = DataSet(file.meta.filter { $0.tag != .mediaStorageSOPClassUID && $0.tag != .mediaStorageSOPInstanceUID })
         let shown = view.isFull ? stored : view.apply(to: stored)
         var sink = try FileSink(creating: target, exclusive: true)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DICOM
 import DICOMNetwork
+import Imaging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,7 +44,7 @@ struct Store: AsyncParsableCommand {
                 var stored = 0
                 for (index, path) in paths.enumerated() {
                     do {
-                        let result = try await InstanceSender.send(path: path, on: association)
+                        let result = try await InstanceSender.send(path: path, on: association, converter: Transcoder())
                         switch result.status.category {
                         case .success, .warning:
                             stored += 1

@@ -44,7 +44,7 @@ struct TransferSyntaxChoiceTests {
         let expected = TransferSyntaxMismatch.cannotConvert(sopClassUID: Self.ct, stored: Self.rle, accepted: [TransferSyntax.implicitVRLittleEndian.uid])
         #expect(throws: expected) { try TransferSyntaxChoice.choose(sopClassUID: Self.ct, stored: Self.rle, accepted: contexts) }
         #expect(expected.description.contains("RLE Lossless") && expected.description.contains("Implicit VR Little Endian")
-            && expected.description.contains("decompressing"))
+            && expected.description.contains("none of which Rampart can decode it into"))
         // Nor is uncompressed data ever compressed on the way out.
         let jpeg = Self.accepted([(1, Self.ct, TransferSyntax(uid: Self.jpegBaseline))])
         #expect(throws: TransferSyntaxMismatch.cannotConvert(sopClassUID: Self.ct, stored: .explicitVRLittleEndian, accepted: [Self.jpegBaseline])) {
@@ -52,6 +52,30 @@ struct TransferSyntaxChoiceTests {
         }
         #expect(throws: TransferSyntaxMismatch.sopClassNotAccepted(sopClassUID: Self.us)) {
             try TransferSyntaxChoice.choose(sopClassUID: Self.us, stored: .explicitVRLittleEndian, accepted: contexts)
+        }
+    }
+
+    /// Decodes RLE Lossless only, as a codec would; what it returns is not looked at here.
+    private struct RLEDecoder: PixelDataConverter {
+        func canConvert(from source: TransferSyntax, to target: TransferSyntax) -> Bool {
+            source.uid == rle.uid && TransferSyntaxChoice.canTranscode(target)
+        }
+        func convert(_ dataSet: DataSet, from source: TransferSyntax, to target: TransferSyntax) throws -> DataSet { dataSet }
+    }
+
+    @Test func compressedDataIsDecompressedWhenTheConverterDecodesItsSyntax() throws {
+        let contexts = Self.accepted([(1, Self.ct, .explicitVRBigEndian), (3, Self.ct, .explicitVRLittleEndian)])
+        #expect(try TransferSyntaxChoice.choose(sopClassUID: Self.ct, stored: Self.rle, accepted: contexts, converter: RLEDecoder())
+            == .decompress(contexts[1]))
+        // The stored syntax still wins when the peer accepted it.
+        let both = Self.accepted([(1, Self.ct, .explicitVRLittleEndian), (3, Self.ct, Self.rle)])
+        #expect(try TransferSyntaxChoice.choose(sopClassUID: Self.ct, stored: Self.rle, accepted: both, converter: RLEDecoder())
+            == .asStored(both[1]))
+        // A syntax the converter cannot decode is refused as before.
+        let jpeg = TransferSyntax(uid: Self.jpegBaseline)
+        #expect(throws: TransferSyntaxMismatch.cannotConvert(sopClassUID: Self.ct, stored: jpeg, accepted: [TransferSyntax.explicitVRBigEndian.uid,
+                                                                                                          TransferSyntax.explicitVRLittleEndian.uid])) {
+            try TransferSyntaxChoice.choose(sopClassUID: Self.ct, stored: jpeg, accepted: contexts, converter: RLEDecoder())
         }
     }
 

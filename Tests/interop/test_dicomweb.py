@@ -418,6 +418,38 @@ def multipart_parts(response) -> list[tuple[str, bytes]]:
     return parts
 
 
+def test_instances_come_in_the_transfer_syntax_asked_for(site, tmp_path):
+    """A client that names no transfer syntax (dicomweb-client's default for a study) gets an
+    instance stored in RLE Lossless decompressed, in Explicit VR Little Endian, its pixels equal
+    to pydicom's decoding; one stored uncompressed and asked for in RLE Lossless comes
+    compressed and decodes to the stored pixels, over WADO-RS and WADO-URI; a syntax Rampart
+    cannot write is a 406 that names it."""
+    variety = {i.path.stem: i for i in netdata.make_variety(tmp_path / "variety")}
+    rle, native = pydicom.dcmread(variety["US_RLE"].path), pydicom.dcmread(variety["CR"].path)
+    for ds in (rle, native):  # new instances: the variety set may be archived already
+        ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = pydicom.uid.generate_uid()
+    web = client(site, site["rad"])
+    web.store_instances(datasets=[rle, native])
+    decompressed = web.retrieve_instance(rle.StudyInstanceUID, rle.SeriesInstanceUID, rle.SOPInstanceUID, media_types=(("application/dicom", "1.2.840.10008.1.2.1"),))
+    assert decompressed.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.1"
+    assert (decompressed.pixel_array == rle.pixel_array).all()
+    assert decompressed.PatientID == rle.PatientID and decompressed.Rows == rle.Rows
+    headers = {"Authorization": f"Bearer {site['rad']}"}
+    base = f"{site['url']}/studies/{native.StudyInstanceUID}/series/{native.SeriesInstanceUID}/instances/{native.SOPInstanceUID}"
+    compressed = web.retrieve_instance(native.StudyInstanceUID, native.SeriesInstanceUID, native.SOPInstanceUID,
+                                       media_types=(("application/dicom", "1.2.840.10008.1.2.5"),))
+    assert compressed.file_meta.TransferSyntaxUID == "1.2.840.10008.1.2.5"
+    assert (compressed.pixel_array == native.pixel_array).all()
+    by_uri = requests.get(site["url"] + "/wado", headers=headers, verify=site["ca"], timeout=30, params={
+        "requestType": "WADO", "studyUID": native.StudyInstanceUID, "seriesUID": native.SeriesInstanceUID,
+        "objectUID": native.SOPInstanceUID, "contentType": "application/dicom", "transferSyntax": "1.2.840.10008.1.2.5"})
+    assert by_uri.status_code == 200, by_uri.text
+    assert (pydicom.dcmread(io.BytesIO(by_uri.content)).pixel_array == native.pixel_array).all()
+    refused = requests.get(base, verify=site["ca"], timeout=30,
+                           headers={**headers, "Accept": 'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.102'})
+    assert refused.status_code == 406 and "MPEG-4 AVC/H.264" in refused.json()["detail"]
+
+
 def test_compressed_frames_and_bulk_data_go_as_stored(rampart, site, tmp_path):
     """RLE Lossless objects (one and two frames, with a Basic Offset Table) stored by STOW-RS:
     their frames, and the Pixel Data bulk data their metadata points at, come back as stored,

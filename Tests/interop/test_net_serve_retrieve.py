@@ -3,9 +3,10 @@ relational queries negotiated by pynetdicom.
 
 C-MOVE to DCMTK storescp restricted to Implicit VR Little Endian (+xi), and C-GET by pynetdicom
 proposing only Implicit VR Little Endian or only Explicit VR Big Endian: every uncompressed
-instance arrives re-encoded in the accepted syntax with the values of the original; the RLE
-instances, which cannot be decompressed yet, are counted as failed and listed, and the others
-still go (PS3.4 C.4.2.3.1, C.4.3.3.1). Relational queries (PS3.4 C.4.1.2.2, extended negotiation
+instance arrives re-encoded in the accepted syntax with the values of the original, and the RLE
+instances arrive decompressed, their pixels equal to pydicom's decoding. An object in a syntax
+Rampart cannot decode (H.264 here) is counted as failed and listed, and the others still go
+(PS3.4 C.4.2.3.1, C.4.3.3.1). Relational queries (PS3.4 C.4.1.2.2, extended negotiation
 C.5): an IMAGE-level query with only a patient-level and a series-level key finds exactly the
 instances netdata wrote, and is refused without the negotiation; a relational C-GET and C-MOVE
 at SERIES level without Study Instance UID retrieve the series.
@@ -14,10 +15,12 @@ at SERIES level without Study Instance UID retrieve the series.
 from __future__ import annotations
 
 import contextlib
+import copy
 import time
 from pathlib import Path
 
 import pytest
+from pydicom.encaps import encapsulate
 from pynetdicom import AE, build_role, evt
 from pynetdicom.pdu_primitives import SOPClassExtendedNegotiation
 from pynetdicom.sop_class import (
@@ -37,6 +40,7 @@ pytestmark = pytest.mark.net
 IMPLICIT_LE = "1.2.840.10008.1.2"
 EXPLICIT_BE = "1.2.840.10008.1.2.2"
 RLE = "1.2.840.10008.1.2.5"
+H264 = "1.2.840.10008.1.2.4.102"
 OWN_AE = "QRSCU"
 
 
@@ -139,43 +143,91 @@ def compare(original, received: Path, syntax: str) -> list[str]:
     return problems + dicomcompare.compare_datasets(h.read(original.path), actual, mode="dataset")
 
 
-def check_partial_retrieve(responses, variety, received: dict[str, Path], syntax: str, log: str) -> None:
-    """Every uncompressed instance arrived in `syntax`, intact; every RLE one failed and is listed."""
-    compressed = {i.sop_instance_uid for i in variety if i.transfer_syntax == RLE}
-    plain = [i for i in variety if i.transfer_syntax != RLE]
-    assert len(compressed) == 3 and len(plain) == len(variety) - 3
+def compare_decompressed(original, received: Path, syntax: str) -> list[str]:
+    """Differences between a compressed original and its copy decompressed into `syntax`: the
+    pixels as pydicom decodes the original, every other element as it was."""
+    expected, actual = h.read(original.path), h.read(received)
+    if str(actual.file_meta.TransferSyntaxUID) != syntax:
+        return [f"arrived in {actual.file_meta.TransferSyntaxUID}, not {syntax}"]
+    problems = [] if (expected.pixel_array == actual.pixel_array).all() else ["decoded pixels differ from pydicom's"]
+    for ds in (expected, actual):
+        for keyword in ("PixelData", "PlanarConfiguration"):
+            if keyword in ds:
+                delattr(ds, keyword)
+    if syntax == EXPLICIT_BE:
+        for element in actual.iterall():
+            width = dicomcompare.SWAP_WIDTH.get(element.VR)
+            if width and isinstance(element.value, bytes):
+                element.value = dicomcompare.swap_bytes(element.value, width)
+    return problems + dicomcompare.compare_datasets(expected, actual, mode="dataset")
+
+
+def check_retrieve(responses, variety, received: dict[str, Path], syntax: str, log: str) -> None:
+    """Every instance arrived in `syntax`: the uncompressed ones intact, the RLE ones decoded."""
+    compressed = [i for i in variety if i.transfer_syntax == RLE]
+    assert len(compressed) == 3
     status, ds = final(responses)
-    assert status.Status == 0xB000, f"final status {status.Status:#06x}" + log
-    assert status.NumberOfCompletedSuboperations == len(plain)
-    assert status.NumberOfFailedSuboperations == len(compressed)
-    assert status.NumberOfWarningSuboperations == 0
-    assert ds is not None and set(ds.FailedSOPInstanceUIDList) == compressed
+    assert status.Status == 0x0000, f"final status {status.Status:#06x}" + log
+    assert status.NumberOfCompletedSuboperations == len(variety)
+    assert status.NumberOfFailedSuboperations == 0 and status.NumberOfWarningSuboperations == 0
     pending = [s for s, _ in responses[:-1] if s is not None and s.Status == 0xFF00]
     assert len(pending) == len(variety) - 1
     assert [s.NumberOfRemainingSuboperations for s in pending] == list(range(len(variety) - 1, 0, -1))
-    assert compressed.isdisjoint(received)
-    problems = [f"{i.path.name}: {p}" for i in plain for p in
-                (compare(i, received[i.sop_instance_uid], syntax) if i.sop_instance_uid in received else ["not received"])]
+    problems = []
+    for i in variety:
+        if i.sop_instance_uid not in received:
+            problems.append(f"{i.path.name}: not received")
+            continue
+        check = compare_decompressed if i.transfer_syntax == RLE else compare
+        problems += [f"{i.path.name}: {p}" for p in check(i, received[i.sop_instance_uid], syntax)]
     assert not problems, h.summary(problems) + log
 
 
 # --- transcoding on retrieve ------------------------------------------------------------------
 
 
-def test_move_reencodes_for_an_implicit_only_destination(served, net_variety):
+def test_move_reencodes_and_decompresses_for_an_implicit_only_destination(served, net_variety):
     server, implicit, _ = served
     responses = move(server, "STUDY", {"StudyInstanceUID": net_variety[0].study_uid}, implicit.ae)
-    received = wait_for(implicit, {i.sop_instance_uid for i in net_variety if i.transfer_syntax != RLE})
-    check_partial_retrieve(responses, net_variety, received, IMPLICIT_LE, server.log_text())
-    assert "decompressing needs the imaging codecs" in server.log.read_text()
+    received = wait_for(implicit, {i.sop_instance_uid for i in net_variety})
+    check_retrieve(responses, net_variety, received, IMPLICIT_LE, server.log_text())
 
 
 @pytest.mark.parametrize("syntax", [IMPLICIT_LE, EXPLICIT_BE], ids=["implicit-le", "explicit-be"])
-def test_get_reencodes_to_the_one_syntax_proposed(served, net_variety, tmp_path, syntax):
+def test_get_reencodes_and_decompresses_to_the_one_syntax_proposed(served, net_variety, tmp_path, syntax):
     server, _, _ = served
     sop_classes = sorted({i.sop_class_uid for i in net_variety})
     responses = get(server, "STUDY", {"StudyInstanceUID": net_variety[0].study_uid}, tmp_path / "get", sop_classes, syntax)
-    check_partial_retrieve(responses, net_variety, netpeers.read_folder(tmp_path / "get"), syntax, server.log_text())
+    check_retrieve(responses, net_variety, netpeers.read_folder(tmp_path / "get"), syntax, server.log_text())
+
+
+def test_an_object_rampart_cannot_decode_is_a_failed_sub_operation(served, net_archive, tmp_path):
+    """A video object (H.264, which Rampart stores but has no decoder for) in a study with an
+    uncompressed instance: a C-GET proposing only Implicit VR Little Endian gets the instance,
+    and the video is failed and listed, with the reason in the server's log."""
+    server, _, _ = served
+    plain = h.read(net_archive.instances[0].path)
+    study = "1.2.826.0.1.3680043.10.1137.4242"
+    video = copy.deepcopy(plain)
+    video.StudyInstanceUID, video.SeriesInstanceUID, video.SOPInstanceUID = study, study + ".1", study + ".1.1"
+    video.PixelData = encapsulate([b"\x00\x00\x00\x01" + bytes(30)])
+    video["PixelData"].VR = "OB"
+    video["PixelData"].is_undefined_length = True
+    video.file_meta.TransferSyntaxUID = H264
+    image = copy.deepcopy(plain)
+    image.StudyInstanceUID, image.SeriesInstanceUID, image.SOPInstanceUID = study, study + ".2", study + ".2.1"
+    ae = AE("STORESCU")
+    ae.add_requested_context(plain.SOPClassUID, [H264])
+    ae.add_requested_context(plain.SOPClassUID, [str(plain.file_meta.TransferSyntaxUID)])
+    with established(ae, server) as assoc:
+        assert [assoc.send_c_store(ds).Status for ds in (video, image)] == [0, 0], server.log_text()
+    responses = get(server, "STUDY", {"StudyInstanceUID": study}, tmp_path / "get", [plain.SOPClassUID], IMPLICIT_LE)
+    status, ds = final(responses)
+    assert status.Status == 0xB000, f"final status {status.Status:#06x}" + server.log_text()
+    assert (status.NumberOfCompletedSuboperations, status.NumberOfFailedSuboperations) == (1, 1)
+    assert ds is not None and ds.FailedSOPInstanceUIDList == video.SOPInstanceUID  # one value: a str
+    assert set(netpeers.read_folder(tmp_path / "get")) == {image.SOPInstanceUID}
+    assert "none of which Rampart can decode it into" in server.log.read_text()
 
 
 # --- relational queries and retrieval --------------------------------------------------------

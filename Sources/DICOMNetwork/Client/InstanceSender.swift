@@ -7,7 +7,8 @@ import DICOM
 import NIOCore
 
 /// Sends Part 10 files with C-STORE: as stored when the association accepted the file's own
-/// transfer syntax, re-encoded between the uncompressed syntaxes otherwise (`TransferSyntaxChoice`).
+/// transfer syntax, re-encoded between the uncompressed syntaxes otherwise, or decompressed by a
+/// `PixelDataConverter` (`TransferSyntaxChoice`).
 public enum InstanceSender {
     /// The presentation contexts to propose for files of these SOP classes and transfer syntaxes,
     /// so that the peer can choose: per SOP class, one context for each stored syntax alone (an
@@ -40,9 +41,11 @@ public enum InstanceSender {
     /// than a buffer; without a spool directory it is re-encoded in memory. With `rewrite` (the
     /// requester's view of the data) the file is always re-encoded, in its own syntax when the
     /// peer accepted that, so that what goes out is the rewritten data set and never the
-    /// stored bytes.
+    /// stored bytes. With `converter`, a file stored compressed in a syntax the peer did not
+    /// accept is decompressed into an uncompressed one it did.
     public static func send(path: String, on association: Association, moveOriginator: (AETitle, UInt16)? = nil,
-                            priority: Priority = .medium, rewrite: DataSetRewrite? = nil) async throws -> DIMSEServiceResult {
+                            priority: Priority = .medium, rewrite: DataSetRewrite? = nil,
+                            converter: (any PixelDataConverter)? = nil) async throws -> DIMSEServiceResult {
         let header: DICOMFileHeader
         do {
             header = try DICOMFileHeader(contentsOf: path)
@@ -55,7 +58,7 @@ public enum InstanceSender {
         let choice: TransferSyntaxChoice
         do {
             choice = try TransferSyntaxChoice.choose(sopClassUID: sopClass, stored: header.transferSyntax,
-                                                     accepted: association.negotiated.acceptedContexts.values)
+                                                     accepted: association.negotiated.acceptedContexts.values, converter: converter)
         } catch {
             throw InstanceSendError.noContext(path, error)
         }
@@ -67,17 +70,19 @@ public enum InstanceSender {
         case (.asStored(let accepted), nil):
             context = accepted
             dataSet = .file(path: path, offset: header.dataSetOffset, length: header.fileLength - header.dataSetOffset)
-        case (.asStored(let accepted), _?), (.transcode(let accepted), _):
+        case (.asStored(let accepted), _?), (.transcode(let accepted), _), (.decompress(let accepted), _):
             context = accepted
             let syntax = TransferSyntax(uid: accepted.transferSyntax)
+            let decoding: (any PixelDataConverter)? = if case .decompress = choice { converter } else { nil }
             do {
                 if let spool = association.options.spoolDirectory {
                     let target = SpooledFile.uniquePath(in: spool, suffix: ".transcoded")
                     temporary = target
-                    dataSet = .file(path: target, offset: 0, length: try transcode(file: path, to: syntax, rewrite: rewrite, intoFile: target))
+                    dataSet = .file(path: target, offset: 0, length: try transcode(file: path, to: syntax, rewrite: rewrite,
+                                                                                   converter: decoding, intoFile: target))
                 } else {
                     var sink = ByteArraySink()
-                    try transcode(file: path, to: syntax, rewrite: rewrite, into: &sink)
+                    try transcode(file: path, to: syntax, rewrite: rewrite, converter: decoding, into: &sink)
                     dataSet = .bytes(ByteBuffer(bytes: sink.bytes))
                 }
             } catch {
@@ -91,20 +96,23 @@ public enum InstanceSender {
     }
 
     /// Decodes the data set of the Part 10 file at `path` and encodes it, without its meta
-    /// group, in `syntax` into `sink`, passed through `rewrite` first when there is one. Large
-    /// values stay in the file until they are written (`DICOMFile` defers them), so the data set
-    /// in memory holds only the small ones.
+    /// group, in `syntax` into `sink`, its pixel data converted by `converter` when there is
+    /// one, then passed through `rewrite` when there is one. Large values stay in the file until
+    /// they are written (`DICOMFile` defers them), so the data set in memory holds only the small
+    /// ones, unless the pixel data is decoded.
     public static func transcode<Sink: ByteSink>(file path: String, to syntax: TransferSyntax, rewrite: DataSetRewrite? = nil,
-                                                 into sink: inout Sink) throws {
+                                                 converter: (any PixelDataConverter)? = nil, into sink: inout Sink) throws {
         let file = try DICOMFile(contentsOf: path)
-        let dataSet = DataSet(file.dataSet.filter { $0.tag.group != 0x0002 })
+        var dataSet = DataSet(file.dataSet.filter { $0.tag.group != 0x0002 })
+        if let converter { dataSet = try converter.convert(dataSet, from: file.transferSyntax, to: syntax) }
         try (rewrite?.apply(dataSet) ?? dataSet).encode(in: syntax, into: &sink)
     }
 
     /// `transcode` into a new file at `target` (mode 0600); returns its length.
-    private static func transcode(file path: String, to syntax: TransferSyntax, rewrite: DataSetRewrite?, intoFile target: String) throws -> Int {
+    private static func transcode(file path: String, to syntax: TransferSyntax, rewrite: DataSetRewrite?,
+                                  converter: (any PixelDataConverter)?, intoFile target: String) throws -> Int {
         var sink = try FileSink(creating: target, exclusive: true)
-        try transcode(file: path, to: syntax, rewrite: rewrite, into: &sink)
+        try transcode(file: path, to: syntax, rewrite: rewrite, converter: converter, into: &sink)
         try sink.flush()
         var status = stat()
         guard stat(target, &status) == 0 else { throw DICOMFileError.cannotWrite(path: target, errno: errno) }

@@ -4,13 +4,17 @@ import DICOM
 /// accepted that for the SOP class, otherwise decoded and re-encoded in an uncompressed syntax
 /// the peer accepted (PS3.5 10: the data set's values do not change with its encoding).
 ///
-/// Only data stored uncompressed can be re-encoded: compressed pixel data would first have to be
-/// decompressed, which needs the imaging codecs, and Rampart never compresses on the way out.
+/// Data stored compressed is decompressed for such a peer when a `PixelDataConverter` (the
+/// imaging codecs) can decode its syntax. Rampart never compresses on the way out: a peer that
+/// accepted an uncompressed syntax can read what it is sent.
 public enum TransferSyntaxChoice: Sendable, Hashable {
     /// Send the stored bytes unchanged on this context.
     case asStored(AcceptedPresentationContext)
-    /// Re-encode the data set in this context's transfer syntax.
+    /// Re-encode the data set in this context's (uncompressed) transfer syntax.
     case transcode(AcceptedPresentationContext)
+    /// Decode the stored compressed pixel data and send the data set in this context's
+    /// uncompressed transfer syntax.
+    case decompress(AcceptedPresentationContext)
 
     /// The transfer syntaxes a data set can be re-encoded into and out of, cheapest to write
     /// first, the order Rampart proposes and picks them in (PS3.5 A.2, A.1, the retired A.3, and
@@ -26,9 +30,11 @@ public enum TransferSyntaxChoice: Sendable, Hashable {
 
     /// The way to send an instance of `sopClassUID` stored in `stored` on an association that
     /// accepted `accepted`: the stored syntax if accepted (the lowest context ID), else the first
-    /// accepted syntax in the order of `uncompressed`.
+    /// accepted syntax in the order of `uncompressed`, into which compressed data is decoded
+    /// when `converter` can.
     public static func choose(sopClassUID: String, stored: TransferSyntax,
-                              accepted: some Collection<AcceptedPresentationContext>) throws(TransferSyntaxMismatch) -> TransferSyntaxChoice {
+                              accepted: some Collection<AcceptedPresentationContext>,
+                              converter: (any PixelDataConverter)? = nil) throws(TransferSyntaxMismatch) -> TransferSyntaxChoice {
         let candidates = accepted.filter { $0.abstractSyntax == sopClassUID }.sorted { $0.id < $1.id }
         guard !candidates.isEmpty else { throw .sopClassNotAccepted(sopClassUID: sopClassUID) }
         if let exact = candidates.first(where: { $0.transferSyntax == stored.uid }) {
@@ -37,6 +43,10 @@ public enum TransferSyntaxChoice: Sendable, Hashable {
         if canTranscode(stored) {
             for syntax in uncompressed {
                 if let context = candidates.first(where: { $0.transferSyntax == syntax.uid }) { return .transcode(context) }
+            }
+        } else if let converter {
+            for syntax in uncompressed where converter.canConvert(from: stored, to: syntax) {
+                if let context = candidates.first(where: { $0.transferSyntax == syntax.uid }) { return .decompress(context) }
             }
         }
         var acceptedSyntaxes: [String] = []
@@ -62,8 +72,8 @@ public enum TransferSyntaxMismatch: Error, Sendable, Hashable, CustomStringConve
         case let .cannotConvert(sopClass, stored, accepted):
             let names = accepted.map { TransferSyntax(uid: $0).name }.joined(separator: ", ")
             if stored.isEncapsulated {
-                return "stored compressed in \(stored.name), and the peer accepted SOP class \(sopClass) only in \(names): "
-                    + "decompressing needs the imaging codecs, which Rampart does not have yet"
+                return "stored compressed in \(stored.name), and the peer accepted SOP class \(sopClass) only in \(names), "
+                    + "none of which Rampart can decode it into"
             }
             return "stored in \(stored.name), and the peer accepted SOP class \(sopClass) only in \(names), "
                 + "which Rampart does not encode"

@@ -36,12 +36,17 @@ public protocol DICOMServiceProvider: Sendable {
     /// has only its address. For the audit log: a flood calls this once per connection, so an
     /// implementation that records must bound what it writes.
     func associationLimitExceeded(peer: AssociationPeer, refusal: AssociationLimiter.Refusal) async
+    /// What decodes compressed pixel data for a C-GET or C-MOVE destination that accepted only
+    /// uncompressed syntaxes; nil: such an instance is a failed sub-operation.
+    var pixelDataConverter: (any PixelDataConverter)? { get }
 }
 
 extension DICOMServiceProvider {
     /// A provider that keeps no audit log has nothing to record.
     public func tlsFailed(peer: AssociationPeer, reason: String) async {}
     public func associationLimitExceeded(peer: AssociationPeer, refusal: AssociationLimiter.Refusal) async {}
+    /// A provider without codecs sends compressed objects only to peers that accept them.
+    public var pixelDataConverter: (any PixelDataConverter)? { nil }
 }
 
 /// How to answer an association request.

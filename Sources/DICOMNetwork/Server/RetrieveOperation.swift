@@ -6,10 +6,11 @@ import NIOCore
 /// C-GET), report progress in pending responses, stop at a C-CANCEL, and end with the counts.
 ///
 /// Each instance goes in its stored transfer syntax when the storage association accepted it,
-/// else re-encoded in an accepted uncompressed one (`TransferSyntaxChoice`), one instance at a
-/// time; an instance the provider gave a rewrite (the requester's view) is always re-encoded. One
-/// that cannot go (compressed, and only other syntaxes accepted) is a failed
-/// sub-operation, listed in Failed SOP Instance UID List; the others still go.
+/// else re-encoded in an accepted uncompressed one (`TransferSyntaxChoice`), decompressed by the
+/// provider's `pixelDataConverter` when stored compressed, one instance at a time; an instance
+/// the provider gave a rewrite (the requester's view) is always re-encoded. One that cannot go
+/// (compressed in a syntax the converter cannot decode, and only other syntaxes accepted) is a
+/// failed sub-operation, listed in Failed SOP Instance UID List; the others still go.
 struct RetrieveOperation {
     let association: Association
     let provider: any DICOMServiceProvider
@@ -93,7 +94,7 @@ struct RetrieveOperation {
                     if operation.context.isCancelled { break }
                     await operation.sendOne(instance, counts: &counts) { instance in
                         try await InstanceSender.send(path: instance.path, on: subAssociation, moveOriginator: originator,
-                                                      rewrite: instance.rewrite)
+                                                      rewrite: instance.rewrite, converter: operation.provider.pixelDataConverter)
                     }
                     if counts.remaining > 0 {
                         do { try await operation.respond(.pending, counts, final: false) } catch { throw RequestorLost(error: error) }
@@ -115,7 +116,8 @@ struct RetrieveOperation {
         for instance in instances {
             if context.isCancelled { break }
             await sendOne(instance, counts: &counts) { instance in
-                try await InstanceSender.send(path: instance.path, on: association, rewrite: instance.rewrite)
+                try await InstanceSender.send(path: instance.path, on: association, rewrite: instance.rewrite,
+                                              converter: provider.pixelDataConverter)
             }
             if counts.remaining > 0 { try await respond(.pending, counts, final: false) }
         }
