@@ -5,6 +5,8 @@
 #   make test    install what is missing, one debug build (with the tests), the Swift
 #                unit tests, then the interop tests (Tests/interop, pytest) against
 #                the debug binary; fails if either kind of test fails
+#   make fuzz    the libFuzzer harnesses (Fuzz/) under AddressSanitizer, FUZZ_SECONDS (300)
+#                each; `make test` runs a short pass of FUZZ_RUNS (4000) inputs each
 #   make build   release build only
 #   make deb     the Debian package (release build, Swift runtime linked in, systemd unit):
 #                .build/deb/rampart_<version>_<arch>.deb; see docs/operations.md
@@ -27,7 +29,7 @@ TEST_SCP_BINARY := $(CURDIR)/.build/debug/rampart-test-scp
 # DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
 TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY) RAMPART_TEST_SCP=$(TEST_SCP_BINARY)
 
-.PHONY: help run test build deb clean deps deps-system
+.PHONY: help run test fuzz build deb clean deps deps-system
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -41,6 +43,9 @@ deps-system:
 build: deps-system
 	swift build -c release
 
+fuzz: deps
+	@bash Scripts/fuzz.sh
+
 deb: deps-system
 	@bash Scripts/build-deb.sh
 
@@ -53,6 +58,8 @@ test: deps
 	@status=0; \
 	echo "== Swift tests"; \
 	TCP_NODELAY=1 swift test --skip-build || status=$$?; \
+	echo "== Fuzzing, a short pass (Scripts/fuzz.sh --short)"; \
+	bash Scripts/fuzz.sh --short || { rc=$$?; [[ $$status -ne 0 ]] || status=$$rc; }; \
 	echo "== Interop tests (Tests/interop, RAMPART=$(DEBUG_BINARY))"; \
 	$(TEST_ENV) $(PYTEST) Tests/interop || { rc=$$?; [[ $$status -ne 0 ]] || status=$$rc; }; \
 	if [[ $$status -ne 0 ]]; then echo "make test: FAILED (exit $$status)"; fi; \

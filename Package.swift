@@ -291,3 +291,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer harnesses (Fuzz/, Scripts/fuzz.sh): only with RAMPART_FUZZ=1, in their own build
+// folder with `-sanitize=fuzzer,address`, which links the libFuzzer runtime they call.
+if Context.environment["RAMPART_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzerDriver", path: "Fuzz/Driver"),
+        .executableTarget(name: "fuzz-part10", dependencies: ["DICOM", "FuzzerDriver"], path: "Fuzz/Part10"),
+        .executableTarget(name: "fuzz-dicom-json", dependencies: ["DICOM", "FuzzerDriver"], path: "Fuzz/DICOMJSON"),
+        .executableTarget(name: "fuzz-codecs", dependencies: ["DICOM", "Imaging", "FuzzerDriver"], path: "Fuzz/Codecs"),
+    ]
+}
