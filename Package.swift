@@ -32,6 +32,9 @@ let package = Package(
         // Prometheus registry that /metrics renders.
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        // The S3-compatible object store: an HTTP client over swift-nio with streamed request and
+        // response bodies and connection pooling, so large blobs never sit whole in memory.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -129,6 +132,17 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Blobs in an S3-compatible object store (Signature V4 over async-http-client) and
+        // envelope encryption at rest (AES-256-GCM, swift-crypto), for the scale-out archive.
+        .target(
+            name: "ObjectStorage",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "Archive",
             dependencies: [
@@ -191,6 +205,8 @@ let package = Package(
                 "Archive",
                 "Scanner",
                 "Deidentify",
+                // `rampart object-store`: check a store, put and get (sealed) objects.
+                "ObjectStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -258,6 +274,15 @@ let package = Package(
             dependencies: [
                 "Web", "Access", "Archive", "DICOM", "Imaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "ObjectStorageTests",
+            dependencies: [
+                "ObjectStorage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                // HTTPClient.shared, for stores that are made but never sent a request.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(
