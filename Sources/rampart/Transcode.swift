@@ -6,7 +6,7 @@ struct Transcode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read a DICOM file and write it in another transfer syntax, converting its pixel data frame by frame.",
         discussion: "Reads " + Self.list(Transcoder.decodableSyntaxes) + ". Writes " + Self.list(Transcoder.encodableSyntaxes)
-            + ". Lossless transcoding keeps every pixel value.")
+            + ". Lossless transcoding keeps every pixel value; lossy JPEG sets Lossy Image Compression, its ratio and method.")
 
     /// "RLE Lossless (1.2.840.10008.1.2.5), …": the codec tables themselves, so the help cannot drift.
     private static func list(_ syntaxes: [TransferSyntax]) -> String {
@@ -22,6 +22,13 @@ struct Transcode: ParsableCommand {
     @Option(help: "The UID of the transfer syntax to write, such as 1.2.840.10008.1.2.5 (RLE Lossless).")
     var transferSyntax: String
 
+    @Option(help: "The quality of lossy JPEG (JPEG Baseline, JPEG Extended), 1 to 100 on libjpeg's scale.")
+    var quality: Int = JPEGBaseline.defaultQuality
+
+    func validate() throws {
+        guard (1...100).contains(quality) else { throw ValidationError("--quality is \(quality); give 1 to 100") }
+    }
+
     func run() throws {
         let target = TransferSyntax(uid: transferSyntax)
         let file: DICOMFile
@@ -32,7 +39,7 @@ struct Transcode: ParsableCommand {
         }
         let dataSet: DataSet
         do {
-            dataSet = try Transcoder().transcode(file.dataSet, from: file.transferSyntax, to: target)
+            dataSet = try Transcoder(jpegQuality: quality).transcode(file.dataSet, from: file.transferSyntax, to: target)
         } catch {
             throw reportFailure(input, error)
         }

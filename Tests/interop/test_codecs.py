@@ -1,4 +1,4 @@
-"""`rampart transcode` and its RLE Lossless and JPEG Lossless codecs, against pydicom and DCMTK.
+"""`rampart transcode` and its codecs (RLE, JPEG, JPEG-LS, JPEG 2000), against pydicom and DCMTK.
 
 (a) Every RLE Lossless file in pydicom's test data (names containing "rle" in any case,
     and any other file whose transfer syntax is RLE Lossless), transcoded by Rampart to
@@ -25,6 +25,12 @@
     Endian, has pydicom's `pixel_array` (pydicom decoding with pylibjpeg-openjpeg): exactly for
     the lossless syntaxes, within one unit for the lossy ones (two builds of OpenJPEG may round the
     inverse wavelet and colour transforms differently); damaged codestreams are refused with a message.
+(g) JPEG Baseline and Extended (lossy DCT; 8-bit through libjpeg-turbo, 12-bit in Swift): every
+    file of pydicom's test data and pydicom-data in .50 or .51, transcoded by Rampart to Explicit VR
+    Little Endian, has dcmdjpeg's pixels exactly and pydicom's `pixel_array` within
+    JPEG_DCT_TOLERANCE_VS_PYDICOM; smooth synthetic images encoded by Rampart to .50 and .51 decode
+    with pydicom and dcmdjpeg at LOSSY_PSNR or better; dcmcjpeg's +eb and +ee encodings decode to
+    dcmdjpeg's pixels exactly; damaged streams are refused with a message.
 """
 
 from __future__ import annotations
@@ -506,5 +512,209 @@ def test_damaged_jpeg_ls_and_jpeg_2000_are_refused_with_a_message(rampart, tmp_p
     message = rampart_cli.stderr_lines(unsupported)[0]
     assert unsupported.returncode == 1 and "cannot encode pixel data to JPEG-LS Lossy" in message, message
     line = f"rampart transcode: {len(cases)} damaged JPEG-LS and JPEG 2000 files refused with a one-line message"
+    stats.lines.append(line)
+    print(line)
+
+
+JPEG_BASELINE = "1.2.840.10008.1.2.4.50"
+JPEG_EXTENDED = "1.2.840.10008.1.2.4.51"
+# Rampart decodes 8-bit frames with libjpeg-turbo and 12-bit ones with its own DCT, which
+# computes as libjpeg does (islow IDCT, fancy upsampling, fixed-point colour), as DCMTK's IJG
+# libjpeg also does: with dcmdjpeg, sample for sample. pydicom's pylibjpeg-libjpeg has its own
+# IDCT (one unit apart) and interpolates subsampled chroma differently: up to 5 units apart in
+# pydicom's files.
+JPEG_DCT_TOLERANCE_VS_PYDICOM = {"grey": 1, "colour": 1, "subsampled colour": 6}
+
+
+def jpeg_dct_tolerance_vs_pydicom(ds) -> int:
+    if ds.SamplesPerPixel == 1:
+        return JPEG_DCT_TOLERANCE_VS_PYDICOM["grey"]
+    frame = next(generate_frames(ds.PixelData, number_of_frames=int(ds.get("NumberOfFrames", 1))))
+    sof = max(frame.find(b"\xff\xc0"), frame.find(b"\xff\xc1"))
+    subsampled = any(frame[sof + 11 + 3 * index] != 0x11 for index in range(3))
+    return JPEG_DCT_TOLERANCE_VS_PYDICOM["subsampled colour" if subsampled else "colour"]
+
+
+def largest_difference(a: numpy.ndarray, b: numpy.ndarray) -> int:
+    return int(numpy.abs(a.astype(numpy.int64) - b.astype(numpy.int64)).max())
+
+
+def dcmdjpeg_pixels(source: Path, folder: Path, required: bool = True) -> numpy.ndarray | None:
+    """dcmdjpeg's decoding of `source`; None, when not `required`, for a file DCMTK cannot parse."""
+    out = folder / f"{source.stem}_dcmdjpeg.dcm"
+    result = subprocess.run([DCMDJPEG, str(source), str(out)], capture_output=True, text=True, check=False)
+    if result.returncode != 0 and not required:
+        return None
+    assert result.returncode == 0, f"dcmdjpeg {source.name}: {result.stderr.strip()}"
+    return pixels(out)
+
+
+def test_pydicom_jpeg_dct_files_decode_to_dcmtks_pixels_and_close_to_pydicoms(rampart, tmp_path, stats):
+    files = files_in((JPEG_BASELINE, JPEG_EXTENDED))
+    assert len(files) >= 15, f"only {len(files)} JPEG Baseline/Extended files in pydicom's test data"
+    counts = {JPEG_BASELINE: 0, JPEG_EXTENDED: 0}
+    report, only_dcmtk = [], []
+    for path in files:
+        original = read(path)
+        out = tmp_path / f"{path.stem}.dcm"
+        transcode(rampart, path, out, ExplicitVRLittleEndian)
+        decoded = read(out)
+        actual = decoded.pixel_array
+        if original.SamplesPerPixel == 3:
+            assert decoded.PhotometricInterpretation == "RGB", f"{path.name}: {decoded.PhotometricInterpretation}"
+        # SC_rgb_jpeg.dcm has a malformed element before its pixel data, which DCMTK stops at.
+        by_dcmtk_pixels = dcmdjpeg_pixels(path, tmp_path, required=False)
+        by_dcmtk = "-" if by_dcmtk_pixels is None else largest_difference(by_dcmtk_pixels, actual)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                expected = original.pixel_array
+        except Exception:  # noqa: BLE001 - pylibjpeg-libjpeg refuses JPEG-lossy.dcm's scan header (Se is not 63), which libjpeg and DCMTK accept
+            only_dcmtk.append(path.name)
+            expected = None
+        if expected is not None:
+            assert expected.shape == actual.shape and expected.dtype == actual.dtype, f"{path.name}: {expected.shape} {expected.dtype} vs {actual.shape} {actual.dtype}"
+            by_pydicom = largest_difference(expected, actual)
+            assert by_pydicom <= jpeg_dct_tolerance_vs_pydicom(original), f"{path.name}: Rampart's decoding differs from pydicom's by {by_pydicom}"
+        report.append(f"{path.name} {by_pydicom if expected is not None else '-'}/{by_dcmtk}")
+        if by_dcmtk_pixels is not None:
+            assert by_dcmtk == 0, f"{path.name}: Rampart's decoding differs from dcmdjpeg's by {by_dcmtk}"
+        assert expected is not None or by_dcmtk_pixels is not None, f"{path.name}: neither pydicom nor dcmdjpeg decodes it"
+        counts[original.file_meta.TransferSyntaxUID] += 1
+    line = (f"rampart transcode: JPEG Baseline/Extended files of pydicom's test data decoded to dcmdjpeg's pixels exactly and close to pydicom's pixel_array: "
+            f"{counts[JPEG_BASELINE]} .50, {counts[JPEG_EXTENDED]} .51; largest difference per file (pydicom/dcmdjpeg): " + ", ".join(report)
+            + f"; pydicom cannot decode (compared with dcmdjpeg only): {', '.join(only_dcmtk) or 'none'}")
+    stats.lines.append(line)
+    print(line)
+
+
+def smooth_synthetic(folder: Path, name: str, samples: int, stored: int, planar: bool = False, frames: int = 1) -> Path:
+    """A smooth image (gradients and a ripple), what lossy JPEG is for, of `stored` bits in 8 or 16 allocated."""
+    rows, columns = 48, 61
+    y, x = numpy.mgrid[0:rows, 0:columns]
+    maximum = (1 << stored) - 1
+    planes = [(0.2 + 0.3 * x / columns + 0.2 * y / rows + 0.15 * numpy.sin((x + 2 * y) / 6 + sample)) * maximum for sample in range(samples)]
+    values = numpy.stack([numpy.stack(planes, axis=-1) * (1 - 0.1 * frame) for frame in range(frames)]).round()
+    path = synthetic(folder, name, rows, columns, samples, 8 if stored <= 8 else 16, False, planar, frames)
+    ds = read(path)
+    data = values.transpose(0, 3, 1, 2) if planar else values
+    ds.PixelData = data.astype(numpy.uint8 if stored <= 8 else numpy.uint16).tobytes()
+    ds.BitsStored, ds.HighBit = stored, stored - 1
+    ds.save_as(path, enforce_file_format=True)
+    return path
+
+
+def psnr(expected: numpy.ndarray, actual: numpy.ndarray, stored: int) -> float:
+    error = numpy.mean((expected.astype(numpy.float64) - actual.astype(numpy.float64)) ** 2)
+    return float("inf") if error == 0 else 10 * numpy.log10(((1 << stored) - 1) ** 2 / error)
+
+
+# (name, samples, bits stored, planar, frames) of the smooth sources; which syntax each is written in.
+LOSSY_SOURCES = [("grey8", 1, 8, False, 1), ("grey8_frames", 1, 8, False, 3), ("rgb8", 3, 8, False, 1), ("rgb8_planar", 3, 8, True, 2),
+                 ("grey12", 1, 12, False, 1), ("grey12_frames", 1, 12, False, 2), ("grey10", 1, 10, False, 1)]
+LOSSY_PSNR = 36.0
+# DCMTK also writes 12-bit colour (Rampart decodes it, in Swift, but encodes colour at 8 bits only).
+DCMTK_LOSSY_SOURCES = [*LOSSY_SOURCES, ("rgb12", 3, 12, False, 1)]
+
+
+def test_rampart_jpeg_dct_decodes_close_to_the_original_with_pydicom_and_dcmtk(rampart, tmp_path, stats):
+    worst = {}
+    for name, samples, stored, planar, frames in LOSSY_SOURCES:
+        source = smooth_synthetic(tmp_path, name, samples, stored, planar, frames)
+        expected = pixels(source)
+        for syntax in ((JPEG_BASELINE, JPEG_EXTENDED) if stored <= 8 else (JPEG_EXTENDED,)):
+            out = tmp_path / f"{name}_{syntax[-2:]}.dcm"
+            transcode(rampart, source, out, syntax)
+            encoded = read(out)
+            assert encoded.file_meta.TransferSyntaxUID == syntax
+            assert encoded.LossyImageCompression == "01" and encoded.LossyImageCompressionMethod == "ISO_10918_1"
+            assert float(encoded.LossyImageCompressionRatio) > 1
+            assert encoded.PhotometricInterpretation == ("YBR_FULL_422" if samples == 3 else "MONOCHROME2")
+            for reader, decoded in (("pydicom", encoded.pixel_array), ("dcmdjpeg", dcmdjpeg_pixels(out, tmp_path))):
+                quality = psnr(expected, decoded, stored)
+                assert quality >= LOSSY_PSNR, f"{name} as {syntax}: {reader} decodes it at {quality:.1f} dB PSNR"
+                key = (syntax[-3:], f"{stored}-bit", reader)
+                worst[key] = min(worst.get(key, float("inf")), quality)
+    line = (f"rampart transcode: {len(LOSSY_SOURCES)} smooth synthetic files (8-bit grey and RGB, 10- and 12-bit grey, multi-frame) "
+            f"encoded to .50/.51 and decoded by pydicom and dcmdjpeg; lowest PSNR: "
+            + ", ".join(f"{syntax} {bits} {reader} {value:.1f} dB" for (syntax, bits, reader), value in sorted(worst.items())))
+    stats.lines.append(line)
+    print(line)
+
+
+# dcmcjpeg's lossy encodings: baseline in YBR_FULL_422, 4:4:4, 4:1:1, RGB without a colour transform; extended 8- and 12-bit.
+DCMCJPEG_LOSSY_MODES = {"eb": ["+eb"], "eb_s4": ["+eb", "+s4"], "eb_n1": ["+eb", "+n1"], "eb_cr": ["+eb", "+cr"], "ee": ["+ee"], "ee_q50": ["+ee", "+q", "50"]}
+
+
+def test_dcmtk_jpeg_dct_decodes_to_dcmtks_pixels(rampart, tmp_path, stats):
+    counts = {JPEG_BASELINE: 0, JPEG_EXTENDED: 0}
+    for name, samples, stored, planar, frames in DCMTK_LOSSY_SOURCES:
+        source = smooth_synthetic(tmp_path, name, samples, stored, planar, frames)
+        for mode, options in DCMCJPEG_LOSSY_MODES.items():
+            if mode.startswith("eb") and stored > 8 or mode in ("eb_s4", "eb_n1", "eb_cr") and samples == 1:
+                continue
+            by_dcmtk = tmp_path / f"{name}_{mode}.dcm"
+            result = subprocess.run([DCMCJPEG, *options, str(source), str(by_dcmtk)], capture_output=True, text=True, check=False)
+            assert result.returncode == 0, f"dcmcjpeg {' '.join(options)} {source.name}: {result.stderr.strip()}"
+            encoded = read(by_dcmtk)
+            out = tmp_path / f"{name}_{mode}_rampart.dcm"
+            transcode(rampart, by_dcmtk, out, ExplicitVRLittleEndian)
+            assert numpy.array_equal(dcmdjpeg_pixels(by_dcmtk, tmp_path), pixels(out)), f"{by_dcmtk.name}: Rampart decodes dcmcjpeg {' '.join(options)} differently from dcmdjpeg"
+            counts[encoded.file_meta.TransferSyntaxUID] += 1
+    line = (f"rampart transcode: dcmcjpeg's lossy JPEG of smooth synthetic files (+eb with 4:2:2, 4:4:4, 4:1:1 and RGB; +ee 8- and 12-bit, grey and colour) "
+            f"decoded to dcmdjpeg's pixels exactly: {counts[JPEG_BASELINE]} .50, {counts[JPEG_EXTENDED]} .51")
+    stats.lines.append(line)
+    print(line)
+
+
+def test_damaged_jpeg_dct_is_refused_with_a_message(rampart, tmp_path, stats):
+    cases = []
+    for stored, syntax, expected in ((8, JPEG_BASELINE, "JPEG Baseline data is malformed"), (12, JPEG_EXTENDED, "JPEG Extended data is malformed")):
+        good = tmp_path / f"good_{stored}.dcm"
+        transcode(rampart, smooth_synthetic(tmp_path, f"damage_source_{stored}", 1, stored), good, syntax)
+        frame = next(generate_frames(read(good).PixelData, number_of_frames=1))
+        scan = frame.index(b"\xff\xda")
+        variants = {
+            "frame cut after 100 bytes": frame[:100],
+            "frame cut inside the scan": frame[: scan + 40],
+            "no SOI marker": b"\0\0" + frame[2:],
+            # (Not the Huffman tables: libjpeg-turbo supplies the standard ones to a stream without, as Motion JPEG has.)
+            "quantization table removed": frame[: frame.index(b"\xff\xdb")] + frame[max(frame.find(b"\xff\xc0"), frame.find(b"\xff\xc1")):],
+            "garbage after the SOI marker": frame[:2] + bytes(range(256)) * 2,
+        }
+        cases += [(good, name, data, expected) for name, data in variants.items()]
+    for index, (good, name, data, expected) in enumerate(cases):
+        damaged = read(good)
+        damaged.PixelData = encapsulate([data + b"\0" * (len(data) % 2)])
+        path = tmp_path / f"damaged{index}.dcm"
+        damaged.save_as(path, enforce_file_format=True)
+        result = rampart_cli.run(rampart, "transcode", path, tmp_path / "out.dcm", "--transfer-syntax", ExplicitVRLittleEndian)
+        assert result.returncode == 1, f"{good.name}, {name}: {rampart_cli.describe(result)}"
+        problem = rampart_cli.clean_refusal_problem(result, need_offset=False)
+        assert problem is None, f"{good.name}, {name}: {problem}; {rampart_cli.describe(result)}"
+        message = rampart_cli.stderr_lines(result)[0]
+        assert message.startswith("rampart: ") and str(path) in message, f"{good.name}, {name}: {message}"
+        assert expected in message, f"{good.name}, {name}: {message}"
+    line = f"rampart transcode: {len(cases)} damaged JPEG Baseline and Extended files refused with a one-line message"
+    stats.lines.append(line)
+    print(line)
+
+
+def test_jpeg_quality_trades_size_for_fidelity(rampart, tmp_path, stats):
+    source = smooth_synthetic(tmp_path, "quality_source", 3, 8)
+    expected = pixels(source)
+    sizes, fidelity = {}, {}
+    for quality in (30, 90, 100):
+        out = tmp_path / f"q{quality}.dcm"
+        result = rampart_cli.run(rampart, "transcode", source, out, "--transfer-syntax", JPEG_BASELINE, "--quality", str(quality))
+        assert result.returncode == 0, rampart_cli.describe(result)
+        encoded = read(out)
+        sizes[quality] = len(next(generate_frames(encoded.PixelData, number_of_frames=1)))
+        fidelity[quality] = psnr(expected, encoded.pixel_array, 8)
+    assert sizes[30] < sizes[90] < sizes[100] and fidelity[30] < fidelity[90] < fidelity[100], (sizes, fidelity)
+    refused = rampart_cli.run(rampart, "transcode", source, tmp_path / "q0.dcm", "--transfer-syntax", JPEG_BASELINE, "--quality", "0")
+    assert refused.returncode != 0 and "--quality is 0; give 1 to 100" in refused.stderr.decode(), rampart_cli.describe(refused)
+    line = ("rampart transcode --quality: JPEG Baseline of a smooth RGB image, frame bytes / PSNR: "
+            + ", ".join(f"q{q} {sizes[q]} B {fidelity[q]:.1f} dB" for q in sizes))
     stats.lines.append(line)
     print(line)

@@ -1,12 +1,13 @@
 """WADO-RS rendered and thumbnail resources and WADO-URI rendered images through `rampart
-serve`, compared pixel by pixel with DCMTK's dcm2pnm rendering of the same synthetic objects:
-PNG within one grey level, JPEG within a small mean error. The gate, the record of what is
+serve`, compared pixel by pixel with DCMTK's dcm2pnm rendering of the same synthetic objects
+(native, and stored as JPEG Baseline and 12-bit JPEG Extended): PNG within one grey level, JPEG within a small mean error. The gate, the record of what is
 disclosed and the attribute view hold as for whole instances: a de-identifying view renders no
 object whose pixels may carry burned-in text.
 """
 
 from __future__ import annotations
 
+import copy
 import io
 import os
 import subprocess
@@ -86,10 +87,26 @@ def site(rampart, tmp_path_factory):
     folder = tmp_path_factory.mktemp("rendered")
     data, source = folder / "data", folder / "source"
     objects = _objects()
-    files = {}
+    files, references = {}, {}
     for name, ds in objects.items():
         files[name] = source / f"{name}.dcm"
         netdata._save(ds, files[name], ExplicitVRLittleEndian)
+    # Stored compressed in the lossy JPEG syntaxes by DCMTK (keeping the UID), rendered after Rampart decodes them:
+    # RGB as JPEG Baseline (YBR_FULL_422), 12-bit grey as JPEG Extended.
+    for name, original, options in (("rgb_jpeg", "rgb", ["+eb"]), ("plain_jpeg12", "plain", ["+ee"])):
+        ds = copy.deepcopy(objects[original])  # Dataset.copy() shares the elements
+        ds.SOPInstanceUID = netdata.uid(SEED, name)
+        ds.InstanceNumber = len(objects) + 1
+        native = folder / f"{name}_native.dcm"
+        netdata._save(ds, native, ExplicitVRLittleEndian)
+        files[name] = source / f"{name}.dcm"
+        compressed = subprocess.run(["/usr/bin/dcmcjpeg", *options, "+un", str(native), str(files[name])], capture_output=True, text=True, timeout=30)
+        assert compressed.returncode == 0, compressed.stderr
+        # dcm2pnm here has no JPEG decoder: it renders dcmdjpeg's decoding of the stored file.
+        references[name] = folder / f"{name}_dcmdjpeg.dcm"
+        decompressed = subprocess.run(["/usr/bin/dcmdjpeg", str(files[name]), str(references[name])], capture_output=True, text=True, timeout=30)
+        assert decompressed.returncode == 0, decompressed.stderr
+        objects[name] = ds
     assert run(rampart, "init", "--data-dir", data).returncode == 0
     for name, role in (("rad", "radiologist"), ("res", "researcher")):
         added = run(rampart, "user", "add", name, "--role", role, "--data-dir", data)
@@ -103,7 +120,8 @@ def site(rampart, tmp_path_factory):
             assert issued.returncode == 0, issued.stderr
             tokens[user] = issued.stdout.strip()
         yield {"url": netserve.dicomweb_url(server), "ca": str(data / "tls" / "ca.pem"), "data": data, "files": files,
-               "objects": objects, "tokens": tokens, "folder": folder}
+               "objects": objects, "tokens": tokens, "folder": folder,
+               "references": references}
 
 
 def get(site, path: str, *, user: str | None = "rad", accept: str | None = None, **params) -> requests.Response:
@@ -119,7 +137,8 @@ def instance_path(site, name: str) -> str:
 
 def dcm2pnm(site, name: str, *options: str) -> np.ndarray:
     out = site["folder"] / f"{name}-{'-'.join(o.strip('+') for o in options) or 'default'}.png"
-    result = subprocess.run(["/usr/bin/dcm2pnm", "+on", *options, str(site["files"][name]), str(out)],
+    source = site["references"].get(name, site["files"][name])
+    result = subprocess.run(["/usr/bin/dcm2pnm", "+on", *options, str(source), str(out)],
                             capture_output=True, text=True, timeout=30, env={**os.environ, "TCP_NODELAY": "1"})
     assert result.returncode == 0, result.stderr
     return np.asarray(Image.open(out)).astype(np.int32)
@@ -135,6 +154,9 @@ def decoded(response: requests.Response) -> np.ndarray:
     ("plain", {}, ["+Wm"]),
     ("monochrome1", {}, ["+Wm"]),
     ("rgb", {}, []),
+    # Decoded by Rampart (libjpeg-turbo for 8-bit, its own DCT for 12-bit) to the samples DCMTK's libjpeg decodes.
+    ("rgb_jpeg", {}, []),
+    ("plain_jpeg12", {}, ["+Wm"]),
 ])
 def test_png_rendering_matches_dcmtk_within_one_grey_level(site, name, params, dcmtk):
     response = get(site, instance_path(site, name) + "/rendered", accept="image/png", **params)

@@ -14,9 +14,15 @@ public struct Transcoder: Sendable {
     private static let extendedOffsetTable = Tag(0x7FE0, 0x0001)
     private static let extendedOffsetTableLengths = Tag(0x7FE0, 0x0002)
     private static let lossyImageCompression = Tag(0x0028, 0x2110)
+    private static let lossyImageCompressionRatio = Tag(0x0028, 0x2112)
     private static let lossyImageCompressionMethod = Tag(0x0028, 0x2114)
 
-    public init() {}
+    /// The quality lossy JPEG is written at, 1 to 100 (libjpeg's scale).
+    public let jpegQuality: Int
+
+    public init(jpegQuality: Int = JPEGBaseline.defaultQuality) {
+        self.jpegQuality = jpegQuality
+    }
 
     /// The decoder of an encapsulated syntax, if Rampart has one.
     static func decoder(for syntax: TransferSyntax) -> (any FrameDecoder)? {
@@ -26,17 +32,21 @@ public struct Transcoder: Sendable {
         case JPEGLosslessFirstOrder.transferSyntaxUID: JPEGLosslessFirstOrder()
         case JPEGLSLossless.transferSyntaxUID: JPEGLSLossless()
         case JPEGLSNearLossless.transferSyntaxUID: JPEGLSNearLossless()
+        case JPEGBaseline.transferSyntaxUID: JPEGBaseline()
+        case JPEGExtended.transferSyntaxUID: JPEGExtended()
         default: JPEG2000(transferSyntaxUID: syntax.uid)
         }
     }
 
     /// The encoder of an encapsulated syntax, if Rampart has one: JPEG Lossless is written with
-    /// selection value 1 only, as .70 (which every reader of .57 also reads).
-    static func encoder(for syntax: TransferSyntax) -> (any FrameEncoder)? {
+    /// selection value 1 only, as .70 (which every reader of .57 also reads). Lossy JPEG is written at `jpegQuality`.
+    static func encoder(for syntax: TransferSyntax, jpegQuality: Int = JPEGBaseline.defaultQuality) -> (any FrameEncoder)? {
         switch syntax.uid {
         case RLELossless.transferSyntaxUID: RLELossless()
         case JPEGLosslessFirstOrder.transferSyntaxUID: JPEGLosslessFirstOrder()
         case JPEGLSLossless.transferSyntaxUID: JPEGLSLossless()
+        case JPEGBaseline.transferSyntaxUID: JPEGBaseline(quality: jpegQuality)
+        case JPEGExtended.transferSyntaxUID: JPEGExtended(quality: jpegQuality)
         default: nil
         }
     }
@@ -54,7 +64,7 @@ public struct Transcoder: Sendable {
     public func transcode(_ dataSet: DataSet, from source: TransferSyntax, to target: TransferSyntax) throws(TranscodeError) -> DataSet {
         let sourceIsNative = Self.nativeSyntaxes.contains(source)
         let targetIsNative = Self.nativeSyntaxes.contains(target)
-        let decoder = Self.decoder(for: source), encoder = Self.encoder(for: target)
+        let decoder = Self.decoder(for: source), encoder = Self.encoder(for: target, jpegQuality: jpegQuality)
         guard sourceIsNative || decoder != nil else { throw .unsupportedSyntax(source, reading: true) }
         guard targetIsNative || encoder != nil else { throw .unsupportedSyntax(target, reading: false) }
         guard source != target, !(sourceIsNative && targetIsNative), let pixelData = dataSet[ImagingTag.pixelData] else { return dataSet }
@@ -134,6 +144,7 @@ public struct Transcoder: Sendable {
         var table: [UInt8] = []
         var offset = 0
         var encoded: EncodedFrame?
+        let nativeLength = frames.reduce(0) { $0 + $1.bytes.count }
         for (index, frame) in frames.enumerated() {
             var frameBytes: EncodedFrame
             do { frameBytes = try encoder.encode(frame.bytes, layout: frame.layout) } catch { throw .codec(frame: index + 1, error) }
@@ -154,6 +165,12 @@ public struct Transcoder: Sendable {
         if let method = encoded.lossyMethod {
             dataSet.insert(text(lossyImageCompression, "01"))
             dataSet.insert(text(lossyImageCompressionMethod, method))
+            // Native bytes over compressed bytes (PS3.3 C.7.6.1.1.5), a DS of at most 16 characters.
+            let hundredths = nativeLength * 100 / max(1, offset - 8 * frames.count)
+            let fraction = hundredths % 100
+            var digits = Array("\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)".utf8.prefix(16))
+            if digits.count % 2 == 1 { digits.append(0x20) }
+            dataSet.insert(DataElement(tag: lossyImageCompressionRatio, vr: .DS, bytes: digits))
         }
     }
 

@@ -1,5 +1,6 @@
-/// A Huffman table of lossless JPEG: 16 counts of codes by length and the symbols (difference
-/// categories SSSS, 0...16) in code order (T.81 B.2.4.2, Annex C).
+/// A Huffman table of JPEG: 16 counts of codes by length and the symbols in code order (T.81
+/// B.2.4.2, Annex C). Lossless JPEG's symbols are difference categories SSSS (0...16); the DCT
+/// processes' AC tables code run/size bytes (0...255).
 struct JPEGHuffmanTable: Sendable, Equatable {
     /// counts[length - 1]: how many codes are `length` bits long.
     let counts: [Int]
@@ -10,11 +11,11 @@ struct JPEGHuffmanTable: Sendable, Equatable {
     private let firstCode: [Int]
     private let firstSymbol: [Int]
 
-    /// A table read from a DHT segment, checked: the counts match the symbols, each symbol is a
-    /// difference category, and each length's codes fit in its bits.
-    init(counts: [Int], symbols: [UInt8]) throws(JPEGTableError) {
+    /// A table read from a DHT segment, checked: the counts match the symbols, each symbol is at
+    /// most `maximumSymbol` (16, a difference category, for lossless JPEG), and each length's codes fit in its bits.
+    init(counts: [Int], symbols: [UInt8], maximumSymbol: UInt8 = 16) throws(JPEGTableError) {
         guard counts.count == 16, counts.reduce(0, +) == symbols.count, !symbols.isEmpty else { throw .countsDisagree }
-        guard symbols.allSatisfy({ $0 <= 16 }) else { throw .notADifferenceCategory }
+        guard symbols.allSatisfy({ $0 <= maximumSymbol }) else { throw .symbolOutOfRange(maximum: maximumSymbol) }
         var code = 0
         for length in 1...16 {
             code += counts[length - 1]
@@ -55,7 +56,7 @@ struct JPEGHuffmanTable: Sendable, Equatable {
 
     /// (code, length) of each symbol the table has, indexed by symbol.
     func codes() -> [(code: Int, length: Int)?] {
-        var table = [(code: Int, length: Int)?](repeating: nil, count: 17)
+        var table = [(code: Int, length: Int)?](repeating: nil, count: Int(symbols.max() ?? 0) + 1)
         var code = 0, index = 0
         for length in 1...16 {
             for _ in 0..<counts[length - 1] {
@@ -127,16 +128,16 @@ struct JPEGHuffmanTable: Sendable, Equatable {
     }
 }
 
-/// Why a DHT segment's table is not a Huffman table of lossless JPEG.
+/// Why a DHT segment's table is not a Huffman table of the process.
 enum JPEGTableError: Error, Equatable, CustomStringConvertible {
     case countsDisagree
-    case notADifferenceCategory
+    case symbolOutOfRange(maximum: UInt8)
     case tooManyCodes(length: Int)
 
     var description: String {
         switch self {
         case .countsDisagree: "its code counts do not match its symbols"
-        case .notADifferenceCategory: "a symbol is above 16, not a difference category of lossless JPEG"
+        case let .symbolOutOfRange(maximum): "a symbol is above \(maximum), the largest this kind of table codes"
         case let .tooManyCodes(length): "it has more codes of \(length) bits than \(length) bits can hold"
         }
     }

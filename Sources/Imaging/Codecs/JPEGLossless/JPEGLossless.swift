@@ -34,7 +34,7 @@ public struct JPEGLosslessFirstOrder: FrameDecoder, FrameEncoder {
     }
 }
 
-/// JPEG markers process 14 streams use (T.81 Table B.1).
+/// JPEG markers the codecs use (T.81 Table B.1).
 enum JPEGMarker {
     static let startOfImage: UInt8 = 0xD8
     static let endOfImage: UInt8 = 0xD9
@@ -43,5 +43,8 @@ enum JPEGMarker {
     static let defineRestartInterval: UInt8 = 0xDD
     static let defineNumberOfLines: UInt8 = 0xDC
     static let losslessHuffmanFrame: UInt8 = 0xC3
+    static let baselineFrame: UInt8 = 0xC0
+    static let extendedHuffmanFrame: UInt8 = 0xC1
+    static let defineQuantizationTables: UInt8 = 0xDB
     static let firstRestart: UInt8 = 0xD0
 }
