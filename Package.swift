@@ -69,6 +69,9 @@ let package = Package(
             name: "DICOM",
             dependencies: ["CZlib"]
         ),
+        // The server's log: levels, the association or request a line belongs to, and text,
+        // JSON or logfmt lines.
+        .target(name: "Logs"),
         // Native pixel data rendered to 8-bit PNG and JPEG: modality and VOI LUTs, palettes, viewports.
         .target(
             name: "Imaging",
@@ -77,6 +80,7 @@ let package = Package(
         .target(
             name: "DICOMNetwork",
             dependencies: [
+                "Logs",
                 "DICOM",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -122,6 +126,7 @@ let package = Package(
         .target(
             name: "Audit",
             dependencies: [
+                "Logs",
                 "DICOM",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -158,6 +163,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
+                "Logs",
                 "DICOM", "DICOMNetwork", "Access", "Audit", "Archive", "Imaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -177,6 +183,7 @@ let package = Package(
         .target(
             name: "RampartServer",
             dependencies: [
+                "Logs",
                 "DICOM", "DICOMNetwork", "Access", "Audit", "Archive", "Web", "Scanner",
                 // Decoding compressed objects for C-GET and C-MOVE peers that accept only uncompressed syntaxes.
                 "Imaging",
@@ -194,6 +201,7 @@ let package = Package(
         .executableTarget(
             name: "rampart",
             dependencies: [
+                "Logs",
                 "RampartServer",
                 // The REST admin API's request and record types, which the command line shares.
                 "Web",
@@ -259,6 +267,7 @@ let package = Package(
         .testTarget(
             name: "RampartServerTests",
             dependencies: [
+                "Logs",
                 "RampartServer", "DICOM", "Access", "Audit", "Archive", "DICOMNetwork",
                 // PS3.15 Table E.1-1, which the deidentified view is checked against.
                 "Deidentify",
@@ -272,6 +281,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
+                "Logs",
                 "Web", "Access", "Archive", "DICOM", "Imaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
@@ -304,6 +314,7 @@ let package = Package(
         .testTarget(
             name: "DICOMNetworkTests",
             dependencies: [
+                "Logs",
                 "DICOM",
                 "DICOMNetwork",
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -6,6 +6,7 @@ import Darwin
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Logs
 
 /// Sends the audit log's records to one collector, in order, each once.
 ///
@@ -26,7 +27,7 @@ public final class SyslogExporter: Sendable {
     private let store: AuditStore
     private let tls: NIOSSLContext?
     private let message: @Sendable (RecordedAuditEvent) -> String
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     private let hostname: String
     private let procID: String
     private let batchSize: Int
@@ -43,7 +44,7 @@ public final class SyslogExporter: Sendable {
     public init(store: AuditStore, collector: SyslogCollector, cursorPath: String, hostname: String = SyslogExporter.localHostname,
                 batchSize: Int = 100, pollInterval: Duration = .seconds(1), backoff: ReconnectBackoff = ReconnectBackoff(),
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, wakeup: ExportWakeup = ExportWakeup(),
-                log: @escaping @Sendable (String) -> Void,
+                log: Log,
                 message: @escaping @Sendable (RecordedAuditEvent) -> String) throws(SyslogExportError) {
         guard (0...23).contains(collector.facility) else {
             throw .configuration("facility \(collector.facility) is not a syslog facility (0-23; IHE ATNA uses 10, authpriv, or 13, log audit)")
@@ -94,7 +95,7 @@ public final class SyslogExporter: Sendable {
         var problem: String?
         while !Task.isCancelled {
             if let open = connection, !open.isOpen {
-                log("audit export to \(collector): the collector closed the connection; the next records go over a new one")
+                log.info("audit export to \(collector): the collector closed the connection; the next records go over a new one")
                 connection = nil
             }
             do {
@@ -106,7 +107,7 @@ public final class SyslogExporter: Sendable {
                     delivered = after
                     let last = try store.lastSequence()
                     if after > last {
-                        log("audit export to \(collector): the cursor \(cursor.path) is at record \(after) but the audit log ends at \(last); records from \(after + 1) on will be sent")
+                        log.warning("audit export to \(collector): the cursor \(cursor.path) is at record \(after) but the audit log ends at \(last); records from \(after + 1) on will be sent")
                     }
                 }
                 let batch = try store.events(after: after, limit: batchSize)
@@ -141,7 +142,7 @@ public final class SyslogExporter: Sendable {
                 try cursor.save(sent)
                 backoff.succeeded()
                 if problem != nil {
-                    log("audit export to \(collector): delivering again (up to record \(sent))")
+                    log.info("audit export to \(collector): delivering again (up to record \(sent))")
                     problem = nil
                 }
             } catch {
@@ -150,7 +151,7 @@ public final class SyslogExporter: Sendable {
                 let wait = backoff.failed()
                 let description = "\(error)"
                 if description != problem {
-                    log("\(description); the records stay in the audit log and are sent once it works again (retrying every \(Self.seconds(wait)) s at first, then up to every \(Self.seconds(backoff.maximum)) s)")
+                    log.error("\(description); the records stay in the audit log and are sent once it works again (retrying every \(Self.seconds(wait)) s at first, then up to every \(Self.seconds(backoff.maximum)) s)")
                     problem = description
                 }
                 try? await Task.sleep(for: wait)

@@ -5,6 +5,7 @@ import DICOM
 import DICOMNetwork
 import Imaging
 import NIOPosix
+import Logs
 
 /// The DIMSE services of `rampart serve`: every association and every operation goes through
 /// the gate, and the archive is reached only with the grant it returns (DESIGN.md rule 1).
@@ -23,10 +24,10 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     public let caseInsensitivePersonNames: RunTimeSetting<Bool>
     /// Connections refused over `dicom.limits`, coalesced into security alerts.
     public let limitAlerts: AssociationLimitAlerts
-    public let log: @Sendable (String) -> Void
+    public let log: Log
 
     public init(archive: Archive, gate: Gate, audit: AuditTrail, aeTitle: AETitle, credentials: Credentials, caseInsensitivePersonNames: RunTimeSetting<Bool> = RunTimeSetting(true),
-                log: @escaping @Sendable (String) -> Void) {
+                log: Log) {
         self.archive = archive
         self.gate = gate
         self.audit = audit
@@ -194,11 +195,11 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         do {
             let grant = try await gate.decide(access, action, concerning: subjects)
             if grant.brokeTheGlass {
-                log("BREAK-THE-GLASS: \(access.principal) \(action) from \(context.peer), \(grant.decisionID): flagged for review")
+                context.log.warning("BREAK-THE-GLASS: \(access.principal) \(action) from \(context.peer), \(grant.decisionID): flagged for review")
             }
             return grant
         } catch {
-            log("\(action) by \(context.association.callingAETitle)@\(context.peer) denied: \(error.reason)")
+            context.log.notice("\(action) by \(context.association.callingAETitle)@\(context.peer) denied: \(error.reason)")
             throw DIMSEServiceFailure(.refusedNotAuthorized, "not authorized")
         }
     }
@@ -243,7 +244,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             case .stored, .replaced, .duplicateKept:
                 return .success
             case let .rejected(rejection):
-                log("C-STORE from \(context.association.callingAETitle)@\(context.peer) refused: \(rejection)")
+                context.log.notice("C-STORE from \(context.association.callingAETitle)@\(context.peer) refused: \(rejection)")
                 switch rejection {
                 case .duplicate: return DIMSEServiceResult(.duplicateSOPInstance, comment: "already archived")
                 // The gate refuses such an object before this, with the study as it was; this is
@@ -256,7 +257,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         } catch let refused as DIMSEServiceFailure {
             return DIMSEServiceResult(refused.status, comment: refused.comment)
         } catch {
-            log("C-STORE from \(context.association.callingAETitle)@\(context.peer) failed: \(error)")
+            context.log.error("C-STORE from \(context.association.callingAETitle)@\(context.peer) failed: \(error)")
             return DIMSEServiceResult(.refusedOutOfResources, comment: "the archive could not store the object")
         }
     }
@@ -274,7 +275,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         } catch let error as DIMSEServiceFailure {
             throw error
         } catch {
-            log("C-FIND failed: \(error)")
+            context.log.error("C-FIND failed: \(error)")
             throw DIMSEServiceFailure(.unableToProcess, "the archive could not run the query")
         }
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: DataSet.self)
@@ -304,7 +305,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         } catch let error as DIMSEServiceFailure {
             throw error
         } catch {
-            log("retrieve failed: \(error)")
+            context.log.error("retrieve failed: \(error)")
             throw DIMSEServiceFailure(.refusedOutOfResourcesMatches, "the archive could not list the matches")
         }
     }
@@ -323,7 +324,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         do {
             presence = try archive.presence(of: request.references, grant: grant)
         } catch {
-            log("storage commitment for \(context.association.callingAETitle)@\(context.peer) failed: \(error)")
+            context.log.error("storage commitment for \(context.association.callingAETitle)@\(context.peer) failed: \(error)")
             throw DIMSEServiceFailure(.processingFailure, "the archive could not check the instances")
         }
         var result = StorageCommitmentResult(transactionUID: request.transactionUID, committed: [], failed: [])
@@ -346,7 +347,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         do {
             try audit.disclosed(kind, disclosed, items: items, grant: grant, destination: destination)
         } catch {
-            log("the audit log could not record what \(grant.decisionID) discloses: \(error)")
+            log.error("the audit log could not record what \(grant.decisionID) discloses: \(error)")
             throw DIMSEServiceFailure(.unableToProcess, "the access could not be recorded")
         }
     }

@@ -3,6 +3,7 @@ import Audit
 import DICOMNetwork
 import Foundation
 import Synchronization
+import Logs
 
 /// Connections refused over `dicom.limits`, recorded as security alerts without letting a flood
 /// write one record per connection: per host and limit, the first refusal is recorded at once,
@@ -17,11 +18,11 @@ public final class AssociationLimitAlerts: Sendable {
 
     private let coalescer: Mutex<AlertCoalescer<Refused>>
     private let audit: AuditTrail
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     /// How often `run()` looks for counts to write: a count waits at most a minute and this.
     private let interval: Duration
 
-    public init(audit: AuditTrail, window: TimeInterval = 60, interval: Duration = .seconds(15), log: @escaping @Sendable (String) -> Void) {
+    public init(audit: AuditTrail, window: TimeInterval = 60, interval: Duration = .seconds(15), log: Log) {
         coalescer = Mutex(AlertCoalescer(window: window))
         self.audit = audit
         self.interval = interval

@@ -1,5 +1,6 @@
 import Audit
 import ServiceLifecycle
+import Logs
 
 /// `rampart serve`'s export of the audit log to the configured syslog collector (`audit.syslog`),
 /// for as long as the server runs. The cursor is `audit/export-syslog-HOST-PORT.cursor` in the
@@ -12,7 +13,7 @@ public struct AuditExportService: Service {
     ///   - wakeup: what the audit trail signals after each append (`AuditTrail(appended:)`).
     ///   - message: the MSG of a record (its PS3.15 A.5 XML).
     public init(store: AuditStore, settings: ServerConfiguration.SyslogSettings, dataDirectory: String, wakeup: ExportWakeup,
-                log: @escaping @Sendable (String) -> Void,
+                log: Log,
                 message: @escaping @Sendable (RecordedAuditEvent) -> String) throws(ServerSetupError) {
         let resolve = { (path: String) in path.hasPrefix("/") ? path : dataDirectory + "/" + path }
         let transport: SyslogTransport = switch settings.transport {

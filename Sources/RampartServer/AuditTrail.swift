@@ -2,6 +2,7 @@ import Access
 import Audit
 import Foundation
 import Web
+import Logs
 
 /// The data folder's audit log (`audit/audit.sqlite`, checkpoints signed with
 /// `keys/audit-signing.key`) as the gate's recorder: every decision becomes an audit event before
@@ -58,23 +59,23 @@ public struct AuditTrail: DecisionRecorder {
 
     /// Appends an event whose data has moved or whose change is made already, so that a failure
     /// to record it cannot refuse anything: the process log says what went unrecorded.
-    func append(_ event: AuditEvent, orLog log: (String) -> Void, what: String) {
+    func append(_ event: AuditEvent, orLog log: Log, what: String) {
         do {
             try append(event)
         } catch {
-            log("the audit log could not record \(what): \(error)")
+            log.error("the audit log could not record \(what): \(error)")
         }
     }
 
     /// A lockout is a security event of its own (the sign-in that caused it is recorded by its
     /// decision), and a line in the process log for the operator on duty.
-    func recordLockout(_ locked: [String], _ context: AccessContext, log: (String) -> Void) {
+    func recordLockout(_ locked: [String], _ context: AccessContext, log: Log) {
         let event = AuditEvent(kind: .securityAlert, type: .userSecurityAttributesChanged, outcome: .minorFailure,
                                actor: AuditActor(kind: "anonymous", name: ""), channel: context.channel.rawValue,
                                source: Self.source(context), subjects: locked.map { AuditSubject(.account, $0) },
                                reason: "\(locked.joined(separator: " and ")) locked after repeated failed sign-ins")
         append(event, orLog: log, what: "a lockout")
-        log("locked after repeated failed sign-ins: \(locked.map { LogText.printable($0) }.joined(separator: ", "))")
+        log.warning("locked after repeated failed sign-ins: \(locked.map { LogText.printable($0) }.joined(separator: ", "))")
     }
 
     /// An event of the local operator at the command line, or of the files only the operator
@@ -152,7 +153,7 @@ public struct AuditTrail: DecisionRecorder {
     }
 
     /// A configuration file that changed while serving (policy.yaml): in force, or refused and why.
-    func recordConfigurationChange(of path: String, problem: ServerSetupError?, log: @Sendable (String) -> Void) {
+    func recordConfigurationChange(of path: String, problem: ServerSetupError?, log: Log) {
         append(Self.operatorEvent(.securityAlert, type: .securityConfiguration, outcome: problem == nil ? .success : .seriousFailure,
                                   subjects: [AuditSubject(.file, path)],
                                   reason: problem.map { "\(path) changed but was refused, the previous version stays in force: \($0)" }

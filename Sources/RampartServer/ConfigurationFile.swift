@@ -1,5 +1,6 @@
 import Archive
 import DICOMNetwork
+import Logs
 import Foundation
 import Yams
 
@@ -90,9 +91,28 @@ public struct ConfigurationFile: Sendable {
                     guard key == "syslog" else { throw reader.unknown(key, in: "audit", value, known: ["syslog"]) }
                     configuration.audit.syslog = try reader.syslog(value)
                 }
+            case "logging":
+                try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
+                    switch key {
+                    case "format":
+                        let text = try reader.string(value, "logging.format")
+                        guard let format = LogFormat(rawValue: text) else {
+                            throw reader.error(value, "logging.format must be one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+                        }
+                        configuration.logging.format = format
+                    case "level":
+                        let text = try reader.string(value, "logging.level")
+                        guard let level = LogLevel(name: text) else {
+                            throw reader.error(value, "logging.level must be one of \(LogLevel.allCases.map(\.description).joined(separator: ", ")), not \(text)")
+                        }
+                        configuration.logging.level = level
+                    default:
+                        throw reader.unknown(key, in: "logging", value, known: ["format", "level"])
+                    }
+                }
             default:
                 throw reader.unknown(key, in: "the top level", value,
-                                     known: ["ae_title", "listen", "dicom", "http", "archive", "query", "shutdown", "oidc", "self_scan", "audit"])
+                                     known: ["ae_title", "listen", "dicom", "http", "archive", "query", "shutdown", "oidc", "self_scan", "audit", "logging"])
             }
         }
         return configuration
@@ -369,6 +389,14 @@ public struct ConfigurationFile: Sendable {
             shutdown:
               # On SIGTERM or SIGINT: stop accepting, let associations finish for this long.
               grace_period_seconds: \(defaults.shutdown.gracePeriodSeconds)
+
+            logging:
+              # The log on standard error: text (for people), json or logfmt (for a log collector:
+              # one line per event with its time, level, message and the association or request
+              # it belongs to). It never holds patient data.
+              format: \(defaults.logging.format.rawValue)
+              # debug, info, notice (refusals), warning (failures for one peer), error (for the operator).
+              level: \(defaults.logging.level)
 
             # OpenID Connect identity providers whose tokens sign users in (DICOM user identity
             # type 5). Save each provider's JWKS (its jwks_uri) to a file: keys are never fetched.

@@ -1,6 +1,7 @@
 import Access
 import Foundation
 import Web
+import Logs
 
 /// Who an HTTP request's `Authorization` header proves (RFC 9110 11.6.2):
 /// - `Bearer <token>`: a token of this server (`rampart token issue`) or of a configured
@@ -14,7 +15,7 @@ import Web
 struct HTTPSignIn: RequestAuthenticator {
     let credentials: Credentials
     let audit: AuditTrail
-    let log: @Sendable (String) -> Void
+    let log: Log
 
     func authenticate(authorization: String?, channel: AccessChannel, peerAddress: String) async -> AccessContext {
         let anonymous = AccessContext(principal: .anonymous, channel: channel, peerAddress: peerAddress, authentication: .none)

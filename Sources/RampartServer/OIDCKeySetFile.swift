@@ -1,5 +1,6 @@
 import Access
 import Foundation
+import Logs
 
 /// An identity provider's JWKS file (rampart.yaml `oidc[].jwks_file`), read at start-up (a
 /// missing or broken file stops `serve` with the reason) and again whenever it changes, so that
@@ -7,7 +8,7 @@ import Foundation
 public typealias OIDCKeySetSource = ReloadingFile<OIDCKeySet>
 
 extension ReloadingFile where Value == OIDCKeySet {
-    public convenience init(jwksFile path: String, log: @escaping @Sendable (String) -> Void) throws(ServerSetupError) {
+    public convenience init(jwksFile path: String, log: Log) throws(ServerSetupError) {
         try self.init(path: path, log: log) { () throws(ServerSetupError) in
             let data: Data
             do {

@@ -7,6 +7,7 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import Web
+import Logs
 
 /// `rampart serve`'s DICOM side: the archive in the data folder, the gate over the AE registry
 /// and the user accounts, a DIMSE server on each configured listener (plain on loopback, TLS
@@ -46,7 +47,7 @@ public struct RampartDICOMService: Service {
     /// - Parameter auditExport: the syslog export of the audit log, if configured, whose backlog the metrics show.
     /// - Parameter fileConfiguration: rampart.yaml's configuration alone, to show where each setting's value comes from.
     public init(dataDirectory: String, configuration: ServerConfiguration, fileConfiguration: ServerConfiguration? = nil, audit: AuditTrail,
-                auditExport: SyslogExporter? = nil, log: @escaping @Sendable (String) -> Void,
+                auditExport: SyslogExporter? = nil, log: Log,
                 onListening: @escaping @Sendable (ListenerKind, SocketAddress) -> Void = { _, _ in }) throws {
         try configuration.validate()
         self.configuration = configuration

@@ -1,4 +1,5 @@
 import Foundation
+import Logs
 
 /// A file of the data folder that holds records as one JSON array (accounts, service accounts, AEs),
 /// mode 0600, always written whole: to a temporary name, then renamed (`DataFolder.writePrivately`).
@@ -12,7 +13,7 @@ public protocol RecordsFile: Sendable {
 extension ReloadingFile {
     /// The records file as `serve` sees it: read again whenever it changes; `changed` is told
     /// of each change (nil: in force; else why the previous version stays).
-    public convenience init<File: RecordsFile>(_ file: File, log: @escaping @Sendable (String) -> Void,
+    public convenience init<File: RecordsFile>(_ file: File, log: Log,
                                                changed: @escaping @Sendable (ServerSetupError?) -> Void = { _ in }) throws(ServerSetupError)
     where File.Directory == Value {
         try self.init(path: file.path, log: log, changed: changed) { () throws(ServerSetupError) in try file.load() }

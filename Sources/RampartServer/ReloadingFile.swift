@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Logs
 
 /// A file of the data folder that the operator changes while `serve` runs (the accounts, the AE
 /// registry): read again when its modification time or size changed, so a change takes effect
@@ -20,12 +21,12 @@ public final class ReloadingFile<Value: Sendable>: Sendable {
     public let path: String
     private let load: @Sendable () throws(ServerSetupError) -> Value
     private let snapshot: Mutex<Snapshot>
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     /// Told of each change once it is read: nil when the new version is in force, else why the
     /// old one stays (the audit log records both).
     private let changed: @Sendable (ServerSetupError?) -> Void
 
-    public init(path: String, log: @escaping @Sendable (String) -> Void, changed: @escaping @Sendable (ServerSetupError?) -> Void = { _ in },
+    public init(path: String, log: Log, changed: @escaping @Sendable (ServerSetupError?) -> Void = { _ in },
                 load: @escaping @Sendable () throws(ServerSetupError) -> Value) throws(ServerSetupError) {
         self.path = path
         self.load = load
@@ -46,7 +47,7 @@ public final class ReloadingFile<Value: Sendable>: Sendable {
             changed(nil)
             return value
         } catch {
-            log("\(path) not reloaded, the previous version stays in force: \(error)")
+            log.error("\(path) not reloaded, the previous version stays in force: \(error)")
             // Said once per version of the file, not at every decision.
             snapshot.withLock { $0.stamp = stamp }
             changed(error)

@@ -2,6 +2,7 @@ import Access
 import Foundation
 import NIOCore
 import Scanner
+import Logs
 
 /// The server's own exposure (issue 10's self-scan): `rampart scan` aimed at its own listeners
 /// from this host, once all are up and again on demand, plus what only the configuration can
@@ -19,14 +20,14 @@ public actor SelfScan {
     private let registry: @Sendable () -> AERegistry
     private let expectedListeners: Int
     private let scansAtStart: Bool
-    private let log: @Sendable (String) -> Void
+    private let log: Log
     private var ports: [Int] = []
     private(set) public var latest: Result?
     private var running: Task<Result, Never>?
 
     /// `listenAddress`: where the listeners listen; the wildcard addresses are scanned on loopback.
     init(listenAddress: String, calledAETitle: String, expectedListeners: Int, scansAtStart: Bool = true,
-         registry: @escaping @Sendable () -> AERegistry, log: @escaping @Sendable (String) -> Void) {
+         registry: @escaping @Sendable () -> AERegistry, log: Log) {
         host = ["0.0.0.0", "::", ""].contains(listenAddress) ? "127.0.0.1" : listenAddress
         self.calledAETitle = calledAETitle
         self.expectedListeners = expectedListeners
@@ -39,7 +40,7 @@ public actor SelfScan {
     func listening(on port: Int) {
         ports.append(port)
         if ports.count == expectedListeners {
-            if scansAtStart { _ = start() } else { log("self-scan at start-up is off (self_scan.at_start); POST /api/findings/scan runs one") }
+            if scansAtStart { _ = start() } else { log.info("self-scan at start-up is off (self_scan.at_start); POST /api/findings/scan runs one") }
         }
     }
 
@@ -58,7 +59,7 @@ public actor SelfScan {
         let target = host.contains(":") ? "[\(host)]" : host
         let registry = registry
         // Its probes are refused as a stranger's are, and logged so: say whose they are first.
-        log("self-scan: probing its own listeners (\(options.ports.map(String.init).joined(separator: ", "))) from \(target) as "
+        log.info("self-scan: probing its own listeners (\(options.ports.map(String.init).joined(separator: ", "))) from \(target) as "
             + "`rampart scan` would; the refusals from there until its summary are its own probes")
         let task = Task { () -> Result in
             var report: ScanReport
@@ -78,7 +79,7 @@ public actor SelfScan {
     private func finished(_ task: Task<Result, Never>) async {
         let result = await task.value
         // The first one goes to the log, so an operator sees it at start-up.
-        if latest == nil { log(Self.summary(result.report)) }
+        if latest == nil { log.notice(Self.summary(result.report)) }
         latest = result
         running = nil
     }

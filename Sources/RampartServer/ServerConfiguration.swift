@@ -1,5 +1,6 @@
 import Archive
 import DICOMNetwork
+import Logs
 
 /// What `rampart serve` runs with: read from `rampart.yaml` in the data folder (see
 /// `ConfigurationFile`), then overridden by `RAMPART_*` environment variables and by flags.
@@ -20,8 +21,16 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// OpenID Connect identity providers whose tokens sign users in (`oidc:`).
     public var oidc: [OIDCSettings] = []
     public var audit = AuditSettings()
+    public var logging = LoggingSettings()
 
     public init() {}
+
+    /// The server's log on standard error (`logging:`): what a journal or a log collector reads.
+    public struct LoggingSettings: Sendable, Equatable {
+        public var format = LogFormat.text
+        /// Lines below it are dropped.
+        public var level = LogLevel.info
+    }
 
     public struct DICOMSettings: Sendable, Equatable {
         /// Plain DICOM; 0 turns it off. Only on loopback.
@@ -180,13 +189,18 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var dicomPort: Int?
         public var dicomTLSPort: Int?
         public var httpPort: Int?
+        public var logFormat: LogFormat?
+        public var logLevel: LogLevel?
 
-        public init(aeTitle: String? = nil, listen: String? = nil, dicomPort: Int? = nil, dicomTLSPort: Int? = nil, httpPort: Int? = nil) {
+        public init(aeTitle: String? = nil, listen: String? = nil, dicomPort: Int? = nil, dicomTLSPort: Int? = nil, httpPort: Int? = nil,
+                    logFormat: LogFormat? = nil, logLevel: LogLevel? = nil) {
             self.aeTitle = aeTitle
             self.listen = listen
             self.dicomPort = dicomPort
             self.dicomTLSPort = dicomTLSPort
             self.httpPort = httpPort
+            self.logFormat = logFormat
+            self.logLevel = logLevel
         }
     }
 
@@ -197,6 +211,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         if let value = overrides.dicomPort { result.dicom.port = value }
         if let value = overrides.dicomTLSPort { result.dicom.tlsPort = value }
         if let value = overrides.httpPort { result.http.port = value }
+        if let value = overrides.logFormat { result.logging.format = value }
+        if let value = overrides.logLevel { result.logging.level = value }
         return result
     }
 

@@ -1,4 +1,5 @@
 import Access
+import Logs
 
 /// The access policy of a data folder: `policy.yaml` read with the site's pseudonym key, or the
 /// built-in policy when there is no file.
@@ -11,7 +12,7 @@ public enum SitePolicy {
     /// The policy, read again at the next decision after the file changes; a changed file that
     /// does not parse leaves the last good policy in force, and the log says why.
     /// Each change is a security event in `audit`.
-    public static func source(dataDirectory: String, audit: AuditTrail, log: @escaping @Sendable (String) -> Void) throws(ServerSetupError) -> ReloadingFile<AccessPolicy> {
+    public static func source(dataDirectory: String, audit: AuditTrail, log: Log) throws(ServerSetupError) -> ReloadingFile<AccessPolicy> {
         let key = try PseudonymKeyFile(dataDirectory: dataDirectory).loadOrCreate()
         let file = PolicyFile(dataDirectory: dataDirectory)
         return try ReloadingFile(path: file.path, log: log, changed: { problem in

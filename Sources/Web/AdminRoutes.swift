@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOPosix
+import Logs
 
 /// The REST admin API (`/api`): users, service accounts, AEs, the audit log (events, timeline,
 /// anomalies), the access policy and its explanations, the certificates and the server's status, described by the OpenAPI document at `/api/openapi.json`. Every route is decided by
@@ -12,7 +13,7 @@ import NIOPosix
 struct AdminRoutes: Sendable {
     let gate: Gate
     let administration: any SiteAdministration
-    let log: @Sendable (String) -> Void
+    let log: Log
 
     /// The most events one audit query returns.
     static let maximumAuditEvents = 100_000
@@ -216,7 +217,7 @@ struct AdminRoutes: Sendable {
         case let .conflict(text): return WebProblem(.conflict, text)
         case let .invalid(text): return WebProblem(.badRequest, text)
         case let .failed(text):
-            log("the REST API could not do what was asked: \(text)")
+            log.error("the REST API could not do what was asked: \(text)")
             return WebProblem(.internalServerError, "the server could not do it; its log says why")
         }
     }

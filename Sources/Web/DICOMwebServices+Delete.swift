@@ -26,7 +26,7 @@ extension DICOMwebServices {
             deleted = try await archive.delete(studyInstanceUID: target.studyUID, seriesInstanceUID: target.seriesUID,
                                                sopInstanceUID: target.sopInstanceUID, grant: grant)
         } catch {
-            log("DELETE: the archive could not delete a \(target.name): \(error)")
+            context.log(log).error("DELETE: the archive could not delete a \(target.name): \(error)")
             throw WebProblem(.internalServerError, "the archive could not delete the \(target.name); the process log says why")
         }
         guard !deleted.isEmpty else {
@@ -36,7 +36,7 @@ extension DICOMwebServices {
             try recorder.disclosed(Disclosure(.deleted, deleted.map { ($0.patientID, $0.studyInstanceUID) }), grant: grant)
         } catch {
             // The objects are gone already; the decision's record names the study. Say so loudly.
-            log("the audit log could not record the deletion that \(grant.decisionID) allowed (\(deleted.count) instances): \(error)")
+            context.log(log).error("the audit log could not record the deletion that \(grant.decisionID) allowed (\(deleted.count) instances): \(error)")
         }
         return Response(status: .noContent)
     }

@@ -61,7 +61,7 @@ extension DICOMwebServices {
         let boundary = MultipartRelated.newBoundary()
         let view = grant.view
         let spoolDirectory = spoolDirectory
-        let log = log
+        let log = context.log(log)
         let eventLoop = context.channel.eventLoop
         let body = ResponseBody { writer in
             for (instance, syntax) in parts {
@@ -72,7 +72,7 @@ extension DICOMwebServices {
                 } catch {
                     // The status is sent: all that is left is to cut the body short, which the
                     // client sees as a missing close delimiter.
-                    log("WADO-RS: instance \(instance.sopInstanceUID) could not be sent: \(error)")
+                    log.warning("WADO-RS: instance \(instance.sopInstanceUID) could not be sent: \(error)")
                     throw error
                 }
                 try await writer.write(ByteBuffer(bytes: MultipartRelated.partEnd))
@@ -89,7 +89,7 @@ extension DICOMwebServices {
         let (grant, instances) = try await retrievable(target, context)
         try record(.instances, instances.map { ($0.patientID, $0.studyInstanceUID) }, grant: grant)
         let view = grant.view
-        let log = log
+        let log = context.log(log)
         let origin = origin(of: request, context)
         let boundary = MultipartRelated.newBoundary()
         let eventLoop = context.channel.eventLoop
@@ -107,7 +107,7 @@ extension DICOMwebServices {
                         try InstanceMetadata.encoded(instance.path, view: view, as: format, bulkDataURL: url)
                     }
                 } catch {
-                    log("WADO-RS: the metadata of instance \(instance.sopInstanceUID) could not be read: \(error)")
+                    log.warning("WADO-RS: the metadata of instance \(instance.sopInstanceUID) could not be read: \(error)")
                     throw error
                 }
                 switch format {
@@ -148,7 +148,7 @@ extension DICOMwebServices {
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let boundary = MultipartRelated.newBoundary()
         let eventLoop = context.channel.eventLoop
-        let log = log
+        let log = context.log(log)
         // A frame at a time, each read as the one before has gone: up to 1,000 frames of a
         // large multi-frame object never sit in memory together.
         let body = ResponseBody { writer in
@@ -158,7 +158,7 @@ extension DICOMwebServices {
                 do {
                     frame = try await NIOThreadPool.singleton.runIfActive { try source.frame(number) }
                 } catch {
-                    log("WADO-RS: frame \(number) of instance \(instance.sopInstanceUID) could not be read: \(error)")
+                    log.warning("WADO-RS: frame \(number) of instance \(instance.sopInstanceUID) could not be read: \(error)")
                     throw error
                 }
                 try await writer.write(ByteBuffer(bytes: MultipartRelated.partHead(boundary: boundary, contentType: partType) + frame + MultipartRelated.partEnd))
@@ -232,7 +232,7 @@ extension DICOMwebServices {
         do {
             instances = try archive.instances(matching: identifier, grant: grant)
         } catch {
-            log("WADO-RS: the archive could not list the instances of a \(target.name): \(error)")
+            context.log(log).error("WADO-RS: the archive could not list the instances of a \(target.name): \(error)")
             throw WebProblem(.internalServerError, "the archive could not list the instances; the process log says why")
         }
         guard !instances.isEmpty else {

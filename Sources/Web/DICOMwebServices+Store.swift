@@ -56,7 +56,7 @@ extension DICOMwebServices {
             case let .file(path):
                 response.append(await store(file: path, context, study: study))
             case let .failed(sopClass, sopInstance, why):
-                log("STOW-RS from \(context.access.principal) at \(context.peerAddress): an instance's metadata was refused: \(why)")
+                context.log(log).notice("STOW-RS from \(context.access.principal) at \(context.peerAddress): an instance's metadata was refused: \(why)")
                 response.append(.failed(sopClassUID: sopClass, sopInstanceUID: sopInstance, reason: .errorCannotUnderstand))
             }
         }
@@ -141,7 +141,7 @@ extension DICOMwebServices {
             case let problem as WebProblem: throw problem
             case let framing as MultipartError: throw WebProblem(.badRequest, framing.description)
             case let failure as DICOMFileError:
-                log("STOW-RS: the spool folder could not be written: \(failure)")
+                log.error("STOW-RS: the spool folder could not be written: \(failure)")
                 throw WebProblem(.serviceUnavailable, "the server could not write the request to its spool folder; try again later")
             default: throw error
             }
@@ -168,7 +168,7 @@ extension DICOMwebServices {
                 return .stored(sopClassUID: stored.sopClassUID, sopInstanceUID: stored.sopInstanceUID, studyUID: stored.studyInstanceUID,
                                seriesUID: stored.seriesInstanceUID)
             case .rejected(let rejection):
-                log("STOW-RS from \(context.access.principal) at \(context.peerAddress): an instance was refused: \(rejection)")
+                context.log(log).notice("STOW-RS from \(context.access.principal) at \(context.peerAddress): an instance was refused: \(rejection)")
                 switch rejection {
                 case .duplicate: return .failed(sopClassUID: sopClass, sopInstanceUID: sopInstance, reason: .duplicateSOPInstance)
                 // The study the object joins went outside the grant's studies after the gate decided.
@@ -183,7 +183,7 @@ extension DICOMwebServices {
             // A denial by the gate, recorded and logged by grant().
             return .failed(sopClassUID: sopClass, sopInstanceUID: sopInstance, reason: .refusedNotAuthorized)
         } catch {
-            log("STOW-RS: the archive could not store an instance: \(error)")
+            context.log(log).error("STOW-RS: the archive could not store an instance: \(error)")
             return .failed(sopClassUID: sopClass, sopInstanceUID: sopInstance, reason: .refusedOutOfResources)
         }
     }

@@ -30,13 +30,13 @@ extension DICOMwebServices {
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let view = grant.view
         let spoolDirectory = spoolDirectory
-        let log = log
+        let log = context.log(log)
         let eventLoop = context.channel.eventLoop
         let body = ResponseBody { writer in
             do {
                 try await InstancePart.write(instance, in: syntax, view: view, spoolDirectory: spoolDirectory, eventLoop: eventLoop, to: &writer)
             } catch {
-                log("WADO-URI: instance \(instance.sopInstanceUID) could not be sent: \(error)")
+                log.warning("WADO-URI: instance \(instance.sopInstanceUID) could not be sent: \(error)")
                 throw error
             }
             try await writer.finish(nil)

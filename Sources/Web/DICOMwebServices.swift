@@ -3,6 +3,7 @@ import Archive
 import DICOM
 import DICOMNetwork
 import Hummingbird
+import Logs
 
 /// The DICOMweb resources (PS3.18): each route authenticates through the middleware, asks the
 /// gate for a grant naming what it concerns, records what it discloses, and applies the
@@ -14,7 +15,7 @@ struct DICOMwebServices: Sendable {
     let spoolDirectory: String
     let maximumStoreBytes: Int
     let caseInsensitivePersonNames: RunTimeSetting<Bool>
-    let log: @Sendable (String) -> Void
+    let log: Log
     /// "https", or "http" where plain HTTP is served: the scheme of absolute URIs in answers.
     var urlScheme = "https"
 
@@ -39,7 +40,7 @@ struct DICOMwebServices: Sendable {
         do {
             try recorder.disclosed(Disclosure(kind, items), grant: grant)
         } catch {
-            log("the audit log could not record what \(grant.decisionID) discloses: \(error)")
+            log.error("the audit log could not record what \(grant.decisionID) discloses: \(error)")
             throw WebProblem(.serviceUnavailable, "the access could not be recorded, so nothing is disclosed; try again later")
         }
     }

@@ -1,6 +1,7 @@
 import Access
 import Hummingbird
 import Synchronization
+import Logs
 
 /// `/health/live` and `/health/ready` for load balancers and orchestrators, and `/metrics` for
 /// Prometheus.
@@ -16,11 +17,11 @@ struct HealthRoutes: Sendable {
 
     let gate: Gate
     let status: any ServerMonitoring
-    let log: @Sendable (String) -> Void
+    let log: Log
     /// The last readiness logged, so that a probe every few seconds logs only changes.
     private let lastLogged = LastReadiness()
 
-    init(gate: Gate, status: any ServerMonitoring, log: @escaping @Sendable (String) -> Void) {
+    init(gate: Gate, status: any ServerMonitoring, log: Log) {
         self.gate = gate
         self.status = status
         self.log = log
@@ -52,7 +53,7 @@ struct HealthRoutes: Sendable {
             do {
                 text = try await status.metrics(grant: grant)
             } catch {
-                log("the metrics could not be read: \(error)")
+                context.log(log).error("the metrics could not be read: \(error)")
                 throw WebProblem(.internalServerError, "the metrics could not be read; the process log says why")
             }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -63,9 +64,9 @@ struct HealthRoutes: Sendable {
     private func logIfChanged(_ readiness: Readiness) {
         guard lastLogged.replace(with: readiness) else { return }
         if readiness.isReady {
-            log("readiness: ready")
+            log.info("readiness: ready")
         } else {
-            log("readiness: not ready: " + Readiness.Component.allCases.compactMap { part in readiness.failing[part].map { "\(part.rawValue): \($0)" } }
+            log.warning("readiness: not ready: " + Readiness.Component.allCases.compactMap { part in readiness.failing[part].map { "\(part.rawValue): \($0)" } }
                 .joined(separator: "; "))
         }
     }

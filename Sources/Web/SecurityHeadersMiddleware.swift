@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logs
 
 /// Headers every response carries, errors included: patient data is never cached, framed,
 /// sniffed into another type, or sent on with a referrer; over TLS the browser is told to
@@ -43,7 +44,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 /// else a 500 whose cause goes to the process log, never to the caller.
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
-    let log: @Sendable (String) -> Void
+    let log: Log
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -53,7 +54,7 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let error as HTTPError {
             return try WebProblem(error.status, Self.detail(error.status)).response(from: request, context: context)
         } catch {
-            log("\(request.method) \(request.uri.path) from \(context.peerAddress) failed: \(error)")
+            context.log(log).warning("\(request.method) \(request.uri.path) from \(context.peerAddress) failed: \(error)")
             return try WebProblem(.internalServerError, "the server could not answer; its log says why").response(from: request, context: context)
         }
     }

@@ -1,6 +1,7 @@
 import Access
 import DICOMNetwork
 import Hummingbird
+import Logs
 import NIOCore
 
 /// What a request carries through the middleware to its route: the peer it came from, and who
@@ -15,13 +16,20 @@ public struct WebRequestContext: RequestContext {
     public var access: AccessContext
     /// The web UI's session cookie, when the request was authenticated by one.
     var sessionCookie: String?
+    /// Names the request in the server's log and in the response's X-Request-ID: the one a
+    /// proxy in front sent, when it is a plain token, else one of Rampart's (`RequestIDMiddleware`).
+    public var requestID: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         peerAddress = PeerAddress.text(source.channel.remoteAddress)
         channel = source.channel
         access = AccessContext(principal: .anonymous, channel: .dicomweb, peerAddress: peerAddress, authentication: .none)
+        requestID = RequestIDMiddleware.newID()
     }
+
+    /// `log` with this request's ID on every line.
+    func log(_ log: Log) -> Log { log.with("request", requestID) }
 
     /// Route bodies are read by the routes that take them (STOW-RS streams them to disk); a
     /// decoded JSON body is never large.

@@ -9,6 +9,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
+import Logs
 
 /// DICOMweb over HTTPS (plain HTTP only on loopback, which the server's configuration ensures):
 /// every request is authenticated, decided by the gate and recorded, like a DIMSE operation.
@@ -55,11 +56,11 @@ public struct WebServer: Sendable {
     /// Where the HTTP requests are counted (swift-metrics).
     private let metrics: any MetricsFactory
     private let authenticator: any RequestAuthenticator
-    private let log: @Sendable (String) -> Void
+    private let log: Log
 
     public init(settings: Settings, archive: Archive, gate: Gate, authenticator: any RequestAuthenticator, recorder: any DisclosureRecorder,
                 administration: (any SiteAdministration)? = nil, status: (any ServerMonitoring)? = nil,
-                metrics: any MetricsFactory = NOOPMetricsHandler.instance, spoolDirectory: String, log: @escaping @Sendable (String) -> Void) {
+                metrics: any MetricsFactory = NOOPMetricsHandler.instance, spoolDirectory: String, log: Log) {
         self.settings = settings
         self.authenticator = authenticator
         self.administration = administration
@@ -90,11 +91,12 @@ public struct WebServer: Sendable {
         return configuration
     }
 
-    /// The routes and middleware, outermost first: the request metrics, security headers on
+    /// The routes and middleware, outermost first: the request ID, the request metrics, security headers on
     /// every answer, errors as problem details, the per-client rate, CORS, then authentication
     /// before any route.
     func router() -> Router<WebRequestContext> {
         let router = Router(context: WebRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: HTTPMetricsMiddleware(factory: metrics))
         let tokenEndpoints = Set(settings.loginProviders.compactMap(\.tokenEndpointOrigin)).sorted()
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.tls != nil, tokenEndpointOrigins: tokenEndpoints))
@@ -109,7 +111,7 @@ public struct WebServer: Sendable {
                       pendingLogins: PendingLoginStore(), secure: settings.tls != nil)
             .add(to: router.group(RouterPath(Self.apiPrefix)))
         let ui = UIRoutes()
-        if ui.isEmpty { log("the web UI's files (Rampart_Web.resources) are not next to the rampart binary: /ui/ answers 404") }
+        if ui.isEmpty { log.warning("the web UI's files (Rampart_Web.resources) are not next to the rampart binary: /ui/ answers 404") }
         ui.add(to: router)
         if let status {
             HealthRoutes(gate: services.gate, status: status, log: log).add(to: router)

@@ -1,5 +1,6 @@
 import Access
 import ArgumentParser
+import Logs
 import Audit
 import DICOMNetwork
 import Foundation
@@ -57,8 +58,14 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("ae"), help: "The server's AE title (env RAMPART_AE_TITLE; default RAMPART).")
     var aeTitle: String?
 
+    @Option(name: .customLong("log-format"), help: "text, json or logfmt (env RAMPART_LOG_FORMAT; default text).")
+    var logFormat: String?
+
+    @Option(name: .customLong("log-level"), help: "debug, info, notice, warning or error (env RAMPART_LOG_LEVEL; default info).")
+    var logLevel: String?
+
     func run() async throws {
-        let log = FileLog.standardError
+        let log: Log
         let folder = data.dataDirectory
         let service: RampartDICOMService
         let configuration: ServerConfiguration
@@ -72,10 +79,23 @@ struct Serve: AsyncParsableCommand {
                 listen: listen ?? environment("RAMPART_LISTEN"),
                 dicomPort: try dicomPort ?? Self.integer("RAMPART_DICOM_PORT"),
                 dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"),
-                httpPort: try httpPort ?? Self.integer("RAMPART_HTTP_PORT"))
+                httpPort: try httpPort ?? Self.integer("RAMPART_HTTP_PORT"),
+                logFormat: try (logFormat ?? environment("RAMPART_LOG_FORMAT")).map { text throws(ServerSetupError) in
+                    guard let format = LogFormat(rawValue: text) else {
+                        throw ServerSetupError("the log format \(text) is not one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return format
+                },
+                logLevel: try (logLevel ?? environment("RAMPART_LOG_LEVEL")).map { text throws(ServerSetupError) in
+                    guard let level = LogLevel(name: text) else {
+                        throw ServerSetupError("the log level \(text) is not one of \(LogLevel.allCases.map(\.description).joined(separator: ", "))")
+                    }
+                    return level
+                })
             // rampart.yaml, then what was changed at run time (settings.json), then environment and flags.
             fileConfiguration = try file.load()
             configuration = try RunTimeSettings.applyingSaved(to: fileConfiguration, dataDirectory: folder).applying(overrides)
+            log = Log(writer: LogWriter(format: configuration.logging.format, minimum: configuration.logging.level))
             // Audit export (audit.syslog): the trail wakes the exporter after each append, and
             // each record goes out as a DICOM audit message (PS3.15 A.5), as IHE ATNA expects.
             let exportWakeup = ExportWakeup()
@@ -83,9 +103,9 @@ struct Serve: AsyncParsableCommand {
             let messageSource = AuditMessageSource(aeTitle: configuration.aeTitle)
             export = try configuration.audit.syslog.map { settings throws(ServerSetupError) in
                 try AuditExportService(store: audit.store, settings: settings, dataDirectory: folder, wakeup: exportWakeup,
-                                       log: { log.write($0) }, message: { record in AuditMessage.xml(record.event, source: messageSource) })
+                                       log: log, message: { record in AuditMessage.xml(record.event, source: messageSource) })
             }
-            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, fileConfiguration: fileConfiguration, audit: audit, auditExport: export?.exporter, log: { log.write($0) }) { kind, address in
+            service = try RampartDICOMService(dataDirectory: folder, configuration: configuration, fileConfiguration: fileConfiguration, audit: audit, auditExport: export?.exporter, log: log) { kind, address in
                 standardOutput().writeLine(Self.listening(kind, port: address.port ?? 0, configuration))
             }
         } catch {

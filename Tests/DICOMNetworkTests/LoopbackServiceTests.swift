@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
+import Logs
 #endif
 
 private typealias Tag = DICOM.Tag
@@ -97,7 +98,7 @@ struct LoopbackServiceTests {
     }
 
     /// Runs a server on a free loopback port for the duration of `body`.
-    private func withServer(_ provider: RecordingProvider, spool: String? = nil, log: @escaping @Sendable (String) -> Void = { _ in },
+    private func withServer(_ provider: RecordingProvider, spool: String? = nil, log: Log = .discarding,
                             _ body: @Sendable (Int) async throws -> Void) async throws {
         let server = DICOMServer(configuration: DICOMServerConfiguration(port: 0, association: AssociationOptions(spoolDirectory: spool)),
                                  provider: provider, log: log)
@@ -298,7 +299,7 @@ struct LoopbackServiceTests {
     @Test func aRequestorThatReleasesIsLookedUpForANewAssociation() async throws {
         let provider = RecordingProvider()
         let lines = Mutex<[String]>([])
-        try await withServer(provider, log: { line in lines.withLock { $0.append(line) } }) { port in
+        try await withServer(provider, log: Log { record in lines.withLock { $0.append(record.message) } }) { port in
             let proposal = try proposal(WellKnownSOPClass.storageCommitmentPushModel)
             let status = try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(proposal) { association in
                 try await requestCommitment(on: association).status

@@ -3,6 +3,7 @@ import Audit
 import DICOMNetwork
 import Foundation
 import Testing
+import Logs
 @testable import RampartServer
 
 /// How a gate decision becomes an audit event, and that the trail records before it answers.
@@ -89,7 +90,7 @@ import Testing
 
     @Test func refusedAssociationsAreOneAlertPerHostAndLimitAMinuteWithTheirCount() throws {
         let trail = try Self.trail()
-        let alerts = AssociationLimitAlerts(audit: trail, window: 60, log: { _ in })
+        let alerts = AssociationLimitAlerts(audit: trail, window: 60, log: .discarding)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let perHost = AssociationLimiter.Refusal.associationsPerHost(limit: 2, host: "10.1.2.3")
         for n in 0..<50 { alerts.refused(peer: AssociationPeer(address: "10.1.2.3:\(40000 + n)"), refusal: perHost, at: start + Double(n) / 10) }

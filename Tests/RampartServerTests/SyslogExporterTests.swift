@@ -3,6 +3,7 @@ import Audit
 import Foundation
 import Synchronization
 import Testing
+import Logs
 
 /// The exporter against a collector that goes away and comes back, with certificates from the
 /// local CA (mutual TLS, the collector's name checked): every record arrives once, in order,
@@ -35,7 +36,7 @@ import Testing
             let tls = SyslogTLS(caPath: folder + "/ca.pem", certificatePath: folder + "/client.pem", privateKeyPath: folder + "/client-key.pem")
             return try SyslogExporter(store: store, collector: SyslogCollector(host: "127.0.0.1", port: port, transport: .tls(tls)),
                                       cursorPath: folder + "/export.cursor", backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(200)),
-                                      log: { [self] line in self.lines.withLock { $0.append(line) } },
+                                      log: Log { [self] record in self.lines.withLock { $0.append(record.message) } },
                                       // The PS3.15 XML is another test's; here a small JSON placeholder.
                                       message: { #"{"seq":\#($0.sequence),"kind":"\#($0.event.kind.rawValue)"}"# })
         }

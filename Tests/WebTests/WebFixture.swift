@@ -8,6 +8,7 @@ import HummingbirdTesting
 import NIOCore
 import Synchronization
 import Testing
+import Logs
 @testable import Web
 
 private typealias Tag = DICOM.Tag
@@ -28,7 +29,7 @@ struct WebFixture: Sendable {
         let gate = Gate(registry: AERegistry(), recorder: decisions)
         server = WebServer(settings: .init(host: "127.0.0.1", port: 0, tls: nil, maximumStoreBytes: maximumStoreBytes, loginProviders: loginProviders),
                            archive: archive, gate: gate, authenticator: RoleAuthenticator(), recorder: disclosures,
-                           spoolDirectory: folder + "/spool", log: { _ in })
+                           spoolDirectory: folder + "/spool", log: .discarding)
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: folder) }

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import Synchronization
+import Logs
 
 /// A DICOM SCP: accepts associations and runs each one's DIMSE services on a provider.
 ///
@@ -14,12 +15,12 @@ public struct DICOMServer: Sendable {
     /// Counts associations against their limits; share one between servers to share limits.
     public let limiter: SharedAssociationLimiter
     /// Logs one line per event; never patient data. Defaults to standard error.
-    public let log: @Sendable (String) -> Void
+    public let log: Log
     public let metrics: DICOMServerMetrics
 
     public init(configuration: DICOMServerConfiguration, provider: any DICOMServiceProvider,
                 limiter: SharedAssociationLimiter = SharedAssociationLimiter(), metrics: DICOMServerMetrics = DICOMServerMetrics(),
-                log: @escaping @Sendable (String) -> Void = { FileLog.standardError.write($0) }) {
+                log: Log = .standardError) {
         self.configuration = configuration
         self.provider = provider
         self.limiter = limiter
@@ -78,13 +79,15 @@ public struct DICOMServer: Sendable {
     }
 
     private func serve(_ child: AssociationChannel.Async, channel: Channel, address: String, refusal: AssociationLimiter.Refusal?) async {
+        // Every line of this connection names it, from the request to the release.
+        let log = self.log.with("association", LogID.random())
         do {
             try await child.executeThenClose { inbound, outbound in
                 var events = inbound.makeAsyncIterator()
                 guard let first = try await events.next() else { return }
                 let peer = await AssociationChannel.peer(of: channel)
                 guard case let .associationRequested(request) = first else {
-                    if case let .aborted(why) = first { log("association from \(peer): \(why)") }
+                    if case let .aborted(why) = first { log.notice("association from \(peer): \(why)") }
                     if case let .aborted(.transportSecurity(detail)) = first {
                         // The channel is closed: its address is the one read at accept.
                         metrics.refused(.tls)
@@ -96,7 +99,7 @@ public struct DICOMServer: Sendable {
                 // PS3.8 9.3.4: rejected-transient, service-provider (presentation), local limit
                 // exceeded; nothing of the request is looked at.
                 if let refusal {
-                    log("association \(who) rejected: \(refusal)")
+                    log.notice("association \(who) rejected: \(refusal)")
                     try await outbound.write(.reject(AssociateRJ(result: .rejectedTransient, source: .serviceProviderPresentation(.localLimitExceeded))))
                     try await drain(&events)
                     return
@@ -106,7 +109,7 @@ public struct DICOMServer: Sendable {
                 switch await provider.associationRequested(request, peer: peer) {
                 case let .reject(rj, reason):
                     metrics.refused(.provider)
-                    log("association \(who) rejected: \(reason)")
+                    log.notice("association \(who) rejected: \(reason)")
                     try await outbound.write(.reject(rj))
                     try await drain(&events)
                     return
@@ -115,7 +118,7 @@ public struct DICOMServer: Sendable {
                     switch AssociationNegotiator.answer(request, configuration: acceptor, userIdentityResponse: identityResponse) {
                     case let .reject(rj, failure):
                         metrics.refused(.negotiation)
-                        log("association \(who) rejected: \(failure)")
+                        log.notice("association \(who) rejected: \(failure)")
                         try await outbound.write(.reject(rj))
                         try await drain(&events)
                         return
@@ -124,7 +127,7 @@ public struct DICOMServer: Sendable {
                     }
                 }
                 try await outbound.write(.accept(accepted.0, accepted.1))
-                log("association \(who) accepted: \(accepted.1.acceptedContexts.count) presentation contexts")
+                log.info("association \(who) accepted: \(accepted.1.acceptedContexts.count) presentation contexts")
                 metrics.accepted()
                 defer { metrics.ended() }
                 let association = Association(negotiated: accepted.1, peer: peer, outbound: outbound, options: configuration.association,
@@ -136,11 +139,11 @@ public struct DICOMServer: Sendable {
                     await association.route(&events)
                 }
                 if let end = association.abnormalEnd {
-                    log("association \(who) ended: \(end)")
+                    log.notice("association \(who) ended: \(end)")
                 }
             }
         } catch {
-            log("association from \(channel.remoteAddress.map { "\($0)" } ?? "?"): \(error)")
+            log.warning("association from \(channel.remoteAddress.map { "\($0)" } ?? "?"): \(error)")
         }
     }
 

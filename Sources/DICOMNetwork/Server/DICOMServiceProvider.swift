@@ -1,4 +1,5 @@
 import DICOM
+import Logs
 
 /// What an SCP does, independent of the network: the archive implements this, and the server
 /// runs associations and DIMSE on its behalf (PS3.4 Annexes A, B, C).
@@ -80,6 +81,8 @@ public struct ServiceContext: Sendable {
     public let authenticatedUser: AuthenticatedUser?
     /// The request's message ID.
     public let messageID: UInt16
+    /// The server's log, its lines naming this association.
+    public let log: Log
     let cancelled: @Sendable () -> Bool
 
     /// True once the peer sent a C-CANCEL for this operation.

@@ -1,5 +1,6 @@
 import DICOM
 import NIOCore
+import Logs
 
 /// One C-MOVE or C-GET as SCP (PS3.4 C.4.2, C.4.3): find the instances, send each with a
 /// C-STORE sub-operation (to the move destination on a new association, or back on this one for
@@ -16,7 +17,7 @@ struct RetrieveOperation {
     let provider: any DICOMServiceProvider
     let message: DIMSEMessage
     let context: ServiceContext
-    let log: @Sendable (String) -> Void
+    let log: Log
 
     private var command: DIMSECommand { message.command }
     private var isMove: Bool { command.commandField == .cMoveRQ }
@@ -105,7 +106,7 @@ struct RetrieveOperation {
         } catch let lost as RequestorLost {
             throw lost.error
         } catch {
-            log("C-MOVE to \(destination.aeTitle) at \(destination.host):\(destination.port): \(error)")
+            log.warning("C-MOVE to \(destination.aeTitle) at \(destination.host):\(destination.port): \(error)")
             return try await respondFailure(.refusedOutOfResourcesSubOperations,
                                             "cannot reach move destination \(destination.aeTitle): \(error)")
         }
@@ -140,7 +141,7 @@ struct RetrieveOperation {
         } catch {
             counts.failed += 1
             counts.failedInstances.append(instance.sopInstanceUID)
-            log("\(kind) sub-operation for one instance failed: \(error)")
+            log.warning("\(kind) sub-operation for one instance failed: \(error)")
         }
     }
 

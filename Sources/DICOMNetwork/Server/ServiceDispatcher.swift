@@ -1,5 +1,6 @@
 import DICOM
 import NIOCore
+import Logs
 
 /// Runs the DIMSE services of one accepted association on a provider: takes each request from
 /// the association, calls the provider, answers with the statuses of PS3.4 and PS3.7 Annex C.
@@ -11,7 +12,7 @@ struct ServiceDispatcher: Sendable {
     let provider: any DICOMServiceProvider
     let authenticatedUser: AuthenticatedUser?
     let metrics: DICOMServerMetrics
-    let log: @Sendable (String) -> Void
+    let log: Log
 
     func run() async {
         await withDiscardingTaskGroup { reports in
@@ -29,7 +30,7 @@ struct ServiceDispatcher: Sendable {
                         }
                     }
                 } catch {
-                    log("association \(association.negotiated.callingAETitle)@\(association.peer): \(error)")
+                    log.warning("association \(association.negotiated.callingAETitle)@\(association.peer): \(error)")
                     await association.abort()
                     return
                 }
@@ -41,7 +42,7 @@ struct ServiceDispatcher: Sendable {
         let id = message.command.messageID ?? 0
         let association = self.association
         return ServiceContext(association: association.negotiated, peer: association.peer,
-                              authenticatedUser: authenticatedUser, messageID: id,
+                              authenticatedUser: authenticatedUser, messageID: id, log: log,
                               cancelled: { association.isCancelled(id) })
     }
 

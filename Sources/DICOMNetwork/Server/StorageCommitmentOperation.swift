@@ -1,5 +1,6 @@
 import DICOM
 import NIOCore
+import Logs
 
 /// One storage commitment request as SCP (PS3.4 J.3): check the N-ACTION-RQ, ask the provider
 /// which instances it commits to, answer with the N-ACTION-RSP, then report the outcome in an
@@ -11,7 +12,7 @@ struct StorageCommitmentOperation {
     let provider: any DICOMServiceProvider
     let message: DIMSEMessage
     let context: ServiceContext
-    let log: @Sendable (String) -> Void
+    let log: Log
 
     /// How long the requestor may leave the report unanswered on its own association; after
     /// that the association is aborted and the report goes on a new one.
@@ -72,19 +73,19 @@ struct StorageCommitmentOperation {
                 StorageCommitmentReport.logAnswer(status, result: result, to: requestor, how: "on its association", log: log)
                 if status.category != .failure { return nil }
             } catch {
-                log("storage commitment report to \(requestor) not answered on its association (\(error))")
+                log.warning("storage commitment report to \(requestor) not answered on its association (\(error))")
             }
-            log("storage commitment report to \(requestor): sending it on a new association")
+            log.info("storage commitment report to \(requestor): sending it on a new association")
         }
         guard let destination = await provider.moveDestination(requestor, context: context) else {
-            log("storage commitment report to \(requestor) cannot be sent: its association has ended and its address is unknown")
+            log.warning("storage commitment report to \(requestor) cannot be sent: its association has ended and its address is unknown")
             return nil
         }
         return StorageCommitmentReport(result: result, callingAETitle: context.association.calledAETitle, destination: destination, log: log)
     }
 
     private func respond(_ status: DIMSEStatus, _ comment: String) async throws {
-        log("N-ACTION from \(context.association.callingAETitle)@\(context.peer) answered \(status)")
+        log.info("N-ACTION from \(context.association.callingAETitle)@\(context.peer) answered \(status)")
         try await association.send(.actionResponse(to: command, status: status, errorComment: comment), contextID: message.context.id)
     }
 }

@@ -1,5 +1,6 @@
 import DICOM
 import NIOCore
+import Logs
 
 /// A storage commitment outcome sent to its requestor on a new association (PS3.4 J.3.3).
 /// Rampart requests that association as the SCP of the SOP class: it proposes SCP/SCU role
@@ -9,7 +10,7 @@ struct StorageCommitmentReport: Sendable {
     /// This SCP's AE title, the one the requestor called.
     let callingAETitle: AETitle
     let destination: MoveDestination
-    let log: @Sendable (String) -> Void
+    let log: Log
 
     /// Bounds the wait for the N-EVENT-REPORT-RSP on the new association.
     static let responseTimeout: Duration = .seconds(30)
@@ -34,12 +35,12 @@ struct StorageCommitmentReport: Sendable {
                 return try await Self.send(result, on: association, context: context, responseTimeout: nil)
             }
             guard let status else {
-                log("storage commitment report to \(destination.aeTitle) \(address) not sent: it did not accept this AE as SCP of storage commitment (role selection)")
+                log.warning("storage commitment report to \(destination.aeTitle) \(address) not sent: it did not accept this AE as SCP of storage commitment (role selection)")
                 return
             }
             Self.logAnswer(status, result: result, to: destination.aeTitle, how: "on a new association \(address)", log: log)
         } catch {
-            log("storage commitment report to \(destination.aeTitle) \(address) failed: \(error)")
+            log.warning("storage commitment report to \(destination.aeTitle) \(address) failed: \(error)")
         }
     }
 
@@ -57,7 +58,7 @@ struct StorageCommitmentReport: Sendable {
 
     /// One line per report: counts only, no instance UIDs (they can identify a patient's study).
     static func logAnswer(_ status: DIMSEStatus, result: StorageCommitmentResult, to requestor: AETitle, how: String,
-                          log: @Sendable (String) -> Void) {
-        log("storage commitment report to \(requestor) \(how): \(result.committed.count) committed, \(result.failed.count) failed; answered \(status)")
+                          log: Log) {
+        log.info("storage commitment report to \(requestor) \(how): \(result.committed.count) committed, \(result.failed.count) failed; answered \(status)")
     }
 }
