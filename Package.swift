@@ -304,6 +304,10 @@ let package = Package(
             dependencies: ["Scanner"]
         ),
         .testTarget(
+            name: "LogsTests",
+            dependencies: ["Logs"]
+        ),
+        .testTarget(
             name: "DICOMTests",
             dependencies: ["DICOM"]
         ),
