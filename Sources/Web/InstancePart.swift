@@ -36,15 +36,13 @@ enum InstancePart {
     /// a new meta group (whose SOP class and instance come from the data set as shown) and the
     /// data set, its pixel data converted by the imaging codecs when `syntax` is not the stored
     /// one (a no-op between uncompressed syntaxes); large values are copied from the stored file
-    /// as they are written, unless they are decoded.
+    /// as they are written, and converted pixel data a frame at a time.
     static func reencode(_ path: String, in syntax: TransferSyntax, view: AttributeView, into target: String) throws {
         let file = try DICOMFile(contentsOf: path)
-        var stored = DataSet(file.dataSet.filter { $0.tag.group != 0x0002 })
-        if file.transferSyntax != syntax { stored = try Transcoder().transcode(stored, from: file.transferSyntax, to: syntax) }
         let meta = DataSet(file.meta.filter { $0.tag != .mediaStorageSOPClassUID && $0.tag != .mediaStorageSOPInstanceUID })
-        let shown = view.isFull ? stored : view.apply(to: stored)
-        var sink = try FileSink(creating: target, exclusive: true)
-        try DICOMFile(meta: meta, dataSet: shown, transferSyntax: syntax).write(into: &sink)
+        let stored = DICOMFile(meta: meta, dataSet: DataSet(file.dataSet.filter { $0.tag.group != 0x0002 }), transferSyntax: file.transferSyntax)
+        let sink = try Transcoder().transcode(stored, to: syntax, showing: { view.isFull ? $0 : view.apply(to: $0) },
+                                              into: FileSink(creating: target, exclusive: true))
         try sink.flush()
     }
 

@@ -37,14 +37,14 @@ struct Transcode: ParsableCommand {
         } catch {
             throw reportFailure(input, error)
         }
-        let dataSet: DataSet
+        // Frame by frame from the input's deferred Pixel Data to the output: memory holds about
+        // one frame, whatever the size of the file.
         do {
-            dataSet = try Transcoder(jpegQuality: quality).transcode(file.dataSet, from: file.transferSyntax, to: target)
-        } catch {
+            try FileSink.write(toPath: output, durable: true) { sink in
+                _ = try Transcoder(jpegQuality: quality).transcode(file, to: target, into: sink)
+            }
+        } catch let error as TranscodeError {
             throw reportFailure(input, error)
-        }
-        do {
-            try DICOMFile(meta: file.meta, dataSet: dataSet, transferSyntax: target).write(toPath: output, durable: true)
         } catch {
             throw reportFailure(output, error)
         }

@@ -42,6 +42,34 @@ public final class FileSink: ByteSink {
         ownsDescriptor = false
     }
 
+    /// Creates the file at `path` and lets `body` write it. With `durable`, it goes to a temporary
+    /// name in the same folder, is fsynced, renamed into place and the folder fsynced: readers never
+    /// see half a file, and once this returns the file survives a crash. If `body` throws, the
+    /// temporary file is removed (without `durable`, what was written stays).
+    public static func write(toPath path: String, durable: Bool = false, _ body: (FileSink) throws -> Void) throws {
+        let target = durable ? path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))" : path
+        do {
+            let sink = try FileSink(creating: target, exclusive: durable)
+            try body(sink)
+            if durable { try sink.sync() } else { try sink.flush() }
+        } catch {
+            if durable { unlink(target) }
+            throw error
+        }
+        guard durable else { return }
+        guard rename(target, path) == 0 else {
+            let code = errno
+            unlink(target)
+            throw DICOMFileError.cannotWrite(path: path, errno: code)
+        }
+        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
+        let dirfd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY)
+        if dirfd >= 0 {
+            defer { close(dirfd) }
+            guard fsync(dirfd) == 0 else { throw DICOMFileError.cannotWrite(path: folder, errno: errno) }
+        }
+    }
+
     deinit {
         try? flush()
         if ownsDescriptor { close(fd) }

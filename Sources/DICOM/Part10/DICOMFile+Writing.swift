@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension DICOMFile {
     /// Identifies Rampart as the writer of a file (PS3.7 D.3.3.2); a UUID-derived UID (PS3.5 B.2).
     public static let implementationClassUID = "2.25.323541408573454260616335267934795940365"
@@ -46,30 +40,11 @@ extension DICOMFile {
         return sink.bytes
     }
 
-    /// Writes the file. With `durable`, it goes to a temporary name in the same folder, is fsynced,
-    /// renamed into place and the folder fsynced: readers never see half a file, and once this
-    /// returns the file survives a crash.
+    /// Writes the file; `durable` as in `FileSink.write(toPath:durable:_:)`.
     public func write(toPath path: String, durable: Bool = false) throws {
-        let target = durable ? path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))" : path
-        do {
-            var sink = try FileSink(creating: target, exclusive: durable)
+        try FileSink.write(toPath: path, durable: durable) { sink in
+            var sink = sink
             try write(into: &sink)
-            if durable { try sink.sync() } else { try sink.flush() }
-        } catch {
-            if durable { unlink(target) }
-            throw error
-        }
-        guard durable else { return }
-        guard rename(target, path) == 0 else {
-            let code = errno
-            unlink(target)
-            throw DICOMFileError.cannotWrite(path: path, errno: code)
-        }
-        let folder = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        let dirfd = open(folder.isEmpty ? "/" : folder, O_RDONLY | O_DIRECTORY)
-        if dirfd >= 0 {
-            defer { close(dirfd) }
-            guard fsync(dirfd) == 0 else { throw DICOMFileError.cannotWrite(path: folder, errno: errno) }
         }
     }
 

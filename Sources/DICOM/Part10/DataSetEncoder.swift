@@ -69,6 +69,11 @@ public struct DataSetEncoder: Sendable {
     }
 
     private func header<Sink: ByteSink>(_ tag: Tag, vr: VR, length: UInt32, into sink: inout Sink) throws {
+        try sink.write(header(tag, vr: vr, length: length))
+    }
+
+    /// An element's tag, VR (explicit only) and length, as `Part10Writer` writes before a value it streams.
+    func header(_ tag: Tag, vr: VR, length: UInt32) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(12)
         append16(tag.group, to: &bytes)
@@ -86,10 +91,10 @@ public struct DataSetEncoder: Sendable {
         } else {
             append32(length, to: &bytes)
         }
-        try sink.write(bytes)
+        return bytes
     }
 
-    private func delimiter(_ tag: Tag, length: UInt32) -> [UInt8] {
+    func delimiter(_ tag: Tag, length: UInt32) -> [UInt8] {
         var bytes: [UInt8] = []
         append16(tag.group, to: &bytes)
         append16(tag.element, to: &bytes)

@@ -3,7 +3,8 @@ import DICOM
 /// Rewrites a data set's pixel data from one transfer syntax into another, frame by frame:
 /// native syntaxes as the DICOM target writes them, and the encapsulated syntaxes Rampart has a
 /// codec for. Lossless codecs make a pixel-exact copy. Attributes outside the Image Pixel module
-/// are left as they are; the caller writes the result in the target syntax.
+/// are left as they are; the caller writes the result in the target syntax. For a whole file,
+/// `transcode(_:to:into:)` writes it a frame at a time instead of holding every frame.
 public struct Transcoder: Sendable {
     /// Native syntaxes differ only in how the data set is written, not in the pixel bytes the
     /// DICOM target holds (always little endian), so between them there is nothing to convert.
@@ -62,47 +63,39 @@ public struct Transcoder: Sendable {
     }
 
     public func transcode(_ dataSet: DataSet, from source: TransferSyntax, to target: TransferSyntax) throws(TranscodeError) -> DataSet {
-        let sourceIsNative = Self.nativeSyntaxes.contains(source)
-        let targetIsNative = Self.nativeSyntaxes.contains(target)
-        let decoder = Self.decoder(for: source), encoder = Self.encoder(for: target, jpegQuality: jpegQuality)
-        guard sourceIsNative || decoder != nil else { throw .unsupportedSyntax(source, reading: true) }
-        guard targetIsNative || encoder != nil else { throw .unsupportedSyntax(target, reading: false) }
-        guard source != target, !(sourceIsNative && targetIsNative), let pixelData = dataSet[ImagingTag.pixelData] else { return dataSet }
-
-        let layout = try Self.layout(of: dataSet)
-        let count = max(1, dataSet.int(ImagingTag.numberOfFrames) ?? 1)
+        let encoder = try checkedEncoder(from: source, to: target)
+        guard Self.convertsPixels(from: source, to: target), dataSet[ImagingTag.pixelData] != nil else { return dataSet }
+        let source = try SourceFrames(dataSet, syntax: source)
         var frames: [DecodedFrame] = []
-        switch (pixelData.value, decoder) {
-        case let (.encapsulated(pixels), decoder?):
-            let encapsulated: EncapsulatedFrames
-            do { encapsulated = try EncapsulatedFrames(pixels, numberOfFrames: count, in: dataSet) } catch { throw .frames(error) }
-            for number in 1...count {
-                let bytes: [UInt8]
-                do { bytes = try encapsulated.frame(number) } catch { throw .frames(error) }
-                do { frames.append(try decoder.decode(bytes, layout: layout)) } catch { throw .codec(frame: number, error) }
-            }
-        case let (.bytes(storage), nil):
-            // Checked here, before NativeFrames multiplies Number of Frames by the frame length.
-            guard count <= storage.count / max(1, layout.nativeLength) else {
-                throw .nativeFrames(.shorterThanFrames(length: storage.count, frames: count, frameLength: layout.nativeLength))
-            }
-            let native: NativeFrames
-            do { native = try NativeFrames(dataSet) } catch { throw .nativeFrames(error) }
-            for number in 1...count {
-                do { frames.append(DecodedFrame(bytes: try native.frame(number), layout: layout)) } catch { throw .nativeFrames(error) }
-            }
-        case (.encapsulated, nil), (.bytes, _?), (.sequence, _):
-            throw .pixelDataNotIn(source)
-        }
+        for number in 1...source.count { frames.append(try source.frame(number)) }
 
-        var result = dataSet
-        _ = result.remove(Self.extendedOffsetTable)
-        _ = result.remove(Self.extendedOffsetTableLengths)
+        var result = Self.withoutExtendedOffsetTable(dataSet)
         if let encoder {
             try Self.writeEncapsulated(frames, with: encoder, into: &result)
         } else {
             Self.writeNative(frames, into: &result)
         }
+        return result
+    }
+
+    /// The encoder of `target` (nil for a native target), once both syntaxes are known to be supported.
+    func checkedEncoder(from source: TransferSyntax, to target: TransferSyntax) throws(TranscodeError) -> (any FrameEncoder)? {
+        let encoder = Self.encoder(for: target, jpegQuality: jpegQuality)
+        guard Self.nativeSyntaxes.contains(source) || Self.decoder(for: source) != nil else { throw .unsupportedSyntax(source, reading: true) }
+        guard Self.nativeSyntaxes.contains(target) || encoder != nil else { throw .unsupportedSyntax(target, reading: false) }
+        return encoder
+    }
+
+    /// Whether the pixel bytes change between the syntaxes: not between two native ones, nor to the same syntax.
+    static func convertsPixels(from source: TransferSyntax, to target: TransferSyntax) -> Bool {
+        source != target && !(nativeSyntaxes.contains(source) && nativeSyntaxes.contains(target))
+    }
+
+    /// The Extended Offset Table describes the source's fragments, not the ones written.
+    static func withoutExtendedOffsetTable(_ dataSet: DataSet) -> DataSet {
+        var result = dataSet
+        _ = result.remove(extendedOffsetTable)
+        _ = result.remove(extendedOffsetTableLengths)
         return result
     }
 
@@ -132,9 +125,16 @@ public struct Transcoder: Sendable {
         guard let layout = frames.first?.layout else { return }
         var bytes = frames.flatMap(\.bytes)
         if bytes.count % 2 == 1 { bytes.append(0) }
-        dataSet.insert(DataElement(tag: ImagingTag.pixelData, vr: layout.bitsAllocated > 8 ? .OW : .OB, bytes: bytes))
-        dataSet.insert(text(ImagingTag.photometricInterpretation, layout.photometricInterpretation))
-        if layout.samplesPerPixel > 1 { dataSet.insert(unsignedShort(ImagingTag.planarConfiguration, layout.isPlanar ? 1 : 0)) }
+        dataSet.insert(DataElement(tag: ImagingTag.pixelData, vr: nativeVR(layout), bytes: bytes))
+        for element in nativeAttributes(layout) { dataSet.insert(element) }
+    }
+
+    static func nativeVR(_ layout: FrameLayout) -> VR { layout.bitsAllocated > 8 ? .OW : .OB }
+
+    /// The Image Pixel attributes of native frames in `layout`.
+    static func nativeAttributes(_ layout: FrameLayout) -> [DataElement] {
+        [text(ImagingTag.photometricInterpretation, layout.photometricInterpretation)]
+            + (layout.samplesPerPixel > 1 ? [unsignedShort(ImagingTag.planarConfiguration, layout.isPlanar ? 1 : 0)] : [])
     }
 
     /// One fragment per frame with a Basic Offset Table, so each frame can be found without the other.
@@ -146,9 +146,7 @@ public struct Transcoder: Sendable {
         var encoded: EncodedFrame?
         let nativeLength = frames.reduce(0) { $0 + $1.bytes.count }
         for (index, frame) in frames.enumerated() {
-            var frameBytes: EncodedFrame
-            do { frameBytes = try encoder.encode(frame.bytes, layout: frame.layout) } catch { throw .codec(frame: index + 1, error) }
-            if frameBytes.bytes.count % 2 == 1 { frameBytes.bytes.append(0) }  // fragments are even in length (PS3.5 A.4)
+            let frameBytes = try encode(frame, number: index + 1, with: encoder)
             for shift in stride(from: 0, to: 32, by: 8) { table.append(UInt8(truncatingIfNeeded: offset >> shift)) }
             offset += 8 + frameBytes.bytes.count
             fragments.append(.inline(frameBytes.bytes))
@@ -159,19 +157,34 @@ public struct Transcoder: Sendable {
         dataSet.insert(DataElement(tag: ImagingTag.pixelData, vr: .OB,
                                    value: .encapsulated(EncapsulatedPixelData(basicOffsetTable: .inline(table), fragments: fragments))))
         guard let encoded, let layout = frames.first?.layout else { return }
-        dataSet.insert(text(ImagingTag.photometricInterpretation, encoded.photometricInterpretation))
+        let attributes = encapsulatedAttributes(encoded, layout: layout, nativeLength: nativeLength, encodedLength: offset - 8 * frames.count)
+        for element in attributes { dataSet.insert(element) }
+    }
+
+    /// Frame `number` compressed, padded to even length as a fragment must be (PS3.5 A.4).
+    static func encode(_ frame: DecodedFrame, number: Int, with encoder: any FrameEncoder) throws(TranscodeError) -> EncodedFrame {
+        var encoded: EncodedFrame
+        do { encoded = try encoder.encode(frame.bytes, layout: frame.layout) } catch { throw .codec(frame: number, error) }
+        if encoded.bytes.count % 2 == 1 { encoded.bytes.append(0) }
+        return encoded
+    }
+
+    /// The Image Pixel and lossy compression attributes of frames encoded as `encoded` was, from
+    /// native frames in `layout`; `nativeLength` and `encodedLength` are the totals over all frames.
+    static func encapsulatedAttributes(_ encoded: EncodedFrame, layout: FrameLayout, nativeLength: Int, encodedLength: Int) -> [DataElement] {
+        var attributes = [text(ImagingTag.photometricInterpretation, encoded.photometricInterpretation)]
         // Compressed samples are not in native planes; 0 is what readers expect of an encapsulated colour frame.
-        if layout.samplesPerPixel > 1 { dataSet.insert(unsignedShort(ImagingTag.planarConfiguration, 0)) }
-        if let method = encoded.lossyMethod {
-            dataSet.insert(text(lossyImageCompression, "01"))
-            dataSet.insert(text(lossyImageCompressionMethod, method))
-            // Native bytes over compressed bytes (PS3.3 C.7.6.1.1.5), a DS of at most 16 characters.
-            let hundredths = nativeLength * 100 / max(1, offset - 8 * frames.count)
-            let fraction = hundredths % 100
-            var digits = Array("\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)".utf8.prefix(16))
-            if digits.count % 2 == 1 { digits.append(0x20) }
-            dataSet.insert(DataElement(tag: lossyImageCompressionRatio, vr: .DS, bytes: digits))
-        }
+        if layout.samplesPerPixel > 1 { attributes.append(unsignedShort(ImagingTag.planarConfiguration, 0)) }
+        guard let method = encoded.lossyMethod else { return attributes }
+        attributes.append(text(lossyImageCompression, "01"))
+        attributes.append(text(lossyImageCompressionMethod, method))
+        // Native bytes over compressed bytes (PS3.3 C.7.6.1.1.5), a DS of at most 16 characters.
+        let hundredths = nativeLength * 100 / max(1, encodedLength)
+        let fraction = hundredths % 100
+        var digits = Array("\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)".utf8.prefix(16))
+        if digits.count % 2 == 1 { digits.append(0x20) }
+        attributes.append(DataElement(tag: lossyImageCompressionRatio, vr: .DS, bytes: digits))
+        return attributes
     }
 
     private static func text(_ tag: Tag, _ value: String) -> DataElement {
@@ -194,6 +207,8 @@ public enum TranscodeError: Error, Sendable, Equatable, CustomStringConvertible 
     case frames(EncapsulatedFramesError)
     case nativeFrames(NativeFramesError)
     case codec(frame: Int, CodecError)
+    /// Frames decoded to different lengths, so they cannot share one native Pixel Data value.
+    case frameLengthChanged(frame: Int, length: Int, firstFrameLength: Int)
 
     public var description: String {
         switch self {
@@ -205,6 +220,8 @@ public enum TranscodeError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .frames(error): "\(error)"
         case let .nativeFrames(error): "\(error)"
         case let .codec(frame, error): "frame \(frame): \(error)"
+        case let .frameLengthChanged(frame, length, first):
+            "frame \(frame) decodes to \(length) bytes, frame 1 to \(first): the frames disagree on their size, so the file cannot be written uncompressed"
         }
     }
 }
