@@ -16,7 +16,7 @@ not asserted). Sizes can be scaled down for a quick run with
 INTEROP_LARGE_FRAMES / INTEROP_LARGE_RLE_FRAMES.
 
 `rampart transcode` streams too: the RLE file to Explicit VR Little Endian, and a
-native file of INTEROP_LARGE_TRANSCODE_FRAMES frames (512 MiB by default: RLE
+native file of INTEROP_LARGE_TRANSCODE_FRAMES frames (192 MiB by default, twice the RSS limit: RLE
 encoding in a debug build runs at a few MiB/s, so the 2 GiB file would take a
 quarter of an hour) to RLE Lossless, each under the same RSS limit; a few frames
 of each output are decoded by pydicom and compared with the frames the
@@ -41,7 +41,7 @@ RSS_LIMIT_KIB = 100 * 1024
 TIMEOUT = 1200  # seconds per run: a debug build streams 2 GiB of base64 in a few minutes at worst
 NATIVE_FRAMES = int(os.environ.get("INTEROP_LARGE_FRAMES", "2048"))
 RLE_FRAMES = int(os.environ.get("INTEROP_LARGE_RLE_FRAMES", "1024"))
-TRANSCODE_FRAMES = int(os.environ.get("INTEROP_LARGE_TRANSCODE_FRAMES", "512"))
+TRANSCODE_FRAMES = int(os.environ.get("INTEROP_LARGE_TRANSCODE_FRAMES", "192"))
 ROWS = COLUMNS = 1024
 EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1"
 RLE_LOSSLESS = "1.2.840.10008.1.2.5"
