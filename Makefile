@@ -8,6 +8,8 @@
 #   make fuzz    the libFuzzer harnesses (Fuzz/) under AddressSanitizer, FUZZ_SECONDS (300)
 #                each; `make test` runs a short pass of FUZZ_RUNS (4000) inputs each
 #   make build   release build only
+#   make bench   release build, then the benchmark suite against Orthanc and DCMTK (Benchmarks/
+#                suite.py, under 30 minutes): writes docs/performance.md, .json and .png
 #   make deb     the Debian package (release build, Swift runtime linked in, systemd unit):
 #                .build/deb/rampart_<version>_<arch>.deb; see docs/operations.md
 #   make clean   remove the build folder, the Python virtualenv and test caches
@@ -29,7 +31,7 @@ TEST_SCP_BINARY := $(CURDIR)/.build/debug/rampart-test-scp
 # DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
 TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY) RAMPART_TEST_SCP=$(TEST_SCP_BINARY)
 
-.PHONY: help run test fuzz build deb clean deps deps-system
+.PHONY: help run test fuzz build bench deb clean deps deps-system
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -45,6 +47,9 @@ build: deps-system
 
 fuzz: deps
 	@bash Scripts/fuzz.sh
+
+bench: deps
+	@bash Scripts/bench.sh
 
 deb: deps-system
 	@bash Scripts/build-deb.sh

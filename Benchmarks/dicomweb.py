@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -34,10 +35,26 @@ sys.path.insert(0, str(REPO / "Benchmarks"))
 
 import netdata  # noqa: E402
 import netpeers  # noqa: E402
+import netserve  # noqa: E402
 from storebench import ORTHANC, parallel_storescu, split  # noqa: E402
 
 DICOMWEB_PLUGIN = Path("/usr/share/orthanc/plugins/libOrthancDicomWeb.so")
 ORTHANC_USER, ORTHANC_PASSWORD = "bench", "bench-password"
+CALLING_AE = "BENCH"
+
+
+@dataclass
+class Loaded:
+    """A server holding the collection: its DICOMweb base URL and an authenticated session, and
+    its DICOM port and called AE (the calling AE `CALLING_AE` may query), for Benchmarks/suite.py's
+    C-FIND figures on the same server; `proc` is its process (group leader)."""
+
+    base: str
+    session: requests.Session
+    dicom_port: int
+    called_ae: str
+    proc: subprocess.Popen
+    load_seconds: float
 
 
 @contextlib.contextmanager
@@ -48,9 +65,12 @@ def rampart(binary: Path, work: Path, collection: Path, *, tls: bool):
     if tls:
         subprocess.run([str(binary), "init", "--data-dir", str(data)], check=True, capture_output=True)
     subprocess.run([str(binary), "user", "add", "bench", "--role", "radiologist", "--data-dir", str(data)], check=True, capture_output=True)
+    subprocess.run([str(binary), "ae", "add", CALLING_AE, "--host", "127.0.0.1", "--port", "104", "--data-dir", str(data)],
+                   check=True, capture_output=True)
     started = time.perf_counter()
     subprocess.run([str(binary), "import", "--quiet", "--data-dir", str(data), str(collection)], check=True, capture_output=True)
-    print(f"  rampart import: {time.perf_counter() - started:.1f} s", flush=True)
+    load_seconds = time.perf_counter() - started
+    print(f"  rampart import: {load_seconds:.1f} s", flush=True)
     token = subprocess.run([str(binary), "token", "issue", "--user", "bench", "--ttl", "4h", "--data-dir", str(data)],
                            check=True, capture_output=True, text=True).stdout.strip()
     port, http_port = netpeers.free_port(), netpeers.free_port()
@@ -59,12 +79,14 @@ def rampart(binary: Path, work: Path, collection: Path, *, tls: bool):
                            "--http-port", str(http_port)], log=log, lifetime=7200)
     try:
         netpeers.wait_for_port(proc, http_port, "rampart serve", log, timeout=120)
+        # its start-up self-scan probes its own listeners: let it end before anything is timed
+        netserve.wait_for_self_scan(proc, log, timeout=120)
         session = requests.Session()
         session.trust_env = False
         session.headers["Authorization"] = f"Bearer {token}"
         if tls:
             session.verify = str(data / "tls" / "ca.pem")
-        yield f"{'https' if tls else 'http'}://127.0.0.1:{http_port}/dicomweb", session
+        yield Loaded(f"{'https' if tls else 'http'}://127.0.0.1:{http_port}/dicomweb", session, port, "RAMPART", proc, load_seconds)
     finally:
         netpeers.stop_process(proc)
 
@@ -79,7 +101,7 @@ def orthanc(work: Path, collection: Path):
     config = {
         "Name": "RampartBenchmark", "StorageDirectory": str(folder / "storage"), "IndexDirectory": str(folder / "storage"),
         "StorageCompression": False, "DicomServerEnabled": True, "DicomAet": "ORTHANC", "DicomPort": dicom_port,
-        "DicomCheckCalledAet": False, "DicomAlwaysAllowStore": True, "HttpServerEnabled": True, "HttpPort": http_port,
+        "DicomCheckCalledAet": False, "DicomAlwaysAllowStore": True, "DicomAlwaysAllowFind": True, "HttpServerEnabled": True, "HttpPort": http_port,
         "RemoteAccessAllowed": False, "AuthenticationEnabled": True, "RegisteredUsers": {ORTHANC_USER: ORTHANC_PASSWORD},
         "Plugins": [str(DICOMWEB_PLUGIN)], "DicomWeb": {"Enable": True, "Root": "/dicom-web/"},
     }
@@ -96,7 +118,7 @@ def orthanc(work: Path, collection: Path):
         session = requests.Session()
         session.trust_env = False
         session.auth = (ORTHANC_USER, ORTHANC_PASSWORD)
-        yield f"http://127.0.0.1:{http_port}/dicom-web", session
+        yield Loaded(f"http://127.0.0.1:{http_port}/dicom-web", session, dicom_port, "ORTHANC", proc, seconds)
     finally:
         netpeers.stop_process(proc)
 
@@ -142,19 +164,38 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def retrieve_rate(base: str, session: requests.Session, study_uids: list[str]) -> str:
-    """WADO-RS: whole studies as multipart/related, instances per second over all of them."""
-    count, start = 0, time.perf_counter()
+@dataclass
+class Retrieval:
+    """WADO-RS of whole studies: instances and bytes received and the seconds taken, or why the
+    server did not serve it (`refused`, its HTTP status)."""
+
+    instances: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    refused: int | None = None
+
+
+def retrieve(base: str, session: requests.Session, study_uids: list[str]) -> Retrieval:
+    """WADO-RS: whole studies as multipart/related, one after the other."""
+    count, size, start = 0, 0, time.perf_counter()
     for uid in study_uids:
         response = session.get(f"{base}/studies/{uid}", headers={"Accept": 'multipart/related; type="application/dicom"; transfer-syntax=*'},
                                timeout=600)
         if response.status_code in (404, 405, 406):
-            return f"not served ({response.status_code})"
+            return Retrieval(refused=response.status_code)
         response.raise_for_status()
         boundary = response.headers["Content-Type"].split("boundary=")[1].split(";")[0].strip('"')
         count += response.content.count(b"--" + boundary.encode()) - 1
-    seconds = time.perf_counter() - start
-    return f"{count / seconds:,.0f} instances/s ({count} in {seconds:.1f} s)"
+        size += len(response.content)
+    return Retrieval(count, size, time.perf_counter() - start)
+
+
+def retrieve_rate(base: str, session: requests.Session, study_uids: list[str]) -> str:
+    """`retrieve` as text: instances per second over all the studies."""
+    got = retrieve(base, session, study_uids)
+    if got.refused is not None:
+        return f"not served ({got.refused})"
+    return f"{got.instances / got.seconds:,.0f} instances/s ({got.instances} in {got.seconds:.1f} s)"
 
 
 def main() -> int:
@@ -184,12 +225,12 @@ def main() -> int:
             print("Orthanc or its DICOMweb plugin is missing: apt-get install orthanc orthanc-dicomweb", flush=True)
         for name, start in targets:
             print(f"{name}:", flush=True)
-            with start() as (base, session):
+            with start() as server:
                 results[name] = {}
                 for label, path in searches:
-                    times, answers = measure(base, session, path, args.repeat)
+                    times, answers = measure(server.base, server.session, path, args.repeat)
                     results[name][label] = (percentile(times, 0.5), percentile(times, 0.95), answers)
-                rates[name] = retrieve_rate(base, session, study_uids)
+                rates[name] = retrieve_rate(server.base, server.session, study_uids)
     names = [name for name, _ in targets]
     print(f"\nQIDO-RS at {args.instances} instances, {args.repeat} runs each: p50 / p95 ms (answers)")
     width = max(len(label) for label, _ in searches) + 2

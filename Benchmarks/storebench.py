@@ -13,12 +13,14 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "Tests" / "interop"))
 
 import netpeers  # noqa: E402
+import procstats  # noqa: E402 - beside this file
 
 ORTHANC = Path("/usr/sbin/Orthanc")
 CALLING_AE = "BENCH"
@@ -75,24 +77,47 @@ def rate(count: int, total_bytes: int, seconds: float) -> str:
     return f"{count / seconds:10.1f} instances/s {total_bytes / 1e6 / seconds:8.1f} MB/s  ({seconds:.2f} s)"
 
 
-def measure(label: str, start, work: Path, groups: list[list[Path]], expected: int, total_bytes: int,
-            timeout: float) -> tuple[str, str]:
+@dataclass
+class IngestRun:
+    """One timed send: seconds from the first storescu start to the last end, the files the
+    server wrote, why it failed (None when every storescu exited 0 and all files are there), the
+    server's peak RSS in MB (None when unreadable), and its audit rate text for the table."""
+
+    seconds: float
+    stored: int
+    failure: str | None
+    peak_rss_mb: float | None = None
+    audit: str = ""
+
+
+def ingest_run(label: str, start, work: Path, groups: list[list[Path]], expected: int, timeout: float) -> IngestRun:
     """Starts a server with `start(work)`, sends `groups` to it (one storescu association per
-    group, all at once), stops it, and returns its table row: the rate, or why it failed."""
+    group, all at once), reads its peak RSS, stops it and counts what it wrote. Raises
+    netpeers.PeerError when the server does not start."""
     work.mkdir()
     print(f"{label}: sending …", file=sys.stderr, flush=True)
-    try:
-        with start(work) as peer:
-            seconds, results = parallel_storescu(peer.host, peer.port, peer.ae, groups, timeout)
-        stored = count_files(peer.store_dir)
-    except netpeers.PeerError as error:
-        return label, f"did not start: {error}"
+    with start(work) as peer:
+        seconds, results = parallel_storescu(peer.host, peer.port, peer.ae, groups, timeout)
+        peak = procstats.peak_rss_mb(peer.proc.pid)
+    stored = count_files(peer.store_dir)
     why = failure(results)
     if why or stored < expected:
-        return label, f"FAILED: {stored} of {expected} files stored; {why or ''}"
-    recorded = audit_events(peer)
+        return IngestRun(seconds, stored, f"FAILED: {stored} of {expected} files stored; {why or ''}", peak)
+    recorded = audit_events(peer)(seconds)
     shutil.rmtree(work, ignore_errors=True)
-    return label, rate(expected, total_bytes, seconds) + recorded(seconds)
+    return IngestRun(seconds, stored, None, peak, recorded)
+
+
+def measure(label: str, start, work: Path, groups: list[list[Path]], expected: int, total_bytes: int,
+            timeout: float) -> tuple[str, str]:
+    """`ingest_run` as a row of the printed table: the rate, or why it failed."""
+    try:
+        run = ingest_run(label, start, work, groups, expected, timeout)
+    except netpeers.PeerError as error:
+        return label, f"did not start: {error}"
+    if run.failure:
+        return label, run.failure
+    return label, rate(expected, total_bytes, run.seconds) + run.audit
 
 
 def audit_events(peer):

@@ -395,7 +395,10 @@ def storescp(folder: Path, *, ae: str = "STORESCP", tls: nettls.TLSMaterial | No
 # --- DCMTK dcmqrscp --------------------------------------------------------------------------------
 
 
-def dcmqrscp_config(port: int, ae: str, storage: Path, peers: dict[str, tuple[str, int]], max_pdu: int = 16384) -> str:
+def dcmqrscp_config(port: int, ae: str, storage: Path, peers: dict[str, tuple[str, int]], max_pdu: int = 16384,
+                    max_studies: int = 500) -> str:
+    """dcmqrscp.cfg; `max_studies`: the storage area's quota, beyond which dcmqrscp deletes the
+    oldest studies (a benchmark's 2,000-study collection needs more than the default)."""
     lines = [
         "# written by netpeers.py for one test run",
         f"NetworkTCPPort  = {port}",
@@ -409,13 +412,13 @@ def dcmqrscp_config(port: int, ae: str, storage: Path, peers: dict[str, tuple[st
         hostname = "localhost" if host in ("127.0.0.1", "localhost") else host
         lines.append(f"peer{n} = ({peer_ae}, {hostname}, {peer_port})")
     lines += ["HostTable END", "", "VendorTable BEGIN", "VendorTable END", "", "AETable BEGIN",
-              f"{ae} {storage} RW (500, 1024mb) ANY", "AETable END", ""]
+              f"{ae} {storage} RW ({max_studies}, 1024mb) ANY", "AETable END", ""]
     return "\n".join(lines)
 
 
 @contextlib.contextmanager
 def dcmqrscp(folder: Path, files: list[Path], *, ae: str = "DCMQRSCP", peers: dict[str, tuple[str, int]] | None = None,
-             extra: list[str] | tuple = (), lifetime: float = LIFETIME):
+             extra: list[str] | tuple = (), max_studies: int = 500, lifetime: float = LIFETIME):
     """DCMTK dcmqrscp on a free port, its one storage area (AE `ae`) holding copies of
     `files` indexed with dcmqridx. `peers`: the move destinations it knows, AE -> (host, port).
     Files stored into it land in the storage area too (extra["storage"])."""
@@ -433,7 +436,7 @@ def dcmqrscp(folder: Path, files: list[Path], *, ae: str = "DCMQRSCP", peers: di
             raise PeerError(f"dcmqridx failed: {describe_run(result)}")
     port = free_port()
     config = folder / "dcmqrscp.cfg"
-    config.write_text(dcmqrscp_config(port, ae, storage, peers or {}))
+    config.write_text(dcmqrscp_config(port, ae, storage, peers or {}, max_studies=max_studies))
     # --single-process is not used: Debian's dcmqrscp 3.6.7 crashes (SIGSEGV) at the start of its
     # second association in that mode. Forked children share the process group and stop with it.
     cmd = [dcmtk("dcmqrscp"), "-c", str(config), "-dhl", *extra, str(port)]

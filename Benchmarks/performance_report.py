@@ -1,0 +1,258 @@
+"""docs/performance.md and its bar chart from the raw figures Benchmarks/suite.py collected.
+
+    .venv/bin/python Benchmarks/performance_report.py docs/performance.json   # re-renders both
+
+Ratios are Rampart ÷ the other: for a rate (instances/s, MB/s) above 1 means Rampart is faster,
+for a latency or a memory size below 1 means Rampart is faster or smaller. The issue's targets are
+computed here as met / not met; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+RAMPART = "rampart serve"
+ORTHANC = "orthanc"
+STORESCP = "dcmtk storescp"
+NOT_YET = "not measured yet"
+MILLION = "1,000,000 instances"
+
+
+def number(value, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def ratio(mine, theirs) -> str:
+    return f"{mine / theirs:.2f}" if mine and theirs else "–"
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header), *("| " + " | ".join(row) + " |" for row in rows), ""]
+
+
+def ingest_rate(report: dict, server: str, associations: int) -> dict | None:
+    return next((r for r in report["ingest"]["results"] if r["server"] == server and r["associations"] == associations
+                 and "instances_per_s" in r), None)
+
+
+def targets(report: dict) -> list[list[str]]:
+    rows = []
+    for associations in (1, 4):
+        mine = ingest_rate(report, RAMPART, associations)
+        for peer, wanted, text in ((ORTHANC, 2.0, "ingest ≥ 2 × Orthanc"), (STORESCP, 0.7, "ingest ≥ 70 % of storescp")):
+            theirs = ingest_rate(report, peer, associations)
+            if mine and theirs:
+                value = mine["instances_per_s"] / theirs["instances_per_s"]
+                rows.append([f"{text}, {associations} association(s)", f"{value:.2f} ×", "met" if value >= wanted else "not met"])
+            else:
+                rows.append([f"{text}, {associations} association(s)", "–", "not measured (a server failed or is missing)"])
+    query = report["query"]
+    cfind = query["cfind"].get(RAMPART, {})
+    if cfind:
+        worst = max(figures["p50_ms"] for kind, figures in cfind.items() if not kind.startswith("C-ECHO"))
+        rows.append([f"C-FIND p50 < 5 ms, at {query['instances']:,} instances (slowest query kind)", f"{worst:.2f} ms",
+                     "met" if worst < 5 else "not met"])
+    rows.append([f"C-FIND p50 < 5 ms, at {MILLION}", NOT_YET, NOT_YET])
+    peaks = [r["peak_rss_mb"] for r in report["ingest"]["results"] if r["server"] == RAMPART and r["peak_rss_mb"]]
+    peaks += [query["peak_rss_mb"].get(RAMPART)] if query["peak_rss_mb"].get(RAMPART) else []
+    if peaks:
+        rows.append([f"RSS < 250 MB, with {query['instances']:,} indexed (largest peak of the run)", f"{max(peaks):.0f} MB",
+                     "met" if max(peaks) < 250 else "not met"])
+    rows.append([f"RSS < 250 MB, with {MILLION} indexed", NOT_YET, NOT_YET])
+    return rows
+
+
+def markdown(report: dict, chart: Path | None, chart_note: str) -> str:
+    limits, ingest, query = report["limits"], report["ingest"], report["query"]
+    lines = []
+    if report["quick"]:
+        lines += ["# Performance — QUICK RUN (`--quick`): a check of the pipeline, NOT the real figures", "",
+                  "> Small counts, and possibly a debug build: these numbers say nothing about Rampart's speed.",
+                  "> `make bench` (release build, full sizes) writes the real document.", ""]
+    else:
+        lines += ["# Performance", ""]
+    lines += [f"Written by Benchmarks/suite.py (`make bench`) on {report['date']}, commit `{report['commit'][:12]}`, in "
+              f"{report['elapsed_seconds']['total'] / 60:.1f} minutes. Every figure is the median of {ingest['repeat']} runs; "
+              "the raw figures are in [performance.json](performance.json). Each server ran on a fresh data folder on "
+              "loopback, started and stopped by the suite, one at a time.", "",
+              "Ratios are Rampart ÷ the other: for rates above 1 means Rampart is faster; for latencies and memory below 1 "
+              "means Rampart is faster or smaller.", ""]
+
+    lines += ["## Targets (issue 14)", ""] + table(["target", "measured", "result"], targets(report))
+
+    m = report["machine"]
+    lines += ["## Machine and versions", ""]
+    lines += table(["CPU", "cores", "RAM", "kernel", "data disk"],
+                   [[m["cpu"], str(m["cores"]), f"{m['ram_gib']} GiB", m["kernel"], m["disk"]]])
+    lines += table(["software", "version"], [[name, version] for name, version in report["versions"].items()])
+
+    lines += ["## Physical limits of the data disk", ""]
+    lines += table(["measurement", "result"], [
+        [f"`dd if=/dev/zero bs=1M count={limits['dd_mb']} conv=fdatasync`", f"{number(limits['dd_write_mb_s'])} MB/s"],
+        [f"{limits['small_files']:,} files of {limits['small_file_bytes'] // 1024} KiB, each written, fsync'd, renamed, folder fsync'd",
+         f"{number(limits['small_files_per_s'])} files/s, {number(limits['small_files_mb_s'])} MB/s"],
+    ])
+
+    lines += ["## Ingest (C-STORE)", "",
+              f"{ingest['instances']:,} CT images of 512 × 512 × 16 bits ({ingest['bytes'] / 1e6:,.1f} MB) sent by DCMTK "
+              "`storescu` (TCP_NODELAY=1), over one association and over four at once. Rampart fsyncs each object and its "
+              "index entry before answering; storescp writes the files and fsyncs nothing; Orthanc runs with its SQLite "
+              "index, filesystem storage and compression off.", ""]
+    rows = []
+    for r in ingest["results"]:
+        mine = ingest_rate(report, RAMPART, r["associations"])
+        if "instances_per_s" in r:
+            rows.append([str(r["associations"]), r["server"], number(r["instances_per_s"]), number(r["mb_per_s"]),
+                         ratio(mine and mine["instances_per_s"], r["instances_per_s"]), number(r["peak_rss_mb"], 0)])
+        else:
+            rows.append([str(r["associations"]), r["server"], r["failure"] or "failed", "", "", ""])
+    rows += [["–", name, "not installed", "", "", ""] for name in ingest["missing"]]
+    lines += table(["associations", "server", "instances/s", "MB/s", "Rampart ÷ server", "peak RSS (MB)"], rows)
+    limit_rows = []
+    for associations in (1, 4):
+        mine = ingest_rate(report, RAMPART, associations)
+        if mine:
+            limit_rows.append([str(associations), ratio(mine["instances_per_s"], limits["small_files_per_s"]),
+                               ratio(mine["mb_per_s"], limits["dd_write_mb_s"])])
+    lines += ["Rampart ÷ the disk's limits:", ""]
+    lines += table(["associations", "instances/s ÷ fsync'd files/s", "MB/s ÷ dd MB/s"], limit_rows)
+
+    lines += ["## C-FIND latency (STUDY level)", "",
+              f"Each server holds the generator's {query['instances']:,} instances ({query['studies']:,} studies). One "
+              f"association (pynetdicom, Study Root) sends {query['queries_per_batch']} queries of each kind, varied over "
+              f"the collection, after one warm-up; the batch is repeated {query['repeat']} times and the table gives the "
+              "median over the batches of the p50 and p95, in milliseconds, client-side, and the answers of one batch. "
+              "pynetdicom's own cost is in every figure: the C-ECHO row (a round trip with no query) is that floor. "
+              "Answer counts differ only where the servers' matching rules do (the suite works around pynetdicom's "
+              "lost responses, issue 875).", ""]
+    rows = []
+    kinds = next(iter(query["cfind"].values()), {}).keys()
+    for kind in kinds:
+        mine = query["cfind"].get(RAMPART, {}).get(kind)
+        for server, figures in query["cfind"].items():
+            f = figures[kind]
+            rows.append([kind, server, number(f["p50_ms"], 2), number(f["p95_ms"], 2), f"{f['answers']:,}",
+                         ratio(mine and mine["p50_ms"], f["p50_ms"])])
+    rows.append([f"all, at {MILLION}", "all", NOT_YET, NOT_YET, "", "the bulk loader waits for the archive index refactoring"])
+    rows += [["all", name, "not installed", "", "", ""] for name in query["missing"]]
+    lines += table(["query", "server", "p50 (ms)", "p95 (ms)", "answers", "Rampart ÷ server (p50)"], rows)
+    differing = [kind for kind in kinds if len({figures[kind]["answers"] for figures in query["cfind"].values()}) > 1]
+    if differing:
+        lines += [f"Answer counts differ between servers for: {', '.join(differing)} (see above; compare the servers' "
+                  "matching rules before comparing their times).", ""]
+    loads = [[server, number(seconds)] for server, seconds in query["load_seconds"].items()]
+    lines += ["Loading the collection (not a like-for-like figure: Rampart by `rampart import`, Orthanc by four `storescu` "
+              "associations, dcmqrscp by copying the files and `dcmqridx`):", ""]
+    lines += table(["server", "seconds"], loads)
+
+    lines += ["## DICOMweb (QIDO-RS and WADO-RS)", "",
+              f"Over the same servers and collection, plain HTTP on loopback, a credential required by both (Rampart a "
+              f"bearer token, Orthanc HTTP Basic); each search {query['queries_per_batch']} times after a warm-up on one "
+              "keep-alive connection. dcmqrscp has no DICOMweb.", ""]
+    rows = []
+    searches = next(iter(query["qido"].values()), {}).get("queries", {}).keys()
+    for label in searches:
+        mine = query["qido"].get(RAMPART, {}).get("queries", {}).get(label)
+        for server, figures in query["qido"].items():
+            f = figures["queries"][label]
+            rows.append([label, server, number(f["p50_ms"], 2), number(f["p95_ms"], 2), str(f["answers"]),
+                         ratio(mine and mine["p50_ms"], f["p50_ms"])])
+    lines += table(["QIDO-RS search", "server", "p50 (ms)", "p95 (ms)", "answers", "Rampart ÷ server (p50)"], rows)
+    rows = []
+    mine = query["qido"].get(RAMPART, {}).get("wado", {})
+    for server, figures in query["qido"].items():
+        w = figures["wado"]
+        if "refused" in w:
+            rows.append([server, f"not served (HTTP {w['refused']})", "", "", ""])
+        else:
+            rows.append([server, str(w["studies"]), number(w["instances_per_s"]), number(w["mb_per_s"]),
+                         ratio(mine.get("instances_per_s"), w["instances_per_s"])])
+    lines += table(["WADO-RS, whole studies", "studies", "instances/s", "MB/s", "Rampart ÷ server"], rows)
+
+    lines += ["## Peak memory", "",
+              "VmHWM (peak resident set) of the server process, read from /proc before it is stopped. For the forking DCMTK "
+              "servers it is the largest live process: storescp's association children have ended by then, dcmqrscp's is "
+              "read while its association is open.", ""]
+    servers = sorted({r["server"] for r in ingest["results"]} | set(query["peak_rss_mb"]), key=lambda s: (s != RAMPART, s))
+    rows = []
+    for server in servers:
+        peaks = [r["peak_rss_mb"] for r in ingest["results"] if r["server"] == server and r["peak_rss_mb"]]
+        rows.append([server, number(max(peaks), 0) if peaks else "–", number(query["peak_rss_mb"].get(server), 0)])
+    lines += table(["server", "ingest (largest run, MB)", f"holding {query['instances']:,} instances, after the queries (MB)"], rows)
+
+    lines += ["## Chart", ""]
+    lines += [f"![Ingest, C-FIND p50 and peak RSS, Rampart and its peers]({chart.name})" if chart else chart_note, ""]
+    return "\n".join(lines)
+
+
+def chart(report: dict, path: Path) -> str | None:
+    """The bar chart; None when written, else why not (matplotlib is missing)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "No chart: matplotlib is not in the venv (it is pinned in Tests/interop/requirements.txt; run `make deps`)."
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+    title = " (QUICK RUN, not the real figures)" if report["quick"] else ""
+
+    results = [r for r in report["ingest"]["results"] if "instances_per_s" in r]
+    labels = [f"{r['server']}\n{r['associations']} assoc." for r in results]
+    axes[0].bar(labels, [r["instances_per_s"] for r in results], color=["C0" if r["server"] == RAMPART else "C7" for r in results])
+    axes[0].set_title("Ingest, instances/s (higher is better)")
+    axes[0].tick_params(axis="x", labelsize=6, labelrotation=30)
+
+    cfind = report["query"]["cfind"]
+    servers = list(cfind)
+    kinds = list(next(iter(cfind.values()), {}))
+    width = 0.8 / max(1, len(servers))
+    for n, server in enumerate(servers):
+        axes[1].bar([k + n * width for k in range(len(kinds))], [cfind[server][kind]["p50_ms"] for kind in kinds], width, label=server)
+    axes[1].set_xticks([k + width * (len(servers) - 1) / 2 for k in range(len(kinds))], [k.replace(" (", "\n(") for k in kinds], fontsize=7)
+    axes[1].set_title(f"C-FIND p50 ms at {report['query']['instances']:,} (lower is better)")
+    axes[1].legend(fontsize=7)
+
+    peaks = {}
+    for r in report["ingest"]["results"]:
+        if r["peak_rss_mb"]:
+            peaks[r["server"]] = max(peaks.get(r["server"], 0), r["peak_rss_mb"])
+    for server, mb in report["query"]["peak_rss_mb"].items():
+        if mb:
+            peaks[server] = max(peaks.get(server, 0), mb)
+    axes[2].bar(list(peaks), list(peaks.values()), color=["C0" if s == RAMPART else "C7" for s in peaks])
+    axes[2].set_title("Peak RSS, MB (lower is better)")
+    axes[2].tick_params(axis="x", labelsize=7)
+
+    fig.suptitle("Rampart and its peers" + title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return None
+
+
+def write(report: dict, out: Path) -> list[Path]:
+    """docs/performance.md (`out`) and the PNG beside it; the paths written."""
+    png = out.with_suffix(".png")
+    why_not = chart(report, png)
+    if why_not:
+        png.unlink(missing_ok=True)  # an old chart would not match the new table
+    out.write_text(markdown(report, None if why_not else png, why_not or ""))
+    return [out] if why_not else [out, png]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("raw", type=Path, help="the JSON suite.py wrote (docs/performance.json)")
+    args = parser.parse_args()
+    written = write(json.loads(args.raw.read_text()), args.raw.with_suffix(".md"))
+    print("wrote " + ", ".join(map(str, written)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
