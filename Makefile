@@ -61,6 +61,10 @@ run: build
 test: deps
 	swift build --build-tests
 	@status=0; \
+	echo "== PostgreSQL for the index tests (Scripts/test-postgres.sh)"; \
+	RAMPART_TEST_POSTGRES=$$(bash Scripts/test-postgres.sh start) || exit $$?; \
+	export RAMPART_TEST_POSTGRES; \
+	trap 'bash Scripts/test-postgres.sh stop' EXIT; \
 	echo "== Swift tests"; \
 	TCP_NODELAY=1 swift test --skip-build || status=$$?; \
 	echo "== Fuzzing, a short pass (Scripts/fuzz.sh --short)"; \

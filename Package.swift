@@ -35,6 +35,8 @@ let package = Package(
         // The S3-compatible object store: an HTTP client over swift-nio with streamed request and
         // response bodies and connection pooling, so large blobs never sit whole in memory.
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // The archive index on PostgreSQL, the scale-out alternative to the embedded SQLite.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // zlib, for the Deflated Explicit VR Little Endian transfer syntax.
@@ -156,6 +158,11 @@ let package = Package(
                 "Access",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),

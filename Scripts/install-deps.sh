@@ -10,7 +10,9 @@
 #                    time (/usr/bin/time measures peak memory in the large-file tests),
 #                    openssl (the network tests make their TLS certificates with it),
 #                    rsyslog and rsyslog-gnutls (the audit export test's collector: the test
-#                    runs its own rsyslogd; Debian's rsyslog service is kept from starting);
+#                    runs its own rsyslogd; Debian's rsyslog service is kept from starting),
+#                    postgresql and postgresql-contrib (15; the PostgreSQL index tests run a
+#                    private cluster, Scripts/test-postgres.sh; the service is not started);
 #                    for the tests only, chromium and chromium-driver (the web UI's browser tests),
 #                    orthanc and orthanc-dicomweb (the scanner's target; the service is not started)
 #   Swift            6.x at /opt/swift or on PATH: checked, never installed here
@@ -68,12 +70,14 @@ if ((want_venv)); then
     install_missing chromium chromium-driver
 fi
 
-# The audit export test starts rsyslogd itself, and the scanner test Orthanc (with its DICOMweb
+# The audit export test starts rsyslogd itself, the index tests PostgreSQL, and the scanner test Orthanc (with its DICOMweb
 # plugin), on loopback; installing the packages must not leave their system services running.
 # Debian starts services through invoke-rc.d, which asks /usr/sbin/policy-rc.d first: where
 # there is none, one that refuses (101) is in place for the install only. Where there is one (a container's), it decides.
 syslog_missing=()
-service_packages=(rsyslog rsyslog-gnutls)
+# PostgreSQL 15 (with contrib's pg_trgm) backs the index tests: Scripts/test-postgres.sh runs a
+# private cluster, so Debian's own service stays stopped.
+service_packages=(rsyslog rsyslog-gnutls postgresql postgresql-contrib)
 if ((want_venv)); then
     service_packages+=(orthanc orthanc-dicomweb)
 fi
@@ -109,7 +113,7 @@ if ((${#syslog_missing[@]})); then
     fi
     rm -f "$log"
 fi
-for tool in /usr/bin/dcmdump /usr/bin/storescu /usr/bin/time /usr/sbin/rsyslogd; do
+for tool in /usr/bin/dcmdump /usr/bin/storescu /usr/bin/time /usr/sbin/rsyslogd /usr/lib/postgresql/15/bin/initdb; do
     [[ -x $tool ]] || die "$tool is missing although its package is installed"
 done
 ls /usr/lib/*/rsyslog/lmnsd_gtls.so >/dev/null 2>&1 || die "rsyslog's TLS driver (lmnsd_gtls.so, package rsyslog-gnutls) is missing"

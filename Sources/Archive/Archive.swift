@@ -7,7 +7,6 @@ import Access
 import CoreMetrics
 import DICOM
 import DICOMNetwork
-import GRDB
 
 /// The archive: Part 10 objects in a `BlobStore`, indexed in an `ArchiveIndex`, reached only
 /// with a `Grant` for the matching action (DESIGN.md rule 1).
@@ -20,7 +19,8 @@ import GRDB
 ///
 /// One process at a time opens an archive (`ArchiveLock`).
 ///
-/// Layout of `directory`: `lock`, `index.sqlite` (with its WAL files) and `blobs/`.
+/// Layout of `directory`: `lock`, `index.sqlite` (with its WAL files; not with a PostgreSQL
+/// index) and `blobs/`.
 public actor Archive {
     public nonisolated let directory: String
     public nonisolated let duplicatePolicy: DuplicatePolicy
@@ -33,10 +33,11 @@ public actor Archive {
     private nonisolated let metrics: any MetricsFactory
 
     /// Opens the archive in `directory`, creating it (mode 0700) when needed, takes its lock
-    /// (`ArchiveError.inUse` when another process has it open), migrates the index, then recovers
-    /// from any crash: blobs without an index row and temporary files are removed; index rows
-    /// whose blob is missing are reported in `recoveryReport`.
-    public init(directory: String, duplicatePolicy: DuplicatePolicy = .keep,
+    /// (`ArchiveError.inUse` when another process has it open), opens and migrates the index
+    /// (`index`: SQLite in `directory` by default, or PostgreSQL), then recovers from any crash:
+    /// blobs without an index row and temporary files are removed; index rows whose blob is
+    /// missing are reported in `recoveryReport`.
+    public init(directory: String, duplicatePolicy: DuplicatePolicy = .keep, index location: IndexLocation = .embedded,
                 metrics: any MetricsFactory = NOOPMetricsHandler.instance) throws(ArchiveError) {
         self.directory = directory
         self.duplicatePolicy = duplicatePolicy
@@ -52,7 +53,10 @@ public actor Archive {
         } catch {
             throw .blobStore(error)
         }
-        index = try ArchiveIndex(path: directory + "/index.sqlite")
+        switch location {
+        case .embedded: index = try ArchiveIndex(path: directory + "/index.sqlite")
+        case .postgres(let postgres): index = ArchiveIndex(database: try PostgresIndexDatabase(location: postgres))
+        }
         recoveryReport = try Self.recover(index: index, blobs: blobs)
     }
 
@@ -302,11 +306,11 @@ public actor Archive {
         return try index.read("check instances for storage commitment") { db in
             try references.map { reference -> InstancePresence in
                 guard let uid = try? ValidatedUID(reference.sopInstanceUID),
-                      let row = try Row.fetchOne(db, sql: sql, arguments: StatementArguments([uid.value] + scopeArguments))
+                      let row = try db.fetchOne(sql, [uid.value] + scopeArguments)
                 else { return .absent }
-                let archivedClass: String = row["sopClassUID"]
+                let archivedClass = try row.requiredText("sopClassUID")
                 guard archivedClass == reference.sopClassUID else { return .otherClass(archived: archivedClass) }
-                return blobs.exists(row["blobPath"]) ? .present : .fileMissing
+                return blobs.exists(try row.requiredText("blobPath")) ? .present : .fileMissing
             }
         }
     }
@@ -322,8 +326,9 @@ public actor Archive {
     public nonisolated func storageUse(grant: Grant) throws(ArchiveError) -> StorageUse {
         try Self.check(grant, .monitor)
         let (instances, bytes) = try index.read("sum the archived objects") { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(SUM(size), 0) FROM instance")
-            return (row?[0] as Int? ?? 0, row?[1] as Int? ?? 0)
+            // PostgreSQL sums BIGINTs as NUMERIC: cast back.
+            let row = try db.fetchOne("SELECT COUNT(*) AS instances, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes FROM instance")
+            return (Int(try row?.integer("instances") ?? 0), Int(try row?.integer("bytes") ?? 0))
         }
         var fileSystem = statvfs()
         let available = statvfs(blobs.root, &fileSystem) == 0 ? Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize) : nil
@@ -334,7 +339,7 @@ public actor Archive {
     /// written. Reads no patient data, so it needs no grant (readiness probes run before anyone
     /// signs in). Throws what is wrong.
     public nonisolated func checkReady() throws(ArchiveError) {
-        _ = try index.read("check the index answers") { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try index.read("check the index answers") { db in try db.fetchOne("SELECT 1 AS answer") }
         guard access(blobs.root, W_OK) == 0 else {
             throw .blobStore(.cannotWrite(path: blobs.root, errno: errno))
         }
@@ -354,8 +359,7 @@ public actor Archive {
             throw .invalidUID(error)
         }
         return try index.write("restrict a study") { db in
-            try db.execute(sql: "UPDATE study SET accessGroup = ? WHERE studyInstanceUID = ?", arguments: [group, uid])
-            return db.changesCount > 0
+            try db.execute("UPDATE study SET accessGroup = ? WHERE studyInstanceUID = ?", [group, uid]) > 0
         }
     }
 
@@ -363,8 +367,8 @@ public actor Archive {
     public nonisolated func restrictedStudies(grant: Grant) throws(ArchiveError) -> [(studyInstanceUID: String, group: String)] {
         try Self.check(grant, .administer)
         return try index.read("list restricted studies") { db in
-            try Row.fetchAll(db, sql: "SELECT studyInstanceUID, accessGroup FROM study WHERE accessGroup IS NOT NULL ORDER BY id")
-                .map { ($0["studyInstanceUID"], $0["accessGroup"]) }
+            try db.fetchAll("SELECT studyInstanceUID, accessGroup FROM study WHERE accessGroup IS NOT NULL ORDER BY id")
+                .map { (try $0.requiredText("studyInstanceUID"), try $0.requiredText("accessGroup")) }
         }
     }
 
@@ -397,9 +401,9 @@ public actor Archive {
         values += scopeArguments
         let sql = ArchiveIndex.instanceSelect + " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY i.id"
         let deleted = try index.write("delete instances") { db in
-            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values))
-            _ = try ArchiveIndex.delete(instanceRowIDs: rows.map { $0["id"] }, db: db)
-            return rows.map { (ArchiveIndex.storedInstance($0, blobs: blobs), $0["blobPath"] as String) }
+            let rows = try db.fetchAll(sql, values)
+            _ = try ArchiveIndex.delete(instanceRowIDs: try rows.map { try $0.requiredInteger("id") }, db: db)
+            return try rows.map { (try ArchiveIndex.storedInstance($0, blobs: blobs), try $0.requiredText("blobPath")) }
         }
         for (_, path) in deleted { blobs.remove(path) }
         return deleted.map(\.0)
@@ -410,8 +414,8 @@ public actor Archive {
     private static func recover(index: ArchiveIndex, blobs: BlobStore) throws(ArchiveError) -> RecoveryReport {
         var report = RecoveryReport()
         let indexed = try index.read("list blobs") { db in
-            try Row.fetchAll(db, sql: ArchiveIndex.instanceSelect + " ORDER BY i.id")
-                .map { (ArchiveIndex.storedInstance($0, blobs: blobs), $0["blobPath"] as String) }
+            try db.fetchAll(ArchiveIndex.instanceSelect + " ORDER BY i.id")
+                .map { (try ArchiveIndex.storedInstance($0, blobs: blobs), try $0.requiredText("blobPath")) }
         }
         let known = Set(indexed.map(\.1))
         for file in blobs.allFiles().sorted() where !known.contains(file) {

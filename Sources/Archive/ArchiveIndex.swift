@@ -1,16 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Access
 import DICOM
 import DICOMNetwork
 import Foundation
 import GRDB
 
-/// The index of an archive: patients, studies, series and instances in SQLite through a GRDB
-/// `DatabasePool` (WAL: readers never wait for the writer).
+/// The index of an archive: patients, studies, series and instances in an `IndexDatabase`,
+/// the embedded SQLite (`SQLiteIndexDatabase`) or PostgreSQL (`PostgresIndexDatabase`), with
+/// the same SQL on both but for what `IndexDialect` says.
 ///
 /// Each entity row keeps its merged attributes (`EntityRecord`) encoded as a data set, and the
 /// standard keys of PS3.4 C.6.1.1 in columns of their own for SQL to narrow queries
@@ -18,31 +14,19 @@ import GRDB
 /// (`agreed`). Counts are computed when asked; Modalities in Study and SOP Classes in Study are
 /// kept in the study row. Every statement binds its values.
 struct ArchiveIndex: Sendable {
-    let pool: DatabasePool
+    let database: any IndexDatabase
 
+    /// The embedded index: SQLite at `path`, created and migrated when needed.
     init(path: String) throws(ArchiveError) {
-        do {
-            var configuration = Configuration()
-            configuration.foreignKeysEnabled = true
-            // Rule 5: a committed store survives a power cut, not only a process crash. In WAL
-            // mode NORMAL may lose the last commits; FULL syncs the WAL at every commit.
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-        } catch {
-            throw .index(operation: "be opened at \(path)", underlying: "\(error)")
-        }
-        // The index holds patient data: owner only, whatever the umask (the WAL files too).
-        for file in [path, path + "-wal", path + "-shm"] where access(file, F_OK) == 0 {
-            guard chmod(file, 0o600) == 0 else {
-                throw .index(operation: "be restricted to its owner (chmod 600 \(file))", underlying: String(cString: strerror(errno)))
-            }
-        }
+        database = try SQLiteIndexDatabase(path: path, migrator: Self.sqliteMigrator)
     }
 
-    static var migrator: DatabaseMigrator {
+    /// An index on another back end (PostgreSQL), already migrated.
+    init(database: any IndexDatabase) {
+        self.database = database
+    }
+
+    static var sqliteMigrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.create(table: "patient") { t in
@@ -107,7 +91,8 @@ struct ArchiveIndex: Sendable {
             // migrations must exist first.
             try addStudyInstitutionColumn(db)
             func all(_ table: String) throws -> Set<Int64> { Set(try Int64.fetchAll(db, sql: "SELECT id FROM \(table)")) }
-            try rebuild(AffectedRows(patients: try all("patient"), studies: try all("study"), series: try all("series")), db: db)
+            try rebuild(AffectedRows(patients: try all("patient"), studies: try all("study"), series: try all("series")),
+                        db: SQLiteIndexTransaction(db: db))
         }
         // A study an administrator restricted to an access group (`Archive.restrict`): only
         // grants that open the group reach it (`StudyScope`).
@@ -119,7 +104,7 @@ struct ArchiveIndex: Sendable {
         // studies archived before.
         migrator.registerMigration("v4-study-institution") { db in
             try addStudyInstitutionColumn(db)
-            try rebuild(AffectedRows(studies: Set(try Int64.fetchAll(db, sql: "SELECT id FROM study"))), db: db)
+            try rebuild(AffectedRows(studies: Set(try Int64.fetchAll(db, sql: "SELECT id FROM study"))), db: SQLiteIndexTransaction(db: db))
         }
         return migrator
     }
@@ -130,19 +115,19 @@ struct ArchiveIndex: Sendable {
         try db.alter(table: "study") { t in t.add(column: "institutionName", .text) }
     }
 
+
     /// The study conditions' attributes of an archived study, nil when it is not archived.
-    static func studyAttributes(studyInstanceUID: String, db: Database) throws -> StudyAttributes? {
-        try Row.fetchOne(db, sql: "SELECT institutionName, referringPhysicianName FROM study WHERE studyInstanceUID = ?",
-                         arguments: [studyInstanceUID])
-            .map { StudyAttributes(institutionName: $0["institutionName"], referringPhysicianName: $0["referringPhysicianName"]) }
+    static func studyAttributes(studyInstanceUID: String, db: any IndexTransaction) throws -> StudyAttributes? {
+        try db.fetchOne("SELECT institutionName, referringPhysicianName FROM study WHERE studyInstanceUID = ?", [studyInstanceUID])
+            .map { StudyAttributes(institutionName: try $0.text("institutionName"), referringPhysicianName: try $0.text("referringPhysicianName")) }
     }
 
     // MARK: Reading
 
-    /// Runs a read, turning GRDB's errors into the archive's.
-    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(ArchiveError) -> T {
+    /// Runs a read, turning the back end's errors into the archive's.
+    func read<T>(_ operation: String, _ body: (any IndexTransaction) throws -> T) throws(ArchiveError) -> T {
         do {
-            return try pool.read(body)
+            return try database.read(body)
         } catch let error as ArchiveError {
             throw error
         } catch {
@@ -150,9 +135,9 @@ struct ArchiveIndex: Sendable {
         }
     }
 
-    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(ArchiveError) -> T {
+    func write<T>(_ operation: String, _ body: (any IndexTransaction) throws -> T) throws(ArchiveError) -> T {
         do {
-            return try pool.write(body)
+            return try database.write(body)
         } catch let error as ArchiveError {
             throw error
         } catch {
@@ -167,69 +152,70 @@ struct ArchiveIndex: Sendable {
              JOIN patient p ON p.id = st.patientRowID
         """
 
-    static func storedInstance(_ row: Row, blobs: BlobStore) -> StoredInstance {
-        StoredInstance(sopClassUID: row["sopClassUID"], sopInstanceUID: row["sopInstanceUID"], patientID: row["patientKey"],
-                       studyInstanceUID: row["studyInstanceUID"], seriesInstanceUID: row["seriesInstanceUID"],
-                       path: blobs.absolutePath(row["blobPath"]),
-                       transferSyntax: TransferSyntax(uid: row["transferSyntaxUID"]), size: row["size"], sha256: row["sha256"])
+    static func storedInstance(_ row: IndexRow, blobs: BlobStore) throws -> StoredInstance {
+        StoredInstance(sopClassUID: try row.requiredText("sopClassUID"), sopInstanceUID: try row.requiredText("sopInstanceUID"),
+                       patientID: try row.requiredText("patientKey"),
+                       studyInstanceUID: try row.requiredText("studyInstanceUID"), seriesInstanceUID: try row.requiredText("seriesInstanceUID"),
+                       path: blobs.absolutePath(try row.requiredText("blobPath")),
+                       transferSyntax: TransferSyntax(uid: try row.requiredText("transferSyntaxUID")),
+                       size: Int(try row.requiredInteger("size")), sha256: try row.text("sha256"))
     }
 
-    static func instance(sopInstanceUID: String, db: Database, blobs: BlobStore) throws -> StoredInstance? {
-        try Row.fetchOne(db, sql: instanceSelect + " WHERE i.sopInstanceUID = ?", arguments: [sopInstanceUID])
-            .map { storedInstance($0, blobs: blobs) }
+    static func instance(sopInstanceUID: String, db: any IndexTransaction, blobs: BlobStore) throws -> StoredInstance? {
+        try db.fetchOne(instanceSelect + " WHERE i.sopInstanceUID = ?", [sopInstanceUID]).map { try storedInstance($0, blobs: blobs) }
     }
 
-    static func decode(_ row: Row, table: String) throws -> DataSet {
-        let data: Data = row["attributes"]
+    static func decode(_ row: IndexRow, table: String) throws -> DataSet {
+        let rowID = (try? row.integer("entityID")) ?? (try? row.integer("id")) ?? nil
         do {
-            return try EntityRecord.decode([UInt8](data))
+            return try EntityRecord.decode(try row.bytes("attributes") ?? [])
         } catch {
-            throw ArchiveError.corruptIndexRow(table: table, rowID: row["entityID"] ?? row["id"], underlying: "\(error)")
+            throw ArchiveError.corruptIndexRow(table: table, rowID: rowID ?? 0, underlying: "\(error)")
         }
     }
 
     // MARK: Writing
 
     /// Why the object cannot be filed where its UIDs put it, or nil.
-    static func hierarchyConflict(_ item: IngestedInstance, db: Database) throws -> String? {
-        if let patientKey = try String.fetchOne(db, sql: """
+    static func hierarchyConflict(_ item: IngestedInstance, db: any IndexTransaction) throws -> String? {
+        if let patientKey = try db.fetchOne("""
             SELECT p.patientKey FROM study st JOIN patient p ON p.id = st.patientRowID WHERE st.studyInstanceUID = ?
-            """, arguments: [item.studyInstanceUID]), patientKey != item.patientKey {
+            """, [item.studyInstanceUID])?.text("patientKey"), patientKey != item.patientKey {
             return "study \(item.studyInstanceUID) is archived under another Patient ID"
         }
-        if let studyUID = try String.fetchOne(db, sql: """
+        if let studyUID = try db.fetchOne("""
             SELECT st.studyInstanceUID FROM series se JOIN study st ON st.id = se.studyRowID WHERE se.seriesInstanceUID = ?
-            """, arguments: [item.seriesInstanceUID]), studyUID != item.studyInstanceUID {
+            """, [item.seriesInstanceUID])?.text("studyInstanceUID"), studyUID != item.studyInstanceUID {
             return "series \(item.seriesInstanceUID) is archived under study \(studyUID)"
         }
         return nil
     }
 
     /// Files a new instance: entity rows found or created and their records grown.
-    static func insert(_ item: IngestedInstance, db: Database) throws {
+    static func insert(_ item: IngestedInstance, db: any IndexTransaction) throws {
         let seriesRowID = try entityRows(for: item, db: db, merging: true)
-        try db.execute(sql: """
+        try db.execute("""
             INSERT INTO instance (sopInstanceUID, seriesRowID, sopClassUID, instanceNumber, modality, transferSyntaxUID, blobPath, size, sha256, attributes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [item.sopInstanceUID, seriesRowID, item.sopClassUID,
-                             AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
-                             item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size, item.sha256,
-                             Data(try EntityRecord.encode(item.attributes))])
-        let studyRowID = try Int64.fetchOne(db, sql: "SELECT studyRowID FROM series WHERE id = ?", arguments: [seriesRowID])!
-        try growStudyLists(studyRowID, with: item, db: db)
+            """, [item.sopInstanceUID, seriesRowID, item.sopClassUID,
+                  AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
+                  item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size, item.sha256,
+                  try EntityRecord.encode(item.attributes)])
+        let studyRowID = try db.fetchOne("SELECT studyRowID FROM series WHERE id = ?", [seriesRowID])?.requiredInteger("studyRowID")
+        if let studyRowID { try growStudyLists(studyRowID, with: item, db: db) }
     }
 
     /// Replaces an archived instance in place (it keeps its position in the order of storage, as
     /// `InstanceIndex.insert` does) and rebuilds every entity it left or joined.
-    static func replace(_ item: IngestedInstance, db: Database) throws {
+    static func replace(_ item: IngestedInstance, db: any IndexTransaction) throws {
         let before = try affectedRows(sopInstanceUID: item.sopInstanceUID, db: db)
         let seriesRowID = try entityRows(for: item, db: db, merging: false)
-        try db.execute(sql: """
+        try db.execute("""
             UPDATE instance SET seriesRowID = ?, sopClassUID = ?, instanceNumber = ?, modality = ?, transferSyntaxUID = ?,
                 blobPath = ?, size = ?, sha256 = ?, attributes = ? WHERE sopInstanceUID = ?
-            """, arguments: [seriesRowID, item.sopClassUID, AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
-                             item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size, item.sha256,
-                             Data(try EntityRecord.encode(item.attributes)), item.sopInstanceUID])
+            """, [seriesRowID, item.sopClassUID, AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
+                  item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size, item.sha256,
+                  try EntityRecord.encode(item.attributes), item.sopInstanceUID])
         let after = try affectedRows(sopInstanceUID: item.sopInstanceUID, db: db)
         try removeEmptyEntities(db: db)
         try rebuild(before.union(after), db: db)
@@ -237,14 +223,14 @@ struct ArchiveIndex: Sendable {
 
     /// Deletes instance rows and the entities left empty, rebuilding what remains of the
     /// others; returns the blob paths of the deleted instances.
-    static func delete(instanceRowIDs: [Int64], db: Database) throws -> [String] {
+    static func delete(instanceRowIDs: [Int64], db: any IndexTransaction) throws -> [String] {
         var affected = AffectedRows()
         var paths: [String] = []
         for rowID in instanceRowIDs {
-            guard let sop = try String.fetchOne(db, sql: "SELECT sopInstanceUID FROM instance WHERE id = ?", arguments: [rowID]) else { continue }
-            affected = affected.union(try affectedRows(sopInstanceUID: sop, db: db))
-            if let path = try String.fetchOne(db, sql: "SELECT blobPath FROM instance WHERE id = ?", arguments: [rowID]) { paths.append(path) }
-            try db.execute(sql: "DELETE FROM instance WHERE id = ?", arguments: [rowID])
+            guard let row = try db.fetchOne("SELECT sopInstanceUID, blobPath FROM instance WHERE id = ?", [rowID]) else { continue }
+            affected = affected.union(try affectedRows(sopInstanceUID: try row.requiredText("sopInstanceUID"), db: db))
+            paths.append(try row.requiredText("blobPath"))
+            try db.execute("DELETE FROM instance WHERE id = ?", [rowID])
         }
         try removeEmptyEntities(db: db)
         try rebuild(affected, db: db)
@@ -262,24 +248,25 @@ struct ArchiveIndex: Sendable {
         }
     }
 
-    private static func affectedRows(sopInstanceUID: String, db: Database) throws -> AffectedRows {
-        guard let row = try Row.fetchOne(db, sql: """
+    private static func affectedRows(sopInstanceUID: String, db: any IndexTransaction) throws -> AffectedRows {
+        guard let row = try db.fetchOne("""
             SELECT se.id AS seriesRowID, st.id AS studyRowID, st.patientRowID AS patientRowID
             FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
             WHERE i.sopInstanceUID = ?
-            """, arguments: [sopInstanceUID])
+            """, [sopInstanceUID])
         else { return AffectedRows() }
-        return AffectedRows(patients: [row["patientRowID"]], studies: [row["studyRowID"]], series: [row["seriesRowID"]])
+        return AffectedRows(patients: [try row.requiredInteger("patientRowID")], studies: [try row.requiredInteger("studyRowID")],
+                            series: [try row.requiredInteger("seriesRowID")])
     }
 
     /// Finds or creates the patient, study and series rows of `item`; returns the series row.
     /// With `merging`, the item's attributes are merged into each record (a new instance comes
     /// last in storage order, so merging equals rebuilding).
-    private static func entityRows(for item: IngestedInstance, db: Database, merging: Bool) throws -> Int64 {
+    private static func entityRows(for item: IngestedInstance, db: any IndexTransaction, merging: Bool) throws -> Int64 {
         let patientRowID = try entityRow(table: "patient", keyColumn: "patientKey", key: item.patientKey, parent: nil,
                                          level: .patient, item: item, merging: merging, db: db)
         if !item.patientIDIsSingle {
-            try db.execute(sql: "UPDATE patient SET patientIDVaries = 1 WHERE id = ?", arguments: [patientRowID])
+            try db.execute("UPDATE patient SET patientIDVaries = 1 WHERE id = ?", [patientRowID])
         }
         let studyRowID = try entityRow(table: "study", keyColumn: "studyInstanceUID", key: item.studyInstanceUID,
                                        parent: ("patientRowID", patientRowID), level: .study, item: item, merging: merging, db: db)
@@ -287,46 +274,56 @@ struct ArchiveIndex: Sendable {
                              parent: ("studyRowID", studyRowID), level: .series, item: item, merging: merging, db: db)
     }
 
+    /// Finds the entity row of `key` (locked for the merge, `IndexDialect.forUpdate`) or creates
+    /// it. Another node may create the same row meanwhile: the insert then does nothing and
+    /// the row is read again, so neither store fails nor duplicates it.
     /// `table`, `keyColumn` and the parent column are names from this file, never input.
     private static func entityRow(table: String, keyColumn: String, key: String, parent: (String, Int64)?,
-                                  level: QueryRetrieveLevel, item: IngestedInstance, merging: Bool, db: Database) throws -> Int64 {
+                                  level: QueryRetrieveLevel, item: IngestedInstance, merging: Bool, db: any IndexTransaction) throws -> Int64 {
         let columns = IndexColumn.columns(of: table)
         let own = columns.map { AttributeText.column($0.tag, in: item.attributes) }
         let select = (["id", "attributes"] + columns.map(\.name)).joined(separator: ", ")
-        if let row = try Row.fetchOne(db, sql: "SELECT \(select) FROM \(table) WHERE \(keyColumn) = ?", arguments: [key]) {
-            let rowID: Int64 = row["id"]
-            if merging {
-                var record = try decode(row, table: table)
-                let before = record
-                EntityRecord.merge(item.attributes, into: &record, level: level)
-                let old = columns.map { row[$0.name] as String? }
-                let agreed = zip(old, own).map(agreed)
-                if record != before || agreed != old { try update(table: table, rowID: rowID, record: record, columns: agreed, db: db) }
+        // Twice at most: a row a concurrent insert won is there to be read the second time.
+        for _ in 0..<2 {
+            if let row = try db.fetchOne("SELECT \(select) FROM \(table) WHERE \(keyColumn) = ?" + db.dialect.forUpdate, [key]) {
+                let rowID = try row.requiredInteger("id")
+                if merging {
+                    var record = try decode(row, table: table)
+                    let before = record
+                    EntityRecord.merge(item.attributes, into: &record, level: level)
+                    let old = try columns.map { try row.text($0.name) }
+                    let agreed = zip(old, own).map(agreed)
+                    if record != before || agreed != old { try update(table: table, rowID: rowID, record: record, columns: agreed, db: db) }
+                }
+                return rowID
             }
-            return rowID
+            var record = DataSet()
+            EntityRecord.merge(item.attributes, into: &record, level: level)
+            var names = [keyColumn, "attributes"] + columns.map(\.name)
+            var values: [any IndexArgument] = [key, try EntityRecord.encode(record)]
+            values += own.map { $0 as any IndexArgument }
+            if let parent {
+                names.append(parent.0)
+                values.append(parent.1)
+            }
+            let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+            if let inserted = try db.fetchOne("""
+                INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(marks))
+                ON CONFLICT (\(keyColumn)) DO NOTHING RETURNING id
+                """, values) {
+                return try inserted.requiredInteger("id")
+            }
         }
-        var record = DataSet()
-        EntityRecord.merge(item.attributes, into: &record, level: level)
-        var names = [keyColumn, "attributes"] + columns.map(\.name)
-        var values: [(any DatabaseValueConvertible)?] = [key, Data(try EntityRecord.encode(record))]
-        values += own.map { $0 as (any DatabaseValueConvertible)? }
-        if let parent {
-            names.append(parent.0)
-            values.append(parent.1)
-        }
-        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
-        try db.execute(sql: "INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(marks))",
-                       arguments: StatementArguments(values))
-        return db.lastInsertedRowID
+        throw ArchiveError.index(operation: "file into \(table) row \(key)", underlying: "the row was neither found nor created; try again")
     }
 
     /// `columns` are the values of `IndexColumn.columns(of: table)`, in that order.
-    private static func update(table: String, rowID: Int64, record: DataSet, columns: [String?], db: Database) throws {
+    private static func update(table: String, rowID: Int64, record: DataSet, columns: [String?], db: any IndexTransaction) throws {
         let assignments = (["attributes"] + IndexColumn.columns(of: table).map(\.name)).map { "\($0) = ?" }.joined(separator: ", ")
-        var values: [(any DatabaseValueConvertible)?] = [Data(try EntityRecord.encode(record))]
-        values += columns.map { $0 as (any DatabaseValueConvertible)? }
+        var values: [any IndexArgument] = [try EntityRecord.encode(record)]
+        values += columns.map { $0 as any IndexArgument }
         values.append(rowID)
-        try db.execute(sql: "UPDATE \(table) SET \(assignments) WHERE id = ?", arguments: StatementArguments(values))
+        try db.execute("UPDATE \(table) SET \(assignments) WHERE id = ?", values)
     }
 
     /// An index column of an entity holds the value that every instance under it has, and nil
@@ -340,15 +337,15 @@ struct ArchiveIndex: Sendable {
 
     /// Modalities in Study and SOP Classes in Study in order of first appearance, as
     /// `InstanceIndex.Statistics` lists them; a new instance can only append.
-    private static func growStudyLists(_ studyRowID: Int64, with item: IngestedInstance, db: Database) throws {
-        let row = try Row.fetchOne(db, sql: "SELECT modalitiesInStudy, sopClassesInStudy FROM study WHERE id = ?", arguments: [studyRowID])
-        var modalities = Self.list(row?["modalitiesInStudy"])
-        var classes = Self.list(row?["sopClassesInStudy"])
+    private static func growStudyLists(_ studyRowID: Int64, with item: IngestedInstance, db: any IndexTransaction) throws {
+        let row = try db.fetchOne("SELECT modalitiesInStudy, sopClassesInStudy FROM study WHERE id = ?" + db.dialect.forUpdate, [studyRowID])
+        var modalities = Self.list(try row?.text("modalitiesInStudy"))
+        var classes = Self.list(try row?.text("sopClassesInStudy"))
         for modality in item.modalities where !modalities.contains(modality) { modalities.append(modality) }
         if !item.sopClassUID.isEmpty, !classes.contains(item.sopClassUID) { classes.append(item.sopClassUID) }
-        try db.execute(sql: "UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
-                       arguments: [modalities.isEmpty ? nil : modalities.joined(separator: "\\"),
-                                   classes.isEmpty ? nil : classes.joined(separator: "\\"), studyRowID])
+        try db.execute("UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
+                       [modalities.isEmpty ? nil : modalities.joined(separator: "\\"),
+                        classes.isEmpty ? nil : classes.joined(separator: "\\"), studyRowID])
     }
 
     static func list(_ text: String?) -> [String] {
@@ -356,15 +353,15 @@ struct ArchiveIndex: Sendable {
         return text.split(separator: "\\").map(String.init)
     }
 
-    private static func removeEmptyEntities(db: Database) throws {
-        try db.execute(sql: "DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM instance WHERE instance.seriesRowID = series.id)")
-        try db.execute(sql: "DELETE FROM study WHERE NOT EXISTS (SELECT 1 FROM series WHERE series.studyRowID = study.id)")
-        try db.execute(sql: "DELETE FROM patient WHERE NOT EXISTS (SELECT 1 FROM study WHERE study.patientRowID = patient.id)")
+    private static func removeEmptyEntities(db: any IndexTransaction) throws {
+        try db.execute("DELETE FROM series WHERE NOT EXISTS (SELECT 1 FROM instance WHERE instance.seriesRowID = series.id)")
+        try db.execute("DELETE FROM study WHERE NOT EXISTS (SELECT 1 FROM series WHERE series.studyRowID = study.id)")
+        try db.execute("DELETE FROM patient WHERE NOT EXISTS (SELECT 1 FROM study WHERE study.patientRowID = patient.id)")
     }
 
     /// Rebuilds the records (and study lists) of the rows that still exist, from their
     /// remaining instances in storage order.
-    private static func rebuild(_ rows: AffectedRows, db: Database) throws {
+    static func rebuild(_ rows: AffectedRows, db: any IndexTransaction) throws {
         let scopes: [(String, QueryRetrieveLevel, Set<Int64>, String)] = [
             ("patient", .patient, rows.patients, "st.patientRowID"),
             ("study", .study, rows.studies, "se.studyRowID"),
@@ -372,12 +369,12 @@ struct ArchiveIndex: Sendable {
         ]
         for (table, level, ids, parentColumn) in scopes {
             for rowID in ids.sorted() {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [rowID]) != nil else { continue }
-                let instances = try Row.fetchAll(db, sql: """
+                guard try db.fetchOne("SELECT 1 AS present FROM \(table) WHERE id = ?", [rowID]) != nil else { continue }
+                let instances = try db.fetchAll("""
                     SELECT i.id, i.attributes, i.sopClassUID, i.modality
                     FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
                     WHERE \(parentColumn) = ? ORDER BY i.id
-                    """, arguments: [rowID])
+                    """, [rowID])
                 var record = DataSet()
                 let columns = IndexColumn.columns(of: table)
                 var values: [String?]?
@@ -393,19 +390,19 @@ struct ArchiveIndex: Sendable {
                        (AttributeText.values(of: element, characterSet: ElementText.characterSet(of: attributes))?.count ?? 0) > 1 {
                         patientIDVaries = true
                     }
-                    for modality in list(instance["modality"]) where !modalities.contains(modality) { modalities.append(modality) }
-                    let sopClass: String = instance["sopClassUID"]
+                    for modality in list(try instance.text("modality")) where !modalities.contains(modality) { modalities.append(modality) }
+                    let sopClass = try instance.requiredText("sopClassUID")
                     if !sopClass.isEmpty, !classes.contains(sopClass) { classes.append(sopClass) }
                 }
                 try update(table: table, rowID: rowID, record: record,
                            columns: values ?? Array(repeating: nil, count: columns.count), db: db)
                 if table == "patient" {
-                    try db.execute(sql: "UPDATE patient SET patientIDVaries = ? WHERE id = ?", arguments: [patientIDVaries, rowID])
+                    try db.execute("UPDATE patient SET patientIDVaries = ? WHERE id = ?", [patientIDVaries, rowID])
                 }
                 if table == "study" {
-                    try db.execute(sql: "UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
-                                   arguments: [modalities.isEmpty ? nil : modalities.joined(separator: "\\"),
-                                               classes.isEmpty ? nil : classes.joined(separator: "\\"), rowID])
+                    try db.execute("UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
+                                   [modalities.isEmpty ? nil : modalities.joined(separator: "\\"),
+                                    classes.isEmpty ? nil : classes.joined(separator: "\\"), rowID])
                 }
             }
         }
@@ -417,21 +414,21 @@ struct ArchiveIndex: Sendable {
     /// kept when `query.matches` accepts them: the same records, in the same order, as
     /// `InstanceIndex.find` over the same objects. With `limit`, the scan stops at that many.
     static func matchingEntities(_ query: QueryIdentifier, studies: StudyScope, limit: Int? = nil,
-                                 db: Database) throws -> [(rowID: Int64, record: DataSet)] {
-        let plan = QueryPlan(query, studies: studies)
+                                 db: any IndexTransaction) throws -> [(rowID: Int64, record: DataSet)] {
+        let plan = QueryPlan(query, studies: studies, dialect: db.dialect)
         var matches: [(Int64, DataSet)] = []
         let table = ["PATIENT": "patient", "STUDY": "study", "SERIES": "series", "IMAGE": "instance"][query.level.rawValue]!
-        let rows = try Row.fetchCursor(db, sql: plan.sql, arguments: plan.arguments)
-        while matches.count < limit ?? .max, let row = try rows.next() {
-            let rowID: Int64 = row["entityID"]
+        try db.forEachRow(plan.sql, values: plan.values) { row in
+            guard matches.count < limit ?? .max else { return false }
+            let rowID = try row.requiredInteger("entityID")
             var record: DataSet
             if query.model == .patientStudyOnly, query.level == .study {
                 // In this model series and instance attributes belong to the study: merged now.
                 record = DataSet()
-                for instance in try Row.fetchAll(db, sql: """
+                for instance in try db.fetchAll("""
                     SELECT i.id, i.attributes FROM instance i JOIN series se ON se.id = i.seriesRowID
                     WHERE se.studyRowID = ? ORDER BY i.id
-                    """, arguments: [rowID]) {
+                    """, [rowID]) {
                     EntityRecord.merge(try decode(instance, table: "instance"), into: &record, level: .study, model: query.model)
                 }
             } else {
@@ -439,6 +436,7 @@ struct ArchiveIndex: Sendable {
             }
             try addComputedAttributes(to: &record, level: query.level, studies: studies, db: db)
             if query.matches(record) { matches.append((rowID, record)) }
+            return matches.count < limit ?? .max
         }
         return matches
     }
@@ -446,41 +444,42 @@ struct ArchiveIndex: Sendable {
     /// The computed Optional Keys of PS3.4 C.6.1.1.2-4 and C.6.2.1.2-3, replacing any stored
     /// value, for the entities the record names (as `InstanceIndex.Statistics` does). A patient's
     /// counts take only the studies in scope: a count must not tell of a study the grant hides.
-    static func addComputedAttributes(to record: inout DataSet, level: QueryRetrieveLevel, studies: StudyScope, db: Database) throws {
+    static func addComputedAttributes(to record: inout DataSet, level: QueryRetrieveLevel, studies: StudyScope, db: any IndexTransaction) throws {
         let (scope, groups) = studies.sqlFilter(study: "st")
-        if let row = try Row.fetchOne(db, sql: """
+        if let row = try db.fetchOne("""
             SELECT (SELECT COUNT(*) FROM study st WHERE st.patientRowID = p.id AND \(scope)) AS studies,
                    (SELECT COUNT(*) FROM series se JOIN study st ON st.id = se.studyRowID WHERE st.patientRowID = p.id AND \(scope)) AS series,
                    (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
                     WHERE st.patientRowID = p.id AND \(scope)) AS instances
             FROM patient p WHERE p.patientKey = ?
-            """, arguments: StatementArguments(groups + groups + groups + [AttributeText.first(ArchiveTag.patientID, in: record) ?? ""])) {
-            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedStudies, .IS, [String(row["studies"] as Int)]))
-            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedSeries, .IS, [String(row["series"] as Int)]))
-            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedInstances, .IS, [String(row["instances"] as Int)]))
+            """, groups + groups + groups + [AttributeText.first(ArchiveTag.patientID, in: record) ?? ""]) {
+            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedStudies, .IS, [String(try row.requiredInteger("studies"))]))
+            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedSeries, .IS, [String(try row.requiredInteger("series"))]))
+            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedInstances, .IS, [String(try row.requiredInteger("instances"))]))
         }
-        if level >= .study, let row = try Row.fetchOne(db, sql: """
+        if level >= .study, let row = try db.fetchOne("""
             SELECT (SELECT COUNT(*) FROM series se WHERE se.studyRowID = st.id) AS series,
                    (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.studyRowID = st.id) AS instances,
                    st.modalitiesInStudy, st.sopClassesInStudy
             FROM study st WHERE st.studyInstanceUID = ?
-            """, arguments: [AttributeText.first(ArchiveTag.studyInstanceUID, in: record) ?? ""]) {
-            record.insert(DataElement.text(ArchiveTag.numberOfStudyRelatedSeries, .IS, [String(row["series"] as Int)]))
-            record.insert(DataElement.text(ArchiveTag.numberOfStudyRelatedInstances, .IS, [String(row["instances"] as Int)]))
-            let modalities = list(row["modalitiesInStudy"])
+            """, [AttributeText.first(ArchiveTag.studyInstanceUID, in: record) ?? ""]) {
+            record.insert(DataElement.text(ArchiveTag.numberOfStudyRelatedSeries, .IS, [String(try row.requiredInteger("series"))]))
+            record.insert(DataElement.text(ArchiveTag.numberOfStudyRelatedInstances, .IS, [String(try row.requiredInteger("instances"))]))
+            let modalities = list(try row.text("modalitiesInStudy"))
             if !modalities.isEmpty { record.insert(DataElement.text(ArchiveTag.modalitiesInStudy, .CS, modalities)) }
-            let classes = list(row["sopClassesInStudy"])
+            let classes = list(try row.text("sopClassesInStudy"))
             if !classes.isEmpty { record.insert(DataElement.text(ArchiveTag.sopClassesInStudy, .UI, classes)) }
         }
-        if level >= .series, let count = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.seriesInstanceUID = ? GROUP BY se.id
-            """, arguments: [AttributeText.first(ArchiveTag.seriesInstanceUID, in: record) ?? ""]) {
+        if level >= .series, let count = try db.fetchOne("""
+            SELECT COUNT(*) AS instances FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.seriesInstanceUID = ? GROUP BY se.id
+            """, [AttributeText.first(ArchiveTag.seriesInstanceUID, in: record) ?? ""])?.requiredInteger("instances") {
             record.insert(DataElement.text(ArchiveTag.numberOfSeriesRelatedInstances, .IS, [String(count)]))
         }
     }
 
     /// The instances under an entity of `level` in studies of `studies`, in storage order.
-    static func instances(under rowID: Int64, level: QueryRetrieveLevel, studies: StudyScope, db: Database, blobs: BlobStore) throws -> [StoredInstance] {
+    static func instances(under rowID: Int64, level: QueryRetrieveLevel, studies: StudyScope, db: any IndexTransaction,
+                          blobs: BlobStore) throws -> [StoredInstance] {
         let column = switch level {
         case .patient: "st.patientRowID"
         case .study: "st.id"
@@ -488,15 +487,15 @@ struct ArchiveIndex: Sendable {
         case .image: "i.id"
         }
         let (scope, groups) = studies.sqlFilter(study: "st")
-        return try Row.fetchAll(db, sql: instanceSelect + " WHERE \(column) = ? AND \(scope) ORDER BY i.id",
-                                arguments: StatementArguments([rowID as any DatabaseValueConvertible] + groups.map { $0 as any DatabaseValueConvertible }))
-            .map { storedInstance($0, blobs: blobs) }
+        return try db.fetchAll(instanceSelect + " WHERE \(column) = ? AND \(scope) ORDER BY i.id", [rowID] + groups)
+            .map { try storedInstance($0, blobs: blobs) }
     }
 
-    static func counts(db: Database) throws -> ArchiveCounts {
-        ArchiveCounts(patients: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM patient") ?? 0,
-                      studies: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM study") ?? 0,
-                      series: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM series") ?? 0,
-                      instances: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instance") ?? 0)
+    static func counts(db: any IndexTransaction) throws -> ArchiveCounts {
+        func count(_ table: String) throws -> Int {
+            Int(try db.fetchOne("SELECT COUNT(*) AS rows FROM \(table)")?.requiredInteger("rows") ?? 0)
+        }
+        return ArchiveCounts(patients: try count("patient"), studies: try count("study"), series: try count("series"),
+                             instances: try count("instance"))
     }
 }

@@ -1,15 +1,14 @@
 import Access
 import DICOM
 import DICOMNetwork
-import GRDB
 
 /// The SQL that narrows a query to candidate entities before `QueryIdentifier.matches` decides.
 ///
 /// The SQL must never drop an entity the matcher would accept, so it only narrows where its
 /// semantics are a superset of PS3.4 C.2.2.2 as the matcher applies them:
 /// - a UID or UID list (List of UID Matching) → `IN`;
-/// - one ASCII value of LO, SH or CS → `=`, or with wild cards → `GLOB` ("?" is widened to "*":
-///   the matcher's "?" is one Swift character, SQLite's one code point; "[" is escaped);
+/// - one ASCII value of LO, SH or CS → `=`, or with wild cards → a case-sensitive pattern match
+///   (`IndexDialect.wildcardCondition`; "?" is widened to "*");
 /// - one DA value or range of eight-digit dates → `BETWEEN` (DA is compared as a local day);
 /// - a column that is NULL or empty (no value, several values, unreadable, or instances that
 ///   disagree) always passes, as Required Keys match unknown values (C.2.2.1.2) and the matcher
@@ -21,29 +20,29 @@ import GRDB
 /// the matcher. Every value is a bound parameter; column names come from `IndexColumn` alone.
 struct QueryPlan {
     let sql: String
-    let arguments: StatementArguments
+    let values: [IndexValue]
 
     /// Selects `entityID` and `attributes` of the entities at the query's level that `studies`
     /// reaches, in the order they were first stored.
-    init(_ query: QueryIdentifier, studies: StudyScope) {
+    init(_ query: QueryIdentifier, studies: StudyScope, dialect: IndexDialect) {
         let level = query.level
         var conditions: [String] = []
-        var values: [(any DatabaseValueConvertible)?] = []
+        var values: [IndexValue] = []
         for key in query.keys {
             guard let column = IndexColumn.all.first(where: { $0.tag == key.tag }),
-                  let condition = Self.condition(for: key, column: column, query: query, values: &values)
+                  let condition = Self.condition(for: key, column: column, query: query, dialect: dialect, values: &values)
             else { continue }
             conditions.append(condition)
         }
         if let (scope, groups) = studies.sqlCondition(level: level) {
             conditions.append(scope)
-            values.append(contentsOf: groups.map { $0 as (any DatabaseValueConvertible)? })
+            values.append(contentsOf: groups.map(\.indexValue))
         }
         let (entity, from) = Self.from(level)
         sql = "SELECT \(entity).id AS entityID, \(entity).attributes AS attributes \(from)"
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY \(entity).id"
-        arguments = StatementArguments(values)
+        self.values = values
     }
 
     /// The entity alias and FROM clause of a level; parents are joined so their keys can narrow.
@@ -58,8 +57,8 @@ struct QueryPlan {
         }
     }
 
-    private static func condition(for key: DataElement, column: IndexColumn, query: QueryIdentifier,
-                                  values: inout [(any DatabaseValueConvertible)?]) -> String? {
+    private static func condition(for key: DataElement, column: IndexColumn, query: QueryIdentifier, dialect: IndexDialect,
+                                  values: inout [IndexValue]) -> String? {
         guard column.level <= query.level else { return nil }
         // Patient ID files the patient: below PATIENT level it narrows on the patient's key.
         let isPatientIDBelowPatient = column.tag == ArchiveTag.patientID && query.level > .patient
@@ -77,7 +76,7 @@ struct QueryPlan {
         case .uid:
             // SQLite binds at most 32766 parameters; a longer list is left to the matcher.
             guard keyValues.count <= 1000 else { return nil }
-            values.append(contentsOf: keyValues.map { $0 as (any DatabaseValueConvertible)? })
+            values.append(contentsOf: keyValues.map(\.indexValue))
             let marks = Array(repeating: "?", count: keyValues.count).joined(separator: ", ")
             return "(\(column.qualified) IN (\(marks)) OR \(unknown))"
         case .text:
@@ -86,36 +85,22 @@ struct QueryPlan {
                 // The patient row's key is the first Patient ID value of its instances; a patient
                 // whose instances carry several values is always a candidate.
                 guard !value.contains("*"), !value.contains("?") else { return nil }
-                values.append(value)
+                values.append(value.indexValue)
                 return "(p.patientKey = ? OR p.patientIDVaries = 1 OR p.patientKey = '')"
             }
             if value.contains("*") || value.contains("?") {
-                let pattern = globPattern(value)
-                guard pattern != "*" else { return nil }
-                values.append(pattern)
-                return "(\(column.qualified) GLOB ? OR \(unknown))"
+                guard value.contains(where: { $0 != "*" && $0 != "?" }) else { return nil }
+                values.append(dialect.wildcardPattern(value).indexValue)
+                return "(\(dialect.wildcardCondition(column.qualified)) OR \(unknown))"
             }
-            values.append(value)
+            values.append(value.indexValue)
             return "(\(column.qualified) = ? OR \(unknown))"
         case .date:
             guard !query.options.combinedDateTime, keyValues.count == 1, let (low, high) = dateRange(keyValues[0]) else { return nil }
-            values.append(low)
-            values.append(high)
-            return "(\(column.qualified) BETWEEN ? AND ? OR \(unknown) OR length(\(column.qualified)) <> 8 OR \(column.qualified) GLOB '*[^0-9]*')"
+            values.append(low.indexValue)
+            values.append(high.indexValue)
+            return "(\(column.qualified) BETWEEN ? AND ? OR \(dialect.irregularDate(column.qualified)))"
         }
-    }
-
-    /// A DICOM wild card key as a GLOB pattern: "*" stays, "?" widens to "*", "[" is escaped.
-    static func globPattern(_ value: String) -> String {
-        var pattern = ""
-        for character in value {
-            switch character {
-            case "*", "?": if !pattern.hasSuffix("*") { pattern += "*" }
-            case "[": pattern += "[[]"
-            default: pattern.append(character)
-            }
-        }
-        return pattern
     }
 
     /// "D", "D-", "-D" or "D1-D2" with eight-digit dates, as inclusive string bounds.

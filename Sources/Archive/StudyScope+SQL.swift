@@ -1,10 +1,10 @@
 import Access
 import DICOMNetwork
-import GRDB
 
 extension StudyScope {
     /// The SQL condition that keeps the studies in scope, on the study table aliased `alias`, and
-    /// its arguments; nil when every study is in scope. Group names, institution names and
+    /// its arguments; nil when every study is in scope. Conditions are booleans (`1 = 0`, not
+    /// `0`): PostgreSQL takes no integer for one. Group names, institution names and
     /// person names are bound, never spliced. A NULL column (instances that disagree, or have no
     /// value) is outside any limit that reads it, as in `StudyDataLimit.exclusion(of:)`.
     func sqlCondition(study alias: String) -> (sql: String, arguments: [String])? {
@@ -23,7 +23,7 @@ extension StudyScope {
             let limits = dataLimits.map { limit -> String in
                 var parts: [String] = []
                 if let institutions = limit.institutions?.sorted() {
-                    parts.append(institutions.isEmpty ? "0" : "\(alias).institutionName IN (\(Self.marks(institutions.count)))")
+                    parts.append(institutions.isEmpty ? "1 = 0" : "\(alias).institutionName IN (\(Self.marks(institutions.count)))")
                     arguments += institutions
                 }
                 if let physician = limit.referringPhysician {
@@ -31,9 +31,9 @@ extension StudyScope {
                     parts.append("rtrim(\(alias).referringPhysicianName, '^= ') = ?")
                     arguments.append(physician.value)
                 }
-                return parts.isEmpty ? "1" : "(" + parts.joined(separator: " AND ") + ")"
+                return parts.isEmpty ? "1 = 1" : "(" + parts.joined(separator: " AND ") + ")"
             }
-            conditions.append(limits.isEmpty ? "0" : "(" + limits.joined(separator: " OR ") + ")")
+            conditions.append(limits.isEmpty ? "1 = 0" : "(" + limits.joined(separator: " OR ") + ")")
         }
         return conditions.isEmpty ? nil : (conditions.joined(separator: " AND "), arguments)
     }
@@ -44,7 +44,7 @@ extension StudyScope {
 
     /// `sqlCondition(study:)` as a filter that always applies: true when every study is in scope.
     func sqlFilter(study alias: String) -> (sql: String, arguments: [String]) {
-        sqlCondition(study: alias) ?? ("1", [])
+        sqlCondition(study: alias) ?? ("1 = 1", [])
     }
 
     /// The condition on an entity of `level` (aliased as `QueryPlan.from` does): a patient is in

@@ -61,12 +61,30 @@ public struct ConfigurationFile: Sendable {
             case "http": configuration.http = try reader.http(value)
             case "archive":
                 try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
-                    guard key == "duplicates" else { throw reader.unknown(key, in: "archive", value, known: ["duplicates"]) }
-                    let text = try reader.string(value, "archive.duplicates")
-                    guard let policy = DuplicatePolicy(rawValue: text) else {
-                        throw reader.error(value, "archive.duplicates must be one of \(DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+                    switch key {
+                    case "duplicates":
+                        let text = try reader.string(value, "archive.duplicates")
+                        guard let policy = DuplicatePolicy(rawValue: text) else {
+                            throw reader.error(value, "archive.duplicates must be one of \(DuplicatePolicy.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
+                        }
+                        configuration.archive.duplicates = policy
+                    case "index":
+                        let text = try reader.string(value, "archive.index")
+                        guard text != "embedded" else {
+                            configuration.archive.index = nil
+                            return
+                        }
+                        do {
+                            _ = try PostgresIndexLocation(url: text, password: nil)
+                        } catch {
+                            throw reader.error(value, "archive.index must be embedded or a PostgreSQL URL: \(error)")
+                        }
+                        configuration.archive.index = text
+                    case "index_password_file":
+                        configuration.archive.indexPasswordFile = try reader.string(value, "archive.index_password_file")
+                    default:
+                        throw reader.unknown(key, in: "archive", value, known: ["duplicates", "index", "index_password_file"])
                     }
-                    configuration.archive.duplicates = policy
                 }
             case "query":
                 try reader.fields(value, in: key) { key, value throws(ServerSetupError) in
@@ -381,6 +399,10 @@ public struct ConfigurationFile: Sendable {
             archive:
               # A second object with an archived SOP Instance UID: keep (the first), replace, reject.
               duplicates: \(defaults.archive.duplicates.rawValue)
+              # Where the index is: embedded (SQLite in the data folder), or PostgreSQL,
+              # postgres://user@host:5432/database, for several nodes (docs/scaling.md). Its
+              # password comes from RAMPART_INDEX_PASSWORD or index_password_file, never the URL.
+              index: embedded
 
             query:
               # C-FIND person names match regardless of letter case.

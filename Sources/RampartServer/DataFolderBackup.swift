@@ -64,6 +64,11 @@ public struct DataFolderBackup: Sendable {
 
     /// Takes a snapshot; `progress` is told of each blob copied or linked (done, total).
     public func run(now: Date = Date(), progress: (Int, Int) -> Void = { _, _ in }) throws(BackupError) -> Snapshot {
+        // A PostgreSQL index is the database's to back up, consistently with its own tools.
+        if let index = try? ConfigurationFile(dataDirectory: dataDirectory).load().archive.index {
+            throw BackupError("the index is on PostgreSQL (archive.index: \((try? PostgresIndexLocation(url: index, password: nil))?.description ?? "a postgres URL")): "
+                              + "back it up with pg_dump or base backups; rampart backup copies the embedded index only")
+        }
         guard FileManager.default.fileExists(atPath: dataDirectory + "/" + Self.indexPath) else {
             throw BackupError("\(dataDirectory) holds no archive (no \(Self.indexPath)): is it the data folder (--data-dir)?")
         }

@@ -54,7 +54,8 @@ public struct RampartDICOMService: Service {
         self.onListening = onListening
         let metricsRegistry = PrometheusCollectorRegistry()
         let metricsFactory = ServerMetrics.factory(metricsRegistry)
-        archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates, metrics: metricsFactory)
+        archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates,
+                              index: configuration.archive.indexLocation(dataDirectory: dataDirectory), metrics: metricsFactory)
         // A change of accounts, services or AEs takes effect at the next decision, without a
         // restart, and the moment it does is a security event (who made it is recorded by the
         // command line or the REST API that wrote the file).

@@ -1,3 +1,4 @@
+import Foundation
 import Archive
 import DICOMNetwork
 import Logs
@@ -81,6 +82,27 @@ public struct ServerConfiguration: Sendable, Equatable {
     public struct ArchiveSettings: Sendable, Equatable {
         /// What a second object with an archived SOP Instance UID does.
         public var duplicates = DuplicatePolicy.keep
+        /// `archive.index`: a postgres:// URL, or nil for the embedded SQLite index.
+        public var index: String?
+        /// `archive.index_password_file`: the PostgreSQL password, when RAMPART_INDEX_PASSWORD
+        /// does not give it; relative to the data folder unless absolute.
+        public var indexPasswordFile: String?
+
+        /// Where the archive's index is. The password is read now, from the environment
+        /// (RAMPART_INDEX_PASSWORD) or the password file, and goes nowhere else.
+        public func indexLocation(dataDirectory: String,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws -> IndexLocation {
+            guard let index else { return .embedded }
+            var password = environment["RAMPART_INDEX_PASSWORD"]
+            if password == nil, let file = indexPasswordFile {
+                let path = file.hasPrefix("/") ? file : dataDirectory + "/" + file
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw ServerSetupError("archive.index_password_file \(path) cannot be read: create it (mode 600) with the index's password")
+                }
+                password = text.trimmingCharacters(in: .newlines)
+            }
+            return .postgres(try PostgresIndexLocation(url: index, password: password))
+        }
     }
 
     public struct QuerySettings: Sendable, Equatable {

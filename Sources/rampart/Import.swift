@@ -78,9 +78,10 @@ struct Import: AsyncParsableCommand {
     private func open() async throws -> (Archive, Grant) {
         do {
             try DataFolder.ensure(data.dataDirectory)
-            // The same duplicate policy as serve: rampart.yaml's archive.duplicates.
+            // The same duplicate policy and index as serve: rampart.yaml's archive section.
             let configuration = try data.configurationFile().load()
-            let archive = try Archive(directory: data.dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates)
+            let archive = try Archive(directory: data.dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates,
+                                      index: configuration.archive.indexLocation(dataDirectory: data.dataDirectory))
             let recovery = archive.recoveryReport
             if !recovery.isClean {
                 standardError("rampart: \(recovery)")

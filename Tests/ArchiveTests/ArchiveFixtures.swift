@@ -50,13 +50,24 @@ struct ArchiveFixtures {
     ]
 
     let folder: String
+    let backend: IndexBackend
+    /// The PostgreSQL schema of this fixture's index: every reopening finds the same one.
+    let schema: String
 
-    init() throws {
+    /// `schema` shares the PostgreSQL index of another fixture (two nodes on one index).
+    init(backend: IndexBackend = .sqlite, schema: String? = nil) throws {
+        self.backend = backend
+        self.schema = schema ?? "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("archive-tests-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
 
     var archiveFolder: String { folder + "/archive" }
+
+    /// Opens (or reopens) this fixture's archive on its back end.
+    func archive(duplicatePolicy: DuplicatePolicy = .keep) throws -> Archive {
+        try Archive(directory: archiveFolder, duplicatePolicy: duplicatePolicy, index: backend.location(schema: schema))
+    }
 
     static func dataSet(_ instance: Instance) -> DataSet {
         var dataSet = DataSet()

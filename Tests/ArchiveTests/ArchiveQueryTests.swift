@@ -85,9 +85,9 @@ import Testing
         QueryCase(name: "injection in date", level: "STUDY", model: .studyRoot, keys: [(studyDate, .DA, "2024' OR 1=1")]),
     ]
 
-    @Test(arguments: cases)
-    func findEqualsInMemoryReference(_ queryCase: QueryCase) async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests, cases)
+    func findEqualsInMemoryReference(_ backend: IndexBackend, _ queryCase: QueryCase) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await Self.filledArchive(fixtures)
         let query = try ArchiveFixtures.query(queryCase.level, queryCase.model, queryCase.keys)
@@ -101,8 +101,9 @@ import Testing
         }
     }
 
-    @Test func aLimitGivesTheFirstAnswersInOrderAndEveryAttributeAddsTheRecord() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func aLimitGivesTheFirstAnswersInOrderAndEveryAttributeAddsTheRecord(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await Self.filledArchive(fixtures)
         let grant = try await ArchiveFixtures.grant(.query)
@@ -128,8 +129,9 @@ import Testing
         #expect(nonEmpty.count >= 20)
     }
 
-    @Test func retrieveListsTheSameInstancesAsTheReference() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func retrieveListsTheSameInstancesAsTheReference(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await Self.filledArchive(fixtures)
         let grant = try await ArchiveFixtures.grant(.retrieve)
@@ -155,8 +157,9 @@ import Testing
         }
     }
 
-    @Test func responsesAfterDeletingASeriesMatchTheReference() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func responsesAfterDeletingASeriesMatchTheReference(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await Self.filledArchive(fixtures)
         let deleted = try await archive.delete(studyInstanceUID: "1.2.826.0.1.1", seriesInstanceUID: "1.2.826.0.1.1.1",
@@ -173,8 +176,9 @@ import Testing
             == ArchiveCounts(patients: 3, studies: 4, series: 4, instances: 4))
     }
 
-    @Test func deletingAStudyRemovesItsPatientWhenItWasTheLast() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func deletingAStudyRemovesItsPatientWhenItWasTheLast(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await Self.filledArchive(fixtures)
         let deleted = try await archive.delete(studyInstanceUID: "1.2.826.0.2.1", grant: try await ArchiveFixtures.grant(.delete))
@@ -187,7 +191,7 @@ import Testing
     }
 
     static func filledArchive(_ fixtures: ArchiveFixtures) async throws -> Archive {
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let grant = try await ArchiveFixtures.grant(.store)
         for path in try fixtures.writeAll() {
             let outcome = try await archive.store(file: path, moving: false, grant: grant)

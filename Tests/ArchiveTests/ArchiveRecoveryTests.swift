@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import GRDB
 import Testing
 @testable import Archive
 
@@ -59,11 +60,12 @@ import Testing
         defer { fixtures.remove() }
         _ = try Archive(directory: fixtures.archiveFolder)
         let again = try Archive(directory: fixtures.archiveFolder)
-        let applied = try again.index.read("list migrations") { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
+        let pool = try #require(again.index.database as? SQLiteIndexDatabase).pool
+        let applied = try await pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
         #expect(applied == ["v1", "v2-agreed-columns", "v3-study-access-group", "v4-study-institution"])
-        let journal = try again.index.read("read journal mode") { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        let journal = try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
-        let synchronous = try again.index.read("read synchronous") { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        let synchronous = try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         #expect(synchronous == 2, "FULL: every commit is synced")
         let mode = try FileManager.default.attributesOfItem(atPath: fixtures.archiveFolder + "/index.sqlite")[.posixPermissions] as? Int
         #expect(mode == 0o600, "the index holds patient data")

@@ -2,7 +2,6 @@ import Access
 import DICOM
 import DICOMNetwork
 import Foundation
-import GRDB
 import Testing
 @testable import Archive
 
@@ -46,9 +45,9 @@ import Testing
 
     static let relational = QueryMatchingOptions(relational: true)
 
-    @Test(arguments: cases)
-    func relationalFindEqualsInMemoryReference(_ queryCase: Case) async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests, cases)
+    func relationalFindEqualsInMemoryReference(_ backend: IndexBackend, _ queryCase: Case) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await Self.filledArchive(fixtures)
         let query = try ArchiveFixtures.query(queryCase.level, queryCase.model, queryCase.keys, options: Self.relational)
@@ -66,22 +65,23 @@ import Testing
     @Test func upperLevelKeysNarrowOnTheParentRows() throws {
         let query = try ArchiveFixtures.query("IMAGE", .patientRoot, [(Q.sex, .CS, "F"), (Q.modality, .CS, "MR"),
                                                                       (Q.studyDate, .DA, "20240101-20241231")], options: Self.relational)
-        let plan = QueryPlan(query, studies: .everyStudy)
+        let plan = QueryPlan(query, studies: .everyStudy, dialect: .sqlite)
         #expect(plan.sql.contains("p.patientSex = ?"))
         #expect(plan.sql.contains("se.modality = ?"))
         #expect(plan.sql.contains("st.studyDate BETWEEN ? AND ?"))
-        #expect(plan.arguments == ["20240101", "20241231", "MR", "F"])   // in tag order
+        #expect(plan.values == ["20240101", "20241231", "MR", "F"].map(\.indexValue))   // in tag order
     }
 
-    @Test func columnsHoldTheValueTheInstancesAgreeOn() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func columnsHoldTheValueTheInstancesAgreeOn(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await Self.filledArchive(fixtures)
         let (sexes, modalities) = try archive.index.read("test") { db in
-            (try [String: String?](uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT patientKey, patientSex FROM patient")
-                .map { ($0["patientKey"], $0["patientSex"]) }),
-             try [String: String?](uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT seriesInstanceUID, modality FROM series")
-                .map { ($0["seriesInstanceUID"], $0["modality"]) }))
+            (try [String: String?](uniqueKeysWithValues: db.fetchAll("SELECT patientKey, patientSex FROM patient")
+                .map { (try $0.requiredText("patientKey"), try $0.text("patientSex")) }),
+             try [String: String?](uniqueKeysWithValues: db.fetchAll("SELECT seriesInstanceUID, modality FROM series")
+                .map { (try $0.requiredText("seriesInstanceUID"), try $0.text("modality")) }))
         }
         #expect(sexes == ["PAT1": "F", "PAT2": nil, "PAT3": "M"])
         #expect(modalities["1.2.826.0.1.1.1"] == .some(nil))
@@ -95,13 +95,13 @@ import Testing
             let archive = try await Self.filledArchive(fixtures)
             // What v1 kept: the merged record's value, which one of the patient's studies contradicts.
             try archive.index.write("test") { db in
-                try db.execute(sql: "UPDATE patient SET patientSex = 'M' WHERE patientKey = 'PAT2'")
-                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v2-agreed-columns'")
+                try db.execute("UPDATE patient SET patientSex = 'M' WHERE patientKey = 'PAT2'")
+                try db.execute("DELETE FROM grdb_migrations WHERE identifier = 'v2-agreed-columns'")
             }
         }
-        let reopened = try Archive(directory: fixtures.archiveFolder)
+        let reopened = try fixtures.archive()
         let sex = try reopened.index.read("test") { db in
-            try Row.fetchOne(db, sql: "SELECT patientSex FROM patient WHERE patientKey = 'PAT2'")?["patientSex"] as String?
+            try db.fetchOne("SELECT patientSex FROM patient WHERE patientKey = 'PAT2'")?.text("patientSex")
         }
         #expect(sex == nil)
         let query = try ArchiveFixtures.query("STUDY", .patientRoot, [(Q.sex, .CS, "F"), (Q.studyUID, .UI, "")], options: Self.relational)
@@ -109,7 +109,7 @@ import Testing
     }
 
     static func filledArchive(_ fixtures: ArchiveFixtures) async throws -> Archive {
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let grant = try await ArchiveFixtures.grant(.store)
         for (index, instance) in instances.enumerated() {
             let path = try fixtures.write(ArchiveFixtures.dataSet(instance), name: "in-\(index)")

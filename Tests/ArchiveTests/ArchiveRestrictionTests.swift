@@ -15,7 +15,7 @@ private typealias Tag = DICOM.Tag
 
     /// An archive of the fixtures with the head MR restricted to "vip" and the abdomen CT to "staff".
     private func restrictedArchive(_ fixtures: ArchiveFixtures) async throws -> Archive {
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let store = try await ArchiveFixtures.grant(.store)
         for path in try fixtures.writeAll() { _ = try await archive.store(file: path, moving: false, grant: store) }
         let administer = try await ArchiveFixtures.grant(.administer)
@@ -36,8 +36,9 @@ private typealias Tag = DICOM.Tag
         return try archive.find(query, grant: grant).compactMap { $0.string(Tag(0x0020, 0x000D)) }
     }
 
-    @Test func aRestrictedStudyIsLeftOutOfAnswersCountsAndRetrievals() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func aRestrictedStudyIsLeftOutOfAnswersCountsAndRetrievals(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await restrictedArchive(fixtures)
         let query = try await grant(.query)
@@ -60,8 +61,9 @@ private typealias Tag = DICOM.Tag
         #expect(try archive.instances(matching: direct, grant: try await grant(.retrieve)).isEmpty)
     }
 
-    @Test func aRoleOpensItsGroupsAndBreakingTheGlassOpensEvery() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func aRoleOpensItsGroupsAndBreakingTheGlassOpensEvery(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await restrictedArchive(fixtures)
         var policy = AccessPolicy.builtIn
@@ -78,8 +80,9 @@ private typealias Tag = DICOM.Tag
         #expect(try studies(archive, researcher).count == 2)
     }
 
-    @Test func liftingARestrictionShowsTheStudyAgainAndUnknownStudiesAreSaid() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func liftingARestrictionShowsTheStudyAgainAndUnknownStudiesAreSaid(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await restrictedArchive(fixtures)
         let administer = try await ArchiveFixtures.grant(.administer)

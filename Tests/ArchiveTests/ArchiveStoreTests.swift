@@ -10,10 +10,11 @@ import Testing
     static let sopUID = DICOM.Tag(0x0008, 0x0018), studyUID = DICOM.Tag(0x0020, 0x000D), seriesUID = DICOM.Tag(0x0020, 0x000E)
     static let description = DICOM.Tag(0x0008, 0x1030), patientID = DICOM.Tag(0x0010, 0x0020)
 
-    @Test func storedObjectIsIndexedAndItsBlobIsAZeroPreambleCopy() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func storedObjectIsIndexedAndItsBlobIsAZeroPreambleCopy(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let source = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "one")
         try Self.plantPreamble(in: source)
 
@@ -37,10 +38,11 @@ import Testing
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
-    @Test func movingTakesTheFileAndZeroesAPlantedPreamble() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func movingTakesTheFileAndZeroesAPlantedPreamble(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let grant = try await ArchiveFixtures.grant(.store)
         let clean = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "clean")
         let planted = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[1]), name: "planted")
@@ -61,11 +63,11 @@ import Testing
         digest.map { String(format: "%02x", $0) }.joined()
     }
 
-    @Test(arguments: [DuplicatePolicy.keep, .replace, .reject])
-    func duplicatePolicyDecidesWhatHappensToASecondCopy(_ policy: DuplicatePolicy) async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests, [DuplicatePolicy.keep, .replace, .reject])
+    func duplicatePolicyDecidesWhatHappensToASecondCopy(_ backend: IndexBackend, _ policy: DuplicatePolicy) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder, duplicatePolicy: policy)
+        let archive = try fixtures.archive(duplicatePolicy: policy)
         let grant = try await ArchiveFixtures.grant(.store)
         var first = ArchiveFixtures.instances[0]
         first.studyDescription = "First"
@@ -88,10 +90,11 @@ import Testing
         #expect(blob.dataSet[Self.description]?.string == (policy == .replace ? "Second" : "First"))
     }
 
-    @Test func replacementThatMovesToAnotherSeriesLeavesNoStaleBlobOrEntity() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func replacementThatMovesToAnotherSeriesLeavesNoStaleBlobOrEntity(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder, duplicatePolicy: .replace)
+        let archive = try fixtures.archive(duplicatePolicy: .replace)
         let grant = try await ArchiveFixtures.grant(.store)
         let first = ArchiveFixtures.instances[0]
         var moved = first
@@ -108,11 +111,11 @@ import Testing
         #expect(try archive.find(query, grant: try await ArchiveFixtures.grant(.query)) == expected)
     }
 
-    @Test(arguments: ["../x", "1.2.3/..", String(repeating: "1", count: 65), "", "1..2", "1.02", "..", "1.2.3\u{0}.4", " 1.2"])
-    func hostileUIDIsRefusedAndNothingIsWritten(_ uid: String) async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests, ["../x", "1.2.3/..", String(repeating: "1", count: 65), "", "1..2", "1.02", "..", "1.2.3\u{0}.4", " 1.2"])
+    func hostileUIDIsRefusedAndNothingIsWritten(_ backend: IndexBackend, _ uid: String) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let grant = try await ArchiveFixtures.grant(.store)
         for tag in [Self.sopUID, Self.studyUID, Self.seriesUID] {
             var dataSet = ArchiveFixtures.dataSet(ArchiveFixtures.instances[0])
@@ -130,10 +133,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fixtures.folder + "/x"))
     }
 
-    @Test func unreadableFileIsRejected() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func unreadableFileIsRejected(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let path = fixtures.folder + "/junk.dcm"
         try Data("not dicom at all".utf8).write(to: URL(fileURLWithPath: path))
         let outcome = try await archive.store(file: path, moving: true, grant: try await ArchiveFixtures.grant(.store))
@@ -141,10 +145,11 @@ import Testing
         #expect(archive.blobs.allFiles().isEmpty)
     }
 
-    @Test func pixelDataEncapsulatedOutsideAnEncapsulatedSyntaxIsRejected() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func pixelDataEncapsulatedOutsideAnEncapsulatedSyntaxIsRejected(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let rle = try #require(TransferSyntax.known.first { $0.uid == "1.2.840.10008.1.2.5" })
         var encapsulated = ArchiveFixtures.dataSet(ArchiveFixtures.instances[0])
         encapsulated.insert(DataElement(tag: Tag(0x7FE0, 0x0010), vr: .OB, value: .encapsulated(EncapsulatedPixelData(fragments: [.inline([1, 2])]))))
@@ -160,10 +165,11 @@ import Testing
         #expect(archive.blobs.allFiles().isEmpty)
     }
 
-    @Test func studyUnderASecondPatientIsRefused() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func studyUnderASecondPatientIsRefused(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let grant = try await ArchiveFixtures.grant(.store)
         _ = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "a"), moving: false, grant: grant)
         var other = ArchiveFixtures.instances[1]
@@ -173,10 +179,11 @@ import Testing
         #expect(archive.blobs.allFiles().count == 1)
     }
 
-    @Test func everyEntryPointRefusesAGrantForAnotherAction() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func everyEntryPointRefusesAGrantForAnotherAction(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let path = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "a")
         let query = try ArchiveFixtures.query("STUDY", .studyRoot, [(Self.studyUID, .UI, "")])
         let move = try ArchiveFixtures.query("STUDY", .studyRoot, [(Self.studyUID, .UI, "1.2.826.0.1.1")], operation: .move)
@@ -201,10 +208,11 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: path))
     }
 
-    @Test func presenceTellsCommittableInstancesFromAbsentMisclassedAndFileless() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func presenceTellsCommittableInstancesFromAbsentMisclassedAndFileless(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let grant = try await ArchiveFixtures.grant(.store)
         var stored: [StoredInstance] = []
         for (index, instance) in ArchiveFixtures.instances.prefix(2).enumerated() {
@@ -225,10 +233,11 @@ import Testing
             == [.present, .otherClass(archived: ArchiveFixtures.ctImage), .absent, .absent, .fileMissing])
     }
 
-    @Test func concurrentStoresOfTheSameObjectsKeepOneCopyEach() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func concurrentStoresOfTheSameObjectsKeepOneCopyEach(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let grant = try await ArchiveFixtures.grant(.store)
         let paths = try fixtures.writeAll()
         let outcomes = try await withThrowingTaskGroup(of: StoreOutcome.self) { group in

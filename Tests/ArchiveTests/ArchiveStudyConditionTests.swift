@@ -33,7 +33,7 @@ private typealias Tag = DICOM.Tag
     }
 
     private func archive(_ fixtures: ArchiveFixtures) async throws -> Archive {
-        let archive = try Archive(directory: fixtures.archiveFolder)
+        let archive = try fixtures.archive()
         let store = try await ArchiveFixtures.grant(.store)
         for (number, instance) in ArchiveFixtures.instances.enumerated() {
             let (institution, referrer) = Self.attributes(of: instance.study)
@@ -62,8 +62,9 @@ private typealias Tag = DICOM.Tag
         return try archive.find(query, grant: grant).compactMap { $0.string(Tag(0x0020, 0x000D)) }
     }
 
-    @Test func anInstitutionLimitedGrantReachesOnlyItsInstitutionsStudies() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func anInstitutionLimitedGrantReachesOnlyItsInstitutionsStudies(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await archive(fixtures)
         let query = try await grant(.query, roles: ["north"])
@@ -80,8 +81,9 @@ private typealias Tag = DICOM.Tag
         #expect(retrieved.count == 3 && retrieved.allSatisfy { $0.studyInstanceUID == Self.chest })
     }
 
-    @Test func aReferringPhysicianReachesTheStudiesItReferred() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func aReferringPhysicianReachesTheStudiesItReferred(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await archive(fixtures)
         // "SMITH^ANNA^^" is the same name: trailing empty components do not count.
@@ -99,8 +101,9 @@ private typealias Tag = DICOM.Tag
         #expect(try studies(archive, emergency).count == 4)
     }
 
-    @Test func aStudyWhoseInstancesDisagreeIsOutsideEveryLimitThatReadsTheAttribute() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func aStudyWhoseInstancesDisagreeIsOutsideEveryLimitThatReadsTheAttribute(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await archive(fixtures)
         var stray = ArchiveFixtures.instances[0]
@@ -111,8 +114,9 @@ private typealias Tag = DICOM.Tag
         #expect(try studies(archive, try await grant(.query, roles: ["referring-physician"], personName: "SMITH^ANNA")) == [Self.chest, Self.knee])
     }
 
-    @Test func aLimitedStoreGrantFilesOnlyObjectsAndStudiesInside() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func aLimitedStoreGrantFilesOnlyObjectsAndStudiesInside(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await archive(fixtures)
         let store = try await grant(.store, roles: ["north"])
@@ -137,8 +141,9 @@ private typealias Tag = DICOM.Tag
         #expect(try studies(archive, try await grant(.query, roles: ["north"])) == [Self.chest, Self.abdomen, "1.2.826.0.9.1"])
     }
 
-    @Test func aLimitedGrantDeletesAndCommitsOnlyInsideItsStudies() async throws {
-        let fixtures = try ArchiveFixtures()
+    @Test(arguments: IndexBackend.allForTests)
+    func aLimitedGrantDeletesAndCommitsOnlyInsideItsStudies(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
         defer { fixtures.remove() }
         let archive = try await archive(fixtures)
         let delete = try await grant(.delete, roles: ["north"])
@@ -170,7 +175,7 @@ private typealias Tag = DICOM.Tag
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v4-study-institution'")
         }
         try pool.close()
-        let reopened = try Archive(directory: fixtures.archiveFolder)
+        let reopened = try fixtures.archive()
         #expect(try studies(reopened, try await grant(.query, roles: ["north"])) == [Self.chest, Self.abdomen])
     }
 }

@@ -52,6 +52,31 @@ import Testing
         try configuration.validate()
     }
 
+    @Test func theIndexIsEmbeddedOrPostgresWithThePasswordFromTheEnvironmentOrAFile() throws {
+        #expect(try ConfigurationFile.parse("archive:\n  index: embedded\n", source: "rampart.yaml").archive.index == nil)
+        let configuration = try ConfigurationFile.parse("""
+            archive:
+              index: postgres://rampart@db.example.org:6432/pacs?schema=north
+              index_password_file: index-password
+            """, source: "rampart.yaml")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("index-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "from-file\n".write(toFile: folder + "/index-password", atomically: true, encoding: .utf8)
+        guard case .postgres(let fromFile) = try configuration.archive.indexLocation(dataDirectory: folder, environment: [:]),
+              case .postgres(let fromEnvironment) = try configuration.archive.indexLocation(
+                dataDirectory: folder, environment: ["RAMPART_INDEX_PASSWORD": "from-environment"])
+        else {
+            Issue.record("archive.index names PostgreSQL")
+            return
+        }
+        #expect(fromFile.host == "db.example.org" && fromFile.port == 6432 && fromFile.user == "rampart")
+        #expect(fromFile.database == "pacs" && fromFile.schema == "north")
+        // The password is used, never shown.
+        #expect(!"\(fromFile)".contains("from-file") && !"\(fromEnvironment)".contains("from-environment"))
+        #expect("\(fromFile)" == "postgres://rampart@db.example.org:6432/pacs?schema=north")
+    }
+
     @Test func theFileInitWritesReadsBackAsTheDefaultsWithTLS() throws {
         let tls = ServerConfiguration.TLSSettings(certificate: "tls/server.pem", privateKey: "tls/server-key.pem", trustedCA: "tls/ca.pem")
         let configuration = try ConfigurationFile.parse(ConfigurationFile.initialText(tls: tls), source: "rampart.yaml")
@@ -65,6 +90,8 @@ import Testing
         ("listn: 0.0.0.0\n", "rampart.yaml:1: unknown key \"listn\""),
         ("dicom:\n  port: eleven\n", "rampart.yaml:2: dicom.port must be a whole number"),
         ("archive:\n  duplicates: sometimes\n", "archive.duplicates must be one of keep, replace, reject"),
+        ("archive:\n  index: mysql://db/x\n", "archive.index must be embedded or a PostgreSQL URL"),
+        ("archive:\n  index: postgres://rampart:secret@db/x\n", "the URL carries a password"),
         ("dicom: 11112\n", "dicom must be a mapping"),
         ("dicom:\n  tls:\n    certificate: a.pem\n", "dicom.tls needs both certificate and private_key"),
         ("dicom: [\n", "is not valid YAML"),

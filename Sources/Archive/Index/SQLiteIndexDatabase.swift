@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+
+/// The embedded index: SQLite through a GRDB `DatabasePool` (WAL: readers never wait for the
+/// writer). Its schema is migrated by GRDB's migrator (`ArchiveIndex.sqliteMigrator`).
+struct SQLiteIndexDatabase: IndexDatabase {
+    let pool: DatabasePool
+
+    init(path: String, migrator: DatabaseMigrator) throws(ArchiveError) {
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            // Rule 5: a committed store survives a power cut, not only a process crash. In WAL
+            // mode NORMAL may lose the last commits; FULL syncs the WAL at every commit.
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try migrator.migrate(pool)
+        } catch {
+            throw .index(operation: "be opened at \(path)", underlying: "\(error)")
+        }
+        // The index holds patient data: owner only, whatever the umask (the WAL files too).
+        for file in [path, path + "-wal", path + "-shm"] where access(file, F_OK) == 0 {
+            guard chmod(file, 0o600) == 0 else {
+                throw .index(operation: "be restricted to its owner (chmod 600 \(file))", underlying: String(cString: strerror(errno)))
+            }
+        }
+    }
+
+    func read<T>(_ body: (any IndexTransaction) throws -> T) throws -> T {
+        try pool.read { db in try body(SQLiteIndexTransaction(db: db)) }
+    }
+
+    func write<T>(_ body: (any IndexTransaction) throws -> T) throws -> T {
+        try pool.write { db in try body(SQLiteIndexTransaction(db: db)) }
+    }
+}
+
+/// An `IndexTransaction` on a GRDB connection inside one of its transactions.
+struct SQLiteIndexTransaction: IndexTransaction {
+    let db: Database
+
+    var dialect: IndexDialect { .sqlite }
+
+    func fetchAll(_ sql: String, values: [IndexValue]) throws -> [IndexRow] {
+        try Row.fetchAll(db, sql: sql, arguments: Self.arguments(values)).map(Self.row)
+    }
+
+    func execute(_ sql: String, values: [IndexValue]) throws -> Int {
+        try db.execute(sql: sql, arguments: Self.arguments(values))
+        return db.changesCount
+    }
+
+    func forEachRow(_ sql: String, values: [IndexValue], _ body: (IndexRow) throws -> Bool) throws {
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: Self.arguments(values))
+        while let row = try rows.next(), try body(Self.row(row)) {}
+    }
+
+    private static func arguments(_ values: [IndexValue]) -> StatementArguments {
+        StatementArguments(values.map { value -> DatabaseValue in
+            switch value {
+            case .null: .null
+            case .integer(let number): number.databaseValue
+            case .text(let text): text.databaseValue
+            case .blob(let bytes): Data(bytes).databaseValue
+            }
+        })
+    }
+
+    private static func row(_ row: Row) -> IndexRow {
+        IndexRow(zip(row.columnNames, row.databaseValues).map { name, value in
+            let converted: IndexValue = switch value.storage {
+            case .null: .null
+            case .int64(let number): .integer(number)
+            // The index stores no reals; a computed one (none today) reads as its text.
+            case .double(let number): .text(String(number))
+            case .string(let text): .text(text)
+            case .blob(let data): .blob([UInt8](data))
+            }
+            return (name, converted)
+        })
+    }
+}
