@@ -10,9 +10,11 @@
 #   make build   release build only
 #   make bench   release build, then the benchmark suite against Orthanc and DCMTK (Benchmarks/
 #                suite.py, under 30 minutes): writes docs/performance.md, .json and .png
+#   make micro-bench  the Swift micro-benchmarks (Benchmarks/RampartMicro, Scripts/micro-bench.sh):
+#                Part 10 parser, PDU codec, C-FIND matching; release build in .build-bench
 #   make deb     the Debian package (release build, Swift runtime linked in, systemd unit):
 #                .build/deb/rampart_<version>_<arch>.deb; see docs/operations.md
-#   make clean   remove the build folder, the Python virtualenv and test caches
+#   make clean   remove the build folders (.build, .build-bench), the Python virtualenv and test caches
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -31,7 +33,7 @@ TEST_SCP_BINARY := $(CURDIR)/.build/debug/rampart-test-scp
 # DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
 TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY) RAMPART_TEST_SCP=$(TEST_SCP_BINARY)
 
-.PHONY: help run test fuzz build bench deb clean deps deps-system
+.PHONY: help run test fuzz build bench micro-bench deb clean deps deps-system
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -50,6 +52,9 @@ fuzz: deps
 
 bench: deps
 	@bash Scripts/bench.sh
+
+micro-bench: deps-system
+	@bash Scripts/micro-bench.sh
 
 deb: deps-system
 	@bash Scripts/build-deb.sh
@@ -75,5 +80,5 @@ test: deps
 	exit $$status
 
 clean:
-	rm -rf .build $(VENV) Tests/interop/.pytest_cache
+	rm -rf .build .build-bench $(VENV) Tests/interop/.pytest_cache
 	find Tests/interop -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -349,3 +349,28 @@ if Context.environment["RAMPART_FUZZ"] != nil {
         .executableTarget(name: "fuzz-codecs", dependencies: ["DICOM", "Imaging", "FuzzerDriver"], path: "Fuzz/Codecs"),
     ]
 }
+
+// Micro-benchmarks (Benchmarks/RampartMicro, Scripts/micro-bench.sh): only with RAMPART_BENCH=1,
+// in their own build folder (.build-bench), so normal builds never fetch or compile the
+// benchmark package. The benchmark plugin finds its targets under Benchmarks/.
+if Context.environment["RAMPART_BENCH"] != nil {
+    package.dependencies += [
+        // Allocation counts come from the MallocInterposer trait. Its other default trait,
+        // RuntimeInterposer (ARC counts on Swift 6.3 Linux), is left off: it needs another
+        // package (swift-runtime-interposer), which SwiftPM then neither fetches nor builds.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ]
+    package.targets += [
+        .executableTarget(
+            name: "RampartMicro",
+            dependencies: [
+                "DICOM",
+                "DICOMNetwork",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/RampartMicro",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+}
