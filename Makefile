@@ -2,9 +2,10 @@
 #
 #   make run     install what is missing, build for release, `rampart init` the first time
 #                (prints the admin password once), then `rampart serve`
-#   make test    install what is missing, one debug build (with the tests), the Swift
-#                unit tests, then the interop tests (Tests/interop, pytest) against
-#                the debug binary; fails if either kind of test fails
+#   make test    install what is missing, one debug build (with the tests), a private
+#                PostgreSQL (Scripts/test-postgres.sh), the Swift unit tests, a short
+#                fuzzing pass, then the interop tests (Tests/interop, pytest) against the
+#                debug binary; fails if any of them fails
 #   make fuzz    the libFuzzer harnesses (Fuzz/) under AddressSanitizer, FUZZ_SECONDS (300)
 #                each; `make test` runs a short pass of FUZZ_RUNS (4000) inputs each
 #   make build   release build only
@@ -14,7 +15,7 @@
 #                Part 10 parser, PDU codec, C-FIND matching; release build in .build-bench
 #   make deb     the Debian package (release build, Swift runtime linked in, systemd unit):
 #                .build/deb/rampart_<version>_<arch>.deb; see docs/operations.md
-#   make clean   remove the build folders (.build, .build-bench), the Python virtualenv and test caches
+#   make clean   remove the build folders (.build, .build-fuzz, .build-bench), the Python virtualenv and test caches
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -80,5 +81,5 @@ test: deps
 	exit $$status
 
 clean:
-	rm -rf .build .build-bench $(VENV) Tests/interop/.pytest_cache
+	rm -rf .build .build-fuzz .build-bench $(VENV) Tests/interop/.pytest_cache
 	find Tests/interop -name __pycache__ -type d -prune -exec rm -rf {} +
