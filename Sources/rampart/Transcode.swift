@@ -25,8 +25,12 @@ struct Transcode: ParsableCommand {
     @Option(help: "The quality of lossy JPEG (JPEG Baseline, JPEG Extended), 1 to 100 on libjpeg's scale.")
     var quality: Int = JPEGBaseline.defaultQuality
 
+    @Option(help: "The largest error of each sample in near-lossless JPEG-LS (1.2.840.10008.1.2.4.81), 1 to 255.")
+    var near: Int = JPEGLSNearLossless.defaultNear
+
     func validate() throws {
         guard (1...100).contains(quality) else { throw ValidationError("--quality is \(quality); give 1 to 100") }
+        guard (1...255).contains(near) else { throw ValidationError("--near is \(near); give 1 to 255") }
     }
 
     func run() throws {
@@ -41,7 +45,7 @@ struct Transcode: ParsableCommand {
         // one frame, whatever the size of the file.
         do {
             try FileSink.write(toPath: output, durable: true) { sink in
-                _ = try Transcoder(jpegQuality: quality).transcode(file, to: target, into: sink)
+                _ = try Transcoder(jpegQuality: quality, jpegLSNear: near).transcode(file, to: target, into: sink)
             }
         } catch let error as TranscodeError {
             throw reportFailure(input, error)

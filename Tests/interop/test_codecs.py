@@ -443,6 +443,30 @@ def test_native_files_encoded_to_jpeg_ls_decode_pixel_exact_with_pydicom_and_dcm
     print(line)
 
 
+@pytest.mark.parametrize("near", [1, 3])
+def test_native_files_encoded_to_jpeg_ls_near_lossless_stay_within_near(rampart, tmp_path, stats, near):
+    """Rampart's near-lossless JPEG-LS (.81, `--near`): pydicom and dcmdjpls decode every sample
+    within NEAR of the original, and the file says it is lossy (ISO_14495_1)."""
+    sources = jpeg_sources(tmp_path / "native")
+    worst = 0
+    for source in sources:
+        out = tmp_path / f"{source.stem}_jls_near.dcm"
+        result = rampart_cli.run(rampart, "transcode", source, out, "--transfer-syntax", JPEG_LS_NEAR_LOSSLESS, "--near", str(near))
+        assert result.returncode == 0, rampart_cli.describe(result)
+        encoded = read(out)
+        assert encoded.file_meta.TransferSyntaxUID == JPEG_LS_NEAR_LOSSLESS
+        assert encoded.LossyImageCompression == "01" and encoded.LossyImageCompressionMethod == "ISO_14495_1"
+        expected = pixels(source).astype(numpy.int64)
+        for decoder, decoded in (("pydicom", encoded.pixel_array), ("dcmdjpls", dcmdjpls_pixels(out, tmp_path))):
+            error = int(numpy.abs(decoded.astype(numpy.int64) - expected).max())
+            assert error <= near, f"{source.name}: {decoder} decodes Rampart's near-lossless JPEG-LS {error} off, NEAR is {near}"
+            worst = max(worst, error)
+    line = (f"rampart transcode: {len(sources)} synthetic native files encoded to JPEG-LS .81 with NEAR {near}, "
+            f"decoded by pydicom and dcmdjpls within {worst}")
+    stats.lines.append(line)
+    print(line)
+
+
 def test_pydicom_jpeg_2000_files_decode_to_pydicoms_pixels(rampart, tmp_path, stats):
     files = files_in(JPEG_2000)
     assert len(files) >= 15, f"only {len(files)} JPEG 2000 files in pydicom's test data"
@@ -508,9 +532,10 @@ def test_damaged_jpeg_ls_and_jpeg_2000_are_refused_with_a_message(rampart, tmp_p
         message = rampart_cli.stderr_lines(result)[0]
         assert message.startswith("rampart: ") and str(path) in message, f"{good.name}, {name}: {message}"
         assert expected in message, f"{good.name}, {name}: {message}"
-    unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", JPEG_LS_NEAR_LOSSLESS)
+    # JPEG 2000 is decoded only.
+    unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", "1.2.840.10008.1.2.4.90")
     message = rampart_cli.stderr_lines(unsupported)[0]
-    assert unsupported.returncode == 1 and "cannot encode pixel data to JPEG-LS Lossy" in message, message
+    assert unsupported.returncode == 1 and "cannot encode pixel data to JPEG 2000" in message, message
     line = f"rampart transcode: {len(cases)} damaged JPEG-LS and JPEG 2000 files refused with a one-line message"
     stats.lines.append(line)
     print(line)

@@ -20,9 +20,12 @@ public struct Transcoder: Sendable {
 
     /// The quality lossy JPEG is written at, 1 to 100 (libjpeg's scale).
     public let jpegQuality: Int
+    /// The largest error near-lossless JPEG-LS allows each sample (its NEAR).
+    public let jpegLSNear: Int
 
-    public init(jpegQuality: Int = JPEGBaseline.defaultQuality) {
+    public init(jpegQuality: Int = JPEGBaseline.defaultQuality, jpegLSNear: Int = JPEGLSNearLossless.defaultNear) {
         self.jpegQuality = jpegQuality
+        self.jpegLSNear = jpegLSNear
     }
 
     /// The decoder of an encapsulated syntax, if Rampart has one.
@@ -40,12 +43,15 @@ public struct Transcoder: Sendable {
     }
 
     /// The encoder of an encapsulated syntax, if Rampart has one: JPEG Lossless is written with
-    /// selection value 1 only, as .70 (which every reader of .57 also reads). Lossy JPEG is written at `jpegQuality`.
-    static func encoder(for syntax: TransferSyntax, jpegQuality: Int = JPEGBaseline.defaultQuality) -> (any FrameEncoder)? {
+    /// selection value 1 only, as .70 (which every reader of .57 also reads). Lossy JPEG is written
+    /// at `jpegQuality`, near-lossless JPEG-LS with `jpegLSNear`.
+    static func encoder(for syntax: TransferSyntax, jpegQuality: Int = JPEGBaseline.defaultQuality,
+                        jpegLSNear: Int = JPEGLSNearLossless.defaultNear) -> (any FrameEncoder)? {
         switch syntax.uid {
         case RLELossless.transferSyntaxUID: RLELossless()
         case JPEGLosslessFirstOrder.transferSyntaxUID: JPEGLosslessFirstOrder()
         case JPEGLSLossless.transferSyntaxUID: JPEGLSLossless()
+        case JPEGLSNearLossless.transferSyntaxUID: JPEGLSNearLossless(near: jpegLSNear)
         case JPEGBaseline.transferSyntaxUID: JPEGBaseline(quality: jpegQuality)
         case JPEGExtended.transferSyntaxUID: JPEGExtended(quality: jpegQuality)
         default: nil
@@ -80,7 +86,7 @@ public struct Transcoder: Sendable {
 
     /// The encoder of `target` (nil for a native target), once both syntaxes are known to be supported.
     func checkedEncoder(from source: TransferSyntax, to target: TransferSyntax) throws(TranscodeError) -> (any FrameEncoder)? {
-        let encoder = Self.encoder(for: target, jpegQuality: jpegQuality)
+        let encoder = Self.encoder(for: target, jpegQuality: jpegQuality, jpegLSNear: jpegLSNear)
         guard Self.nativeSyntaxes.contains(source) || Self.decoder(for: source) != nil else { throw .unsupportedSyntax(source, reading: true) }
         guard Self.nativeSyntaxes.contains(target) || encoder != nil else { throw .unsupportedSyntax(target, reading: false) }
         return encoder

@@ -52,8 +52,8 @@ enum CharLS {
         return try decoded.get()
     }
 
-    /// Encodes one native frame losslessly (CharLS's default NEAR is 0).
-    static func encode(_ native: [UInt8], layout: FrameLayout, syntax: String) throws(CodecError) -> [UInt8] {
+    /// Encodes one native frame, each sample within `near` of the original (0: losslessly).
+    static func encode(_ native: [UInt8], layout: FrameLayout, near: Int = 0, syntax: String) throws(CodecError) -> [UInt8] {
         guard layout.bitsAllocated == 8 || layout.bitsAllocated == 16 else {
             throw .unsupported(syntax: syntax, reason: "Bits Allocated \(layout.bitsAllocated); JPEG-LS encodes 8 or 16 bits allocated")
         }
@@ -74,6 +74,7 @@ enum CharLS {
         var info = charls_frame_info(width: UInt32(layout.columns), height: UInt32(layout.rows),
                                      bits_per_sample: Int32(layout.bitsStored), component_count: Int32(layout.samplesPerPixel))
         try check(charls_jpegls_encoder_set_frame_info(encoder, &info), syntax: syntax)
+        if near > 0 { try check(charls_jpegls_encoder_set_near_lossless(encoder, Int32(near)), syntax: syntax) }
         // Planar native frames are encoded plane by plane (ILV 0), which takes them as they are.
         let interleave = layout.samplesPerPixel == 1 || layout.isPlanar ? CHARLS_INTERLEAVE_MODE_NONE : CHARLS_INTERLEAVE_MODE_SAMPLE
         try check(charls_jpegls_encoder_set_interleave_mode(encoder, interleave), syntax: syntax)
