@@ -76,4 +76,36 @@ import Testing
             }
         }
     }
+
+    @Test func losslessEncodingRoundTripsSignedGreyAndRGB() throws {
+        let grey = layout(samples: 1, bits: 16, stored: 12, signed: true, photometric: "MONOCHROME2")
+        // Samples from -2048 to 2047, little endian, sign-extended to 16 bits.
+        let greyBytes = (0..<(32 * 32)).flatMap { index -> [UInt8] in
+            let value = Int16((index * 37) % 4096 - 2048)
+            return [UInt8(truncatingIfNeeded: value), UInt8(truncatingIfNeeded: value >> 8)]
+        }
+        let encodedGrey = try JPEG2000Encoder(lossless: true).encode(greyBytes, layout: grey)
+        #expect(encodedGrey.lossyMethod == nil && encodedGrey.photometricInterpretation == "MONOCHROME2")
+        #expect(try lossless.decode(encodedGrey.bytes, layout: grey).bytes == greyBytes)
+
+        let rgb = layout(samples: 3, bits: 8, stored: 8, signed: false, photometric: "RGB")
+        let rgbBytes = (0..<32).flatMap { row in (0..<32).flatMap { JPEG2000Fixtures.rgbPixel(row: row, column: $0) } }
+        let encodedRGB = try JPEG2000Encoder(lossless: true).encode(rgbBytes, layout: rgb)
+        #expect(encodedRGB.photometricInterpretation == "YBR_RCT")
+        var asStored = rgb
+        asStored.photometricInterpretation = "YBR_RCT"
+        let decoded = try lossless.decode(encodedRGB.bytes, layout: asStored)
+        #expect(decoded.bytes == rgbBytes && decoded.layout.photometricInterpretation == "RGB")
+    }
+
+    @Test func lossyEncodingSaysSoAndStaysClose() throws {
+        let grey = layout(samples: 1, bits: 8, stored: 8, signed: false, photometric: "MONOCHROME2")
+        let smooth = (0..<32).flatMap { row in (0..<32).map { UInt8(truncatingIfNeeded: row * 4 + $0 * 3) } }
+        let encoded = try JPEG2000Encoder(lossless: false, ratio: 4).encode(smooth, layout: grey)
+        #expect(encoded.lossyMethod == "ISO_15444_1")
+        let lossy = try #require(JPEG2000(transferSyntaxUID: "1.2.840.10008.1.2.4.91"))
+        let decoded = try lossy.decode(encoded.bytes, layout: grey).bytes
+        #expect(zip(decoded, smooth).allSatisfy { abs(Int($0) - Int($1)) <= 8 })
+    }
 }
+

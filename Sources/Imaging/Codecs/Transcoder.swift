@@ -52,6 +52,8 @@ public struct Transcoder: Sendable {
         case JPEGLosslessFirstOrder.transferSyntaxUID: JPEGLosslessFirstOrder()
         case JPEGLSLossless.transferSyntaxUID: JPEGLSLossless()
         case JPEGLSNearLossless.transferSyntaxUID: JPEGLSNearLossless(near: jpegLSNear)
+        case JPEG2000Encoder.losslessUID: JPEG2000Encoder(lossless: true)
+        case JPEG2000Encoder.lossyUID: JPEG2000Encoder(lossless: false)
         case JPEGBaseline.transferSyntaxUID: JPEGBaseline(quality: jpegQuality)
         case JPEGExtended.transferSyntaxUID: JPEGExtended(quality: jpegQuality)
         default: nil

@@ -97,8 +97,8 @@ enum OpenJPEG {
     }
 }
 
-/// The messages OpenJPEG's error handler reports while one frame is decoded.
-private final class MessageLog {
+/// The messages OpenJPEG's error handler reports while one frame is decoded or encoded.
+final class MessageLog {
     private var messages: [String] = []
 
     func append(_ message: String) {
