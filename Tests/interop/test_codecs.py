@@ -235,8 +235,8 @@ def test_damaged_rle_is_refused_with_a_message(rampart, tmp_path, stats):
         assert message.startswith("rampart: ") and str(path) in message, f"{name}: {message}"
         if name != "file cut inside the pixel data":
             assert "RLE Lossless data is malformed" in message, f"{name}: {message}"
-    unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", "1.2.840.10008.1.2.4.90")
-    assert unsupported.returncode == 1 and "JPEG 2000 Image Compression (Lossless Only)" in rampart_cli.stderr_lines(unsupported)[0]
+    unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", "1.2.840.10008.1.2.4.201")
+    assert unsupported.returncode == 1 and "High-Throughput JPEG 2000 Image Compression (Lossless Only)" in rampart_cli.stderr_lines(unsupported)[0]
     line = f"rampart transcode: {len(variants)} damaged RLE files refused with a one-line message"
     stats.lines.append(line)
     print(line)
