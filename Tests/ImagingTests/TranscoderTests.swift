@@ -105,13 +105,13 @@ private typealias Tag = DICOM.Tag
 
     @Test func aSyntaxWithoutACodecIsNamed() {
         let (native, _) = image(frames: 1, samples: 1, bits: 8, planar: false)
-        // JPEG 2000 is decoded, never encoded.
-        let jpeg2000 = TransferSyntax(uid: "1.2.840.10008.1.2.4.90")
-        #expect(throws: TranscodeError.unsupportedSyntax(jpeg2000, reading: false)) {
-            try Transcoder().transcode(native, from: .explicitVRLittleEndian, to: jpeg2000)
+        // HTJ2K is decoded, never encoded.
+        let htj2k = TransferSyntax(uid: "1.2.840.10008.1.2.4.201")
+        #expect(throws: TranscodeError.unsupportedSyntax(htj2k, reading: false)) {
+            try Transcoder().transcode(native, from: .explicitVRLittleEndian, to: htj2k)
         }
-        let message = TranscodeError.unsupportedSyntax(jpeg2000, reading: false).description
-        #expect(message.contains("JPEG 2000 Image Compression (Lossless Only)") && message.contains("JPEG-LS Lossless Image Compression"))
+        let message = TranscodeError.unsupportedSyntax(htj2k, reading: false).description
+        #expect(message.contains("High-Throughput JPEG 2000 Image Compression (Lossless Only)") && message.contains("JPEG-LS Lossless Image Compression"))
     }
 
     @Test func aNumberOfFramesPastThePixelDataIsRefused() {

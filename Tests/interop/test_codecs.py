@@ -85,6 +85,39 @@ def transcode(rampart, source, target, syntax) -> None:
     assert result.returncode == 0, f"rampart transcode {Path(source).name} to {syntax}: {rampart_cli.describe(result)}"
 
 
+def damaged_copy(good: Path, frame: bytes, path: Path) -> Path:
+    """`good` with its pixel data replaced by the one frame `frame` (padded to an even length), saved at `path`."""
+    damaged = read(good)
+    damaged.PixelData = encapsulate([frame + b"\0" * (len(frame) % 2)])
+    damaged.save_as(path, enforce_file_format=True)
+    return path
+
+
+def assert_refused(rampart, path: Path, out: Path, label: str, expected: str | None) -> None:
+    """`rampart transcode` of the damaged file `path` exits with status 1 and one clean line that names the file
+    and, unless `expected` is None, says `expected`; `label` names the damage in failures."""
+    result = rampart_cli.run(rampart, "transcode", path, out, "--transfer-syntax", ExplicitVRLittleEndian)
+    assert result.returncode == 1, f"{label}: {rampart_cli.describe(result)}"
+    problem = rampart_cli.clean_refusal_problem(result, need_offset=False)
+    assert problem is None, f"{label}: {problem}; {rampart_cli.describe(result)}"
+    message = rampart_cli.stderr_lines(result)[0]
+    assert message.startswith("rampart: ") and str(path) in message, f"{label}: {message}"
+    if expected is not None:
+        assert expected in message, f"{label}: {message}"
+
+
+def dcmtk_pixels(decoder: str, source: Path, folder: Path, required: bool = True) -> numpy.ndarray | None:
+    """The pixels of `source` as DCMTK's `decoder` (dcmdjpeg, dcmdjpls) decodes it; None, when not `required`,
+    for a file DCMTK cannot parse."""
+    tool = Path(decoder).name
+    out = folder / f"{source.stem}_{tool}.dcm"
+    result = subprocess.run([decoder, str(source), str(out)], capture_output=True, text=True, check=False)
+    if result.returncode != 0 and not required:
+        return None
+    assert result.returncode == 0, f"{tool} {source.name}: {result.stderr.strip()}"
+    return pixels(out)
+
+
 def rle_test_files() -> list[Path]:
     found = []
     for name in pydicom.data.get_testdata_files():
@@ -207,13 +240,7 @@ def damaged_variants(good: Path, folder: Path) -> dict[str, Path]:
         "first segment offset past the end": frame[:4] + (len(frame) + 1000).to_bytes(4, "little") + frame[8:],
         "segments replaced by one repeat run": frame[:64] + bytes([0x81, 5]),
     }
-    paths = {}
-    for index, (name, data) in enumerate(variants.items()):
-        damaged = read(good)
-        damaged.PixelData = encapsulate([data + b"\0" * (len(data) % 2)])
-        path = folder / f"damaged{index}.dcm"
-        damaged.save_as(path, enforce_file_format=True)
-        paths[name] = path
+    paths = {name: damaged_copy(good, data, folder / f"damaged{index}.dcm") for index, (name, data) in enumerate(variants.items())}
     whole = good.read_bytes()
     cut = folder / "cut_file.dcm"
     cut.write_bytes(whole[: len(whole) - 300])
@@ -227,14 +254,9 @@ def test_damaged_rle_is_refused_with_a_message(rampart, tmp_path, stats):
     transcode(rampart, source, good, RLELossless)
     variants = damaged_variants(good, tmp_path)
     for name, path in variants.items():
-        result = rampart_cli.run(rampart, "transcode", path, tmp_path / "out.dcm", "--transfer-syntax", ExplicitVRLittleEndian)
-        assert result.returncode == 1, f"{name}: {rampart_cli.describe(result)}"
-        problem = rampart_cli.clean_refusal_problem(result, need_offset=False)
-        assert problem is None, f"{name}: {problem}; {rampart_cli.describe(result)}"
-        message = rampart_cli.stderr_lines(result)[0]
-        assert message.startswith("rampart: ") and str(path) in message, f"{name}: {message}"
-        if name != "file cut inside the pixel data":
-            assert "RLE Lossless data is malformed" in message, f"{name}: {message}"
+        # A file cut inside its pixel data is refused by the reader, before the codec sees a frame.
+        expected = None if name == "file cut inside the pixel data" else "RLE Lossless data is malformed"
+        assert_refused(rampart, path, tmp_path / "out.dcm", name, expected)
     unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", "1.2.840.10008.1.2.4.201")
     assert unsupported.returncode == 1 and "High-Throughput JPEG 2000 Image Compression (Lossless Only)" in rampart_cli.stderr_lines(unsupported)[0]
     line = f"rampart transcode: {len(variants)} damaged RLE files refused with a one-line message"
@@ -291,10 +313,7 @@ def test_native_files_encoded_to_jpeg_lossless_decode_pixel_exact_with_pydicom_a
         assert "LossyImageCompression" not in encoded
         expected = pixels(source)
         assert numpy.array_equal(expected, encoded.pixel_array), f"{source.name}: pydicom decodes Rampart's JPEG Lossless differently"
-        by_dcmtk = tmp_path / f"{source.stem}_dcmdjpeg.dcm"
-        result = subprocess.run([DCMDJPEG, str(out), str(by_dcmtk)], capture_output=True, text=True, check=False)
-        assert result.returncode == 0, f"dcmdjpeg refuses Rampart's JPEG Lossless of {source.name}: {result.stderr.strip()}"
-        assert numpy.array_equal(expected, pixels(by_dcmtk)), f"{source.name}: dcmdjpeg decodes Rampart's JPEG Lossless differently"
+        assert numpy.array_equal(expected, dcmtk_pixels(DCMDJPEG, out, tmp_path)), f"{source.name}: dcmdjpeg decodes Rampart's JPEG Lossless differently"
     line = f"rampart transcode: {len(sources)} synthetic native files encoded to JPEG Lossless .70, decoded pixel-exact by pydicom and dcmdjpeg"
     stats.lines.append(line)
     print(line)
@@ -316,10 +335,7 @@ def test_dcmtk_jpeg_lossless_decodes_to_dcmtks_pixels(rampart, tmp_path, stats):
             assert syntax in counts, f"dcmcjpeg {' '.join(options)} wrote {syntax}"
             out = tmp_path / f"{source.stem}_{mode}_rampart.dcm"
             transcode(rampart, by_dcmtk, out, ExplicitVRLittleEndian)
-            reference = tmp_path / f"{source.stem}_{mode}_dcmdjpeg.dcm"
-            result = subprocess.run([DCMDJPEG, str(by_dcmtk), str(reference)], capture_output=True, text=True, check=False)
-            assert result.returncode == 0, f"dcmdjpeg {by_dcmtk.name}: {result.stderr.strip()}"
-            expected = pixels(reference)
+            expected = dcmtk_pixels(DCMDJPEG, by_dcmtk, tmp_path)
             assert numpy.array_equal(expected, pixels(out)), f"{by_dcmtk.name}: Rampart decodes dcmcjpeg {' '.join(options)} differently from dcmdjpeg"
             # pylibjpeg-libjpeg 2.5.0 decodes a point transform to 255 everywhere: there, dcmdjpeg alone is the reference.
             if "+pt" not in options:
@@ -350,17 +366,8 @@ def test_damaged_jpeg_lossless_is_refused_with_a_message(rampart, tmp_path, stat
         "scan header names component 9": frame[: scan + 5] + b"\x09" + frame[scan + 6 :],
     }
     for index, (name, data) in enumerate(variants.items()):
-        damaged = read(good)
-        damaged.PixelData = encapsulate([data + b"\0" * (len(data) % 2)])
-        path = tmp_path / f"damaged{index}.dcm"
-        damaged.save_as(path, enforce_file_format=True)
-        result = rampart_cli.run(rampart, "transcode", path, tmp_path / "out.dcm", "--transfer-syntax", ExplicitVRLittleEndian)
-        assert result.returncode == 1, f"{name}: {rampart_cli.describe(result)}"
-        problem = rampart_cli.clean_refusal_problem(result, need_offset=False)
-        assert problem is None, f"{name}: {problem}; {rampart_cli.describe(result)}"
-        message = rampart_cli.stderr_lines(result)[0]
-        assert message.startswith("rampart: ") and str(path) in message, f"{name}: {message}"
-        assert "JPEG Lossless (selection value 1) data is malformed" in message, f"{name}: {message}"
+        path = damaged_copy(good, data, tmp_path / f"damaged{index}.dcm")
+        assert_refused(rampart, path, tmp_path / "out.dcm", name, "JPEG Lossless (selection value 1) data is malformed")
     unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", JPEG_LOSSLESS)
     message = rampart_cli.stderr_lines(unsupported)[0]
     assert unsupported.returncode == 1 and "cannot encode pixel data to JPEG Lossless, Non-Hierarchical (Process 14)" in message, message
@@ -395,13 +402,6 @@ def jpeg_ls_near(ds) -> int:
     return near
 
 
-def dcmdjpls_pixels(source: Path, folder: Path) -> numpy.ndarray:
-    out = folder / f"{source.stem}_dcmdjpls.dcm"
-    result = subprocess.run([DCMDJPLS, str(source), str(out)], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"dcmdjpls {source.name}: {result.stderr.strip()}"
-    return pixels(out)
-
-
 def test_pydicom_jpeg_ls_files_decode_to_pydicoms_and_dcmtks_pixels(rampart, tmp_path, stats):
     files = files_in((JPEG_LS_LOSSLESS, JPEG_LS_NEAR_LOSSLESS))
     assert len(files) >= 6, f"only {len(files)} JPEG-LS files in pydicom's test data"
@@ -418,7 +418,7 @@ def test_pydicom_jpeg_ls_files_decode_to_pydicoms_and_dcmtks_pixels(rampart, tmp
         difference = numpy.abs(expected.astype(numpy.int64) - actual.astype(numpy.int64)).max()
         assert difference <= near, f"{path.name}: Rampart's decoding differs from pydicom's by {difference}, NEAR is {near}"
         # DCMTK decodes with its own copy of CharLS: the same reconstruction, sample for sample.
-        assert numpy.array_equal(dcmdjpls_pixels(path, tmp_path), actual), f"{path.name}: Rampart's decoding differs from dcmdjpls's"
+        assert numpy.array_equal(dcmtk_pixels(DCMDJPLS, path, tmp_path), actual), f"{path.name}: Rampart's decoding differs from dcmdjpls's"
         counts[original.file_meta.TransferSyntaxUID] += 1
     line = (f"rampart transcode: JPEG-LS files of pydicom's test data decoded to pydicom's pixel_array and dcmdjpls's pixels: "
             f"{counts[JPEG_LS_LOSSLESS]} .80 (exact), {counts[JPEG_LS_NEAR_LOSSLESS]} .81 (within NEAR)")
@@ -437,7 +437,7 @@ def test_native_files_encoded_to_jpeg_ls_decode_pixel_exact_with_pydicom_and_dcm
         assert "LossyImageCompression" not in encoded
         expected = pixels(source)
         assert numpy.array_equal(expected, encoded.pixel_array), f"{source.name}: pydicom decodes Rampart's JPEG-LS differently"
-        assert numpy.array_equal(expected, dcmdjpls_pixels(out, tmp_path)), f"{source.name}: dcmdjpls decodes Rampart's JPEG-LS differently"
+        assert numpy.array_equal(expected, dcmtk_pixels(DCMDJPLS, out, tmp_path)), f"{source.name}: dcmdjpls decodes Rampart's JPEG-LS differently"
     line = f"rampart transcode: {len(sources)} synthetic native files encoded to JPEG-LS .80, decoded pixel-exact by pydicom and dcmdjpls"
     stats.lines.append(line)
     print(line)
@@ -457,7 +457,7 @@ def test_native_files_encoded_to_jpeg_ls_near_lossless_stay_within_near(rampart,
         assert encoded.file_meta.TransferSyntaxUID == JPEG_LS_NEAR_LOSSLESS
         assert encoded.LossyImageCompression == "01" and encoded.LossyImageCompressionMethod == "ISO_14495_1"
         expected = pixels(source).astype(numpy.int64)
-        for decoder, decoded in (("pydicom", encoded.pixel_array), ("dcmdjpls", dcmdjpls_pixels(out, tmp_path))):
+        for decoder, decoded in (("pydicom", encoded.pixel_array), ("dcmdjpls", dcmtk_pixels(DCMDJPLS, out, tmp_path))):
             error = int(numpy.abs(decoded.astype(numpy.int64) - expected).max())
             assert error <= near, f"{source.name}: {decoder} decodes Rampart's near-lossless JPEG-LS {error} off, NEAR is {near}"
             worst = max(worst, error)
@@ -554,17 +554,8 @@ def test_damaged_jpeg_ls_and_jpeg_2000_are_refused_with_a_message(rampart, tmp_p
         }
         cases += [(good, name, data, expected) for name, data in variants.items()]
     for index, (good, name, data, expected) in enumerate(cases):
-        damaged = read(good)
-        damaged.PixelData = encapsulate([data + b"\0" * (len(data) % 2)])
-        path = tmp_path / f"damaged{index}.dcm"
-        damaged.save_as(path, enforce_file_format=True)
-        result = rampart_cli.run(rampart, "transcode", path, tmp_path / "out.dcm", "--transfer-syntax", ExplicitVRLittleEndian)
-        assert result.returncode == 1, f"{good.name}, {name}: {rampart_cli.describe(result)}"
-        problem = rampart_cli.clean_refusal_problem(result, need_offset=False)
-        assert problem is None, f"{good.name}, {name}: {problem}; {rampart_cli.describe(result)}"
-        message = rampart_cli.stderr_lines(result)[0]
-        assert message.startswith("rampart: ") and str(path) in message, f"{good.name}, {name}: {message}"
-        assert expected in message, f"{good.name}, {name}: {message}"
+        path = damaged_copy(good, data, tmp_path / f"damaged{index}.dcm")
+        assert_refused(rampart, path, tmp_path / "out.dcm", f"{good.name}, {name}", expected)
     # HTJ2K is decoded only.
     unsupported = rampart_cli.run(rampart, "transcode", source, tmp_path / "out.dcm", "--transfer-syntax", "1.2.840.10008.1.2.4.201")
     message = rampart_cli.stderr_lines(unsupported)[0]
@@ -597,16 +588,6 @@ def largest_difference(a: numpy.ndarray, b: numpy.ndarray) -> int:
     return int(numpy.abs(a.astype(numpy.int64) - b.astype(numpy.int64)).max())
 
 
-def dcmdjpeg_pixels(source: Path, folder: Path, required: bool = True) -> numpy.ndarray | None:
-    """dcmdjpeg's decoding of `source`; None, when not `required`, for a file DCMTK cannot parse."""
-    out = folder / f"{source.stem}_dcmdjpeg.dcm"
-    result = subprocess.run([DCMDJPEG, str(source), str(out)], capture_output=True, text=True, check=False)
-    if result.returncode != 0 and not required:
-        return None
-    assert result.returncode == 0, f"dcmdjpeg {source.name}: {result.stderr.strip()}"
-    return pixels(out)
-
-
 def test_pydicom_jpeg_dct_files_decode_to_dcmtks_pixels_and_close_to_pydicoms(rampart, tmp_path, stats):
     files = files_in((JPEG_BASELINE, JPEG_EXTENDED))
     assert len(files) >= 15, f"only {len(files)} JPEG Baseline/Extended files in pydicom's test data"
@@ -621,7 +602,7 @@ def test_pydicom_jpeg_dct_files_decode_to_dcmtks_pixels_and_close_to_pydicoms(ra
         if original.SamplesPerPixel == 3:
             assert decoded.PhotometricInterpretation == "RGB", f"{path.name}: {decoded.PhotometricInterpretation}"
         # SC_rgb_jpeg.dcm has a malformed element before its pixel data, which DCMTK stops at.
-        by_dcmtk_pixels = dcmdjpeg_pixels(path, tmp_path, required=False)
+        by_dcmtk_pixels = dcmtk_pixels(DCMDJPEG, path, tmp_path, required=False)
         by_dcmtk = "-" if by_dcmtk_pixels is None else largest_difference(by_dcmtk_pixels, actual)
         try:
             with warnings.catch_warnings():
@@ -688,7 +669,7 @@ def test_rampart_jpeg_dct_decodes_close_to_the_original_with_pydicom_and_dcmtk(r
             assert encoded.LossyImageCompression == "01" and encoded.LossyImageCompressionMethod == "ISO_10918_1"
             assert float(encoded.LossyImageCompressionRatio) > 1
             assert encoded.PhotometricInterpretation == ("YBR_FULL_422" if samples == 3 else "MONOCHROME2")
-            for reader, decoded in (("pydicom", encoded.pixel_array), ("dcmdjpeg", dcmdjpeg_pixels(out, tmp_path))):
+            for reader, decoded in (("pydicom", encoded.pixel_array), ("dcmdjpeg", dcmtk_pixels(DCMDJPEG, out, tmp_path))):
                 quality = psnr(expected, decoded, stored)
                 assert quality >= LOSSY_PSNR, f"{name} as {syntax}: {reader} decodes it at {quality:.1f} dB PSNR"
                 key = (syntax[-3:], f"{stored}-bit", reader)
@@ -717,7 +698,7 @@ def test_dcmtk_jpeg_dct_decodes_to_dcmtks_pixels(rampart, tmp_path, stats):
             encoded = read(by_dcmtk)
             out = tmp_path / f"{name}_{mode}_rampart.dcm"
             transcode(rampart, by_dcmtk, out, ExplicitVRLittleEndian)
-            assert numpy.array_equal(dcmdjpeg_pixels(by_dcmtk, tmp_path), pixels(out)), f"{by_dcmtk.name}: Rampart decodes dcmcjpeg {' '.join(options)} differently from dcmdjpeg"
+            assert numpy.array_equal(dcmtk_pixels(DCMDJPEG, by_dcmtk, tmp_path), pixels(out)), f"{by_dcmtk.name}: Rampart decodes dcmcjpeg {' '.join(options)} differently from dcmdjpeg"
             counts[encoded.file_meta.TransferSyntaxUID] += 1
     line = (f"rampart transcode: dcmcjpeg's lossy JPEG of smooth synthetic files (+eb with 4:2:2, 4:4:4, 4:1:1 and RGB; +ee 8- and 12-bit, grey and colour) "
             f"decoded to dcmdjpeg's pixels exactly: {counts[JPEG_BASELINE]} .50, {counts[JPEG_EXTENDED]} .51")
@@ -742,17 +723,8 @@ def test_damaged_jpeg_dct_is_refused_with_a_message(rampart, tmp_path, stats):
         }
         cases += [(good, name, data, expected) for name, data in variants.items()]
     for index, (good, name, data, expected) in enumerate(cases):
-        damaged = read(good)
-        damaged.PixelData = encapsulate([data + b"\0" * (len(data) % 2)])
-        path = tmp_path / f"damaged{index}.dcm"
-        damaged.save_as(path, enforce_file_format=True)
-        result = rampart_cli.run(rampart, "transcode", path, tmp_path / "out.dcm", "--transfer-syntax", ExplicitVRLittleEndian)
-        assert result.returncode == 1, f"{good.name}, {name}: {rampart_cli.describe(result)}"
-        problem = rampart_cli.clean_refusal_problem(result, need_offset=False)
-        assert problem is None, f"{good.name}, {name}: {problem}; {rampart_cli.describe(result)}"
-        message = rampart_cli.stderr_lines(result)[0]
-        assert message.startswith("rampart: ") and str(path) in message, f"{good.name}, {name}: {message}"
-        assert expected in message, f"{good.name}, {name}: {message}"
+        path = damaged_copy(good, data, tmp_path / f"damaged{index}.dcm")
+        assert_refused(rampart, path, tmp_path / "out.dcm", f"{good.name}, {name}", expected)
     line = f"rampart transcode: {len(cases)} damaged JPEG Baseline and Extended files refused with a one-line message"
     stats.lines.append(line)
     print(line)

@@ -19,14 +19,16 @@ struct JPEGDCTDecoder {
     }
 
     private struct Frame {
-        let precision: Int
-        let rows: Int
-        let columns: Int
+        let header: JPEGFrameHeader
         let components: [Component]
         let maximumHorizontal: Int
         let maximumVertical: Int
         let mcusPerLine: Int
         let mcuRows: Int
+
+        var precision: Int { header.precision }
+        var rows: Int { header.rows }
+        var columns: Int { header.columns }
     }
 
     private struct ScanComponent {
@@ -35,10 +37,9 @@ struct JPEGDCTDecoder {
         let acTable: JPEGHuffmanTable
     }
 
-    private let bytes: [UInt8]
     private let layout: FrameLayout
     private let syntax: String
-    private var position = 0
+    private var reader: JPEGMarkerReader
     private var frame: Frame?
     private var dcTables: [JPEGHuffmanTable?] = [nil, nil, nil, nil]
     private var acTables: [JPEGHuffmanTable?] = [nil, nil, nil, nil]
@@ -50,9 +51,10 @@ struct JPEGDCTDecoder {
     private var componentDecoded: [Bool] = []
 
     init(_ bytes: [UInt8], layout: FrameLayout, syntax: String) {
-        self.bytes = bytes
         self.layout = layout
         self.syntax = syntax
+        reader = JPEGMarkerReader(bytes, syntax: syntax, frameMarkers: [JPEGMarker.baselineFrame, JPEGMarker.extendedHuffmanFrame],
+                                  processes: "the sequential Huffman processes (SOF0, SOF1)")
     }
 
     private func malformed(_ reason: String) -> CodecError {
@@ -68,7 +70,7 @@ struct JPEGDCTDecoder {
             let marker = bytes[position + 1]
             if marker == 0xFF { position += 1; continue }
             let length = Int(bytes[position + 2]) << 8 | Int(bytes[position + 3])
-            if (0xC0...0xCF).contains(marker), marker != JPEGMarker.defineHuffmanTables, marker != 0xC8, marker != 0xCC {
+            if JPEGMarker.isStartOfFrame(marker) {
                 return position + 4 < bytes.count ? Int(bytes[position + 4]) : nil
             }
             position += 2 + length
@@ -80,90 +82,46 @@ struct JPEGDCTDecoder {
         guard layout.bitsAllocated == 8 || layout.bitsAllocated == 16 else {
             throw .unsupported(syntax: syntax, reason: "Bits Allocated \(layout.bitsAllocated); lossy JPEG frames are 8 or 16 bits allocated")
         }
-        guard try nextMarker() == JPEGMarker.startOfImage else { throw malformed("the frame does not begin with a JPEG SOI marker") }
+        try reader.readStartOfImage()
         while true {
-            let marker = try nextMarker()
-            switch marker {
-            case JPEGMarker.endOfImage:
+            switch try reader.next() {
+            case .endOfImage:
                 return try finish()
-            case JPEGMarker.baselineFrame, JPEGMarker.extendedHuffmanFrame:
-                try readFrameHeader(try segment(marker))
-            case 0xC0...0xCF where marker != JPEGMarker.defineHuffmanTables && marker != 0xC8 && marker != 0xCC:
-                throw .unsupported(syntax: syntax, reason: "the frame is JPEG SOF\(marker - 0xC0); this decoder reads the sequential Huffman processes (SOF0, SOF1)")
-            case JPEGMarker.defineHuffmanTables:
-                try readHuffmanTables(try segment(marker))
-            case JPEGMarker.defineQuantizationTables:
-                try readQuantizationTables(try segment(marker))
-            case JPEGMarker.defineRestartInterval:
-                let body = try segment(marker)
-                guard body.count == 2 else { throw malformed("the DRI segment is \(body.count) bytes, not 2") }
-                restartInterval = Int(body[body.startIndex]) << 8 | Int(body[body.startIndex + 1])
-            case JPEGMarker.startOfScan:
-                try decodeScan(try readScanHeader(try segment(marker)))
-            case JPEGMarker.defineNumberOfLines:
-                throw .unsupported(syntax: syntax, reason: "the frame's line count is given after its first scan (DNL), which DICOM frames do not use")
-            case 0xE0...0xEF, 0xFE:
-                _ = try segment(marker)  // application data and comments; the Photometric Interpretation decides colour
-            default:
-                throw malformed("unexpected marker 0xFF\(String(marker, radix: 16, uppercase: true)) at byte \(position - 1)")
+            case .frameHeader(let header):
+                try readFrameHeader(header)
+            case .huffmanTables(let body):
+                // DC symbols are difference categories, at most 15 for 12-bit samples (T.81 F.1.2.1.1).
+                for definition in try JPEGHuffmanTable.tables(inSegment: body, maximumSymbols: [15, 255], syntax: syntax) {
+                    if definition.tableClass == 0 { dcTables[definition.identifier] = definition.table } else { acTables[definition.identifier] = definition.table }
+                }
+            case .quantizationTables(let body):
+                try readQuantizationTables(body)
+            case .restartInterval(let interval):
+                restartInterval = interval
+            case .scanHeader(let header):
+                try decodeScan(try readScanHeader(header))
             }
         }
     }
 
-    /// The marker at `position` (after any 0xFF fill bytes).
-    private mutating func nextMarker() throws(CodecError) -> UInt8 {
-        guard position < bytes.count, bytes[position] == 0xFF else {
-            throw malformed(position >= bytes.count ? "the stream ends at byte \(position) without an EOI marker" : "byte \(position) is not a JPEG marker")
-        }
-        while position < bytes.count, bytes[position] == 0xFF { position += 1 }
-        guard position < bytes.count else { throw malformed("the stream ends inside a marker") }
-        defer { position += 1 }
-        return bytes[position]
-    }
-
-    /// The body of the marker segment at `position`: its length word counts itself.
-    private mutating func segment(_ marker: UInt8) throws(CodecError) -> ArraySlice<UInt8> {
-        guard position + 2 <= bytes.count else { throw malformed("the 0xFF\(String(marker, radix: 16, uppercase: true)) segment is cut off") }
-        let length = Int(bytes[position]) << 8 | Int(bytes[position + 1])
-        guard length >= 2, position + length <= bytes.count else {
-            throw malformed("a segment's length \(length) runs past the stream's \(bytes.count) bytes")
-        }
-        defer { position += length }
-        return bytes[(position + 2)..<(position + length)]
-    }
-
-    private mutating func readFrameHeader(_ body: ArraySlice<UInt8>) throws(CodecError) {
-        guard frame == nil else { throw malformed("a second frame header; a frame has one") }
-        let body = Array(body)
-        guard body.count >= 6 else { throw malformed("the SOF segment is \(body.count) bytes, shorter than its fixed part") }
-        let precision = Int(body[0]), rows = Int(body[1]) << 8 | Int(body[2]), columns = Int(body[3]) << 8 | Int(body[4])
-        let count = Int(body[5])
-        guard (1...4).contains(count), body.count == 6 + 3 * count else {
-            throw malformed("the SOF segment is \(body.count) bytes, not the \(6 + 3 * count) its \(count) components need")
-        }
+    private mutating func readFrameHeader(_ header: JPEGFrameHeader) throws(CodecError) {
+        let precision = header.precision, rows = header.rows, columns = header.columns, count = header.components.count
+        guard count <= 4 else { throw malformed("the frame has \(count) components; the DCT processes code 1 to 4") }
         guard precision == 8 || precision == 12 else { throw malformed("sample precision \(precision); the DCT processes have 8 or 12 bits") }
         guard rows > 0, columns > 0 else {
             throw .unsupported(syntax: syntax, reason: "the frame header gives \(columns)x\(rows) samples; a line count set by DNL is not used in DICOM")
         }
-        guard rows == layout.rows, columns == layout.columns, count == layout.samplesPerPixel else {
-            throw .layoutMismatch(syntax: syntax, reason: "the JPEG frame is \(columns)x\(rows) with \(count) components; the data set says "
-                                  + "\(layout.columns)x\(layout.rows) with \(layout.samplesPerPixel) samples per pixel")
-        }
-        guard precision <= layout.bitsAllocated else {
-            throw .layoutMismatch(syntax: syntax, reason: "\(precision)-bit JPEG samples do not fit in Bits Allocated \(layout.bitsAllocated)")
-        }
-        let horizontal: [Int] = (0..<count).map { Int(body[7 + 3 * $0] >> 4) }
-        let vertical: [Int] = (0..<count).map { Int(body[7 + 3 * $0] & 0x0F) }
-        guard (horizontal + vertical).allSatisfy({ (1...4).contains($0) }) else { throw malformed("a sampling factor outside 1 to 4") }
-        let maximumHorizontal = horizontal.max() ?? 1, maximumVertical = vertical.max() ?? 1
+        try header.check(against: layout, syntax: syntax)
+        let factors = header.components.flatMap { [$0.horizontal, $0.vertical] }
+        guard factors.allSatisfy({ (1...4).contains($0) }) else { throw malformed("a sampling factor outside 1 to 4") }
+        let maximumHorizontal = header.components.map(\.horizontal).max() ?? 1, maximumVertical = header.components.map(\.vertical).max() ?? 1
         let mcusPerLine = (columns + 8 * maximumHorizontal - 1) / (8 * maximumHorizontal)
         let mcuRows = (rows + 8 * maximumVertical - 1) / (8 * maximumVertical)
         var components: [Component] = []
-        for index in 0..<count {
-            let identifier = body[6 + 3 * index], table = Int(body[8 + 3 * index])
-            guard !components.contains(where: { $0.identifier == identifier }) else { throw malformed("component \(identifier) is defined twice") }
+        for component in header.components {
+            let identifier = component.identifier, table = component.quantizationTable
             guard table < 4 else { throw malformed("component \(identifier) uses quantization table \(table); there are 4") }
-            let h = horizontal[index], v = vertical[index]
+            let h = component.horizontal, v = component.vertical
             components.append(Component(identifier: identifier, horizontal: h, vertical: v, quantizationTable: table,
                                         blocksPerLine: mcusPerLine * h, blockRows: mcuRows * v,
                                         width: (columns * h + maximumHorizontal - 1) / maximumHorizontal,
@@ -172,34 +130,13 @@ struct JPEGDCTDecoder {
         // Each block costs at least two bits (its DC code and an end of block): a header claiming
         // more blocks than the stream has bits for is refused before the frame's memory is taken.
         let blocks = components.reduce(0) { $0 + $1.blocksPerLine * $1.blockRows }
-        guard blocks <= bytes.count * 4 else {
-            throw malformed("\(bytes.count) bytes cannot hold the \(blocks) blocks the frame header announces")
+        guard blocks <= reader.bytes.count * 4 else {
+            throw malformed("\(reader.bytes.count) bytes cannot hold the \(blocks) blocks the frame header announces")
         }
-        frame = Frame(precision: precision, rows: rows, columns: columns, components: components, maximumHorizontal: maximumHorizontal,
+        frame = Frame(header: header, components: components, maximumHorizontal: maximumHorizontal,
                       maximumVertical: maximumVertical, mcusPerLine: mcusPerLine, mcuRows: mcuRows)
         planes = components.map { [Int32](repeating: 0, count: $0.blocksPerLine * $0.blockRows * 64) }
         componentDecoded = [Bool](repeating: false, count: count)
-    }
-
-    private mutating func readHuffmanTables(_ body: ArraySlice<UInt8>) throws(CodecError) {
-        var index = body.startIndex
-        while index < body.endIndex {
-            guard index + 17 <= body.endIndex else { throw malformed("a DHT table is cut off before its 16 code counts") }
-            let kind = body[index] >> 4, identifier = Int(body[index] & 0x0F)
-            guard kind <= 1, identifier < 4 else { throw malformed("DHT table class \(kind) number \(identifier); there are DC and AC tables 0 to 3") }
-            let counts = body[(index + 1)..<(index + 17)].map(Int.init)
-            let total = counts.reduce(0, +)
-            guard index + 17 + total <= body.endIndex else { throw malformed("DHT table \(identifier) is cut off inside its \(total) symbols") }
-            let symbols = Array(body[(index + 17)..<(index + 17 + total)])
-            do {
-                // DC symbols are difference categories, at most 15 for 12-bit samples (T.81 F.1.2.1.1).
-                let table = try JPEGHuffmanTable(counts: counts, symbols: symbols, maximumSymbol: kind == 0 ? 15 : 255)
-                if kind == 0 { dcTables[identifier] = table } else { acTables[identifier] = table }
-            } catch {
-                throw malformed("DHT \(kind == 0 ? "DC" : "AC") table \(identifier) is not a valid Huffman table: \(error)")
-            }
-            index += 17 + total
-        }
     }
 
     private mutating func readQuantizationTables(_ body: ArraySlice<UInt8>) throws(CodecError) {
@@ -216,35 +153,26 @@ struct JPEGDCTDecoder {
         }
     }
 
-    private func readScanHeader(_ body: ArraySlice<UInt8>) throws(CodecError) -> [ScanComponent] {
+    private func readScanHeader(_ header: JPEGScanHeader) throws(CodecError) -> [ScanComponent] {
         guard let frame else { throw malformed("a scan begins before the frame header") }
-        let body = Array(body)
-        guard let count = body.first.map(Int.init), (1...4).contains(count), body.count == 4 + 2 * count else {
-            throw malformed("the SOS segment's length does not match its component count")
-        }
         // Ss, Se, Ah and Al mean nothing to a sequential scan (T.81 B.2.3); some writers leave other values there, as libjpeg tolerates.
         var components: [ScanComponent] = []
-        for position in 0..<count {
-            let identifier = body[1 + 2 * position], tables = body[2 + 2 * position]
-            guard let index = frame.components.firstIndex(where: { $0.identifier == identifier }),
-                  !components.contains(where: { $0.index == index }) else {
-                throw malformed("the scan names component \(identifier), not a component of the frame or named twice")
-            }
-            let dc = Int(tables >> 4), ac = Int(tables & 0x0F)
+        for (index, component) in zip(try header.frameIndices(in: frame.header, syntax: syntax), header.components) {
+            let dc = component.dcTable, ac = component.acTable
             guard dc < 4, ac < 4, let dcTable = dcTables[dc], let acTable = acTables[ac] else {
                 throw malformed("the scan uses Huffman tables DC \(dc) and AC \(ac), which no DHT segment defined")
             }
             guard quantization[frame.components[index].quantizationTable] != nil else {
-                throw malformed("component \(identifier) uses quantization table \(frame.components[index].quantizationTable), which no DQT segment defined")
+                throw malformed("component \(component.identifier) uses quantization table \(frame.components[index].quantizationTable), which no DQT segment defined")
             }
             components.append(ScanComponent(index: index, dcTable: dcTable, acTable: acTable))
         }
         let blocksInMCU = components.reduce(0) { $0 + frame.components[$1.index].horizontal * frame.components[$1.index].vertical }
-        guard count == 1 || blocksInMCU <= 10 else { throw malformed("an MCU of \(blocksInMCU) blocks; T.81 B.2.3 allows 10") }
+        guard components.count == 1 || blocksInMCU <= 10 else { throw malformed("an MCU of \(blocksInMCU) blocks; T.81 B.2.3 allows 10") }
         return components
     }
 
-    /// The scan's entropy-coded data (T.81 F.2), from `position` to the marker after it, where `position` is left.
+    /// The scan's entropy-coded data (T.81 F.2), from the reader's position to the marker after it, where the reader is left.
     private mutating func decodeScan(_ scan: [ScanComponent]) throws(CodecError) {
         guard let frame else { throw malformed("a scan begins before the frame header") }
         // A scan of one component codes its own blocks in raster order; an interleaved scan codes MCUs (T.81 A.2).
@@ -253,18 +181,14 @@ struct JPEGDCTDecoder {
         let unitsPerLine = single ? (only.width + 7) / 8 : frame.mcusPerLine
         let units = single ? unitsPerLine * ((only.height + 7) / 8) : frame.mcusPerLine * frame.mcuRows
         let tables = scan.map { quantization[frame.components[$0.index].quantizationTable] ?? [] }
-        var reader = JPEGBitReader(bytes, from: position)
+        var bits = JPEGBitReader(reader.bytes, from: reader.position)
         var predictions = [Int](repeating: 0, count: scan.count)
-        var restartNumber = 0
         var coefficients = [Int](repeating: 0, count: 64)
         var samples = [Int32](repeating: 0, count: 64)
         for unit in 0..<units {
             if restartInterval > 0, unit > 0, unit % restartInterval == 0 {
-                guard reader.isAtEndOfSegment(), reader.marker() == JPEGMarker.firstRestart + UInt8(restartNumber) else {
-                    throw malformed("restart marker RST\(restartNumber) missing before MCU \(unit) of the scan")
-                }
-                reader.skipMarker()
-                restartNumber = (restartNumber + 1) % 8
+                let number = (unit / restartInterval - 1) % 8
+                guard bits.skipRestartMarker(number) else { throw malformed("restart marker RST\(number) missing before MCU \(unit) of the scan") }
                 predictions = [Int](repeating: 0, count: scan.count)
             }
             for (scanIndex, component) in scan.enumerated() {
@@ -275,7 +199,7 @@ struct JPEGDCTDecoder {
                         let column = single ? unit % unitsPerLine : unit % frame.mcusPerLine * info.horizontal + blockX
                         let row = single ? unit / unitsPerLine : unit / frame.mcusPerLine * info.vertical + blockY
                         do {
-                            try Self.decodeBlock(&reader, dc: component.dcTable, ac: component.acTable, prediction: &predictions[scanIndex],
+                            try Self.decodeBlock(&bits, dc: component.dcTable, ac: component.acTable, prediction: &predictions[scanIndex],
                                                  quantization: tables[scanIndex], into: &coefficients)
                         } catch {
                             throw malformed(error.invalidCode ? "an invalid Huffman code in MCU \(unit) of the scan"
@@ -292,11 +216,7 @@ struct JPEGDCTDecoder {
             }
         }
         for component in scan { componentDecoded[component.index] = true }
-        _ = reader.isAtEndOfSegment()
-        position = reader.position
-        while position < bytes.count, !(bytes[position] == 0xFF && position + 1 < bytes.count && bytes[position + 1] != 0 && bytes[position + 1] != 0xFF) {
-            position += 1
-        }
+        reader.skipEntropyCodedData(readBy: &bits)
     }
 
     /// Why a block could not be decoded.

@@ -56,15 +56,23 @@ struct JPEGBitReader {
     }
 
     /// The marker byte following 0xFF (after any 0xFF fill bytes) at `position`, if one is there.
-    func marker() -> UInt8? {
+    private func marker() -> UInt8? {
         var index = position
         while index < bytes.count, bytes[index] == 0xFF { index += 1 }
         guard index > position, index < bytes.count else { return nil }
         return bytes[index]
     }
 
+    /// Past restart marker RSTn, n being `number` modulo 8, when it follows the interval's last bits
+    /// (T.81 B.2.1); false, reading nothing, when something else is there.
+    mutating func skipRestartMarker(_ number: Int) -> Bool {
+        guard isAtEndOfSegment(), marker() == JPEGMarker.firstRestart + UInt8(number % 8) else { return false }
+        skipMarker()
+        return true
+    }
+
     /// Past the marker at `position`, dropping the padding bits before it: the next segment begins.
-    mutating func skipMarker() {
+    private mutating func skipMarker() {
         while position < bytes.count, bytes[position] == 0xFF { position += 1 }
         position += 1
         buffer = 0

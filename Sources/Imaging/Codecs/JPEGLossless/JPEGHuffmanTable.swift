@@ -25,6 +25,37 @@ struct JPEGHuffmanTable: Sendable, Equatable {
         self.init(checkedCounts: counts, symbols: symbols)
     }
 
+    /// The tables of a DHT segment's body (T.81 B.2.4.2), each with its class (0 DC, 1 AC) and
+    /// number (0 to 3). `maximumSymbols[c]` bounds the symbols of class c; a class past its end
+    /// is not one of the process.
+    static func tables(inSegment body: ArraySlice<UInt8>, maximumSymbols: [UInt8],
+                       syntax: String) throws(CodecError) -> [(tableClass: Int, identifier: Int, table: JPEGHuffmanTable)] {
+        var tables: [(tableClass: Int, identifier: Int, table: JPEGHuffmanTable)] = []
+        var index = body.startIndex
+        while index < body.endIndex {
+            guard index + 17 <= body.endIndex else { throw .malformed(syntax: syntax, reason: "a DHT table is cut off before its 16 code counts") }
+            let tableClass = Int(body[index] >> 4), identifier = Int(body[index] & 0x0F)
+            guard tableClass < maximumSymbols.count, identifier < 4 else {
+                let classes = maximumSymbols.count == 1 ? "DC tables" : "DC and AC tables"
+                throw .malformed(syntax: syntax, reason: "DHT table class \(tableClass) number \(identifier); this process uses \(classes) 0 to 3")
+            }
+            let counts = body[(index + 1)..<(index + 17)].map(Int.init)
+            let total = counts.reduce(0, +)
+            guard index + 17 + total <= body.endIndex else {
+                throw .malformed(syntax: syntax, reason: "DHT table \(identifier) is cut off inside its \(total) symbols")
+            }
+            do {
+                let table = try JPEGHuffmanTable(counts: counts, symbols: Array(body[(index + 17)..<(index + 17 + total)]),
+                                                 maximumSymbol: maximumSymbols[tableClass])
+                tables.append((tableClass, identifier, table))
+            } catch {
+                throw .malformed(syntax: syntax, reason: "DHT \(tableClass == 0 ? "DC" : "AC") table \(identifier) is not a valid Huffman table: \(error)")
+            }
+            index += 17 + total
+        }
+        return tables
+    }
+
     private init(checkedCounts counts: [Int], symbols: [UInt8]) {
         var maximum = [Int](repeating: -1, count: 16), first = [Int](repeating: 0, count: 16), start = [Int](repeating: 0, count: 16)
         var code = 0, symbol = 0

@@ -47,4 +47,16 @@ enum JPEGMarker {
     static let extendedHuffmanFrame: UInt8 = 0xC1
     static let defineQuantizationTables: UInt8 = 0xDB
     static let firstRestart: UInt8 = 0xD0
+
+    /// Whether `marker` begins a frame header SOFn: 0xC0 to 0xCF but DHT (0xC4), JPG (0xC8,
+    /// reserved) and DAC (0xCC, arithmetic conditioning).
+    static func isStartOfFrame(_ marker: UInt8) -> Bool {
+        (0xC0...0xCF).contains(marker) && marker != defineHuffmanTables && marker != 0xC8 && marker != 0xCC
+    }
+
+    /// A marker as written, for messages: 0xFFC0.
+    static func name(_ marker: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return "0xFF" + String(digits[Int(marker >> 4)]) + String(digits[Int(marker & 0x0F)])
+    }
 }
