@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import Logs
 
 /// Gives every request an ID that its log lines carry and its response returns in
 /// X-Request-ID, so that an operator can find a user's failed request in the log. An ID sent
@@ -18,8 +17,6 @@ struct RequestIDMiddleware: RouterMiddleware {
         response.headers[Self.header] = context.requestID
         return response
     }
-
-    static func newID() -> String { LogID.random() }
 
     /// 1 to 64 letters, digits, `-`, `_` or `.`: what a proxy's IDs (UUIDs, hex) look like, and
     /// nothing that could forge a log line or carry data.

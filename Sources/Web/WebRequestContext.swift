@@ -25,7 +25,7 @@ public struct WebRequestContext: RequestContext {
         peerAddress = PeerAddress.text(source.channel.remoteAddress)
         channel = source.channel
         access = AccessContext(principal: .anonymous, channel: .dicomweb, peerAddress: peerAddress, authentication: .none)
-        requestID = RequestIDMiddleware.newID()
+        requestID = LogID.random()
     }
 
     /// `log` with this request's ID on every line.

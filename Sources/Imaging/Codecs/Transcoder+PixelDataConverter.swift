@@ -4,9 +4,14 @@ import DICOM
 /// C-GET, C-MOVE and `rampart store` decompress for a peer that accepts only uncompressed
 /// syntaxes, and WADO-RS and WADO-URI convert to the transfer syntax a request asks for.
 extension Transcoder: PixelDataConverter {
+    /// What `transcode` accepts: it refuses (`checkedEncoder`) a pair it cannot convert.
     public func canConvert(from source: TransferSyntax, to target: TransferSyntax) -> Bool {
-        (Self.nativeSyntaxes.contains(source) || Self.decoder(for: source) != nil)
-            && (Self.nativeSyntaxes.contains(target) || Self.encoder(for: target) != nil)
+        do {
+            _ = try checkedEncoder(from: source, to: target)  // nil between native syntaxes, which convert
+            return true
+        } catch {
+            return false
+        }
     }
 
     public func convert(_ dataSet: DataSet, from source: TransferSyntax, to target: TransferSyntax) throws -> DataSet {
