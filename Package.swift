@@ -88,6 +88,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                // Timer.record(duration:)
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         // The exposure scanner: DICOM, TLS and web probes of endpoints, findings, reports.
@@ -183,6 +185,7 @@ let package = Package(
                 // Session tokens of the web UI: random bits, kept by their SHA-256.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             // The web UI: plain HTML, CSS and JavaScript modules, served as they are.
             resources: [.copy("UI")]

@@ -114,16 +114,10 @@ public struct ConfigurationFile: Sendable {
                     switch key {
                     case "format":
                         let text = try reader.string(value, "logging.format")
-                        guard let format = LogFormat(rawValue: text) else {
-                            throw reader.error(value, "logging.format must be one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")), not \(text)")
-                        }
-                        configuration.logging.format = format
+                        do { configuration.logging.format = try LogFormat.named(text) } catch { throw reader.error(value, "logging.format: \(error)") }
                     case "level":
                         let text = try reader.string(value, "logging.level")
-                        guard let level = LogLevel(name: text) else {
-                            throw reader.error(value, "logging.level must be one of \(LogLevel.allCases.map(\.description).joined(separator: ", ")), not \(text)")
-                        }
-                        configuration.logging.level = level
+                        do { configuration.logging.level = try LogLevel.named(text) } catch { throw reader.error(value, "logging.level: \(error)") }
                     default:
                         throw reader.unknown(key, in: "logging", value, known: ["format", "level"])
                     }

@@ -53,18 +53,22 @@ public struct SiteAdministrator: SiteAdministration {
     // MARK: Settings
 
     public func settings() throws(AdministrationError) -> [SettingRecord] {
-        guard let runTimeSettings else { throw .notFound("settings change in a running server: use its REST API or web UI, or edit rampart.yaml") }
-        return runTimeSettings.records
+        try liveSettings().records
     }
 
     public func changeSettings(_ values: [String: SettingValue], grant: Grant) throws(AdministrationError) -> [SettingRecord] {
-        guard let runTimeSettings else { throw .notFound("settings change in a running server: use its REST API or web UI, or edit rampart.yaml") }
+        let runTimeSettings = try liveSettings()
         let changed = try runTimeSettings.change(values)
         if !changed.isEmpty {
             try record("changed settings at run time: " + changed.joined(separator: "; "), subject: AuditSubject(.file, Self.settingsFile),
                        type: .securityConfiguration, grant)
         }
         return runTimeSettings.records
+    }
+
+    private func liveSettings() throws(AdministrationError) -> RunTimeSettings {
+        guard let runTimeSettings else { throw .notFound("settings change in a running server: use its REST API or web UI, or edit rampart.yaml") }
+        return runTimeSettings
     }
 
     static let settingsFile = RunTimeSettings.fileName
@@ -275,27 +279,22 @@ public struct SiteAdministrator: SiteAdministration {
     }
 
     public func auditEvents(_ query: AuditQuery, grant: Grant) throws(AdministrationError) -> [RecordedAuditEvent] {
-        guard grant.action == .audit else { throw .failed("an audit query needs an audit grant, not \(grant.action)") }
-        do {
-            return try audit.store.events(matching: query)
-        } catch {
-            throw .failed("\(error)")
-        }
+        try readAudit("an audit query", grant: grant) { try audit.store.events(matching: query) }
     }
 
     public func auditTimeline(_ period: AuditTimeline.Period, grant: Grant) throws(AdministrationError) -> AuditTimeline {
-        guard grant.action == .audit else { throw .failed("an audit timeline needs an audit grant, not \(grant.action)") }
-        do {
-            return try audit.store.timeline(period)
-        } catch {
-            throw .failed("\(error)")
-        }
+        try readAudit("an audit timeline", grant: grant) { try audit.store.timeline(period) }
     }
 
     public func auditAnomalies(from: Date, to: Date?, grant: Grant) throws(AdministrationError) -> [AuditAnomaly] {
-        guard grant.action == .audit else { throw .failed("an anomaly report needs an audit grant, not \(grant.action)") }
+        try readAudit("an anomaly report", grant: grant) { try AuditAnomalies(store: audit.store).find(from: from, to: to) }
+    }
+
+    /// What an audit grant reads of the trail; the store's errors become `failed`.
+    private func readAudit<Answer>(_ what: String, grant: Grant, _ read: () throws -> Answer) throws(AdministrationError) -> Answer {
+        guard grant.action == .audit else { throw .failed("\(what) needs an audit grant, not \(grant.action)") }
         do {
-            return try AuditAnomalies(store: audit.store).find(from: from, to: to)
+            return try read()
         } catch {
             throw .failed("\(error)")
         }

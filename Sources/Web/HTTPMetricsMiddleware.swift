@@ -1,4 +1,4 @@
-import CoreMetrics
+import Metrics
 import Hummingbird
 
 /// Counts every request and times it, by route pattern, method and status, through
@@ -28,8 +28,7 @@ struct HTTPMetricsMiddleware: RouterMiddleware {
     private func record(route: String?, method: String, status: Int, since started: ContinuousClock.Instant) {
         let dimensions = [("route", route ?? "unmatched"), ("method", method), ("status", String(status))]
         Counter(label: "rampart_http_requests_total", dimensions: dimensions, factory: factory).increment()
-        let elapsed = (ContinuousClock.now - started).components
         Timer(label: "rampart_http_request_duration_seconds", dimensions: [("route", route ?? "unmatched"), ("method", method)], factory: factory)
-            .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
+            .record(duration: ContinuousClock.now - started)
     }
 }

@@ -81,16 +81,10 @@ struct Serve: AsyncParsableCommand {
                 dicomTLSPort: noTLS ? 0 : try dicomTLSPort ?? Self.integer("RAMPART_DICOM_TLS_PORT"),
                 httpPort: try httpPort ?? Self.integer("RAMPART_HTTP_PORT"),
                 logFormat: try (logFormat ?? environment("RAMPART_LOG_FORMAT")).map { text throws(ServerSetupError) in
-                    guard let format = LogFormat(rawValue: text) else {
-                        throw ServerSetupError("the log format \(text) is not one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-                    }
-                    return format
+                    do { return try LogFormat.named(text) } catch { throw ServerSetupError("the log format \(error)") }
                 },
                 logLevel: try (logLevel ?? environment("RAMPART_LOG_LEVEL")).map { text throws(ServerSetupError) in
-                    guard let level = LogLevel(name: text) else {
-                        throw ServerSetupError("the log level \(text) is not one of \(LogLevel.allCases.map(\.description).joined(separator: ", "))")
-                    }
-                    return level
+                    do { return try LogLevel.named(text) } catch { throw ServerSetupError("the log level \(error)") }
                 })
             // rampart.yaml, then what was changed at run time (settings.json), then environment and flags.
             fileConfiguration = try file.load()

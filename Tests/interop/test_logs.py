@@ -91,4 +91,4 @@ def test_an_unknown_format_is_refused_naming_the_key(rampart, tmp_path):
     data = configure(rampart, tmp_path, format="xml")
     result = run(rampart, "serve", "--data-dir", data, "--dicom-port", "0", "--http-port", "0", timeout=30)
     assert result.returncode == 78
-    assert "logging.format must be one of text, json, logfmt, not xml" in result.stderr
+    assert "logging.format: xml is not one of text, json, logfmt" in result.stderr

@@ -1,4 +1,4 @@
-import CoreMetrics
+import Metrics
 
 /// What the DICOM server counts, through swift-metrics: the application picks the backend
 /// (`rampart serve`: Prometheus at /metrics); by default nothing is kept. Labels are bounded
@@ -49,19 +49,12 @@ public struct DICOMServerMetrics: Sendable {
     /// How long one request took, from its arrival to its final response.
     func handled(_ request: CommandField, in duration: Duration) {
         Timer(label: "rampart_dimse_operation_duration_seconds", dimensions: [("operation", Self.operation(request))], factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+            .record(duration: duration)
     }
 
     /// "C-STORE" for C-STORE-RQ and C-STORE-RSP alike.
     static func operation(_ field: CommandField) -> String {
         let name = field.description
         return name.hasSuffix("-RQ") ? String(name.dropLast(3)) : name.hasSuffix("-RSP") ? String(name.dropLast(4)) : name
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
