@@ -51,7 +51,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let authorization = request.headers[.authorization] {
             context.access = await authenticator.authenticate(authorization: authorization, channel: channel, peerAddress: context.peerAddress)
         } else if let cookie = SessionCookie.value(in: request.headers[values: .cookie]) {
-            context.access = await resume(cookie, request, context)
+            context.access = try await resume(cookie, request, context)
             context.sessionCookie = cookie
         } else if let fingerprint {
             context.access = device(fingerprint, channel: channel, peerAddress: context.peerAddress)
@@ -91,9 +91,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     /// The session's user, or anonymous with why: an unknown or lapsed session, or a change
     /// without the page's CSRF token (a request forged by another site).
-    private func resume(_ cookie: String, _ request: Request, _ context: Context) async -> AccessContext {
+    private func resume(_ cookie: String, _ request: Request, _ context: Context) async throws -> AccessContext {
         var anonymous = AccessContext(principal: .anonymous, channel: .ui, peerAddress: context.peerAddress, authentication: .none)
-        guard let session = sessions.resume(cookie: cookie, now: .now()) else {
+        guard let session = try await sessions.resume(cookie: cookie) else {
             anonymous.authenticationFailure = "the session is unknown or has lapsed: log in again"
             return anonymous
         }

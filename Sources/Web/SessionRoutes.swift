@@ -83,18 +83,19 @@ struct SessionRoutes: Sendable {
                 if case .anonymous = access.principal { _ = try? await gate.decide(access, .associate) }
                 throw WebProblem(.unauthorized, "the user name or password is wrong, or the account is locked or disabled")
             }
-            return try open(name, access, signIn: .account(access.authentication))
+            return try await open(name, access, signIn: .account(access.authentication))
         }
         group.get("session") { _, context in
             guard case let .user(name) = context.access.principal else {
                 throw WebProblem(.notFound, "\(context.access.principal) has no session: sessions are for users")
             }
-            let csrf = context.sessionCookie.flatMap { sessions.resume(cookie: $0, now: .now())?.csrfToken }
+            var csrf: String?
+            if let cookie = context.sessionCookie { csrf = try await sessions.resume(cookie: cookie)?.csrfToken }
             return try Response.json(SessionInfo(user: name, roles: context.access.roles, authentication: context.access.authentication.description,
                                              csrfToken: csrf))
         }
         group.delete("session") { _, context in
-            if let cookie = context.sessionCookie { sessions.close(cookie: cookie) }
+            if let cookie = context.sessionCookie { try await sessions.close(cookie: cookie) }
             return Response(status: .noContent, headers: [.setCookie: SessionCookie.clearing(secure: secure)])
         }
         group.get("session/providers") { _, _ in
@@ -133,15 +134,15 @@ struct SessionRoutes: Sendable {
             guard (try? await gate.decide(access, .associate)) != nil else {
                 throw WebProblem(.unauthorized, "\(provider.displayName) signed you in as \(name), but your roles do not let you in here; ask an administrator")
             }
-            var response = try open(name, access, signIn: .identityProvider(issuer: provider.issuer, roles: access.roles))
+            var response = try await open(name, access, signIn: .identityProvider(issuer: provider.issuer, roles: access.roles))
             response.headers.append(HTTPField(name: .setCookie, value: SessionCookie.clearingLogin(secure: secure)))
             return response
         }
     }
 
     /// A session for the user the gate just let in, and its cookie.
-    private func open(_ name: String, _ access: AccessContext, signIn: SessionSignIn) throws -> Response {
-        let (cookie, csrf) = sessions.open(user: name, signIn: signIn, now: .now())
+    private func open(_ name: String, _ access: AccessContext, signIn: SessionSignIn) async throws -> Response {
+        let (cookie, csrf) = try await sessions.open(user: name, signIn: signIn)
         var response = try Response.json(SessionInfo(user: name, roles: access.roles, authentication: access.authentication.description, csrfToken: csrf))
         response.headers[.setCookie] = SessionCookie.setting(cookie, secure: secure)
         return response

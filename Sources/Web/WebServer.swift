@@ -103,7 +103,7 @@ public struct WebServer: Sendable {
         router.add(middleware: ProblemMiddleware(log: log))
         router.add(middleware: RateLimitMiddleware(limiter: RequestRateLimiter(perMinute: settings.requestsPerMinutePerHost)))
         router.add(middleware: StrictCORSMiddleware(allowedOrigins: Set(settings.corsOrigins)))
-        let sessions = SessionStore()
+        let sessions = SessionStore(shared: services.archive.sharedSessions)
         router.add(middleware: AuthenticationMiddleware(authenticator: authenticator, gate: services.gate, sessions: sessions,
                                                         readsClientCertificates: settings.tls.map { $0.certificateVerification != .none } ?? false))
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))

@@ -15,11 +15,32 @@ struct PostgresIndexTests {
             (try db.fetchAll("SELECT version FROM schema_migrations ORDER BY version").map { try $0.requiredText("version") },
              try db.fetchAll("SELECT indexdef FROM pg_indexes WHERE schemaname = ?", [fixtures.schema]).map { try $0.requiredText("indexdef") })
         }
-        #expect(versions == ["v1", "v2-trigram-indexes", "v3-partial-indexes"])
+        #expect(versions == ["v1", "v2-trigram-indexes", "v3-partial-indexes", "v4-web-sessions"])
         #expect(indexes.contains { $0.contains("patient_patientid") && $0.contains("text_pattern_ops") })
         #expect(indexes.contains { $0.contains("study_studydate ") })
         #expect(indexes.contains { $0.contains("study_studydateirregular") && $0.contains("WHERE studydateirregular") })
         #expect(indexes.contains { $0.contains("USING gin") && $0.contains("studydescription") && $0.contains("gin_trgm_ops") })
+    }
+
+    @Test func aSessionOpenedOnOneNodeIsResumedAndClosedOnAnother() throws {
+        let first = try ArchiveFixtures(backend: .postgres)
+        let second = try ArchiveFixtures(backend: .postgres, schema: first.schema)
+        defer { first.remove(); second.remove() }
+        let nodeA = try #require(try first.archive().sharedSessions), nodeB = try #require(try second.archive().sharedSessions)
+        let row = SharedSessionTable.Row(user: "reader", signIn: "account:2", csrfToken: "csrf", created: 1_000, lastSeen: 1_000)
+        try nodeA.insert(key: "k1", row)
+        try nodeA.insert(key: "k2", SharedSessionTable.Row(user: "old", signIn: "account:2", csrfToken: "c", created: 10, lastSeen: 10))
+        #expect(try nodeB.row(key: "k1") == row)
+        try nodeB.touch(key: "k1", lastSeen: 5_000)
+        try nodeB.touch(key: "k1", lastSeen: 4_000)
+        #expect(try nodeA.row(key: "k1")?.lastSeen == 5_000)
+        try nodeB.removeLapsed(idleSince: 500, createdBefore: 0)
+        #expect(try nodeA.row(key: "k2") == nil && nodeA.row(key: "k1") != nil)
+        try nodeB.remove(key: "k1")
+        #expect(try nodeA.row(key: "k1") == nil)
+        let embedded = try ArchiveFixtures(backend: .sqlite)
+        defer { embedded.remove() }
+        #expect(try embedded.archive().sharedSessions == nil)
     }
 
     @Test func wildcardsOnPostgreSQLAreCaseSensitiveAndEscapeLikeCharacters() async throws {

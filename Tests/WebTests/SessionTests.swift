@@ -61,18 +61,26 @@ import Testing
         }
     }
 
-    @Test func aSessionLapsesWhenIdleAndAtTheEndOfItsLifetime() {
-        let store = SessionStore(idleTimeout: .minutes(30), lifetime: .hours(2))
-        let start = NIODeadline.uptimeNanoseconds(1_000_000_000_000)
-        let (cookie, _) = store.open(user: "u", signIn: .account(.password), now: start)
-        #expect(store.resume(cookie: cookie, now: start + .minutes(29)) != nil)
-        #expect(store.resume(cookie: cookie, now: start + .minutes(58)) != nil)
-        #expect(store.resume(cookie: cookie, now: start + .minutes(89)) == nil)
-        let (second, _) = store.open(user: "u", signIn: .account(.password), now: start)
-        for minutes in stride(from: 20, through: 100, by: 20) {
-            #expect(store.resume(cookie: second, now: start + .minutes(Int64(minutes))) != nil)
+    @Test func aSessionLapsesWhenIdleAndAtTheEndOfItsLifetime() async throws {
+        let store = SessionStore(idleTimeout: 30 * 60, lifetime: 2 * 3600)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        func minutes(_ count: Int) -> Date { start + TimeInterval(count * 60) }
+        let (cookie, _) = try await store.open(user: "u", signIn: .account(.password), now: start)
+        #expect(try await store.resume(cookie: cookie, now: minutes(29)) != nil)
+        #expect(try await store.resume(cookie: cookie, now: minutes(58)) != nil)
+        #expect(try await store.resume(cookie: cookie, now: minutes(89)) == nil)
+        let (second, _) = try await store.open(user: "u", signIn: .account(.password), now: start)
+        for count in stride(from: 20, through: 100, by: 20) {
+            #expect(try await store.resume(cookie: second, now: minutes(count)) != nil)
         }
-        #expect(store.resume(cookie: second, now: start + .minutes(121)) == nil)
-        #expect(store.resume(cookie: "not-a-session", now: start) == nil)
+        #expect(try await store.resume(cookie: second, now: minutes(121)) == nil)
+        #expect(try await store.resume(cookie: "not-a-session", now: start) == nil)
+    }
+
+    @Test func howASessionSignedInSurvivesItsStoredText() {
+        for signIn: SessionSignIn in [.account(.password), .account(.mfa), .identityProvider(issuer: "https://idp.example", roles: ["radiologist", "a\"b"])] {
+            #expect(SessionSignIn(stored: signIn.stored) == signIn)
+        }
+        #expect(SessionSignIn(stored: "account:99") == nil && SessionSignIn(stored: "provider:{}") == nil && SessionSignIn(stored: "") == nil)
     }
 }

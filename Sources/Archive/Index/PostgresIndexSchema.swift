@@ -34,6 +34,16 @@ struct PostgresIndexSchema {
             try db.execute("CREATE INDEX patient_patientIDVaries ON patient (id) WHERE patientIDVaries = 1")
             return true
         }),
+        // The web UI's sessions, shared by the nodes (`SharedSessionTable`).
+        Migration(version: "v4-web-sessions", apply: { db, _ in
+            try db.execute("""
+                CREATE TABLE web_session (
+                    key TEXT PRIMARY KEY, userName TEXT NOT NULL, signIn TEXT NOT NULL, csrfToken TEXT NOT NULL,
+                    created BIGINT NOT NULL, lastSeen BIGINT NOT NULL)
+                """)
+            try db.execute("CREATE INDEX web_session_lastSeen ON web_session (lastSeen)")
+            return true
+        }),
     ]
 
     func migrate(_ database: PostgresIndexDatabase) throws {
