@@ -198,6 +198,10 @@ public actor Archive {
             // A new blob without a row would be an orphan: remove it now rather than at the next
             // start. A replaced blob cannot be taken back; it is a valid object of the same UID.
             if existing == nil { blobs.remove(filed.blobPath) }
+            // Another node sharing the index filed this UID since the look-up (its insert won the
+            // unique key): that is a duplicate, settled by the policy as if it had come second.
+            // (Under `replace` nothing is settled: the store fails, and a retry replaces.)
+            if existing == nil, let settled = try? lookUp(item, grant: grant).settled { return settled }
             throw error
         }
         let stored = StoredInstance(sopClassUID: item.sopClassUID, sopInstanceUID: item.sopInstanceUID, patientID: item.patientKey,

@@ -105,4 +105,39 @@ struct PostgresIndexTests {
         #expect(answers.first?.string(ArchiveTag.numberOfStudyRelatedInstances) == "40")
         #expect(answers.first?.string(ArchiveTag.modalitiesInStudy).map { Set($0.split(separator: "\\")) } == ["CT", "MR"])
     }
+
+    @Test func oneObjectStoredOnTwoNodesAtOnceIsFiledOnceAndKeptAsADuplicateOnTheOther() async throws {
+        let first = try ArchiveFixtures(backend: .postgres)
+        let second = try ArchiveFixtures(backend: .postgres, schema: first.schema)
+        defer {
+            first.remove()
+            second.remove()
+        }
+        let nodes = [try first.archive(), try second.archive()]
+        let grant = try await ArchiveFixtures.grant(.store)
+        // 30 UIDs, each sent to both nodes at the same moment: each node's look-up may find
+        // nothing, and then one insert loses the unique key to the other node's.
+        let instances = (0..<30).map { number in
+            var instance = ArchiveFixtures.instances[number % 3]
+            instance.sop = "1.2.826.0.8.\(number)"
+            return instance
+        }
+        let paths = try instances.enumerated().map { try first.write(ArchiveFixtures.dataSet($1), name: "both-\($0)") }
+        let outcomes = try await withThrowingTaskGroup(of: (String, StoreOutcome).self) { group in
+            for (path, instance) in zip(paths, instances) {
+                for node in nodes {
+                    group.addTask { (instance.sop, try await node.store(file: path, moving: false, grant: grant)) }
+                }
+            }
+            return try await group.reduce(into: [String: [StoreOutcome]]()) { $0[$1.0, default: []].append($1.1) }
+        }
+        for instance in instances {
+            let pair = try #require(outcomes[instance.sop])
+            let stored = pair.filter { if case .stored = $0 { true } else { false } }
+            let kept = pair.filter { if case .duplicateKept = $0 { true } else { false } }
+            #expect(stored.count == 1 && kept.count == 1, "\(instance.sop): \(pair)")
+        }
+        let counts = try nodes[0].counts(grant: try await ArchiveFixtures.grant(.administer))
+        #expect(counts.instances == 30)
+    }
 }
