@@ -69,7 +69,8 @@ test: deps
 	@status=0; \
 	echo "== PostgreSQL for the index tests (Scripts/test-postgres.sh)"; \
 	RAMPART_TEST_POSTGRES=$$(bash Scripts/test-postgres.sh start) || exit $$?; \
-	export RAMPART_TEST_POSTGRES; \
+	RAMPART_TEST_POSTGRES_CA=$$(bash Scripts/test-postgres.sh ca); \
+	export RAMPART_TEST_POSTGRES RAMPART_TEST_POSTGRES_CA; \
 	trap 'bash Scripts/test-postgres.sh stop' EXIT; \
 	echo "== Swift tests"; \
 	TCP_NODELAY=1 swift test --skip-build || status=$$?; \

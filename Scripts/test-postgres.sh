@@ -5,6 +5,8 @@
 # Usage: Scripts/test-postgres.sh start   start it (initdb the first time); prints its URL
 #        Scripts/test-postgres.sh stop    stop it (the data stays for the next start)
 #        Scripts/test-postgres.sh url     print postgres://postgres@127.0.0.1:PORT/rampart_test
+#        Scripts/test-postgres.sh ca      print the CA certificate the server's TLS certificate
+#                                         chains to (TLS is on; the URL's sslmode chooses)
 # Each command is idempotent; the database is emptied when the server starts, not when it runs. As root, the server runs as user `postgres` (PostgreSQL refuses
 # to run as root), which then owns .build/postgres.
 set -euo pipefail
@@ -37,6 +39,22 @@ url() {
 
 running() { [[ -f $data/postmaster.pid ]] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
 
+# A test CA and a server certificate for 127.0.0.1 and localhost, made once.
+certificates() {
+    local tls=$dir/tls
+    [[ -f $tls/server.key ]] && return
+    mkdir -p "$tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=Rampart test PostgreSQL CA" \
+        -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+        -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$tls/san.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
+        -extfile "$tls/san.ext" -out "$tls/server.pem" 2>/dev/null
+    chmod 600 "$tls/server.key" "$tls/ca.key"
+    [[ $(id -u) -ne 0 ]] || chown -R postgres: "$tls"
+}
+
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -48,13 +66,14 @@ start() {
         as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
             || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
     fi
+    certificates
     if ! running; then
         # A new free port at each start: another cluster may hold the last one by now.
         local p
         p=$(free_port)
         as_owner sh -c "echo $p > '$dir/port'"
         as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-            -o "-c listen_addresses=127.0.0.1 -c port=$p -c unix_socket_directories='$dir' -c fsync=off" start >/dev/null \
+            -o "-c listen_addresses=127.0.0.1 -c port=$p -c unix_socket_directories='$dir' -c fsync=off -c ssl=on -c ssl_cert_file='$dir/tls/server.pem' -c ssl_key_file='$dir/tls/server.key'" start >/dev/null \
             || { tail -n 20 "$dir/server.log" >&2; die "the server did not start (log: $dir/server.log)"; }
         # A started server gets an empty test database: the last run's schemas go. (A start
         # while it runs leaves the database alone: tests may be using it.)
@@ -77,5 +96,6 @@ case ${1:-} in
     start) start ;;
     stop) stop ;;
     url) url ;;
-    *) die "usage: $0 start|stop|url" ;;
+    ca) echo "$dir/tls/ca.pem" ;;
+    *) die "usage: $0 start|stop|url|ca" ;;
 esac

@@ -14,6 +14,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case blobStore(BlobStoreError)
     /// The index database could not be opened, migrated, read or written.
     case index(operation: String, underlying: String)
+    /// The PostgreSQL index could not be reached, opened, read or written.
+    case indexServer(operation: String, underlying: String)
     /// An index row's stored attributes cannot be decoded.
     case corruptIndexRow(table: String, rowID: Int64, underlying: String)
     /// Another process holds the archive's lock (`ArchiveLock`); `holder` is its process ID.
@@ -31,6 +33,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
             "\(problem)"
         case let .index(operation, underlying):
             "the archive index could not \(operation): \(underlying); check the disk and that only one Rampart process opens this archive directory"
+        case let .indexServer(operation, underlying):
+            "the archive index on PostgreSQL could not \(operation): \(underlying); check that the database server runs and is reachable from this host, and the user, password and TLS settings of archive.index"
         case let .corruptIndexRow(table, rowID, underlying):
             "row \(rowID) of index table \(table) holds attributes that cannot be decoded (\(underlying)); re-import the object or restore the index from a backup"
         case let .inUse(directory, holder):

@@ -131,7 +131,7 @@ struct ArchiveIndex: Sendable {
         } catch let error as ArchiveError {
             throw error
         } catch {
-            throw .index(operation: operation, underlying: "\(error)")
+            throw failure(operation, error)
         }
     }
 
@@ -141,8 +141,15 @@ struct ArchiveIndex: Sendable {
         } catch let error as ArchiveError {
             throw error
         } catch {
-            throw .index(operation: operation, underlying: "\(error)")
+            throw failure(operation, error)
         }
+    }
+
+    /// A back end's error as the archive's: the PostgreSQL server's with what it said.
+    private func failure(_ operation: String, _ error: any Error) -> ArchiveError {
+        database is PostgresIndexDatabase
+            ? .indexServer(operation: operation, underlying: PostgresIndexDatabase.explain(error))
+            : .index(operation: operation, underlying: "\(error)")
     }
 
     static let instanceSelect = """

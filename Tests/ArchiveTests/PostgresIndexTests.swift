@@ -43,6 +43,30 @@ struct PostgresIndexTests {
         #expect(try embedded.archive().sharedSessions == nil)
     }
 
+    /// The test cluster serves TLS with a certificate of its own CA (Scripts/test-postgres.sh ca).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["RAMPART_TEST_POSTGRES_CA"] != nil, "needs RAMPART_TEST_POSTGRES_CA"))
+    func theIndexIsReachedOverTLSWithTheServerVerifiedAndRefusedWithAnotherCA() throws {
+        let url = try #require(IndexBackend.postgresURL), ca = try #require(ProcessInfo.processInfo.environment["RAMPART_TEST_POSTGRES_CA"])
+        let fixtures = try ArchiveFixtures(backend: .postgres)
+        defer { fixtures.remove() }
+        func archive(_ parameters: String) throws -> Archive {
+            let location = try PostgresIndexLocation(url: url + "?schema=\(fixtures.schema)&" + parameters, password: nil)
+            return try Archive(directory: fixtures.folder + "/tls-\(parameters.count)", index: .postgres(location))
+        }
+        func encrypted(_ parameters: String) throws -> Bool {
+            try archive(parameters).index.read("test") { db in
+                // A boolean column reads as 0 or 1.
+                try db.fetchOne("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").flatMap { try $0.integer("ssl") } == 1
+            }
+        }
+        #expect(try encrypted("sslmode=verify-full&sslrootcert=\(ca)"))
+        #expect(try encrypted("sslmode=require"))
+        #expect(try !encrypted("sslmode=disable"))
+        // Verified against the system's roots, which never signed the test CA: refused.
+        #expect(throws: ArchiveError.self) { try archive("sslmode=verify-full") }
+        #expect(throws: ArchiveError.self) { try archive("sslmode=verify-full&sslrootcert=/nonexistent/ca.pem") }
+    }
+
     @Test func wildcardsOnPostgreSQLAreCaseSensitiveAndEscapeLikeCharacters() async throws {
         let fixtures = try ArchiveFixtures(backend: .postgres)
         defer { fixtures.remove() }

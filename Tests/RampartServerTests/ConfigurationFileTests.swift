@@ -74,7 +74,8 @@ import Testing
         #expect(fromFile.database == "pacs" && fromFile.schema == "north")
         // The password is used, never shown.
         #expect(!"\(fromFile)".contains("from-file") && !"\(fromEnvironment)".contains("from-environment"))
-        #expect("\(fromFile)" == "postgres://rampart@db.example.org:6432/pacs?schema=north")
+        // Beyond loopback the index is reached over TLS with the server verified, unless told otherwise.
+        #expect("\(fromFile)" == "postgres://rampart@db.example.org:6432/pacs?schema=north&sslmode=verify-full")
     }
 
     @Test func theFileInitWritesReadsBackAsTheDefaultsWithTLS() throws {
@@ -92,6 +93,9 @@ import Testing
         ("archive:\n  duplicates: sometimes\n", "archive.duplicates must be one of keep, replace, reject"),
         ("archive:\n  index: mysql://db/x\n", "archive.index must be embedded or a PostgreSQL URL"),
         ("archive:\n  index: postgres://rampart:secret@db/x\n", "the URL carries a password"),
+        ("archive:\n  index: postgres://rampart@db/x?sslmode=prefer\n", "sslmode prefer is not one of disable, require, verify-full"),
+        ("archive:\n  index: postgres://rampart@db/x?sslmode=require&sslrootcert=ca.pem\n", "sslrootcert is only used with sslmode=verify-full"),
+        ("archive:\n  index: postgres://rampart@db/x?ssl=true\n", "ssl is not a parameter here (schema, sslmode, sslrootcert)"),
         ("dicom: 11112\n", "dicom must be a mapping"),
         ("dicom:\n  tls:\n    certificate: a.pem\n", "dicom.tls needs both certificate and private_key"),
         ("dicom: [\n", "is not valid YAML"),

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 
 /// A few PostgreSQL connections shared by the index's transactions: at most `size` open, each
@@ -21,9 +22,10 @@ final class PostgresConnectionPool: Sendable {
     private let slots: DispatchSemaphore
     private let nextID = NIOLockedValueBox(0)
 
-    init(location: PostgresIndexLocation, size: Int, logger: Logger) {
+    init(location: PostgresIndexLocation, size: Int, logger: Logger) throws(ArchiveError) {
         var configuration = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
-                                                             password: location.password, database: location.database, tls: .disable)
+                                                             password: location.password, database: location.database,
+                                                             tls: try Self.tls(location))
         if let schema = location.schema {
             // `public` stays on the path for extensions (pg_trgm's operator classes).
             configuration.options.additionalStartupParameters = [("search_path", "\(schema), public")]
@@ -31,6 +33,37 @@ final class PostgresConnectionPool: Sendable {
         self.configuration = configuration
         self.logger = logger
         slots = DispatchSemaphore(value: size)
+    }
+
+    /// postgres-nio's TLS for the location's mode; `.require` never falls back to plain text.
+    private static func tls(_ location: PostgresIndexLocation) throws(ArchiveError) -> PostgresConnection.Configuration.TLS {
+        switch location.tls {
+        case .disable:
+            return .disable
+        case .require:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return .require(try context(tls, location))
+        case .verifyFull:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .fullVerification
+            if let path = location.rootCertificates {
+                do {
+                    tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
+                } catch {
+                    throw .indexServer(operation: "connect to \(location)", underlying: "cannot read the CA certificates in \(path) (sslrootcert): \(error)")
+                }
+            }
+            return .require(try context(tls, location))
+        }
+    }
+
+    private static func context(_ tls: TLSConfiguration, _ location: PostgresIndexLocation) throws(ArchiveError) -> NIOSSLContext {
+        do {
+            return try NIOSSLContext(configuration: tls)
+        } catch {
+            throw .indexServer(operation: "connect to \(location)", underlying: "cannot set up TLS: \(error)")
+        }
     }
 
     deinit {

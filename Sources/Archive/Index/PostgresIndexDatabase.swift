@@ -20,13 +20,13 @@ struct PostgresIndexDatabase: IndexDatabase {
     init(location: PostgresIndexLocation, connections: Int = 8,
          logger: Logger = Logger(label: "rampart.archive.index")) throws(ArchiveError) {
         self.logger = logger
-        pool = PostgresConnectionPool(location: location, size: connections, logger: logger)
+        pool = try PostgresConnectionPool(location: location, size: connections, logger: logger)
         do {
             try PostgresIndexSchema(schema: location.schema, logger: logger).migrate(self)
         } catch let error as ArchiveError {
             throw error
         } catch {
-            throw .index(operation: "be opened at \(location)", underlying: Self.explain(error))
+            throw .indexServer(operation: "be opened at \(location)", underlying: Self.explain(error))
         }
     }
 
@@ -73,6 +73,14 @@ struct PostgresIndexDatabase: IndexDatabase {
         if let message = error.serverInfo?[.message] {
             return "PostgreSQL: \(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
         }
-        return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+        let underlying = error.underlying.map { "\($0)" } ?? ""
+        if underlying.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the server's TLS certificate was not accepted: name the CA that signed it with sslrootcert=/path/ca.pem in the URL, "
+                + "and connect by a host name or address the certificate carries"
+        }
+        if error.code == .sslUnsupported {
+            return "the server does not offer TLS: turn on ssl in its postgresql.conf, or, on a trusted network only, add sslmode=disable to the URL"
+        }
+        return "\(error.code)" + (underlying.isEmpty ? "" : ": \(underlying)")
     }
 }
