@@ -46,6 +46,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // memfd_create(2): sealed blobs are opened into memory, never onto the data disk.
+        .systemLibrary(
+            name: "CMemoryFile",
+            path: "Sources/CMemoryFile"
+        ),
         // libjpeg-turbo's TurboJPEG API, for rendered images as image/jpeg.
         .systemLibrary(
             name: "CTurboJPEG",
@@ -158,6 +163,9 @@ let package = Package(
                 "DICOM",
                 "DICOMNetwork",
                 "Access",
+                // Blobs on S3 and sealed at rest (envelope encryption).
+                "ObjectStorage",
+                "CMemoryFile",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -201,6 +209,9 @@ let package = Package(
                 "Imaging",
                 // PS3.15 Table E.1-1, from which the deidentified view is built.
                 "Deidentify",
+                // archive.blobs on an S3-compatible store.
+                "ObjectStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -263,7 +274,7 @@ let package = Package(
         .testTarget(
             name: "ArchiveTests",
             dependencies: [
-                "Archive", "Access", "DICOM", "DICOMNetwork",
+                "Archive", "Access", "DICOM", "DICOMNetwork", "ObjectStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -281,6 +292,8 @@ let package = Package(
             dependencies: [
                 "Logs",
                 "RampartServer", "DICOM", "Access", "Audit", "Archive", "DICOMNetwork",
+                // Key files for archive.encryption_key_file.
+                "ObjectStorage",
                 // PS3.15 Table E.1-1, which the deidentified view is checked against.
                 "Deidentify",
                 // A syslog collector over TLS in the test, with certificates from the local CA.

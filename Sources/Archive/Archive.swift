@@ -7,8 +7,10 @@ import Access
 import CoreMetrics
 import DICOM
 import DICOMNetwork
+import Foundation
 
-/// The archive: Part 10 objects in a `BlobStore`, indexed in an `ArchiveIndex`, reached only
+/// The archive: Part 10 objects in a blob storage (`BlobStorage`: a local folder, sealed or
+/// not, or an S3-compatible object store), indexed in an `ArchiveIndex`, reached only
 /// with a `Grant` for the matching action (DESIGN.md rule 1).
 ///
 /// An actor because the blob namespace and the index are shared state: two stores of one SOP
@@ -20,14 +22,14 @@ import DICOMNetwork
 /// One process at a time opens an archive (`ArchiveLock`).
 ///
 /// Layout of `directory`: `lock`, `index.sqlite` (with its WAL files; not with a PostgreSQL
-/// index) and `blobs/`.
+/// index), and `blobs/` (local blobs) or `cache/` (objects downloaded from the object store).
 public actor Archive {
     public nonisolated let directory: String
     public nonisolated let duplicatePolicy: DuplicatePolicy
     /// What start-up recovery found when this archive was opened.
     public nonisolated let recoveryReport: RecoveryReport
     nonisolated let index: ArchiveIndex
-    nonisolated let blobs: BlobStore
+    nonisolated let blobs: any BlobStorage
     private nonisolated let lock: ArchiveLock
     /// Counts what is filed (swift-metrics; by default kept nowhere).
     private nonisolated let metrics: any MetricsFactory
@@ -37,7 +39,11 @@ public actor Archive {
     /// (`index`: SQLite in `directory` by default, or PostgreSQL), then recovers from any crash:
     /// blobs without an index row and temporary files are removed; index rows whose blob is
     /// missing are reported in `recoveryReport`.
+    ///
+    /// `blobs` says where the objects go (`directory/blobs` by default); with `sealing`, each is
+    /// sealed at rest with its key file.
     public init(directory: String, duplicatePolicy: DuplicatePolicy = .keep, index location: IndexLocation = .embedded,
+                blobs blobLocation: BlobLocation = .localFolder, sealing: BlobSealing? = nil,
                 metrics: any MetricsFactory = NOOPMetricsHandler.instance) throws(ArchiveError) {
         self.directory = directory
         self.duplicatePolicy = duplicatePolicy
@@ -49,7 +55,15 @@ public actor Archive {
         }
         lock = try ArchiveLock(directory: directory)
         do {
-            blobs = try BlobStore(root: directory + "/blobs")
+            switch (blobLocation, sealing) {
+            case (.localFolder, nil):
+                blobs = try BlobStore(root: directory + "/blobs")
+            case (.localFolder, let sealing?):
+                blobs = SealedBlobStore(folder: try BlobStore(root: directory + "/blobs"), sealing: sealing)
+            case let (.objectStore(store, cacheBytes), sealing):
+                blobs = try ObjectStoreBlobStore(store: store, sealing: sealing,
+                                                 cache: BlobCache(folder: directory + "/cache", capacity: cacheBytes))
+            }
         } catch {
             throw .blobStore(error)
         }
@@ -131,22 +145,25 @@ public actor Archive {
 
         let staged: StagedBlob
         do {
-            staged = try blobs.stage(file: path, key: item.key, moving: moving)
+            staged = try await blobs.stage(file: path, key: item.key, moving: moving)
         } catch {
             throw .blobStore(error)
         }
         let outcome: StoreOutcome
+        let replacedBlob: String?
         do {
-            outcome = try await file(item, staged: staged, grant: grant)
+            (outcome, replacedBlob) = try await file(item, staged: staged, grant: grant)
         } catch {
-            blobs.discard(staged)
+            await blobs.discard(staged)
             throw error
         }
+        // The replaced version's own blob (an object store's): no row names it any more.
+        if let replacedBlob { await blobs.remove(replacedBlob) }
         switch outcome {
         case .stored, .replaced:
-            if moving, case .copy = staged.origin { unlink(path) }
+            if moving, staged.origin != .callersFile { unlink(path) }
         case .duplicateKept, .rejected:
-            blobs.discard(staged)
+            await blobs.discard(staged)
         }
         return outcome
     }
@@ -156,7 +173,7 @@ public actor Archive {
     /// study outside the grant's data limits).
     private nonisolated func lookUp(_ item: IngestedInstance, grant: Grant) throws(ArchiveError) -> (existing: StoredInstance?, settled: StoreOutcome?) {
         let (existing, conflict, study) = try index.read("look up an instance") { db in
-            (try ArchiveIndex.instance(sopInstanceUID: item.sopInstanceUID, db: db, blobs: blobs),
+            (try ArchiveIndex.instance(sopInstanceUID: item.sopInstanceUID, db: db),
              try ArchiveIndex.hierarchyConflict(item, db: db),
              try ArchiveIndex.studyAttributes(studyInstanceUID: item.studyInstanceUID, db: db))
         }
@@ -172,11 +189,13 @@ public actor Archive {
         }
     }
 
-    /// The serialized part of a store: decide against the index as it is now, rename the staged
-    /// blob into place (durable when `commit` returns), then commit the index entry.
-    private func file(_ item: IngestedInstance, staged: StagedBlob, grant: Grant) throws(ArchiveError) -> StoreOutcome {
+    /// The serialized part of a store: decide against the index as it is now, place the staged
+    /// blob (durable when `commit` returns), then commit the index entry. Returns the outcome,
+    /// and the blob of a replaced version for the caller to remove once out of the actor (see
+    /// `BlobStorage.removeOrDefer`).
+    private func file(_ item: IngestedInstance, staged: StagedBlob, grant: Grant) throws(ArchiveError) -> (StoreOutcome, String?) {
         let (existing, settled) = try lookUp(item, grant: grant)
-        if let settled { return settled }
+        if let settled { return (settled, nil) }
 
         var filed = item
         do {
@@ -196,25 +215,27 @@ public actor Archive {
             }
         } catch {
             // A new blob without a row would be an orphan: remove it now rather than at the next
-            // start. A replaced blob cannot be taken back; it is a valid object of the same UID.
-            if existing == nil { blobs.remove(filed.blobPath) }
+            // start (one with a name of its own goes with the caller's `discard`). A replaced
+            // blob cannot be taken back; it is a valid object of the same UID.
+            if existing == nil { _ = blobs.removeOrDefer(filed.blobPath) }
             // Another node sharing the index filed this UID since the look-up (its insert won the
             // unique key): that is a duplicate, settled by the policy as if it had come second.
             // (Under `replace` nothing is settled: the store fails, and a retry replaces.)
-            if existing == nil, let settled = try? lookUp(item, grant: grant).settled { return settled }
+            if existing == nil, let settled = try? lookUp(item, grant: grant).settled { return (settled, nil) }
             throw error
         }
         let stored = StoredInstance(sopClassUID: item.sopClassUID, sopInstanceUID: item.sopInstanceUID, patientID: item.patientKey,
                                     studyInstanceUID: item.studyInstanceUID, seriesInstanceUID: item.seriesInstanceUID,
-                                    path: blobs.absolutePath(filed.blobPath),
+                                    blobPath: filed.blobPath,
                                     transferSyntax: TransferSyntax(uid: item.transferSyntaxUID), size: filed.size,
                                     sha256: filed.sha256)
         if let existing {
-            // The replacement moved to another study or series: its old file is now unindexed.
-            if existing.path != stored.path { blobs.remove(String(existing.path.dropFirst(blobs.root.count + 1))) }
-            return .replaced(stored)
+            // The replacement has another name (another study or series, or an object store's
+            // name per version): the old blob is now unindexed.
+            let deferred = existing.blobPath != stored.blobPath ? blobs.removeOrDefer(existing.blobPath) : nil
+            return (.replaced(stored), deferred)
         }
-        return .stored(stored)
+        return (.stored(stored), nil)
     }
 
     /// Reads and validates an object; bulk values stay in the file (the reader defers them).
@@ -294,7 +315,7 @@ public actor Archive {
         try Self.check(grant, .retrieve)
         return try index.read("list instances") { db in
             try ArchiveIndex.matchingEntities(query, studies: grant.studies, db: db).flatMap {
-                try ArchiveIndex.instances(under: $0.rowID, level: query.level, studies: grant.studies, db: db, blobs: blobs)
+                try ArchiveIndex.instances(under: $0.rowID, level: query.level, studies: grant.studies, db: db)
             }
         }
     }
@@ -314,7 +335,7 @@ public actor Archive {
                 else { return .absent }
                 let archivedClass = try row.requiredText("sopClassUID")
                 guard archivedClass == reference.sopClassUID else { return .otherClass(archived: archivedClass) }
-                return blobs.exists(try row.requiredText("blobPath")) ? .present : .fileMissing
+                return blobs.isPresent(try row.requiredText("blobPath")) ? .present : .fileMissing
             }
         }
     }
@@ -326,7 +347,8 @@ public actor Archive {
     }
 
     /// What the archive holds, in instances and bytes of their files, for the metrics (a
-    /// `monitor` grant); and the space left on the blob store's file system.
+    /// `monitor` grant); and the space left on the file system of the blob folder (or of the
+    /// object store's cache).
     public nonisolated func storageUse(grant: Grant) throws(ArchiveError) -> StorageUse {
         try Self.check(grant, .monitor)
         let (instances, bytes) = try index.read("sum the archived objects") { db in
@@ -335,7 +357,7 @@ public actor Archive {
             return (Int(try row?.integer("instances") ?? 0), Int(try row?.integer("bytes") ?? 0))
         }
         var fileSystem = statvfs()
-        let available = statvfs(blobs.root, &fileSystem) == 0 ? Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize) : nil
+        let available = statvfs(blobs.localFolder, &fileSystem) == 0 ? Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize) : nil
         return StorageUse(instances: instances, bytes: bytes, availableBytes: available)
     }
 
@@ -344,8 +366,21 @@ public actor Archive {
     /// signs in). Throws what is wrong.
     public nonisolated func checkReady() throws(ArchiveError) {
         _ = try index.read("check the index answers") { db in try db.fetchOne("SELECT 1 AS answer") }
-        guard access(blobs.root, W_OK) == 0 else {
-            throw .blobStore(.cannotWrite(path: blobs.root, errno: errno))
+        guard access(blobs.localFolder, W_OK) == 0 else {
+            throw .blobStore(.cannotWrite(path: blobs.localFolder, errno: errno))
+        }
+    }
+
+    /// The Part 10 bytes of `instance` as a local file to read, lent until the `LocalBlob` is
+    /// released (a `retrieve` grant). A plain local blob is its own file, at no cost; a sealed
+    /// one is decrypted into memory (its size in RAM while it is held); an object store's is
+    /// downloaded into the local cache first, unless it is there.
+    public nonisolated func localBlob(of instance: StoredInstance, grant: Grant) async throws(ArchiveError) -> LocalBlob {
+        try Self.check(grant, .retrieve)
+        do {
+            return try await blobs.localBlob(instance.blobPath, sha256: instance.sha256)
+        } catch {
+            throw .blobStore(error)
         }
     }
 
@@ -407,31 +442,48 @@ public actor Archive {
         let deleted = try index.write("delete instances") { db in
             let rows = try db.fetchAll(sql, values)
             _ = try ArchiveIndex.delete(instanceRowIDs: try rows.map { try $0.requiredInteger("id") }, db: db)
-            return try rows.map { (try ArchiveIndex.storedInstance($0, blobs: blobs), try $0.requiredText("blobPath")) }
+            return try rows.map { try ArchiveIndex.storedInstance($0) }
         }
-        for (_, path) in deleted { blobs.remove(path) }
-        return deleted.map(\.0)
+        let deferred = deleted.compactMap { blobs.removeOrDefer($0.blobPath) }
+        // Each of these names one version only (an object store's): no store can file under it
+        // while the actor waits here.
+        for blobPath in deferred { await blobs.remove(blobPath) }
+        return deleted
     }
 
     // MARK: Recovery
 
-    private static func recover(index: ArchiveIndex, blobs: BlobStore) throws(ArchiveError) -> RecoveryReport {
-        var report = RecoveryReport()
+    /// Removes the blobs no index row names that were written more than `grace` ago, and
+    /// returns how many: the object store's counterpart of the orphan removal of start-up
+    /// recovery (a crash between upload and index commit, or a delete that failed after its
+    /// commit). A local folder has none left to remove. The grace period is for stores in
+    /// flight, here or on another node sharing the bucket and index: their objects are
+    /// uploaded but not yet indexed, so it must exceed the longest upload and commit (an
+    /// object's time is its upload's start for a multipart upload). Reads no patient data, and
+    /// runs at start-up, before anyone signs in: no grant.
+    public nonisolated func removeUnindexedBlobs(olderThan grace: Duration = .seconds(3600), now: Date = Date()) async throws(ArchiveError) -> Int {
+        let cutoff = now.addingTimeInterval(-Double(grace.components.seconds))
+        let candidates: [String]
+        do {
+            candidates = try await blobs.blobsWritten(before: cutoff)
+        } catch {
+            throw .blobStore(error)
+        }
+        guard !candidates.isEmpty else { return 0 }
+        // Read after the listing: an object whose store committed meanwhile is indexed here.
         let indexed = try index.read("list blobs") { db in
-            try db.fetchAll(ArchiveIndex.instanceSelect + " ORDER BY i.id")
-                .map { (try ArchiveIndex.storedInstance($0, blobs: blobs), try $0.requiredText("blobPath")) }
+            Set(try db.fetchAll("SELECT blobPath FROM instance").map { try $0.requiredText("blobPath") })
         }
-        let known = Set(indexed.map(\.1))
-        for file in blobs.allFiles().sorted() where !known.contains(file) {
-            if BlobStore.isTemporaryName(file) {
-                report.removedTemporaryFiles.append(file)
-            } else {
-                report.removedOrphans.append(file)
-            }
-            blobs.remove(file)
+        let orphans = candidates.filter { !indexed.contains($0) }
+        for blobPath in orphans { await blobs.remove(blobPath) }
+        return orphans.count
+    }
+
+    private static func recover(index: ArchiveIndex, blobs: any BlobStorage) throws(ArchiveError) -> RecoveryReport {
+        let indexed = try index.read("list blobs") { db in
+            try db.fetchAll(ArchiveIndex.instanceSelect + " ORDER BY i.id").map { try ArchiveIndex.storedInstance($0) }
         }
-        report.missingBlobs = indexed.filter { !blobs.exists($0.1) }.map(\.0)
-        return report
+        return blobs.recover(indexed: indexed)
     }
 
     static func check(_ grant: Grant, _ action: AccessAction) throws(ArchiveError) {

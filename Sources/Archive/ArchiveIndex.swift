@@ -159,17 +159,17 @@ struct ArchiveIndex: Sendable {
              JOIN patient p ON p.id = st.patientRowID
         """
 
-    static func storedInstance(_ row: IndexRow, blobs: BlobStore) throws -> StoredInstance {
+    static func storedInstance(_ row: IndexRow) throws -> StoredInstance {
         StoredInstance(sopClassUID: try row.requiredText("sopClassUID"), sopInstanceUID: try row.requiredText("sopInstanceUID"),
                        patientID: try row.requiredText("patientKey"),
                        studyInstanceUID: try row.requiredText("studyInstanceUID"), seriesInstanceUID: try row.requiredText("seriesInstanceUID"),
-                       path: blobs.absolutePath(try row.requiredText("blobPath")),
+                       blobPath: try row.requiredText("blobPath"),
                        transferSyntax: TransferSyntax(uid: try row.requiredText("transferSyntaxUID")),
                        size: Int(try row.requiredInteger("size")), sha256: try row.text("sha256"))
     }
 
-    static func instance(sopInstanceUID: String, db: any IndexTransaction, blobs: BlobStore) throws -> StoredInstance? {
-        try db.fetchOne(instanceSelect + " WHERE i.sopInstanceUID = ?", [sopInstanceUID]).map { try storedInstance($0, blobs: blobs) }
+    static func instance(sopInstanceUID: String, db: any IndexTransaction) throws -> StoredInstance? {
+        try db.fetchOne(instanceSelect + " WHERE i.sopInstanceUID = ?", [sopInstanceUID]).map { try storedInstance($0) }
     }
 
     static func decode(_ row: IndexRow, table: String) throws -> DataSet {
@@ -485,8 +485,7 @@ struct ArchiveIndex: Sendable {
     }
 
     /// The instances under an entity of `level` in studies of `studies`, in storage order.
-    static func instances(under rowID: Int64, level: QueryRetrieveLevel, studies: StudyScope, db: any IndexTransaction,
-                          blobs: BlobStore) throws -> [StoredInstance] {
+    static func instances(under rowID: Int64, level: QueryRetrieveLevel, studies: StudyScope, db: any IndexTransaction) throws -> [StoredInstance] {
         let column = switch level {
         case .patient: "st.patientRowID"
         case .study: "st.id"
@@ -495,7 +494,7 @@ struct ArchiveIndex: Sendable {
         }
         let (scope, groups) = studies.sqlFilter(study: "st")
         return try db.fetchAll(instanceSelect + " WHERE \(column) = ? AND \(scope) ORDER BY i.id", [rowID] + groups)
-            .map { try storedInstance($0, blobs: blobs) }
+            .map { try storedInstance($0) }
     }
 
     static func counts(db: any IndexTransaction) throws -> ArchiveCounts {

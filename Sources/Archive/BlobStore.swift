@@ -77,7 +77,7 @@ public struct BlobStore: Sendable {
     func discard(_ staged: StagedBlob) {
         switch staged.origin {
         case .copy: unlink(staged.path)
-        case .callersFile: break
+        case .callersFile, .uploaded: break
         }
     }
 
@@ -145,7 +145,7 @@ public struct BlobStore: Sendable {
         }
     }
 
-    private static func hasZeroPreamble(_ path: String) throws(BlobStoreError) -> Bool {
+    static func hasZeroPreamble(_ path: String) throws(BlobStoreError) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotRead(path: path, errno: errno) }
         defer { close(fd) }
@@ -155,17 +155,21 @@ public struct BlobStore: Sendable {
         return head[0..<128].allSatisfy { $0 == 0 }
     }
 
-    /// Streams `source` into a new file (mode 0600, exclusive) with bytes 0-127 set to zero,
-    /// then fsyncs it.
-    /// Copies `source` with its preamble zeroed and fsyncs the copy; returns the copy's size and
-    /// SHA-256, computed on the way.
-    private static func copyZeroingPreamble(from source: String, to destination: String) throws(BlobStoreError) -> (Int, String) {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw .cannotRead(path: source, errno: errno) }
-        defer { close(input) }
+    /// Copies `source` into a new file (mode 0600, exclusive) with its preamble zeroed and fsyncs
+    /// the copy; returns the copy's size and SHA-256, computed on the way.
+    static func copyZeroingPreamble(from source: String, to destination: String) throws(BlobStoreError) -> (Int, String) {
         let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard output >= 0 else { throw .cannotWrite(path: destination, errno: errno) }
         defer { close(output) }
+        return try copyZeroingPreamble(from: source, to: output, named: destination)
+    }
+
+    /// Copies `source` with its preamble zeroed into the open file `output` (`name` for errors)
+    /// and fsyncs it; returns the copy's size and SHA-256, computed on the way.
+    static func copyZeroingPreamble(from source: String, to output: Int32, named destination: String) throws(BlobStoreError) -> (Int, String) {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .cannotRead(path: source, errno: errno) }
+        defer { close(input) }
 
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var hasher = SHA256()
@@ -238,4 +242,38 @@ public struct BlobStore: Sendable {
         defer { close(fd) }
         guard fsync(fd) == 0 else { throw .cannotWrite(path: path, errno: errno) }
     }
+}
+
+extension BlobStore: BlobStorage {
+    func removeOrDefer(_ blobPath: String) -> String? {
+        remove(blobPath)
+        return nil
+    }
+
+    func isPresent(_ blobPath: String) -> Bool { exists(blobPath) }
+
+    /// The blob file itself: no copy, no cost (the hot path of every retrieve).
+    func localBlob(_ blobPath: String, sha256: String?) -> LocalBlob { LocalBlob(file: absolutePath(blobPath)) }
+
+    /// Removes every file below the root that no index row names (temporary files of
+    /// interrupted writes, and orphans of a crash between blob and index); lists the rows whose
+    /// file is gone.
+    func recover(indexed: [StoredInstance]) -> RecoveryReport {
+        var report = RecoveryReport()
+        let known = Set(indexed.map(\.blobPath))
+        for file in allFiles().sorted() where !known.contains(file) {
+            if Self.isTemporaryName(file) {
+                report.removedTemporaryFiles.append(file)
+            } else {
+                report.removedOrphans.append(file)
+            }
+            remove(file)
+        }
+        report.missingBlobs = indexed.filter { !exists($0.blobPath) }
+        return report
+    }
+
+    func blobsWritten(before cutoff: Date) -> [String] { [] }
+
+    var localFolder: String { root }
 }

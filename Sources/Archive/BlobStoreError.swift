@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import DICOM
+import ObjectStorage
 
 /// Why the blob store could not take, place or remove an object.
 public enum BlobStoreError: Error, Sendable, CustomStringConvertible {
@@ -13,6 +14,19 @@ public enum BlobStoreError: Error, Sendable, CustomStringConvertible {
     case cannotWrite(path: String, errno: Int32)
     /// The source does not start with a 128-byte preamble and "DICM".
     case notPart10(path: String)
+    /// A decrypted blob needs a memory file (`MemoryFile`), which only Linux has.
+    case cannotCreateMemoryFile(errno: Int32)
+    /// The key file of `archive.encryption_key_file` cannot be used.
+    case keyFile(EncryptionError)
+    /// An object could not be sealed with the key of `keyFile`.
+    case cannotSeal(path: String, keyFile: String, EncryptionError)
+    /// A sealed blob could not be opened with the key of `keyFile`: another key sealed it, or
+    /// its bytes were changed.
+    case cannotUnseal(blobPath: String, keyFile: String, EncryptionError)
+    /// The blob's bytes do not have the SHA-256 the index recorded when it was filed.
+    case damaged(blobPath: String, expected: String, found: String)
+    /// The object store failed to `operation` (after its retries).
+    case objectStore(operation: String, ObjectStoreError)
 
     public var description: String {
         switch self {
@@ -26,6 +40,18 @@ public enum BlobStoreError: Error, Sendable, CustomStringConvertible {
             "cannot write \(path): \(String(cString: strerror(code))); check free space and permissions of the archive directory"
         case .notPart10(let path):
             "\(path) is not a DICOM Part 10 file (no preamble and \"DICM\")"
+        case .cannotCreateMemoryFile(let code):
+            "cannot create a memory file to decrypt a blob into: \(String(cString: strerror(code))); sealed blobs need Linux (memfd_create)"
+        case .keyFile(let problem):
+            "archive.encryption_key_file: \(problem)"
+        case let .cannotSeal(path, keyFile, problem):
+            "cannot seal \(path) with the key file \(keyFile): \(problem)"
+        case let .cannotUnseal(blobPath, keyFile, problem):
+            "the sealed blob \(blobPath) cannot be opened with the key file \(keyFile) (archive.encryption_key_file): \(problem)"
+        case let .damaged(blobPath, expected, found):
+            "the blob \(blobPath) has SHA-256 \(found), not the \(expected) recorded when it was filed: it was changed or damaged in the store; restore it from a backup or a replica"
+        case let .objectStore(operation, problem):
+            "the archive's object store could not \(operation): \(problem)"
         }
     }
 }

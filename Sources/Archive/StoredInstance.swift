@@ -9,12 +9,14 @@ public struct StoredInstance: Sendable, Hashable {
     public let patientID: String
     public let studyInstanceUID: String
     public let seriesInstanceUID: String
-    /// Absolute path of the Part 10 file.
-    public let path: String
+    /// The blob's name in the archive's blob storage (relative to the local blob folder, or an
+    /// object key). Not a file to open: readers get one with `Archive.localBlob(of:grant:)`.
+    public let blobPath: String
     public let transferSyntax: TransferSyntax
-    /// Size of the file in bytes.
+    /// Size of the Part 10 file in bytes (the plaintext, when blobs are sealed).
     public let size: Int
-    /// SHA-256 of the file as filed (lowercase hex), computed while it was written; nil for an
-    /// object archived before Rampart recorded digests.
+    /// SHA-256 of the Part 10 file as filed (lowercase hex; the plaintext, when blobs are
+    /// sealed), computed while it was written; nil for an object archived before Rampart
+    /// recorded digests.
     public let sha256: String?
 }

@@ -18,11 +18,10 @@ import NIOHTTP1
 /// Keys are the caller's (as `BlobKey.relativePath` makes them); the location's prefix is added
 /// here and removed from listed keys.
 ///
-/// For the archive, in place of `BlobStore`: `put(file:key:)` is stage and commit in one (an S3
-/// object becomes visible only whole, so no temporary name is needed, and no recovery sweep of
-/// leftovers; an aborted multipart upload leaves nothing visible); a read is `get(_:toFile:)` to
-/// a local cache file (what `StoredInstance.path` names) or `stream(_:)` to forward the bytes;
-/// `remove` is `delete`; `exists` is `head`; `allFiles` is `list`.
+/// The archive's `ObjectStoreBlobStore` builds on it: an upload is a stage and commit in one (an
+/// object becomes visible only whole, and an aborted multipart upload leaves nothing visible);
+/// a read is `get(_:toFile:)` into its local cache; a removal is `delete`; the sweep for
+/// unindexed objects is `list`.
 public struct S3ObjectStore: Sendable {
     public let location: S3Location
     public let partSize: Int
@@ -165,11 +164,21 @@ public struct S3ObjectStore: Sendable {
             ObjectInfo(
                 key: String((entry.value("Key") ?? "").dropFirst(strip)),
                 size: Int(entry.value("Size") ?? "") ?? 0,
-                etag: entry.value("ETag") ?? ""
+                etag: entry.value("ETag") ?? "",
+                lastModified: entry.value("LastModified").flatMap(Self.parseTimestamp)
             )
         }
         let truncated = xml.value("IsTruncated") == "true"
         return ObjectListing(objects: objects, continuationToken: truncated ? xml.value("NextContinuationToken") : nil)
+    }
+
+    /// An ISO 8601 time as ListObjectsV2 writes it, with or without fractional seconds.
+    static func parseTimestamp(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 
     /// Every object under `prefix`, page after page.

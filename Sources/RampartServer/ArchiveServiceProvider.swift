@@ -299,8 +299,14 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
             // name what the request named: the archive is read with its grant).
             try record(.instancesTransferred, instances.map { ($0.patientID, $0.studyInstanceUID) }, "instances", grant,
                        destination: subjects.destination.map(AuditTrail.destination))
-            return instances.map {
-                RetrievableInstance(sopClassUID: $0.sopClassUID, sopInstanceUID: $0.sopInstanceUID, path: $0.path, rewrite: rewrite)
+            let archive = archive
+            return instances.map { instance in
+                RetrievableInstance(sopClassUID: instance.sopClassUID, sopInstanceUID: instance.sopInstanceUID,
+                                    transferSyntax: instance.transferSyntax, rewrite: rewrite) { body in
+                    let blob = try await archive.localBlob(of: instance, grant: grant)
+                    defer { blob.release() }
+                    return try await body(blob.path)
+                }
             }
         } catch let error as DIMSEServiceFailure {
             throw error

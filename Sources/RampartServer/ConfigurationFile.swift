@@ -2,6 +2,7 @@ import Archive
 import DICOMNetwork
 import Logs
 import Foundation
+import ObjectStorage
 import Yams
 
 /// `rampart.yaml`: the server's configuration file in the data folder. Every key is optional;
@@ -82,8 +83,34 @@ public struct ConfigurationFile: Sendable {
                         configuration.archive.index = text
                     case "index_password_file":
                         configuration.archive.indexPasswordFile = try reader.string(value, "archive.index_password_file")
+                    case "blobs":
+                        let text = try reader.string(value, "archive.blobs")
+                        guard text != "local" else {
+                            configuration.archive.blobs = nil
+                            return
+                        }
+                        do {
+                            _ = try S3Location(parsing: text)
+                        } catch {
+                            throw reader.error(value, "archive.blobs must be local or an s3:// location: \(error)")
+                        }
+                        configuration.archive.blobs = text
+                    case "blobs_credentials_file":
+                        configuration.archive.blobsCredentialsFile = try reader.string(value, "archive.blobs_credentials_file")
+                    case "blob_cache_mb":
+                        let megabytes = try reader.int(value, "archive.blob_cache_mb")
+                        guard megabytes > 0 else { throw reader.error(value, "archive.blob_cache_mb must be at least 1") }
+                        configuration.archive.blobCacheMegabytes = megabytes
+                    case "unindexed_blob_grace_minutes":
+                        let minutes = try reader.int(value, "archive.unindexed_blob_grace_minutes")
+                        guard minutes >= 0 else { throw reader.error(value, "archive.unindexed_blob_grace_minutes cannot be negative") }
+                        configuration.archive.unindexedBlobGraceMinutes = minutes
+                    case "encryption_key_file":
+                        configuration.archive.encryptionKeyFile = try reader.string(value, "archive.encryption_key_file")
                     default:
-                        throw reader.unknown(key, in: "archive", value, known: ["duplicates", "index", "index_password_file"])
+                        throw reader.unknown(key, in: "archive", value, known: ["duplicates", "index", "index_password_file", "blobs",
+                                                                                 "blobs_credentials_file", "blob_cache_mb", "unindexed_blob_grace_minutes",
+                                                                                 "encryption_key_file"])
                     }
                 }
             case "query":
@@ -397,6 +424,15 @@ public struct ConfigurationFile: Sendable {
               # postgres://user@host:5432/database, for several nodes (docs/scaling.md). Its
               # password comes from RAMPART_INDEX_PASSWORD or index_password_file, never the URL.
               index: embedded
+              # Where the objects are: local (the data folder's archive/blobs), or an
+              # S3-compatible store, s3://bucket/prefix?endpoint=https://host:9000&region=us-east-1
+              # (docs/scaling.md). Its credentials come from AWS_ACCESS_KEY_ID and
+              # AWS_SECRET_ACCESS_KEY or blobs_credentials_file, never the URL.
+              blobs: local
+              # Seal every object at rest (AES-256-GCM) with this key file, made by
+              # `rampart object-store create-key`. Keep a copy of it safe: without it no object
+              # can be read. Outside the data folder, it stays out of rampart backup's snapshots.
+              # encryption_key_file: blob-key
 
             query:
               # C-FIND person names match regardless of letter case.

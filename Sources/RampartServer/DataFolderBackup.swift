@@ -64,10 +64,16 @@ public struct DataFolderBackup: Sendable {
 
     /// Takes a snapshot; `progress` is told of each blob copied or linked (done, total).
     public func run(now: Date = Date(), progress: (Int, Int) -> Void = { _, _ in }) throws(BackupError) -> Snapshot {
+        let settings = try? ConfigurationFile(dataDirectory: dataDirectory).load().archive
         // A PostgreSQL index is the database's to back up, consistently with its own tools.
-        if let index = try? ConfigurationFile(dataDirectory: dataDirectory).load().archive.index {
+        if let index = settings?.index {
             throw BackupError("the index is on PostgreSQL (archive.index: \((try? PostgresIndexLocation(url: index, password: nil))?.description ?? "a postgres URL")): "
                               + "back it up with pg_dump or base backups; rampart backup copies the embedded index only")
+        }
+        // So are the objects of an object store: its versioning or replication keeps them.
+        if settings?.blobs != nil {
+            throw BackupError("the blobs are in an object store (archive.blobs): back up the bucket with its versioning or replication; "
+                              + "rampart backup copies the local blob folder only")
         }
         guard FileManager.default.fileExists(atPath: dataDirectory + "/" + Self.indexPath) else {
             throw BackupError("\(dataDirectory) holds no archive (no \(Self.indexPath)): is it the data folder (--data-dir)?")
@@ -133,7 +139,14 @@ public struct DataFolderBackup: Sendable {
             unlink(indexCopy)
             let entries: [IndexSnapshot.Entry]
             do {
-                entries = try IndexSnapshot.copy(archiveDirectory: dataDirectory + "/archive", to: indexCopy)
+                // Sealed blobs (archive.encryption_key_file) are copied sealed: the index's hash is
+                // the plaintext's, so each file's own hash is taken as it is copied.
+                let sealed = (try? ConfigurationFile(dataDirectory: dataDirectory).load().archive.encryptionKeyFile) != nil
+                entries = try IndexSnapshot.copy(archiveDirectory: dataDirectory + "/archive", to: indexCopy).map { entry in
+                    var copied = entry
+                    if sealed { copied.sha256 = nil }
+                    return copied
+                }
             } catch {
                 throw BackupError("the archive's index could not be copied: \(error)")
             }

@@ -54,8 +54,10 @@ public struct RampartDICOMService: Service {
         self.onListening = onListening
         let metricsRegistry = PrometheusCollectorRegistry()
         let metricsFactory = ServerMetrics.factory(metricsRegistry)
+        let (blobs, sealing) = try configuration.archive.blobStorage(dataDirectory: dataDirectory)
         archive = try Archive(directory: dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates,
-                              index: configuration.archive.indexLocation(dataDirectory: dataDirectory), metrics: metricsFactory)
+                              index: configuration.archive.indexLocation(dataDirectory: dataDirectory),
+                              blobs: blobs, sealing: sealing, metrics: metricsFactory)
         // A change of accounts, services or AEs takes effect at the next decision, without a
         // restart, and the moment it does is a security event (who made it is recorded by the
         // command line or the REST API that wrote the file).

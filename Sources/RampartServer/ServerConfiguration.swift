@@ -1,6 +1,7 @@
 import Foundation
 import Archive
 import DICOMNetwork
+import ObjectStorage
 import Logs
 
 /// What `rampart serve` runs with: read from `rampart.yaml` in the data folder (see
@@ -87,6 +88,35 @@ public struct ServerConfiguration: Sendable, Equatable {
         /// `archive.index_password_file`: the PostgreSQL password, when RAMPART_INDEX_PASSWORD
         /// does not give it; relative to the data folder unless absolute.
         public var indexPasswordFile: String?
+        /// `archive.blobs`: an s3:// location (`S3Location`), or nil for the local folder.
+        public var blobs: String?
+        /// `archive.blobs_credentials_file`: the object store's credentials (AWS shared format,
+        /// profile `default`), when not AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+        public var blobsCredentialsFile: String?
+        /// `archive.blob_cache_mb`: the local cache of objects read from the object store.
+        public var blobCacheMegabytes = 1024
+        /// `archive.unindexed_blob_grace_minutes`: how old an object of the object store without
+        /// an index row must be for the start-up sweep to remove it (`Archive.removeUnindexedBlobs`).
+        public var unindexedBlobGraceMinutes = 60
+        /// `archive.encryption_key_file`: every blob sealed with this key file; relative to the
+        /// data folder unless absolute.
+        public var encryptionKeyFile: String?
+
+        /// Where the archive's blobs go, and their sealing. Credentials are read now, from the
+        /// environment or the credentials file, and go nowhere else.
+        public func blobStorage(dataDirectory: String,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (BlobLocation, BlobSealing?) {
+            let sealing = try encryptionKeyFile.map { file in
+                try BlobSealing(keyFile: file.hasPrefix("/") ? file : dataDirectory + "/" + file)
+            }
+            guard let blobs else { return (.localFolder, sealing) }
+            let location = try S3Location(parsing: blobs)
+            let credentials = try blobsCredentialsFile.map { file throws(ObjectStoreError) in
+                try S3Credentials.fromFile(file.hasPrefix("/") ? file : dataDirectory + "/" + file)
+            } ?? S3Credentials.fromEnvironment(environment)
+            let store = try S3ObjectStore(location: location, credentials: credentials, client: ArchiveObjectStoreClient.shared)
+            return (.objectStore(store, cacheBytes: blobCacheMegabytes << 20), sealing)
+        }
 
         /// Where the archive's index is. The password is read now, from the environment
         /// (RAMPART_INDEX_PASSWORD) or the password file, and goes nowhere else.

@@ -58,8 +58,10 @@ extension DICOMwebServices {
     /// The image of one instance's frame, recorded as disclosed before it leaves.
     func renderedResponse(_ instance: StoredInstance, frame: Int?, middle: Bool, _ rendering: RenderedRequest, grant: Grant) async throws -> Response {
         let view = grant.view
+        let blob = try await localBlob(of: instance, grant: grant)
+        defer { blob.release() }
         let image = try await NIOThreadPool.singleton.runIfActive { () throws -> [UInt8] in
-            try InstanceRendering.render(instance, frame: frame, middle: middle, as: rendering, view: view)
+            try InstanceRendering.render(instance, file: blob.path, frame: frame, middle: middle, as: rendering, view: view)
         }
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         var headers: HTTPFields = [.contentType: rendering.format.mediaType]

@@ -63,12 +63,15 @@ extension DICOMwebServices {
         let spoolDirectory = spoolDirectory
         let log = context.log(log)
         let eventLoop = context.channel.eventLoop
+        let archive = archive
         let body = ResponseBody { writer in
             for (instance, syntax) in parts {
                 try await writer.write(ByteBuffer(bytes: MultipartRelated.partHead(
                     boundary: boundary, contentType: "\(MediaType.dicom); transfer-syntax=\(syntax.uid)")))
                 do {
-                    try await InstancePart.write(instance, in: syntax, view: view, spoolDirectory: spoolDirectory, eventLoop: eventLoop, to: &writer)
+                    let blob = try await archive.localBlob(of: instance, grant: grant)
+                    defer { blob.release() }
+                    try await InstancePart.write(instance, file: blob.path, in: syntax, view: view, spoolDirectory: spoolDirectory, eventLoop: eventLoop, to: &writer)
                 } catch {
                     // The status is sent: all that is left is to cut the body short, which the
                     // client sees as a missing close delimiter.
@@ -93,6 +96,7 @@ extension DICOMwebServices {
         let origin = origin(of: request, context)
         let boundary = MultipartRelated.newBoundary()
         let eventLoop = context.channel.eventLoop
+        let archive = archive
         // One document per instance, written as it is read and at the connection's pace: a large
         // study never sits in memory.
         let body = ResponseBody { writer in
@@ -103,8 +107,10 @@ extension DICOMwebServices {
                 do {
                     let url = origin.map { "\($0)\(WebServer.dicomwebPrefix)/studies/\(instance.studyInstanceUID)/series/"
                         + "\(instance.seriesInstanceUID)/instances/\(instance.sopInstanceUID)/bulkdata" }
+                    let blob = try await archive.localBlob(of: instance, grant: grant)
+                    defer { blob.release() }
                     encoded = try await NIOThreadPool.singleton.runIfActive {
-                        try InstanceMetadata.encoded(instance.path, view: view, as: format, bulkDataURL: url)
+                        try InstanceMetadata.encoded(blob.path, view: view, as: format, bulkDataURL: url)
                     }
                 } catch {
                     log.warning("WADO-RS: the metadata of instance \(instance.sopInstanceUID) could not be read: \(error)")
@@ -142,8 +148,16 @@ extension DICOMwebServices {
                                                     decodable: DecodedFrames.canDecode(instance.transferSyntax))
         let decode = instance.transferSyntax.isEncapsulated && partType == FrameMediaType.nativeContentType
         let view = grant.view
-        let source = try await NIOThreadPool.singleton.runIfActive { () throws -> InstanceFrames.FrameSource in
-            try InstanceFrames.source(of: instance, numbers: numbers, view: view, decode: decode)
+        // Held until the body is sent: the frames are read from it one at a time.
+        let blob = try await localBlob(of: instance, grant: grant)
+        let source: InstanceFrames.FrameSource
+        do {
+            source = try await NIOThreadPool.singleton.runIfActive { () throws -> InstanceFrames.FrameSource in
+                try InstanceFrames.source(of: instance, file: blob.path, numbers: numbers, view: view, decode: decode)
+            }
+        } catch {
+            blob.release()
+            throw error
         }
         try record(.instances, [(instance.patientID, instance.studyInstanceUID)], grant: grant)
         let boundary = MultipartRelated.newBoundary()
@@ -152,6 +166,7 @@ extension DICOMwebServices {
         // A frame at a time, each read as the one before has gone: up to 1,000 frames of a
         // large multi-frame object never sit in memory together.
         let body = ResponseBody { writer in
+            defer { blob.release() }
             var window = WriteWindow(eventLoop)
             for number in numbers {
                 let frame: [UInt8]
@@ -179,8 +194,10 @@ extension DICOMwebServices {
         guard let instance = instances.first else { throw WebProblem(.notFound, "no such instance is archived, or none you may see") }
         let view = grant.view
         let accept = request.headers[.accept]
+        // Held until the body is sent: the value is read from it as it goes.
+        let blob = try await localBlob(of: instance, grant: grant)
         let value = try await NIOThreadPool.singleton.runIfActive { () throws -> BulkDataValue in
-            let dataSet = try DICOMFile(contentsOf: instance.path).dataSet
+            let dataSet = try DICOMFile(contentsOf: blob.path).dataSet
             switch path.element(in: view.isFull ? dataSet : view.apply(to: dataSet))?.value {
             case let .bytes(storage)?:
                 let isPixelData = path.path == ElementPath(tag: WebTag.pixelData)
@@ -197,6 +214,7 @@ extension DICOMwebServices {
         let boundary = MultipartRelated.newBoundary()
         let eventLoop = context.channel.eventLoop
         let body = ResponseBody { writer in
+            defer { blob.release() }
             try await value.write(boundary: boundary, eventLoop: eventLoop, to: &writer)
             try await writer.finish(nil)
         }
@@ -216,6 +234,16 @@ extension DICOMwebServices {
             return "\(urlScheme)://\(host)"
         }
         return "\(urlScheme)://\(host):\(port)"
+    }
+
+    /// The Part 10 file of `instance` to read, held until released (`Archive.localBlob`).
+    func localBlob(of instance: StoredInstance, grant: Grant) async throws(WebProblem) -> LocalBlob {
+        do {
+            return try await archive.localBlob(of: instance, grant: grant)
+        } catch {
+            log.error("DICOMweb: the stored object of an instance could not be read: \(error)")
+            throw WebProblem(.internalServerError, "the stored object could not be read; the process log says why")
+        }
     }
 
     /// The grant to retrieve `target`, and its instances in storage order; a 404 when none is

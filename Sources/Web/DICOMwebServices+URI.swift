@@ -32,9 +32,12 @@ extension DICOMwebServices {
         let spoolDirectory = spoolDirectory
         let log = context.log(log)
         let eventLoop = context.channel.eventLoop
+        let archive = archive
         let body = ResponseBody { writer in
             do {
-                try await InstancePart.write(instance, in: syntax, view: view, spoolDirectory: spoolDirectory, eventLoop: eventLoop, to: &writer)
+                let blob = try await archive.localBlob(of: instance, grant: grant)
+                defer { blob.release() }
+                try await InstancePart.write(instance, file: blob.path, in: syntax, view: view, spoolDirectory: spoolDirectory, eventLoop: eventLoop, to: &writer)
             } catch {
                 log.warning("WADO-URI: instance \(instance.sopInstanceUID) could not be sent: \(error)")
                 throw error

@@ -17,11 +17,11 @@ enum InstanceFrames {
         return numbers.compactMap { $0 }
     }
 
-    /// The frames of `instance`, checked to hold each of `numbers`, to be read one at a time
+    /// The frames of `instance`, read from `file` (which must stay readable while they are), checked to hold each of `numbers`, to be read one at a time
     /// (compressed ones decoded when `decode`); refused like a rendering when the view may not let
     /// its pixels out (raw frames show burned-in text as well as a rendering does).
-    static func source(of instance: StoredInstance, numbers: [Int], view: AttributeView, decode: Bool = false) throws(WebProblem) -> FrameSource {
-        let dataSet = try InstanceRendering.pixelDataSet(instance, view: view, refusal: "the frames are not sent")
+    static func source(of instance: StoredInstance, file: String, numbers: [Int], view: AttributeView, decode: Bool = false) throws(WebProblem) -> FrameSource {
+        let dataSet = try InstanceRendering.pixelDataSet(file: file, view: view, refusal: "the frames are not sent")
         let source: FrameSource
         if case let .encapsulated(pixels)? = dataSet[WebTag.pixelData]?.value {
             if decode {

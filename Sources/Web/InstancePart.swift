@@ -14,20 +14,20 @@ import NIOCore
 
 /// The body of one WADO-RS part: an archived Part 10 file as stored, or re-encoded.
 enum InstancePart {
-    /// Writes the object of `instance` in `syntax`, through `view`. The stored file goes as it
+    /// Writes the object of `instance`, read from `file`, in `syntax`, through `view`. The stored file goes as it
     /// is when both leave it unchanged (the archive zeroed its preamble on ingest); otherwise the
     /// object is re-encoded into a temporary file in `spoolDirectory` and sent from there, as
     /// C-GET sends a rewritten object, so no more of it is in memory than its small values.
     /// `eventLoop` is that of the connection the body goes to, which paces the sending.
-    static func write(_ instance: StoredInstance, in syntax: TransferSyntax, view: AttributeView, spoolDirectory: String,
+    static func write(_ instance: StoredInstance, file: String, in syntax: TransferSyntax, view: AttributeView, spoolDirectory: String,
                       eventLoop: any EventLoop, to writer: inout any ResponseBodyWriter) async throws {
         guard !view.isFull || syntax.uid != instance.transferSyntax.uid else {
-            return try await stream(file: instance.path, eventLoop: eventLoop, to: &writer)
+            return try await stream(file: file, eventLoop: eventLoop, to: &writer)
         }
         let temporary = SpooledFile.uniquePath(in: spoolDirectory, suffix: ".wado")
         defer { unlink(temporary) }
         try await NIOThreadPool.singleton.runIfActive {
-            try reencode(instance.path, in: syntax, view: view, into: temporary)
+            try reencode(file, in: syntax, view: view, into: temporary)
         }
         try await stream(file: temporary, eventLoop: eventLoop, to: &writer)
     }

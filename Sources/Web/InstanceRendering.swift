@@ -13,9 +13,9 @@ enum InstanceRendering {
     /// `frame` nil: the middle frame when `middle`, else the first (PS3.18 leaves the frame of a
     /// multi-frame instance's rendering to the server; Rampart renders the first, as dcm4chee
     /// and Orthanc do).
-    static func render(_ instance: StoredInstance, frame: Int?, middle: Bool = false, as request: RenderedRequest,
+    static func render(_ instance: StoredInstance, file: String, frame: Int?, middle: Bool = false, as request: RenderedRequest,
                        view: AttributeView) throws(WebProblem) -> [UInt8] {
-        let (stored, frames) = try pixelSource(instance, view: view, refusal: "the image is not rendered")
+        let (stored, frames) = try pixelSource(instance, file: file, view: view, refusal: "the image is not rendered")
         let number = frame ?? (middle ? (frames.count + 1) / 2 : 1)
         do {
             let (dataSet, bytes) = try frames.frame(number, of: stored)
@@ -45,11 +45,11 @@ enum InstanceRendering {
         }
     }
 
-    /// The data set of `instance` (large values left in the file) and its frames, native or
+    /// The data set of `instance` (read from `file`, large values left in it) and its frames, native or
     /// decoded from the stored syntax, once the view lets its pixels out; `refusal` begins the
     /// message when it does not.
-    static func pixelSource(_ instance: StoredInstance, view: AttributeView, refusal: String) throws(WebProblem) -> (DataSet, RenderableFrames) {
-        let dataSet = try pixelDataSet(instance, view: view, refusal: refusal)
+    static func pixelSource(_ instance: StoredInstance, file: String, view: AttributeView, refusal: String) throws(WebProblem) -> (DataSet, RenderableFrames) {
+        let dataSet = try pixelDataSet(file: file, view: view, refusal: refusal)
         if case .encapsulated? = dataSet[WebTag.pixelData]?.value, DecodedFrames.canDecode(instance.transferSyntax) {
             do {
                 return (dataSet, .decoded(try DecodedFrames(dataSet, syntax: instance.transferSyntax)))
@@ -95,12 +95,12 @@ enum InstanceRendering {
         }
     }
 
-    /// The data set of `instance`, large values left in the file, once the view lets its pixels
-    /// out; `refusal` begins the message when it does not.
-    static func pixelDataSet(_ instance: StoredInstance, view: AttributeView, refusal: String) throws(WebProblem) -> DataSet {
+    /// The data set of the stored object in `file`, large values left in the file, once the view
+    /// lets its pixels out; `refusal` begins the message when it does not.
+    static func pixelDataSet(file: String, view: AttributeView, refusal: String) throws(WebProblem) -> DataSet {
         let dataSet: DataSet
         do {
-            dataSet = try DICOMFile(contentsOf: instance.path).dataSet
+            dataSet = try DICOMFile(contentsOf: file).dataSet
         } catch {
             throw WebProblem(.internalServerError, "the stored object could not be read")
         }

@@ -80,8 +80,10 @@ struct Import: AsyncParsableCommand {
             try DataFolder.ensure(data.dataDirectory)
             // The same duplicate policy and index as serve: rampart.yaml's archive section.
             let configuration = try data.configurationFile().load()
+            let (blobs, sealing) = try configuration.archive.blobStorage(dataDirectory: data.dataDirectory)
             let archive = try Archive(directory: data.dataDirectory + "/archive", duplicatePolicy: configuration.archive.duplicates,
-                                      index: configuration.archive.indexLocation(dataDirectory: data.dataDirectory))
+                                      index: configuration.archive.indexLocation(dataDirectory: data.dataDirectory),
+                                      blobs: blobs, sealing: sealing)
             let recovery = archive.recoveryReport
             if !recovery.isClean {
                 standardError("rampart: \(recovery)")

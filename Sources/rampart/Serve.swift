@@ -110,6 +110,20 @@ struct Serve: AsyncParsableCommand {
         if !recovery.isClean {
             standardError("rampart: \(recovery)")
         }
+        // Objects of the object store without a row (older than the grace period: others may be
+        // between upload and commit): a walk of the bucket, so in the background; nothing to do
+        // for a local folder. Not part of the service group: it ends on its own, and a stop
+        // before it does leaves the rest to the next start.
+        let archive = service.archive
+        let grace = Duration.seconds(configuration.archive.unindexedBlobGraceMinutes * 60)
+        Task {
+            do {
+                let removed = try await archive.removeUnindexedBlobs(olderThan: grace)
+                if removed > 0 { standardError("rampart: recovery: removed \(removed) unindexed objects from the object store") }
+            } catch {
+                standardError("rampart: recovery: the object store could not be swept for unindexed objects: \(error)")
+            }
+        }
         if service.removedSpoolFiles > 0 {
             standardError("rampart: recovery: removed \(service.removedSpoolFiles) unacknowledged transfers from the spool folder")
         }

@@ -75,8 +75,10 @@ private func restrict(_ study: String, to group: String?, in data: DataDirectory
 /// The archive and the local operator's grant to administer it, recorded in the audit log.
 private func administering(_ data: DataDirectoryOption) async throws -> (Archive, Grant) {
     do {
-        let index = try data.configurationFile().load().archive.indexLocation(dataDirectory: data.dataDirectory)
-        let archive = try Archive(directory: data.dataDirectory + "/archive", index: index)
+        let settings = try data.configurationFile().load().archive
+        let (blobs, sealing) = try settings.blobStorage(dataDirectory: data.dataDirectory)
+        let archive = try Archive(directory: data.dataDirectory + "/archive", index: settings.indexLocation(dataDirectory: data.dataDirectory),
+                                  blobs: blobs, sealing: sealing)
         return (archive, try await localOperatorGrant(.administer, dataDirectory: data.dataDirectory))
     } catch {
         standardError("rampart: \(oneLine(error))")

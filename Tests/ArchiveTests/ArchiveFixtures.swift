@@ -64,6 +64,12 @@ struct ArchiveFixtures {
 
     var archiveFolder: String { folder + "/archive" }
 
+    /// The file of a plain local blob.
+    func blobFile(_ instance: StoredInstance) -> String { archiveFolder + "/blobs/" + instance.blobPath }
+
+    /// Every file in the local blob folder, relative to it.
+    func blobFiles() throws -> [String] { try BlobStore(root: archiveFolder + "/blobs").allFiles() }
+
     /// Opens (or reopens) this fixture's archive on its back end.
     func archive(duplicatePolicy: DuplicatePolicy = .keep) throws -> Archive {
         try Archive(directory: archiveFolder, duplicatePolicy: duplicatePolicy, index: backend.location(schema: schema))

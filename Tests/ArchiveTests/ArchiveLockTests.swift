@@ -35,11 +35,11 @@ import Glibc
         // process would take it for the leftover of a crash.
         let path = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "a")
         let key = try BlobKey(study: "1.2.826.0.1.1", series: "1.2.826.0.1.1.1", instance: "1.2.826.0.1.1.1.1")
-        let staged = try archive.blobs.stage(file: path, key: key, moving: false)
+        let staged = try await archive.blobs.stage(file: path, key: key, moving: false)
 
         #expect(throws: ArchiveError.self) { try Archive(directory: fixtures.archiveFolder) }
         #expect(FileManager.default.fileExists(atPath: staged.path))
-        archive.blobs.discard(staged)
+        await archive.blobs.discard(staged)
         #expect(!FileManager.default.fileExists(atPath: staged.path))
     }
 }

@@ -149,9 +149,9 @@ import Testing
             #expect(found.map(\.sopInstanceUID) == expected)
             #expect(!found.isEmpty)
             for instance in found {
-                #expect(FileManager.default.fileExists(atPath: instance.path))
+                #expect(FileManager.default.fileExists(atPath: fixtures.blobFile(instance)))
                 #expect(instance.transferSyntax == .explicitVRLittleEndian)
-                let file = try DICOMFile(contentsOf: instance.path)
+                let file = try DICOMFile(contentsOf: fixtures.blobFile(instance))
                 #expect(file.dataSet.string(Self.sopUID) == instance.sopInstanceUID)
             }
         }
@@ -165,7 +165,7 @@ import Testing
         let deleted = try await archive.delete(studyInstanceUID: "1.2.826.0.1.1", seriesInstanceUID: "1.2.826.0.1.1.1",
                                                grant: try await ArchiveFixtures.grant(.delete))
         #expect(deleted.map(\.sopInstanceUID) == ["1.2.826.0.1.1.1.1", "1.2.826.0.1.1.1.2"])
-        for instance in deleted { #expect(!FileManager.default.fileExists(atPath: instance.path)) }
+        for instance in deleted { #expect(!FileManager.default.fileExists(atPath: fixtures.blobFile(instance))) }
         let remaining = ArchiveFixtures.instances.filter { $0.series != "1.2.826.0.1.1.1" }
         for queryCase in Self.cases.prefix(14) {
             let query = try ArchiveFixtures.query(queryCase.level, queryCase.model, queryCase.keys)

@@ -30,7 +30,7 @@ import Testing
         #expect(reopened.recoveryReport.missingBlobs.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: blobs + "/1.2.3/1.2.3.4/1.2.3.4.5.dcm"))
         #expect(!FileManager.default.fileExists(atPath: blobs + "/" + temporary))
-        #expect(FileManager.default.fileExists(atPath: stored.path), "an indexed blob survives recovery")
+        #expect(FileManager.default.fileExists(atPath: fixtures.blobFile(stored)), "an indexed blob survives recovery")
         #expect(try reopened.counts(grant: try await ArchiveFixtures.grant(.administer)).instances == 1)
     }
 
@@ -47,7 +47,7 @@ import Testing
             }
             stored = try #require(last)
         }
-        try FileManager.default.removeItem(atPath: stored.path)
+        try FileManager.default.removeItem(atPath: fixtures.blobFile(stored))
         let reopened = try Archive(directory: fixtures.archiveFolder)
         #expect(reopened.recoveryReport.missingBlobs == [stored])
         #expect(reopened.recoveryReport.removedOrphans.isEmpty)

@@ -20,9 +20,9 @@ import Testing
 
         let outcome = try await archive.store(file: source, moving: false, grant: try await ArchiveFixtures.grant(.store))
         guard case .stored(let stored) = outcome else { Issue.record("\(outcome)"); return }
-        #expect(stored.path == fixtures.archiveFolder + "/blobs/1.2.826.0.1.1/1.2.826.0.1.1.1/1.2.826.0.1.1.1.1.dcm")
+        #expect(stored.blobPath == "1.2.826.0.1.1/1.2.826.0.1.1.1/1.2.826.0.1.1.1.1.dcm")
         #expect(FileManager.default.fileExists(atPath: source), "a copy leaves the source alone")
-        let blob = try [UInt8](Data(contentsOf: URL(fileURLWithPath: stored.path)))
+        let blob = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixtures.blobFile(stored))))
         let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: source)))
         #expect(blob[0..<128].allSatisfy { $0 == 0 })
         #expect(blob[128...] == original[128...])
@@ -34,7 +34,7 @@ import Testing
                                                                     (Self.sopUID, .UI, stored.sopInstanceUID)], operation: .move)
         let indexed = try archive.instances(matching: query, grant: try await ArchiveFixtures.grant(.retrieve))
         #expect(indexed.map(\.sha256) == [stored.sha256])
-        let attributes = try FileManager.default.attributesOfItem(atPath: stored.path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: fixtures.blobFile(stored))
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
@@ -52,7 +52,7 @@ import Testing
             let outcome = try await archive.store(file: source, moving: true, grant: grant)
             guard case .stored(let stored) = outcome else { Issue.record("\(outcome)"); continue }
             #expect(!FileManager.default.fileExists(atPath: source))
-            let blob = try [UInt8](Data(contentsOf: URL(fileURLWithPath: stored.path)))
+            let blob = try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixtures.blobFile(stored))))
             #expect(blob[0..<128].allSatisfy { $0 == 0 })
             #expect(Array(blob[128..<132]) == Array("DICM".utf8))
             #expect(stored.sha256 == Self.hex(SHA256.hash(data: blob)))
@@ -103,8 +103,8 @@ import Testing
         guard case .stored(let old) = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(first), name: "a"), moving: false, grant: grant),
               case .replaced(let new) = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(moved), name: "b"), moving: false, grant: grant)
         else { Issue.record("not stored then replaced"); return }
-        #expect(!FileManager.default.fileExists(atPath: old.path))
-        #expect(FileManager.default.fileExists(atPath: new.path))
+        #expect(!FileManager.default.fileExists(atPath: fixtures.blobFile(old)))
+        #expect(FileManager.default.fileExists(atPath: fixtures.blobFile(new)))
         #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)) == ArchiveCounts(patients: 1, studies: 1, series: 1, instances: 1))
         let query = try ArchiveFixtures.query("STUDY", .studyRoot, [(DICOM.Tag(0x0008, 0x0061), .CS, "")])
         let expected = ArchiveFixtures.referenceIndex([moved]).find(query).map { query.response(for: $0) }
@@ -128,7 +128,7 @@ import Testing
             }
             #expect(FileManager.default.fileExists(atPath: path), "a refused file stays with its owner")
         }
-        #expect(archive.blobs.allFiles().isEmpty)
+        #expect(try fixtures.blobFiles().isEmpty)
         #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)) == ArchiveCounts(patients: 0, studies: 0, series: 0, instances: 0))
         #expect(!FileManager.default.fileExists(atPath: fixtures.folder + "/x"))
     }
@@ -142,7 +142,7 @@ import Testing
         try Data("not dicom at all".utf8).write(to: URL(fileURLWithPath: path))
         let outcome = try await archive.store(file: path, moving: true, grant: try await ArchiveFixtures.grant(.store))
         guard case .rejected(.unreadable) = outcome else { Issue.record("\(outcome)"); return }
-        #expect(archive.blobs.allFiles().isEmpty)
+        #expect(try fixtures.blobFiles().isEmpty)
     }
 
     @Test(arguments: IndexBackend.allForTests)
@@ -162,7 +162,7 @@ import Testing
             let outcome = try await archive.store(file: path, moving: true, grant: try await ArchiveFixtures.grant(.store))
             guard case .rejected(.unreadable) = outcome else { Issue.record("\(name): \(outcome)"); continue }
         }
-        #expect(archive.blobs.allFiles().isEmpty)
+        #expect(try fixtures.blobFiles().isEmpty)
     }
 
     @Test(arguments: IndexBackend.allForTests)
@@ -176,7 +176,7 @@ import Testing
         other.patientID = "SOMEONE-ELSE"
         let outcome = try await archive.store(file: try fixtures.write(ArchiveFixtures.dataSet(other), name: "b"), moving: false, grant: grant)
         guard case .rejected(.hierarchyConflict) = outcome else { Issue.record("\(outcome)"); return }
-        #expect(archive.blobs.allFiles().count == 1)
+        #expect(try fixtures.blobFiles().count == 1)
     }
 
     @Test(arguments: IndexBackend.allForTests)
@@ -204,7 +204,7 @@ import Testing
                 }
             }
         }
-        #expect(archive.blobs.allFiles().isEmpty, "nothing was stored with a wrong grant")
+        #expect(try fixtures.blobFiles().isEmpty, "nothing was stored with a wrong grant")
         #expect(FileManager.default.fileExists(atPath: path))
     }
 
@@ -221,7 +221,7 @@ import Testing
             guard case .stored(let one) = outcome else { Issue.record("\(outcome)"); return }
             stored.append(one)
         }
-        #expect(unlink(stored[1].path) == 0)
+        #expect(unlink(fixtures.blobFile(stored[1])) == 0)
         let references = [
             SOPReference(sopClassUID: ArchiveFixtures.ctImage, sopInstanceUID: stored[0].sopInstanceUID),
             SOPReference(sopClassUID: ArchiveFixtures.mrImage, sopInstanceUID: stored[0].sopInstanceUID),
@@ -248,7 +248,7 @@ import Testing
         }
         #expect(outcomes.filter { if case .stored = $0 { true } else { false } }.count == paths.count)
         #expect(outcomes.filter { if case .duplicateKept = $0 { true } else { false } }.count == paths.count)
-        #expect(archive.blobs.allFiles().count == paths.count)
+        #expect(try fixtures.blobFiles().count == paths.count)
         #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)) == ArchiveCounts(patients: 3, studies: 4, series: 5, instances: 6))
     }
 

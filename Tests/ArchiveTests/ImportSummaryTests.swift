@@ -7,7 +7,7 @@ private typealias Tag = DICOM.Tag
 @Suite struct ImportSummaryTests {
     static func instance(_ sop: String) -> StoredInstance {
         StoredInstance(sopClassUID: "1.2.840.10008.5.1.4.1.1.2", sopInstanceUID: sop, patientID: "P1", studyInstanceUID: "1.2.3",
-                       seriesInstanceUID: "1.2.3.4", path: "/archive/blobs/1.2.3/1.2.3.4/\(sop).dcm",
+                       seriesInstanceUID: "1.2.3.4", blobPath: "1.2.3/1.2.3.4/\(sop).dcm",
                        transferSyntax: .explicitVRLittleEndian, size: 10, sha256: nil)
     }
 

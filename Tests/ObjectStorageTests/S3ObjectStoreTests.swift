@@ -32,6 +32,16 @@ import Testing
         #expect(xml.all("Contents").first?.value("ETag") == "\"x\"")
     }
 
+    /// What the archive's sweep compares with its grace period: AWS writes milliseconds, some
+    /// stores whole seconds.
+    @Test func readsListingTimesWithAndWithoutFractions() throws {
+        let withFraction = try #require(S3ObjectStore.parseTimestamp("2026-11-25T02:31:26.250Z"))
+        let whole = try #require(S3ObjectStore.parseTimestamp("2026-11-25T02:31:26Z"))
+        #expect(abs(withFraction.timeIntervalSince(whole) - 0.25) < 0.001)
+        #expect(whole == Date(timeIntervalSince1970: 1_795_573_886))
+        #expect(S3ObjectStore.parseTimestamp("yesterday") == nil)
+    }
+
     @Test func asksForServerSideEncryptionAsConfigured() throws {
         func headers(_ text: String) throws -> [String] {
             let store = try S3ObjectStore(location: try S3Location(parsing: text), credentials: S3Credentials(accessKeyID: "A", secretAccessKey: "S"), client: .shared)

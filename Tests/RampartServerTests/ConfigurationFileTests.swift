@@ -1,6 +1,7 @@
 import Archive
 import DICOMNetwork
 import Foundation
+import ObjectStorage
 import RampartServer
 import Testing
 
@@ -78,6 +79,33 @@ import Testing
         #expect("\(fromFile)" == "postgres://rampart@db.example.org:6432/pacs?schema=north&sslmode=verify-full")
     }
 
+    @Test func blobsAreLocalOrOnAnObjectStoreWithCredentialsFromTheEnvironmentOrAFile() throws {
+        #expect(try ConfigurationFile.parse("archive:\n  blobs: local\n", source: "rampart.yaml").archive.blobs == nil)
+        let configuration = try ConfigurationFile.parse("""
+            archive:
+              blobs: s3://pacs-blobs/north?endpoint=http://127.0.0.1:9000&path-style=1
+              blobs_credentials_file: s3-credentials
+              encryption_key_file: blob-key
+            """, source: "rampart.yaml")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // No key file yet: refused with the command that makes one.
+        #expect { _ = try configuration.archive.blobStorage(dataDirectory: folder, environment: [:]) } throws: { error in
+            "\(error)".contains("rampart object-store create-key \(folder)/blob-key")
+        }
+        try KeyFileProvider.create(at: folder + "/blob-key")
+        try "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = from-file\n".write(toFile: folder + "/s3-credentials", atomically: true, encoding: .utf8)
+        let (location, sealing) = try configuration.archive.blobStorage(dataDirectory: folder, environment: [:])
+        guard case .objectStore(let store, let cacheBytes) = location else {
+            Issue.record("archive.blobs names an object store")
+            return
+        }
+        #expect(store.location.bucket == "pacs-blobs" && store.location.prefix == "north" && store.location.pathStyle)
+        #expect(cacheBytes == 1024 << 20)
+        #expect(sealing?.keyFile == folder + "/blob-key")
+    }
+
     @Test func theFileInitWritesReadsBackAsTheDefaultsWithTLS() throws {
         let tls = ServerConfiguration.TLSSettings(certificate: "tls/server.pem", privateKey: "tls/server-key.pem", trustedCA: "tls/ca.pem")
         let configuration = try ConfigurationFile.parse(ConfigurationFile.initialText(tls: tls), source: "rampart.yaml")
@@ -96,6 +124,9 @@ import Testing
         ("archive:\n  index: postgres://rampart@db/x?sslmode=prefer\n", "sslmode prefer is not one of disable, require, verify-full"),
         ("archive:\n  index: postgres://rampart@db/x?sslmode=require&sslrootcert=ca.pem\n", "sslrootcert is only used with sslmode=verify-full"),
         ("archive:\n  index: postgres://rampart@db/x?ssl=true\n", "ssl is not a parameter here (schema, sslmode, sslrootcert)"),
+        ("archive:\n  blobs: /var/blobs\n", "archive.blobs must be local or an s3:// location"),
+        ("archive:\n  blobs: s3://pacs-blobs/p?endpoint=http://h:9000&colour=red\n", "unknown option 'colour'"),
+        ("archive:\n  unindexed_blob_grace_minutes: -1\n", "cannot be negative"),
         ("dicom: 11112\n", "dicom must be a mapping"),
         ("dicom:\n  tls:\n    certificate: a.pem\n", "dicom.tls needs both certificate and private_key"),
         ("dicom: [\n", "is not valid YAML"),

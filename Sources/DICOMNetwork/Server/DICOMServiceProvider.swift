@@ -111,18 +111,34 @@ public struct ServiceQuery: Sendable {
 
 /// One instance a retrieve will send: a Part 10 file, and what to change in it on the way out.
 public struct RetrievableInstance: Sendable {
+    /// Lends the instance's Part 10 file for the time of `body`, which reads it by path: a
+    /// file that must be fetched or decrypted first exists only while it is sent.
+    public typealias FileLender = @Sendable (_ body: (String) async throws -> DIMSEServiceResult) async throws -> DIMSEServiceResult
+
     public var sopClassUID: String
     public var sopInstanceUID: String
-    public var path: String
+    /// The transfer syntax it is stored in, which a C-MOVE proposes; nil when unknown.
+    public var transferSyntax: TransferSyntax?
+    public var withFile: FileLender
     /// The requester's view of the data set; when set, the instance is re-encoded through the
     /// spool folder and never sent as stored.
     public var rewrite: DataSetRewrite?
 
-    public init(sopClassUID: String, sopInstanceUID: String, path: String, rewrite: DataSetRewrite? = nil) {
+    public init(sopClassUID: String, sopInstanceUID: String, transferSyntax: TransferSyntax?, rewrite: DataSetRewrite? = nil,
+                withFile: @escaping FileLender) {
         self.sopClassUID = sopClassUID
         self.sopInstanceUID = sopInstanceUID
-        self.path = path
+        self.transferSyntax = transferSyntax
+        self.withFile = withFile
         self.rewrite = rewrite
+    }
+
+    /// A Part 10 file that stays at `path`; its transfer syntax is read from its meta group.
+    public init(sopClassUID: String, sopInstanceUID: String, path: String, rewrite: DataSetRewrite? = nil) {
+        self.init(sopClassUID: sopClassUID, sopInstanceUID: sopInstanceUID,
+                  transferSyntax: (try? DICOMFileHeader(contentsOf: path))?.transferSyntax, rewrite: rewrite) { body in
+            try await body(path)
+        }
     }
 }
 

@@ -76,8 +76,8 @@ struct RetrieveOperation {
     private func moveTo(_ destination: MoveDestination, _ instances: [RetrievableInstance]) async throws {
         var proposalFiles: [(sopClassUID: String, transferSyntax: TransferSyntax)] = []
         for instance in instances {
-            if let header = try? DICOMFileHeader(contentsOf: instance.path) {
-                proposalFiles.append((instance.sopClassUID, header.transferSyntax))
+            if let transferSyntax = instance.transferSyntax {
+                proposalFiles.append((instance.sopClassUID, transferSyntax))
             }
         }
         var proposal = AssociationProposal(callingAETitle: context.association.calledAETitle, calledAETitle: destination.aeTitle,
@@ -94,8 +94,10 @@ struct RetrieveOperation {
                 for instance in instances {
                     if operation.context.isCancelled { break }
                     await operation.sendOne(instance, counts: &counts) { instance in
-                        try await InstanceSender.send(path: instance.path, on: subAssociation, moveOriginator: originator,
-                                                      rewrite: instance.rewrite, converter: operation.provider.pixelDataConverter)
+                        try await instance.withFile { path in
+                            try await InstanceSender.send(path: path, on: subAssociation, moveOriginator: originator,
+                                                          rewrite: instance.rewrite, converter: operation.provider.pixelDataConverter)
+                        }
                     }
                     if counts.remaining > 0 {
                         do { try await operation.respond(.pending, counts, final: false) } catch { throw RequestorLost(error: error) }
@@ -117,8 +119,10 @@ struct RetrieveOperation {
         for instance in instances {
             if context.isCancelled { break }
             await sendOne(instance, counts: &counts) { instance in
-                try await InstanceSender.send(path: instance.path, on: association, rewrite: instance.rewrite,
-                                              converter: provider.pixelDataConverter)
+                try await instance.withFile { path in
+                    try await InstanceSender.send(path: path, on: association, rewrite: instance.rewrite,
+                                                  converter: provider.pixelDataConverter)
+                }
             }
             if counts.remaining > 0 { try await respond(.pending, counts, final: false) }
         }
