@@ -475,6 +475,9 @@ public actor Archive {
             Set(try db.fetchAll("SELECT blobPath FROM instance").map { try $0.requiredText("blobPath") })
         }
         let orphans = candidates.filter { !indexed.contains($0) }
+        guard orphans.count <= unindexedLimit else {
+            throw .blobStore(.unindexedObjects(count: orphans.count, indexed: indexed.count, location: blobs.location))
+        }
         for blobPath in orphans { await blobs.remove(blobPath) }
         return orphans.count
     }
@@ -483,7 +486,11 @@ public actor Archive {
         let indexed = try index.read("list blobs") { db in
             try db.fetchAll(ArchiveIndex.instanceSelect + " ORDER BY i.id").map { try ArchiveIndex.storedInstance($0) }
         }
-        return blobs.recover(indexed: indexed)
+        do {
+            return try blobs.recover(indexed: indexed)
+        } catch {
+            throw .blobStore(error)
+        }
     }
 
     static func check(_ grant: Grant, _ action: AccessAction) throws(ArchiveError) {

@@ -37,8 +37,9 @@ protocol BlobStorage: Sendable {
     func localBlob(_ blobPath: String, sha256: String?) async throws(BlobStoreError) -> LocalBlob
 
     /// Start-up recovery against the instances the index holds: leftovers of interrupted
-    /// writes and blobs without a row are removed; rows whose blob is gone are listed.
-    func recover(indexed: [StoredInstance]) -> RecoveryReport
+    /// writes and blobs without a row are removed; rows whose blob is gone are listed. More
+    /// blobs without a row than `unindexedLimit` is `unindexedObjects`, and nothing is removed.
+    func recover(indexed: [StoredInstance]) throws(BlobStoreError) -> RecoveryReport
 
     /// The blobs written before `cutoff`, for a sweep to remove those no index row names. Empty
     /// for a local folder: start-up recovery has removed its orphans, under the archive's lock.
@@ -47,4 +48,13 @@ protocol BlobStorage: Sendable {
     /// A local folder of this store: what `checkReady` checks is writable and `storageUse`
     /// measures the free space of.
     var localFolder: String { get }
+
+    /// Where the blobs are, for messages: a folder, or the object store's location.
+    var location: String { get }
 }
+
+/// The most blobs without an index row that recovery or the object store's sweep removes. The
+/// archive files one object at a time, so a crash leaves one or two (a store's new blob, a
+/// replaced one), a failed delete one more; many more mean the index is the wrong one (empty,
+/// or another archive's), and removing them would destroy the archive.
+let unindexedLimit = 64

@@ -258,10 +258,13 @@ extension BlobStore: BlobStorage {
     /// Removes every file below the root that no index row names (temporary files of
     /// interrupted writes, and orphans of a crash between blob and index); lists the rows whose
     /// file is gone.
-    func recover(indexed: [StoredInstance]) -> RecoveryReport {
+    func recover(indexed: [StoredInstance]) throws(BlobStoreError) -> RecoveryReport {
         var report = RecoveryReport()
         let known = Set(indexed.map(\.blobPath))
-        for file in allFiles().sorted() where !known.contains(file) {
+        let unindexed = allFiles().filter { !known.contains($0) }.sorted()
+        let orphans = unindexed.count { !Self.isTemporaryName($0) }
+        guard orphans <= unindexedLimit else { throw .unindexedObjects(count: orphans, indexed: indexed.count, location: root) }
+        for file in unindexed {
             if Self.isTemporaryName(file) {
                 report.removedTemporaryFiles.append(file)
             } else {
@@ -276,4 +279,6 @@ extension BlobStore: BlobStorage {
     func blobsWritten(before cutoff: Date) -> [String] { [] }
 
     var localFolder: String { root }
+
+    var location: String { root }
 }

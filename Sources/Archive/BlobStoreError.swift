@@ -27,6 +27,9 @@ public enum BlobStoreError: Error, Sendable, CustomStringConvertible {
     case damaged(blobPath: String, expected: String, found: String)
     /// The object store failed to `operation` (after its retries).
     case objectStore(operation: String, ObjectStoreError)
+    /// More objects without an index row than interrupted stores leave: the index is not the
+    /// one they were filed in, and removing them as orphans would destroy the archive.
+    case unindexedObjects(count: Int, indexed: Int, location: String)
 
     public var description: String {
         switch self {
@@ -52,6 +55,10 @@ public enum BlobStoreError: Error, Sendable, CustomStringConvertible {
             "the blob \(blobPath) has SHA-256 \(found), not the \(expected) recorded when it was filed: it was changed or damaged in the store; restore it from a backup or a replica"
         case let .objectStore(operation, problem):
             "the archive's object store could not \(operation): \(problem)"
+        case let .unindexedObjects(count, indexed, location):
+            "\(count) objects in \(location) have no row in the archive index, which lists \(indexed): more than interrupted stores leave, "
+                + "so this index is not the one they were filed in (an empty or another database, or a changed archive.index). Nothing was removed. "
+                + "Point archive.index back at this archive's index, or copy the index there with rampart migrate; to drop the objects on purpose, move them away first"
         }
     }
 }

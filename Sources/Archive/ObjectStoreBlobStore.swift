@@ -120,4 +120,6 @@ struct ObjectStoreBlobStore: BlobStorage {
     }
 
     var localFolder: String { cache.folder }
+
+    var location: String { "\(store.location)" }
 }

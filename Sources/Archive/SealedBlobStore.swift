@@ -36,11 +36,13 @@ struct SealedBlobStore: BlobStorage {
         try await sealing.openInMemory(folder.absolutePath(blobPath), blobPath: blobPath)
     }
 
-    func recover(indexed: [StoredInstance]) -> RecoveryReport {
-        folder.recover(indexed: indexed)
+    func recover(indexed: [StoredInstance]) throws(BlobStoreError) -> RecoveryReport {
+        try folder.recover(indexed: indexed)
     }
 
     func blobsWritten(before cutoff: Date) -> [String] { [] }
 
     var localFolder: String { folder.root }
+
+    var location: String { folder.root }
 }

@@ -5,6 +5,28 @@ import Testing
 @testable import Archive
 
 @Suite struct ArchiveRecoveryTests {
+    /// An index that is not the blobs' (an empty database after archive.index changed) must not
+    /// make recovery take every object for an orphan.
+    @Test func anIndexThatIsNotTheBlobsOnesIsRefusedAndNothingIsRemoved() throws {
+        let fixtures = try ArchiveFixtures()
+        defer { fixtures.remove() }
+        let folder = fixtures.archiveFolder + "/blobs/1.2.3/1.2.3.4"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files = (0...unindexedLimit).map { folder + "/1.2.3.4.\($0).dcm" }
+        for file in files { try Data([1]).write(to: URL(fileURLWithPath: file)) }
+        let error = #expect(throws: ArchiveError.self) { try Archive(directory: fixtures.archiveFolder) }
+        guard case let .blobStore(.unindexedObjects(count, indexed, _))? = error else {
+            Issue.record("not unindexedObjects: \(String(describing: error))")
+            return
+        }
+        #expect(count == files.count && indexed == 0)
+        #expect(files.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        // As many as a few crashes leave are removed as before.
+        for file in files.dropFirst(unindexedLimit) { try FileManager.default.removeItem(atPath: file) }
+        let opened = try Archive(directory: fixtures.archiveFolder)
+        #expect(opened.recoveryReport.removedOrphans.count == unindexedLimit)
+    }
+
     @Test func reopeningRemovesOrphanBlobsAndTemporaryFiles() async throws {
         let fixtures = try ArchiveFixtures()
         defer { fixtures.remove() }
