@@ -11,6 +11,9 @@
 #   make build   release build only
 #   make bench   release build, then the benchmark suite against Orthanc and DCMTK (Benchmarks/
 #                suite.py, under 30 minutes): writes docs/performance.md, .json and .png
+#   make load    debug build, then Benchmarks/load.py: 200 concurrent associations storing and
+#                querying (p50/p99, rejects over the limit, errors, serve's memory), then QIDO-RS
+#                under wrk (requests/s, p50/p99, statuses); LOAD_ARGS passes options
 #   make micro-bench  the Swift micro-benchmarks (Benchmarks/RampartMicro, Scripts/micro-bench.sh):
 #                Part 10 parser, PDU codec, C-FIND matching; release build in .build-bench
 #   make deb     the Debian package (release build, Swift runtime linked in, systemd unit):
@@ -34,7 +37,7 @@ TEST_SCP_BINARY := $(CURDIR)/.build/debug/rampart-test-scp
 # DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
 TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY) RAMPART_TEST_SCP=$(TEST_SCP_BINARY)
 
-.PHONY: help run test fuzz build bench micro-bench deb clean deps deps-system
+.PHONY: help run test fuzz build bench load micro-bench deb clean deps deps-system
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -53,6 +56,10 @@ fuzz: deps
 
 bench: deps
 	@bash Scripts/bench.sh
+
+load: deps
+	swift build
+	$(VENV)/bin/python Benchmarks/load.py --rampart $(DEBUG_BINARY) $(LOAD_ARGS)
 
 micro-bench: deps-system
 	@bash Scripts/micro-bench.sh

@@ -365,6 +365,18 @@ if Context.environment["RAMPART_FUZZ"] != nil {
         .executableTarget(name: "fuzz-part10", dependencies: ["DICOM", "FuzzerDriver"], path: "Fuzz/Part10"),
         .executableTarget(name: "fuzz-dicom-json", dependencies: ["DICOM", "FuzzerDriver"], path: "Fuzz/DICOMJSON"),
         .executableTarget(name: "fuzz-codecs", dependencies: ["DICOM", "Imaging", "FuzzerDriver"], path: "Fuzz/Codecs"),
+        .executableTarget(name: "fuzz-pdu", dependencies: [
+            "DICOMNetwork", "FuzzerDriver", .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Fuzz/PDU"),
+        .executableTarget(name: "fuzz-dimse-command", dependencies: [
+            "DICOMNetwork", "FuzzerDriver", .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Fuzz/DIMSECommand"),
+        // These two reach internal types (`@testable import`), which the debug build allows.
+        .executableTarget(name: "fuzz-multipart", dependencies: [
+            "Web", "FuzzerDriver", .product(name: "NIOCore", package: "swift-nio"),
+        ], path: "Fuzz/Multipart"),
+        .executableTarget(name: "fuzz-query-keys", dependencies: ["DICOM", "DICOMNetwork", "Archive", "Web", "FuzzerDriver"],
+                          path: "Fuzz/QueryKeys"),
     ]
 }
 

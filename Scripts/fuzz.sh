@@ -7,7 +7,8 @@
 #   Scripts/fuzz.sh [--short] [HARNESS...]
 #     --short   a bounded pass for `make test`: FUZZ_RUNS inputs per harness (default 4000)
 #     default   `make fuzz`: FUZZ_SECONDS per harness (default 300)
-#   HARNESS     fuzz-part10, fuzz-dicom-json, fuzz-codecs (default: all)
+#   HARNESS     fuzz-part10, fuzz-dicom-json, fuzz-codecs, fuzz-pdu, fuzz-dimse-command,
+#               fuzz-multipart, fuzz-query-keys (default: all)
 #
 # A crash, a sanitizer report or a leak ends the run with status 1 and leaves the input that
 # caused it in .build-fuzz/crashes/<harness>/: fix the cause, then copy that file into
@@ -22,10 +23,10 @@ for argument in "$@"; do
     case "$argument" in
         --short) short=1 ;;
         fuzz-*) harnesses+=("$argument") ;;
-        *) echo "usage: $0 [--short] [fuzz-part10|fuzz-dicom-json|fuzz-codecs ...]" >&2; exit 2 ;;
+        *) echo "usage: $0 [--short] [fuzz-part10|fuzz-dicom-json|fuzz-codecs|fuzz-pdu|fuzz-dimse-command|fuzz-multipart|fuzz-query-keys ...]" >&2; exit 2 ;;
     esac
 done
-((${#harnesses[@]})) || harnesses=(fuzz-part10 fuzz-dicom-json fuzz-codecs)
+((${#harnesses[@]})) || harnesses=(fuzz-part10 fuzz-dicom-json fuzz-codecs fuzz-pdu fuzz-dimse-command fuzz-multipart fuzz-query-keys)
 
 scratch=.build-fuzz
 # gold fails on the sanitizer's debug sections; lld, from the Swift toolchain, links them.
@@ -36,7 +37,8 @@ done
 binaries=$(RAMPART_FUZZ=1 swift build "${flags[@]}" --show-bin-path)
 
 seeds=$scratch/seeds
-if [[ ! -d $seeds/codecs ]]; then
+# The last folder fuzz-seeds.py writes: seeds of an older version of it lack the newer harnesses'.
+if [[ ! -d $seeds/query-keys ]]; then
     .venv/bin/python Scripts/fuzz-seeds.py "$seeds"
 fi
 

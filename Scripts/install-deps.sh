@@ -64,7 +64,8 @@ install_missing() {
     rm -f "$log"
 }
 
-install_missing dcmtk zlib1g-dev libturbojpeg0-dev libcharls-dev libopenjp2-7-dev libsqlite3-dev pkg-config python3 python3-venv python3-pip time openssl
+# wrk drives the HTTP load of Benchmarks/load.py (`make load`).
+install_missing dcmtk zlib1g-dev libturbojpeg0-dev libcharls-dev libopenjp2-7-dev libsqlite3-dev pkg-config python3 python3-venv python3-pip time openssl wrk
 # The web UI's browser tests drive Debian's chromium through chromium-driver (tests only).
 if ((want_venv)); then
     install_missing chromium chromium-driver

@@ -235,16 +235,26 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         do {
             // The archive reads the file first, so that the decision is recorded with the
             // patient and study it names; nothing is filed before the grant.
+            var granted: Grant?
             let outcome = try await archive.store(file: spooled.path, moving: true) { named in
                 var subjects = named
                 if subjects.sopInstanceUIDs.isEmpty { subjects.sopInstanceUIDs = [instance.sopInstanceUID] }
-                return try await self.grant(.store, context, concerning: subjects)
+                let grant = try await self.grant(.store, context, concerning: subjects)
+                granted = grant
+                return grant
             }
             switch outcome {
             case .stored, .replaced, .duplicateKept:
                 return .success
             case let .rejected(rejection):
                 context.log.notice("C-STORE from \(context.association.callingAETitle)@\(context.peer) refused: \(rejection)")
+                if let granted {
+                    do {
+                        try audit.refusedStore("\(rejection)", instance: instance.sopInstanceUID, grant: granted)
+                    } catch {
+                        log.error("the audit log could not record the refused C-STORE of \(granted.decisionID): \(error)")
+                    }
+                }
                 switch rejection {
                 case .duplicate: return DIMSEServiceResult(.duplicateSOPInstance, comment: "already archived")
                 // The gate refuses such an object before this, with the study as it was; this is

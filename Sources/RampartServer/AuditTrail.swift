@@ -187,4 +187,15 @@ extension AuditTrail: DisclosureRecorder {
         case .deleted: try disclosed(.studyDeleted, disclosure.items, items: "instances deleted", grant: grant)
         }
     }
+
+    /// A store the gate allowed and the archive then refused for what the object holds
+    /// (unreadable, an invalid UID, a conflict, a duplicate), over DIMSE or DICOMweb: recorded
+    /// after the decision it follows, so that the log shows nothing was filed, and why.
+    public func refusedStore(_ reason: String, instance sopInstanceUID: String, grant: Grant) throws {
+        try append(AuditEvent(kind: .instancesTransferred, outcome: .minorFailure, actor: Self.actor(grant.context),
+                              channel: grant.context.channel.rawValue, source: Self.source(grant.context), action: grant.action.rawValue,
+                              subjects: sopInstanceUID.isEmpty ? [] : [AuditSubject(.instance, sopInstanceUID)],
+                              reason: "refused, nothing filed: \(reason)", brokeTheGlass: grant.brokeTheGlass,
+                              purposeOfUse: grant.context.purposeOfUse, follows: grant.decisionID.value))
+    }
 }

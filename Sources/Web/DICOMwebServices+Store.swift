@@ -156,12 +156,15 @@ extension DICOMwebServices {
         let header = try? DICOMFileHeader(contentsOf: path)
         let sopClass = header?.sopClassUID ?? ""
         let sopInstance = header?.sopInstanceUID ?? ""
+        var granted: Grant?
         do {
             let outcome = try await archive.store(file: path, moving: true) { named in
                 if let study, let named = named.studyUIDs.first, named != study { throw StudyMismatch() }
                 var subjects = named
                 if subjects.sopInstanceUIDs.isEmpty, !sopInstance.isEmpty { subjects.sopInstanceUIDs = [sopInstance] }
-                return try await self.grant(.store, context, concerning: subjects)
+                let grant = try await self.grant(.store, context, concerning: subjects)
+                granted = grant
+                return grant
             }
             switch outcome {
             case .stored(let stored), .replaced(let stored), .duplicateKept(let stored):
@@ -169,6 +172,13 @@ extension DICOMwebServices {
                                seriesUID: stored.seriesInstanceUID)
             case .rejected(let rejection):
                 context.log(log).notice("STOW-RS from \(context.access.principal) at \(context.peerAddress): an instance was refused: \(rejection)")
+                if let granted {
+                    do {
+                        try recorder.refusedStore("\(rejection)", instance: sopInstance, grant: granted)
+                    } catch {
+                        context.log(log).error("the audit log could not record the refused store of \(granted.decisionID): \(error)")
+                    }
+                }
                 switch rejection {
                 case .duplicate: return .failed(sopClassUID: sopClass, sopInstanceUID: sopInstance, reason: .duplicateSOPInstance)
                 // The study the object joins went outside the grant's studies after the gate decided.

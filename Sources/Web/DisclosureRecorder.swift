@@ -4,6 +4,9 @@ import Access
 /// implemented by the server's audit trail. A record that cannot be written refuses the response.
 public protocol DisclosureRecorder: Sendable {
     func disclosed(_ disclosure: Disclosure, grant: Grant) throws
+    /// A store the gate allowed (`grant`) that was then refused for what the object holds:
+    /// nothing was filed, and the record says why.
+    func refusedStore(_ reason: String, instance sopInstanceUID: String, grant: Grant) throws
 }
 
 /// The patients and studies a response shows, or a deletion removed.

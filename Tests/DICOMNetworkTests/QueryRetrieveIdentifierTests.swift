@@ -78,6 +78,16 @@ struct QueryRetrieveIdentifierTests {
         }
     }
 
+    @Test func anUnknownCharacterSetRefusesKeysBeyondASCIIOnly() throws {
+        let refused = QueryIdentifierError.unknownCharacterSet("ISO_IR 999", key: QR.tag("PatientName"))
+        #expect(throws: refused) { try QR.query("STUDY", ["PatientName": "MÜLLER*"], characterSet: ["ISO_IR 999"]) }
+        #expect(refused.dimseStatus == 0xC000)
+        #expect(refused.offendingElements == [QR.tag("SpecificCharacterSet"), QR.tag("PatientName")])
+        // ASCII reads the same in every repertoire: the default one reads it, as pydicom does.
+        let ascii = try QR.query("STUDY", ["PatientName": "MULLER*"], characterSet: ["ISO_IR 999"])
+        #expect(ascii.matches(QR.dataSet(["PatientName": "MULLER^ANNA"])))
+    }
+
     @Test func errorsNameTheAttributeNotItsValue() {
         let text = QueryIdentifierError.keyAboveLevel(QR.tag("PatientName"), keyLevel: .patient, queryLevel: .study).description
         #expect(text.contains("PatientName") && text.contains("(0010,0010)") && text.contains("STUDY"))

@@ -163,6 +163,20 @@ private enum Bytes {
         #expect(read.dataSet == dataSet)
     }
 
+    @Test func aDeflatedDataSetThatInflatesPastItsBoundIsRefused() throws {
+        // 20 MiB of zeros deflate to about 20 KiB: 1,000 times, past the floor and the ratio.
+        var dataSet = DataSet()
+        dataSet.insert(.text(Tag(0x0011, 0x0010), .LO, ["SYNTHETIC CREATOR"]))
+        dataSet.insert(DataElement(tag: Tag(0x0011, 0x1010), vr: .OB, bytes: [UInt8](repeating: 0, count: 20 << 20)))
+        let bytes = try DICOMFile(meta: DataSet(), dataSet: dataSet, transferSyntax: .deflatedExplicitVRLittleEndian).encoded()
+        #expect(bytes.count * Deflate.maximumExpansion < 20 << 20)
+        #expect {
+            try DICOMFile(bytes: bytes)
+        } throws: { error in
+            "\(error)".contains("refused as a decompression bomb")
+        }
+    }
+
     @Test func everyEncodingRoundTripsEveryVR() throws {
         var dataSet = DataSet()
         for (index, vr) in VR.allCases.enumerated() where vr != .SQ {

@@ -180,6 +180,9 @@ private typealias Tag = DICOM.Tag
             let object: [String: Any]? = try #require(try WebFixture.json(response) as? [String: Any])
             let failed = try #require((object?["00081198"] as? [String: Any])?["Value"] as? [[String: Any]])
             #expect(((failed.first?["00081197"] as? [String: Any])?["Value"] as? [Int]) == [0xC000])
+            // The gate allowed the unreadable part; its refusal follows that decision in the log.
+            #expect(fixture.disclosures.refused.count == 1)
+            #expect(fixture.disclosures.refused.first?.contains("not a readable DICOM Part 10 file") == true)
         }
     }
 

@@ -166,5 +166,13 @@ final class DisclosureLog: DisclosureRecorder {
         entries.withLock { $0.append(disclosure) }
     }
 
+    func refusedStore(_ reason: String, instance sopInstanceUID: String, grant: Grant) throws {
+        refusals.withLock { $0.append(reason) }
+    }
+
+    /// The reasons of the stores refused after the gate allowed them.
+    var refused: [String] { refusals.withLock { $0 } }
+    private let refusals = Mutex<[String]>([])
+
     var recorded: [Disclosure] { entries.withLock { $0 } }
 }

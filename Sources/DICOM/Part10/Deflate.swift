@@ -3,8 +3,18 @@ import CZlib
 /// Raw deflate (RFC 1951, no zlib header) as the Deflated Explicit VR Little Endian transfer
 /// syntax uses it (PS3.5 A.5).
 enum Deflate {
-    /// Inflates a whole stream. Bounded by `limit` so a small "zip bomb" cannot take all memory.
+    /// How many times its compressed size a data set may inflate to, past `expansionFloor`.
+    /// Real data sets deflate 2 to 20 times; zeros deflate about 1,000 times, which is what a
+    /// decompression bomb is: a few hundred KiB that inflate to GiB, all held in memory.
+    static let maximumExpansion = 200
+    /// Below this an inflated data set is never refused for its expansion (a small, repetitive
+    /// structured report may deflate well).
+    static let expansionFloor = 16 << 20
+
+    /// Inflates a whole stream, into at most `limit` bytes and at most `maximumExpansion` times
+    /// the input past `expansionFloor`, so a small "zip bomb" cannot take all memory.
     static func inflate(_ input: [UInt8], limit: Int = 1 << 32) throws(DeflateError) -> [UInt8] {
+        let bound = min(limit, max(expansionFloor, input.count.multipliedReportingOverflow(by: maximumExpansion).partialValue))
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DeflateError(message: "zlib could not start")
@@ -25,12 +35,16 @@ enum Deflate {
                 }
                 let produced = chunk.count - Int(stream.avail_out)
                 output.append(contentsOf: chunk[0..<produced])
-                if output.count > limit { return Z_MEM_ERROR }
+                if output.count > bound { return Z_BUF_ERROR }
                 if result == Z_STREAM_END { return Z_OK }
                 if result != Z_OK { return result }
                 // Input exhausted without an end marker: some writers omit the final block.
                 if stream.avail_in == 0 && produced == 0 { return Z_OK }
             }
+        }
+        if status == Z_BUF_ERROR, output.count > bound {
+            throw DeflateError(message: "the deflated stream of \(input.count) bytes inflates to more than \(bound) bytes "
+                + "(over \(maximumExpansion) times its size): refused as a decompression bomb; send it uncompressed")
         }
         guard status == Z_OK else {
             let reason = stream.msg.map { String(cString: $0) } ?? "zlib status \(status)"

@@ -64,6 +64,7 @@ public struct QueryIdentifier: Sendable {
                 continue
             }
             try Self.checkSequence(element)
+            try Self.checkCharacterSet(characterSet, of: element)
             if operation == .find {
                 try Self.checkFindKey(element, level: level, model: model, options: options, characterSet: characterSet)
             }
@@ -105,6 +106,14 @@ public struct QueryIdentifier: Sendable {
 
     private static func isUniqueKey(_ tag: Tag, atOrAbove level: QueryRetrieveLevel, in model: QueryRetrieveModel) -> Bool {
         model.levels.contains { $0 <= level && $0.uniqueKey == tag }
+    }
+
+    /// An unknown character set is read as the default repertoire (as pydicom and DCMTK do),
+    /// which is right for ASCII keys only: a key with other bytes is refused rather than guessed at.
+    private static func checkCharacterSet(_ characterSet: SpecificCharacterSet, of key: DataElement) throws(QueryIdentifierError) {
+        for case let .unknownTerm(term) in characterSet.termIssues where (key.inlineBytes ?? []).contains(where: { $0 >= 0x80 }) {
+            throw .unknownCharacterSet(term, key: key.tag)
+        }
     }
 
     /// PS3.4 C.4.1.3.1.1: above the query level only Unique Keys take part in the search.

@@ -25,13 +25,16 @@ public enum QueryIdentifierError: Error, Sendable, Hashable, CustomStringConvert
     case invalidUniqueKey(Tag, level: QueryRetrieveLevel)
     /// A sequence key with more than one item (PS3.4 C.2.2.2.6: "a Sequence of Items with a single Item").
     case sequenceKeyWithSeveralItems(Tag, count: Int)
+    /// Specific Character Set (0008,0005) names a set Rampart does not know, and a key holds bytes
+    /// beyond ASCII: what they mean cannot be known, so any match would be a guess.
+    case unknownCharacterSet(String, key: Tag)
 
     /// The status to answer with. Every case means the identifier does not fit the SOP class
     /// (0xA900, "Identifier does not match SOP Class"), except a level value we cannot read at
-    /// all, which is 0xC000 ("Unable to process").
+    /// all and a key in a character set we do not know, which are 0xC000 ("Unable to process").
     public var dimseStatus: UInt16 {
         switch self {
-        case .invalidQueryRetrieveLevel: 0xC000
+        case .invalidQueryRetrieveLevel, .unknownCharacterSet: 0xC000
         case .missingQueryRetrieveLevel, .levelNotInModel, .keyAboveLevel, .missingUniqueKey,
              .invalidUniqueKey, .sequenceKeyWithSeveralItems:
             0xA900
@@ -42,6 +45,7 @@ public enum QueryIdentifierError: Error, Sendable, Hashable, CustomStringConvert
     public var offendingElements: [Tag] {
         switch self {
         case .missingQueryRetrieveLevel, .invalidQueryRetrieveLevel, .levelNotInModel: [QueryTag.queryRetrieveLevel]
+        case let .unknownCharacterSet(_, key): [QueryTag.specificCharacterSet, key]
         case let .keyAboveLevel(tag, _, _), let .missingUniqueKey(tag, _), let .invalidUniqueKey(tag, _),
              let .sequenceKeyWithSeveralItems(tag, _):
             [tag]
@@ -68,6 +72,9 @@ public enum QueryIdentifierError: Error, Sendable, Hashable, CustomStringConvert
                 + "(PS3.4 C.4.2.2.1)"
         case let .sequenceKeyWithSeveralItems(tag, count):
             return "sequence key \(Self.name(tag)) has \(count) items; a sequence key has exactly one item (PS3.4 C.2.2.2.6)"
+        case let .unknownCharacterSet(term, key):
+            return "Specific Character Set (0008,0005) \"\(term)\" is not a defined term (PS3.3 C.12.1.1.2) and \(Self.name(key)) "
+                + "holds bytes beyond ASCII, which it alone could decode; send a defined term such as ISO_IR 192"
         }
     }
 
