@@ -21,6 +21,8 @@ import Testing
         ("ISO_2022_IR_87", "ISO 2022 IR 87"),
         ("ISO 2022-IR 149", "ISO 2022 IR 149"),
         ("iso_ir 100", "ISO_IR 100"),
+        ("ISO_IR100", "ISO_IR 100"),
+        ("ISO_IR192", "ISO_IR 192"),
     ])
     func correctsMisspelledTerm(given: String, assumed: String) {
         let characterSet = SpecificCharacterSet(terms: [given])

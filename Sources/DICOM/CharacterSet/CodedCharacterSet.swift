@@ -150,7 +150,8 @@ enum CodedCharacterSet: Sendable, Hashable, CaseIterable {
 
     /// Reads one value of Specific Character Set the way pydicom's `convert_encodings` does: a defined
     /// term as is; "ISO IR 100", "ISO-IR 100" … as "ISO_IR 100"; "ISO_2022_IR_87" … as "ISO 2022 IR 87";
-    /// anything else as the default repertoire. Also accepts a defined term in the wrong case.
+    /// anything else as the default repertoire. Also accepts a defined term in the wrong case, and
+    /// (beyond pydicom) "ISO_IR100", the space left out, which modalities write.
     static func resolve(term raw: String) -> (set: CodedCharacterSet, issue: CharacterSetIssue?) {
         let term = trimmed(raw)
         if let set = definedTerms[term] { return (set, nil) }
@@ -162,6 +163,8 @@ enum CodedCharacterSet: Sendable, Hashable, CaseIterable {
         } else if characters.count >= 12, characters.starts(with: "ISO"), String(characters[4...7]) == "2022",
                   String(characters[9...10]) == "IR", !term.hasPrefix("ISO 2022 IR ") {
             patched = "ISO 2022 IR " + String(characters[12...])
+        } else if characters.count > 6, term.hasPrefix("ISO_IR"), characters[6...].allSatisfy({ $0.isASCII && $0.isNumber }) {
+            patched = "ISO_IR " + String(characters[6...])
         }
         if let patched {
             if let set = definedTerms[patched] { return (set, .correctedTerm(raw, assumed: patched)) }
