@@ -16,6 +16,8 @@
 #                under wrk (requests/s, p50/p99, statuses); LOAD_ARGS passes options
 #   make micro-bench  the Swift micro-benchmarks (Benchmarks/RampartMicro, Scripts/micro-bench.sh):
 #                Part 10 parser, PDU codec, C-FIND matching; release build in .build-bench
+#   make check-sanitizers  the Swift tests under AddressSanitizer, then ThreadSanitizer
+#                (Scripts/check-sanitizers.sh; builds in .build-asan and .build-tsan)
 #   make deb     the Debian package (release build, Swift runtime linked in, systemd unit):
 #                .build/deb/rampart_<version>_<arch>.deb; see docs/operations.md
 #   make clean   remove the build folders (.build, .build-fuzz, .build-bench), the Python virtualenv and test caches
@@ -60,6 +62,9 @@ bench: deps
 load: deps
 	swift build
 	$(VENV)/bin/python Benchmarks/load.py --rampart $(DEBUG_BINARY) $(LOAD_ARGS)
+
+check-sanitizers: deps-system
+	@bash Scripts/check-sanitizers.sh
 
 micro-bench: deps-system
 	@bash Scripts/micro-bench.sh
