@@ -39,7 +39,7 @@ TEST_SCP_BINARY := $(CURDIR)/.build/debug/rampart-test-scp
 # DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
 TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY) RAMPART_TEST_SCP=$(TEST_SCP_BINARY)
 
-.PHONY: help run test fuzz build bench load micro-bench deb clean deps deps-system
+.PHONY: help run test fuzz build bench load micro-bench check-sanitizers deb clean deps deps-system
 
 help:
 	@sed -n 's/^#   //p' Makefile
