@@ -111,9 +111,7 @@ import Testing
         let fixtures = try ArchiveFixtures()
         defer { fixtures.remove() }
         let archive = try fixtures.archive()
-        let source = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "one")
-        guard case .stored(let stored) = try await archive.store(file: source, moving: false, grant: try await ArchiveFixtures.grant(.store))
-        else { Issue.record("not stored"); return }
+        guard let stored = try await Self.storeFirstFixture(in: archive, fixtures) else { return }
         let blob = try await archive.localBlob(of: stored, grant: try await ArchiveFixtures.grant(.retrieve))
         #expect(blob.path == fixtures.blobFile(stored))
         blob.release()
@@ -124,9 +122,7 @@ import Testing
         let fixtures = try ArchiveFixtures()
         defer { fixtures.remove() }
         let archive = try fixtures.archive()
-        let source = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "one")
-        guard case .stored(let stored) = try await archive.store(file: source, moving: false, grant: try await ArchiveFixtures.grant(.store))
-        else { Issue.record("not stored"); return }
+        guard let stored = try await Self.storeFirstFixture(in: archive, fixtures) else { return }
         let query = try await ArchiveFixtures.grant(.query)
         await #expect(throws: ArchiveError.self) { _ = try await archive.localBlob(of: stored, grant: query) }
     }
@@ -152,5 +148,15 @@ import Testing
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty, haystack.count >= needle.count else { return false }
         return (0...(haystack.count - needle.count)).contains { start in haystack[start..<(start + needle.count)].elementsEqual(needle) }
+    }
+
+    /// Fixture 0 stored in `archive`; nil (and an issue recorded) when it was not stored.
+    private static func storeFirstFixture(in archive: Archive, _ fixtures: ArchiveFixtures) async throws -> StoredInstance? {
+        let source = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "one")
+        guard case .stored(let stored) = try await archive.store(file: source, moving: false, grant: try await ArchiveFixtures.grant(.store)) else {
+            Issue.record("fixture 0 was not stored")
+            return nil
+        }
+        return stored
     }
 }

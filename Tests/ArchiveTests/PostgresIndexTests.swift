@@ -23,8 +23,7 @@ struct PostgresIndexTests {
     }
 
     @Test func aSessionOpenedOnOneNodeIsResumedAndClosedOnAnother() throws {
-        let first = try ArchiveFixtures(backend: .postgres)
-        let second = try ArchiveFixtures(backend: .postgres, schema: first.schema)
+        let (first, second) = try Self.twoNodes()
         defer { first.remove(); second.remove() }
         let nodeA = try #require(try first.archive().sharedSessions), nodeB = try #require(try second.archive().sharedSessions)
         let row = SharedSessionTable.Row(user: "reader", signIn: "account:2", csrfToken: "csrf", created: 1_000, lastSeen: 1_000)
@@ -93,8 +92,7 @@ struct PostgresIndexTests {
     /// storing into the same patients and studies at once: entity rows are neither duplicated
     /// nor lost, and the records merge every instance.
     @Test func twoNodesFilingIntoTheSameStudiesAtOnceShareTheirRows() async throws {
-        let first = try ArchiveFixtures(backend: .postgres)
-        let second = try ArchiveFixtures(backend: .postgres, schema: first.schema)
+        let (first, second) = try Self.twoNodes()
         defer {
             first.remove()
             second.remove()
@@ -102,11 +100,7 @@ struct PostgresIndexTests {
         let nodes = [try first.archive(), try second.archive()]
         let grant = try await ArchiveFixtures.grant(.store)
         // Many instances of few studies, alternating between the nodes.
-        let instances = (0..<40).map { number in
-            var instance = ArchiveFixtures.instances[number % 3]
-            instance.sop = "1.2.826.0.7.\(number)"
-            return instance
-        }
+        let instances = Self.instancesOfOneStudy(40, uidRoot: "1.2.826.0.7")
         let paths = try instances.enumerated().map { try first.write(ArchiveFixtures.dataSet($1), name: "shared-\($0)") }
         let outcomes = try await withThrowingTaskGroup(of: StoreOutcome.self) { group in
             for (number, path) in paths.enumerated() {
@@ -131,8 +125,7 @@ struct PostgresIndexTests {
     }
 
     @Test func oneObjectStoredOnTwoNodesAtOnceIsFiledOnceAndKeptAsADuplicateOnTheOther() async throws {
-        let first = try ArchiveFixtures(backend: .postgres)
-        let second = try ArchiveFixtures(backend: .postgres, schema: first.schema)
+        let (first, second) = try Self.twoNodes()
         defer {
             first.remove()
             second.remove()
@@ -141,11 +134,7 @@ struct PostgresIndexTests {
         let grant = try await ArchiveFixtures.grant(.store)
         // 30 UIDs, each sent to both nodes at the same moment: each node's look-up may find
         // nothing, and then one insert loses the unique key to the other node's.
-        let instances = (0..<30).map { number in
-            var instance = ArchiveFixtures.instances[number % 3]
-            instance.sop = "1.2.826.0.8.\(number)"
-            return instance
-        }
+        let instances = Self.instancesOfOneStudy(30, uidRoot: "1.2.826.0.8")
         let paths = try instances.enumerated().map { try first.write(ArchiveFixtures.dataSet($1), name: "both-\($0)") }
         let outcomes = try await withThrowingTaskGroup(of: (String, StoreOutcome).self) { group in
             for (path, instance) in zip(paths, instances) {
@@ -163,5 +152,21 @@ struct PostgresIndexTests {
         }
         let counts = try nodes[0].counts(grant: try await ArchiveFixtures.grant(.administer))
         #expect(counts.instances == 30)
+    }
+
+    /// Fixtures of two archives ("nodes": each its own folder and lock) on one PostgreSQL schema.
+    private static func twoNodes() throws -> (ArchiveFixtures, ArchiveFixtures) {
+        let first = try ArchiveFixtures(backend: .postgres)
+        return (first, try ArchiveFixtures(backend: .postgres, schema: first.schema))
+    }
+
+    /// `count` instances of fixtures 0 to 2 in turn (one patient, one study, two series), with
+    /// SOP Instance UIDs `uidRoot.0`, `uidRoot.1`, ….
+    private static func instancesOfOneStudy(_ count: Int, uidRoot: String) -> [ArchiveFixtures.Instance] {
+        (0..<count).map { number in
+            var instance = ArchiveFixtures.instances[number % 3]
+            instance.sop = "\(uidRoot).\(number)"
+            return instance
+        }
     }
 }
