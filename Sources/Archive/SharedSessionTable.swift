@@ -1,5 +1,6 @@
-/// The web UI's browser sessions kept in a PostgreSQL index, so that every node of a scaled-out
-/// archive resumes a session another node opened (docs/scaling.md, "Several nodes"). A row is
+/// The web UI's browser sessions (and logins through an identity provider under way) kept in a
+/// PostgreSQL index, so that every node of a scaled-out archive resumes a session another node
+/// opened, and ends a login another began (docs/scaling.md, "Several nodes"). A row is
 /// named by the SHA-256 of the session's cookie, never the cookie itself; what a session is (its
 /// user, how it signed in, its CSRF token and clocks) is the web layer's to interpret.
 ///
@@ -50,6 +51,47 @@ public struct SharedSessionTable: Sendable {
     public func remove(key: String) throws(ArchiveError) {
         try index.write("close a web session") { db in
             _ = try db.execute("DELETE FROM web_session WHERE key = ?", [key])
+        }
+    }
+
+    /// A login through an identity provider between its beginning and its end (the web layer's
+    /// `PendingLoginStore`), named by its `state`. `expires`: milliseconds since 1970.
+    public struct PendingLogin: Sendable, Equatable {
+        public let provider: String
+        public let nonce: String
+        /// SHA-256 of the browser's login cookie.
+        public let binding: String
+        public let expires: Int64
+
+        public init(provider: String, nonce: String, binding: String, expires: Int64) {
+            self.provider = provider
+            self.nonce = nonce
+            self.binding = binding
+            self.expires = expires
+        }
+    }
+
+    /// Adds a pending login after dropping the expired ones and, past `capacity`, the oldest.
+    public func beginLogin(state: String, _ login: PendingLogin, now: Int64, capacity: Int) throws(ArchiveError) {
+        try index.write("begin a login") { db in
+            _ = try db.execute("DELETE FROM web_pending_login WHERE expires <= ?", [now])
+            _ = try db.execute("""
+                DELETE FROM web_pending_login WHERE state IN
+                    (SELECT state FROM web_pending_login ORDER BY expires DESC OFFSET ?)
+                """, [max(capacity - 1, 0)])
+            _ = try db.execute("INSERT INTO web_pending_login (state, provider, nonce, binding, expires) VALUES (?, ?, ?, ?, ?)",
+                               [state, login.provider, login.nonce, login.binding, login.expires])
+        }
+    }
+
+    /// Takes the pending login `state` names out of the table (spent whatever comes next); nil
+    /// when there is none.
+    public func finishLogin(state: String) throws(ArchiveError) -> PendingLogin? {
+        try index.write("end a login") { db in
+            try db.fetchOne("DELETE FROM web_pending_login WHERE state = ? RETURNING provider, nonce, binding, expires", [state]).map { row in
+                PendingLogin(provider: try row.requiredText("provider"), nonce: try row.requiredText("nonce"),
+                             binding: try row.requiredText("binding"), expires: try row.integer("expires") ?? 0)
+            }
         }
     }
 

@@ -36,7 +36,7 @@ enum SessionCookie {
 
     /// Set-Cookie for a login that began: as strict as the session's, gone when the login lapses.
     static func settingLogin(_ value: String, secure: Bool) -> String {
-        "\(loginName)=\(value); Path=\(loginPath); Max-Age=\(PendingLoginStore.lifetime.nanoseconds / 1_000_000_000); HttpOnly; SameSite=Strict"
+        "\(loginName)=\(value); Path=\(loginPath); Max-Age=\(Int(PendingLoginStore.lifetime)); HttpOnly; SameSite=Strict"
             + (secure ? "; Secure" : "")
     }
 

@@ -107,7 +107,7 @@ struct SessionRoutes: Sendable {
                 try await refuse("a login with identity provider \(LogText.printable(String(start.provider.prefix(40)))), which this server does not offer",
                                  context, status: .notFound, detail: "no such identity provider is offered for login here: reload the login page")
             }
-            let login = pendingLogins.begin(provider: provider.id, now: .now())
+            let login = try await pendingLogins.begin(provider: provider.id)
             var response = try Response.json(LoginStart(authorizationEndpoint: provider.authorizationEndpoint, tokenEndpoint: provider.tokenEndpoint,
                                                         clientId: provider.clientID, scope: provider.scope, state: login.state, nonce: login.nonce))
             response.headers[.setCookie] = SessionCookie.settingLogin(login.browser, secure: secure)
@@ -118,9 +118,9 @@ struct SessionRoutes: Sendable {
             let browser = SessionCookie.value(in: request.headers[values: .cookie], named: SessionCookie.loginName)
             let login: PendingLoginStore.PendingLogin
             do {
-                login = try pendingLogins.finish(state: answer.state, browser: browser, now: .now())
-            } catch {
-                try await refuse("a login through an identity provider: \(error)", context, detail: "\(error)")
+                login = try await pendingLogins.finish(state: answer.state, browser: browser)
+            } catch let refusal as PendingLoginStore.Refusal {
+                try await refuse("a login through an identity provider: \(refusal)", context, detail: "\(refusal)")
             }
             guard let provider = providers.first(where: { $0.id == login.provider }) else {
                 try await refuse("a login through identity provider \(login.provider), no longer offered", context,

@@ -123,11 +123,11 @@ struct SharedSessionKeeper: SessionKeeper {
     func insert(_ session: SessionStore.Session, key: String) async throws {
         let row = SharedSessionTable.Row(user: session.user, signIn: session.signIn.stored, csrfToken: session.csrfToken,
                                          created: Self.milliseconds(session.created), lastSeen: Self.milliseconds(session.lastSeen))
-        try await run { try table.insert(key: key, row) }
+        try await Self.run { try table.insert(key: key, row) }
     }
 
     func session(key: String) async throws -> SessionStore.Session? {
-        guard let row = try await run({ try table.row(key: key) }) else { return nil }
+        guard let row = try await Self.run({ try table.row(key: key) }) else { return nil }
         // A row this version cannot read (written by a newer node) is no session here.
         guard let signIn = SessionSignIn(stored: row.signIn) else { return nil }
         return SessionStore.Session(user: row.user, signIn: signIn, csrfToken: row.csrfToken,
@@ -135,19 +135,19 @@ struct SharedSessionKeeper: SessionKeeper {
     }
 
     func touch(key: String, at now: Date) async throws {
-        try await run { try table.touch(key: key, lastSeen: Self.milliseconds(now)) }
+        try await Self.run { try table.touch(key: key, lastSeen: Self.milliseconds(now)) }
     }
 
     func remove(key: String) async throws {
-        try await run { try table.remove(key: key) }
+        try await Self.run { try table.remove(key: key) }
     }
 
     func removeLapsed(idleSince: Date, createdBefore: Date) async throws {
-        try await run { try table.removeLapsed(idleSince: Self.milliseconds(idleSince), createdBefore: Self.milliseconds(createdBefore)) }
+        try await Self.run { try table.removeLapsed(idleSince: Self.milliseconds(idleSince), createdBefore: Self.milliseconds(createdBefore)) }
     }
 
     /// Runs an index call on the thread pool; its failure is a 503 that names no database detail.
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         do {
             return try await NIOThreadPool.singleton.runIfActive(body)
         } catch {
@@ -155,8 +155,8 @@ struct SharedSessionKeeper: SessionKeeper {
         }
     }
 
-    private static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    private static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
 }
 
 extension SessionSignIn {

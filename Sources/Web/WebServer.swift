@@ -108,7 +108,7 @@ public struct WebServer: Sendable {
                                                         readsClientCertificates: settings.tls.map { $0.certificateVerification != .none } ?? false))
         services.addRoutes(to: router.group(RouterPath(Self.dicomwebPrefix)))
         SessionRoutes(gate: services.gate, authenticator: authenticator, sessions: sessions, providers: settings.loginProviders,
-                      pendingLogins: PendingLoginStore(), secure: settings.tls != nil)
+                      pendingLogins: PendingLoginStore(shared: services.archive.sharedSessions), secure: settings.tls != nil)
             .add(to: router.group(RouterPath(Self.apiPrefix)))
         let ui = UIRoutes()
         if ui.isEmpty { log.warning("the web UI's files (Rampart_Web.resources) are not next to the rampart binary: /ui/ answers 404") }

@@ -15,7 +15,7 @@ struct PostgresIndexTests {
             (try db.fetchAll("SELECT version FROM schema_migrations ORDER BY version").map { try $0.requiredText("version") },
              try db.fetchAll("SELECT indexdef FROM pg_indexes WHERE schemaname = ?", [fixtures.schema]).map { try $0.requiredText("indexdef") })
         }
-        #expect(versions == ["v1", "v2-trigram-indexes", "v3-partial-indexes", "v4-web-sessions"])
+        #expect(versions == ["v1", "v2-trigram-indexes", "v3-partial-indexes", "v4-web-sessions", "v5-web-pending-logins"])
         #expect(indexes.contains { $0.contains("patient_patientid") && $0.contains("text_pattern_ops") })
         #expect(indexes.contains { $0.contains("study_studydate ") })
         #expect(indexes.contains { $0.contains("study_studydateirregular") && $0.contains("WHERE studydateirregular") })
@@ -40,6 +40,23 @@ struct PostgresIndexTests {
         let embedded = try ArchiveFixtures(backend: .sqlite)
         defer { embedded.remove() }
         #expect(try embedded.archive().sharedSessions == nil)
+    }
+
+    @Test func aLoginBegunOnOneNodeEndsOnceOnAnotherAndTheOldestArePushedOut() throws {
+        let (first, second) = try Self.twoNodes()
+        defer { first.remove(); second.remove() }
+        let nodeA = try #require(try first.archive().sharedSessions), nodeB = try #require(try second.archive().sharedSessions)
+        func login(_ number: Int) -> SharedSessionTable.PendingLogin {
+            SharedSessionTable.PendingLogin(provider: "p", nonce: "n\(number)", binding: "b\(number)", expires: 10_000 + Int64(number))
+        }
+        for number in 0..<5 { try nodeA.beginLogin(state: "s\(number)", login(number), now: 1_000, capacity: 3) }
+        #expect(try nodeB.finishLogin(state: "s0") == nil && nodeB.finishLogin(state: "s1") == nil, "pushed out by newer logins")
+        #expect(try nodeB.finishLogin(state: "s4") == login(4))
+        #expect(try nodeA.finishLogin(state: "s4") == nil, "a login ends once")
+        // Expired logins go at the next beginning.
+        try nodeB.beginLogin(state: "s9", login(9), now: 10_003, capacity: 3)
+        #expect(try nodeA.finishLogin(state: "s2") == nil && nodeA.finishLogin(state: "s3") == nil)
+        #expect(try nodeA.finishLogin(state: "s9") == login(9))
     }
 
     /// The test cluster serves TLS with a certificate of its own CA (Scripts/test-postgres.sh ca).

@@ -10,7 +10,7 @@ import Testing
 /// Logging in to the web UI through an identity provider: the pending logins (single use, ten
 /// minutes, bounded, bound to their browser) and the routes that begin and end one.
 @Suite struct ProviderLoginTests {
-    static let start = NIODeadline.uptimeNanoseconds(1_000_000_000_000)
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
     static let provider = BrowserLoginProvider(issuer: "https://idp.example.org/realms/hospital", displayName: "Hospital login",
                                                authorizationEndpoint: "https://idp.example.org/realms/hospital/auth",
                                                tokenEndpoint: "https://idp.example.org:8443/realms/hospital/token", clientID: "rampart-ui",
@@ -18,43 +18,44 @@ import Testing
 
     // MARK: the pending logins
 
-    @Test func aLoginEndsOnceInTheBrowserThatBeganIt() throws {
+    @Test func aLoginEndsOnceInTheBrowserThatBeganIt() async throws {
         let store = PendingLoginStore()
-        let login = store.begin(provider: "p1", now: Self.start)
+        let login = try await store.begin(provider: "p1", now: Self.start)
         #expect(login.state != login.nonce && login.state.count == 43)
-        let ended = try store.finish(state: login.state, browser: login.browser, now: Self.start + .minutes(9))
+        let ended = try await store.finish(state: login.state, browser: login.browser, now: Self.start + 9 * 60)
         #expect(ended.provider == "p1" && ended.nonce == login.nonce)
         // A replay of the same state, even from the same browser, is refused.
-        #expect(throws: PendingLoginStore.Refusal.unknownState) { try store.finish(state: login.state, browser: login.browser, now: Self.start) }
-        #expect(throws: PendingLoginStore.Refusal.unknownState) { try store.finish(state: "never-issued", browser: login.browser, now: Self.start) }
+        await #expect(throws: PendingLoginStore.Refusal.unknownState) { try await store.finish(state: login.state, browser: login.browser, now: Self.start) }
+        await #expect(throws: PendingLoginStore.Refusal.unknownState) { try await store.finish(state: "never-issued", browser: login.browser, now: Self.start) }
     }
 
-    @Test func anotherBrowserOrNoLoginCookieSpendsTheStateWithoutEndingTheLogin() {
+    @Test func anotherBrowserOrNoLoginCookieSpendsTheStateWithoutEndingTheLogin() async throws {
         let store = PendingLoginStore()
-        let login = store.begin(provider: "p1", now: Self.start)
-        #expect(throws: PendingLoginStore.Refusal.otherBrowser) { try store.finish(state: login.state, browser: "other", now: Self.start) }
-        #expect(throws: PendingLoginStore.Refusal.unknownState) { try store.finish(state: login.state, browser: login.browser, now: Self.start) }
-        let second = store.begin(provider: "p1", now: Self.start)
-        #expect(throws: PendingLoginStore.Refusal.otherBrowser) { try store.finish(state: second.state, browser: nil, now: Self.start) }
+        let login = try await store.begin(provider: "p1", now: Self.start)
+        await #expect(throws: PendingLoginStore.Refusal.otherBrowser) { try await store.finish(state: login.state, browser: "other", now: Self.start) }
+        await #expect(throws: PendingLoginStore.Refusal.unknownState) { try await store.finish(state: login.state, browser: login.browser, now: Self.start) }
+        let second = try await store.begin(provider: "p1", now: Self.start)
+        await #expect(throws: PendingLoginStore.Refusal.otherBrowser) { try await store.finish(state: second.state, browser: nil, now: Self.start) }
     }
 
-    @Test func aLoginLapsesAfterTenMinutes() throws {
+    @Test func aLoginLapsesAfterTenMinutes() async throws {
         let store = PendingLoginStore()
-        let late = store.begin(provider: "p1", now: Self.start)
-        #expect(throws: PendingLoginStore.Refusal.expired) { try store.finish(state: late.state, browser: late.browser, now: Self.start + .minutes(10)) }
-        let inTime = store.begin(provider: "p1", now: Self.start)
-        _ = try store.finish(state: inTime.state, browser: inTime.browser, now: Self.start + .minutes(10) - .nanoseconds(1))
+        let late = try await store.begin(provider: "p1", now: Self.start)
+        await #expect(throws: PendingLoginStore.Refusal.expired) { try await store.finish(state: late.state, browser: late.browser, now: Self.start + 10 * 60) }
+        let inTime = try await store.begin(provider: "p1", now: Self.start)
+        _ = try await store.finish(state: inTime.state, browser: inTime.browser, now: Self.start + 10 * 60 - 0.001)
     }
 
-    @Test func aFloodOfLoginsPushesOutTheOldestOnly() throws {
+    @Test func aFloodOfLoginsPushesOutTheOldestOnly() async throws {
         let store = PendingLoginStore(capacity: 3)
-        let logins = (0..<5).map { store.begin(provider: "p1", now: Self.start + .seconds(Int64($0))) }
+        var logins: [(state: String, nonce: String, browser: String)] = []
+        for number in 0..<5 { logins.append(try await store.begin(provider: "p1", now: Self.start + TimeInterval(number))) }
         #expect(store.count == 3)
         for pushedOut in logins.prefix(2) {
-            #expect(throws: PendingLoginStore.Refusal.unknownState) { try store.finish(state: pushedOut.state, browser: pushedOut.browser, now: Self.start) }
+            await #expect(throws: PendingLoginStore.Refusal.unknownState) { try await store.finish(state: pushedOut.state, browser: pushedOut.browser, now: Self.start) }
         }
         for kept in logins.suffix(3) {
-            _ = try store.finish(state: kept.state, browser: kept.browser, now: Self.start + .seconds(5))
+            _ = try await store.finish(state: kept.state, browser: kept.browser, now: Self.start + 5)
         }
         #expect(store.count == 0)
     }

@@ -44,6 +44,15 @@ struct PostgresIndexSchema {
             try db.execute("CREATE INDEX web_session_lastSeen ON web_session (lastSeen)")
             return true
         }),
+        // Logins through an identity provider under way, shared by the nodes (`SharedSessionTable`).
+        Migration(version: "v5-web-pending-logins", apply: { db, _ in
+            try db.execute("""
+                CREATE TABLE web_pending_login (
+                    state TEXT PRIMARY KEY, provider TEXT NOT NULL, nonce TEXT NOT NULL, binding TEXT NOT NULL, expires BIGINT NOT NULL)
+                """)
+            try db.execute("CREATE INDEX web_pending_login_expires ON web_pending_login (expires)")
+            return true
+        }),
     ]
 
     func migrate(_ database: PostgresIndexDatabase) throws {
