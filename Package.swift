@@ -277,6 +277,7 @@ let package = Package(
                 "Archive", "Access", "DICOM", "DICOMNetwork", "ObjectStorage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .testTarget(

@@ -45,6 +45,22 @@ public actor Archive {
     public init(directory: String, duplicatePolicy: DuplicatePolicy = .keep, index location: IndexLocation = .embedded,
                 blobs blobLocation: BlobLocation = .localFolder, sealing: BlobSealing? = nil,
                 metrics: any MetricsFactory = NOOPMetricsHandler.instance) throws(ArchiveError) {
+        try self.init(directory: directory, duplicatePolicy: duplicatePolicy, index: location, metrics: metrics) { directory throws(BlobStoreError) in
+            switch (blobLocation, sealing) {
+            case (.localFolder, nil):
+                try BlobStore(root: directory + "/blobs")
+            case (.localFolder, let sealing?):
+                SealedBlobStore(folder: try BlobStore(root: directory + "/blobs"), sealing: sealing)
+            case let (.objectStore(store, cacheBytes), sealing):
+                try ObjectStoreBlobStore(store: store, sealing: sealing, cache: BlobCache(folder: directory + "/cache", capacity: cacheBytes))
+            }
+        }
+    }
+
+    /// The archive over the blob storage `makeBlobs` makes in the (created, locked) directory:
+    /// the public initializer's, and tests' (a storage that fails on purpose).
+    init(directory: String, duplicatePolicy: DuplicatePolicy, index location: IndexLocation, metrics: any MetricsFactory,
+         blobs makeBlobs: (String) throws(BlobStoreError) -> any BlobStorage) throws(ArchiveError) {
         self.directory = directory
         self.duplicatePolicy = duplicatePolicy
         self.metrics = metrics
@@ -55,15 +71,7 @@ public actor Archive {
         }
         lock = try ArchiveLock(directory: directory)
         do {
-            switch (blobLocation, sealing) {
-            case (.localFolder, nil):
-                blobs = try BlobStore(root: directory + "/blobs")
-            case (.localFolder, let sealing?):
-                blobs = SealedBlobStore(folder: try BlobStore(root: directory + "/blobs"), sealing: sealing)
-            case let (.objectStore(store, cacheBytes), sealing):
-                blobs = try ObjectStoreBlobStore(store: store, sealing: sealing,
-                                                 cache: BlobCache(folder: directory + "/cache", capacity: cacheBytes))
-            }
+            blobs = try makeBlobs(directory)
         } catch {
             throw .blobStore(error)
         }
