@@ -16,6 +16,8 @@
 #                under wrk (requests/s, p50/p99, statuses); LOAD_ARGS passes options
 #   make micro-bench  the Swift micro-benchmarks (Benchmarks/RampartMicro, Scripts/micro-bench.sh):
 #                Part 10 parser, PDU codec, C-FIND matching; release build in .build-bench
+#   make soak    the crash-consistency tests at length: SOAK_ROUNDS (200) SIGKILL rounds of
+#                test_net_serve_crash.py and SOAK_SEEDS (50) fault-injection runs of ArchiveFaultTests
 #   make check-sanitizers  the Swift tests under AddressSanitizer, then ThreadSanitizer
 #                (Scripts/check-sanitizers.sh; builds in .build-asan and .build-tsan)
 #   make deb     the Debian package (release build, Swift runtime linked in, systemd unit):
@@ -39,7 +41,7 @@ TEST_SCP_BINARY := $(CURDIR)/.build/debug/rampart-test-scp
 # DCMTK's network tools read TCP_NODELAY; the interop tests drive them.
 TEST_ENV := TCP_NODELAY=1 RAMPART=$(DEBUG_BINARY) RAMPART_TEST_SCP=$(TEST_SCP_BINARY)
 
-.PHONY: help run test fuzz build bench load micro-bench check-sanitizers deb clean deps deps-system
+.PHONY: help run test fuzz build bench load micro-bench check-sanitizers soak deb clean deps deps-system
 
 help:
 	@sed -n 's/^#   //p' Makefile
@@ -62,6 +64,13 @@ bench: deps
 load: deps
 	swift build
 	$(VENV)/bin/python Benchmarks/load.py --rampart $(DEBUG_BINARY) $(LOAD_ARGS)
+
+SOAK_ROUNDS ?= 200
+SOAK_SEEDS ?= 50
+soak: deps
+	swift build --build-tests
+	RAMPART_FAULT_SEEDS=$(SOAK_SEEDS) swift test --skip-build --filter ArchiveFaultTests
+	RAMPART_CRASH_ROUNDS=$(SOAK_ROUNDS) RAMPART_CRASH_SEED=$$RANDOM $(TEST_ENV) $(PYTEST) Tests/interop/test_net_serve_crash.py
 
 check-sanitizers: deps-system
 	@bash Scripts/check-sanitizers.sh

@@ -67,7 +67,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [UInt64(1), 2, 3])
+    /// Three seeds in `make test`; `make soak` sets RAMPART_FAULT_SEEDS to run many.
+    static let seeds: [UInt64] = Array(1...UInt64(ProcessInfo.processInfo.environment["RAMPART_FAULT_SEEDS"].flatMap { UInt64($0) } ?? 3))
+
+    @Test(arguments: seeds)
     func acknowledgedObjectsSurviveFailingWritesAndFailedOnesLeaveNothing(seed: UInt64) async throws {
         let fixtures = try ArchiveFixtures()
         defer { fixtures.remove() }

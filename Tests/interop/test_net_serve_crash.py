@@ -18,6 +18,7 @@ The figures go to .build/reports/crash-safety.txt and to the end-of-run summary.
 
 from __future__ import annotations
 
+import os
 import random
 import threading
 import time
@@ -36,9 +37,10 @@ from netpeers import Peer, read_folder
 
 pytestmark = pytest.mark.net
 
-ROUNDS = 24
+# `make soak` runs many more rounds, with other kill moments (RAMPART_CRASH_ROUNDS, RAMPART_CRASH_SEED).
+ROUNDS = int(os.environ.get("RAMPART_CRASH_ROUNDS", "24"))
 ASSOCIATIONS = 4
-SEED = 20240611  # the kill moments
+SEED = int(os.environ.get("RAMPART_CRASH_SEED", "20240611"))  # the kill moments
 COLLECTION = (1000, 5)  # instances, seed: the set test_net_serve_archive.py stores (generated once)
 KILL_AFTER = (0.05, 1.0)  # seconds after all associations are established
 ROUND_LIMIT = 20.0  # seconds a round's senders may run (they stop at the kill long before)
@@ -166,6 +168,7 @@ def test_no_acknowledged_instance_is_lost(rampart, tmp_path, stats):
     missing_blobs = sum(r.missing_blobs for r in reports if r)
     figures = {
         "rounds (SIGKILL each)": ROUNDS,
+        "seed of the kill moments": SEED,
         "concurrent associations": ASSOCIATIONS,
         "C-STORE requests sent": sum(s.attempts for s in senders),
         "C-STORE success responses": sum(s.successes for s in senders),
@@ -234,6 +237,6 @@ def record(figures: dict, stats) -> None:
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text("rampart serve crash safety (Tests/interop/test_net_serve_crash.py)\n" + "\n".join(lines) + "\n")
     stats.lines.append(
-        f"crash safety: {figures['rounds (SIGKILL each)']} SIGKILLs, {figures['acknowledged instances (distinct)']} acknowledged "
+        f"crash safety: {figures['rounds (SIGKILL each)']} SIGKILLs (seed {SEED}), {figures['acknowledged instances (distinct)']} acknowledged "
         f"instances, lost {figures['lost (acknowledged, not found)']}, damaged {figures['damaged blobs']}, "
         f"{figures['orphan blobs removed at start-up']} orphan blobs removed (details: {report})")
