@@ -130,6 +130,9 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
     /// Connections refused over the association limits: CID 401 has no code for it, so a private
     /// one (as dcm4chee records its association failures under 99DCM4CHEE).
     case associationLimitExceeded = "association-limit-exceeded"
+    /// A connection the server aborted because the peer broke the DICOM protocol (a PDU or DIMSE
+    /// message that cannot be decoded, or longer than allowed): hostile input. Private, as above.
+    case protocolViolation = "protocol-violation"
 
     public var code: String {
         switch self {
@@ -146,13 +149,14 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
         case .userSecurityAttributesChanged: "110136"
         case .securityRolesChanged: "110137"
         case .associationLimitExceeded: "association-limit-exceeded"
+        case .protocolViolation: "protocol-violation"
         }
     }
 
     /// DCM, or 99RAMPART for Rampart's own codes ("99" marks a private coding scheme, PS3.16 8.2).
     public var codingScheme: String {
         switch self {
-        case .associationLimitExceeded: "99RAMPART"
+        case .associationLimitExceeded, .protocolViolation: "99RAMPART"
         case .applicationStart, .applicationStop, .login, .logout, .nodeAuthentication, .emergencyOverrideStarted, .networkConfiguration,
              .securityConfiguration, .softwareConfiguration, .useOfRestrictedFunction, .userSecurityAttributesChanged, .securityRolesChanged:
             "DCM"
@@ -174,6 +178,7 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
         case .userSecurityAttributesChanged: "User Security Attributes Changed"
         case .securityRolesChanged: "Security Roles Changed"
         case .associationLimitExceeded: "Association Limit Exceeded"
+        case .protocolViolation: "DICOM Protocol Violation"
         }
     }
 }

@@ -23,7 +23,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     /// Changeable at run time (`/api/settings`).
     public let caseInsensitivePersonNames: RunTimeSetting<Bool>
     /// Connections refused over `dicom.limits`, coalesced into security alerts.
-    public let limitAlerts: AssociationLimitAlerts
+    public let connectionAlerts: ConnectionAlerts
     public let log: Log
 
     public init(archive: Archive, gate: Gate, audit: AuditTrail, aeTitle: AETitle, credentials: Credentials, caseInsensitivePersonNames: RunTimeSetting<Bool> = RunTimeSetting(true),
@@ -34,7 +34,7 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
         self.aeTitle = aeTitle
         self.credentials = credentials
         self.caseInsensitivePersonNames = caseInsensitivePersonNames
-        limitAlerts = AssociationLimitAlerts(audit: audit, log: log)
+        connectionAlerts = ConnectionAlerts(audit: audit, log: log)
         self.log = log
     }
 
@@ -152,9 +152,15 @@ public struct ArchiveServiceProvider: DICOMServiceProvider {
     }
 
     /// A connection refused over `dicom.limits`: a security alert, at most one a minute per host
-    /// and limit (`AssociationLimitAlerts`).
+    /// and limit (`ConnectionAlerts`).
     public func associationLimitExceeded(peer: AssociationPeer, refusal: AssociationLimiter.Refusal) async {
-        limitAlerts.refused(peer: peer, refusal: refusal)
+        connectionAlerts.refused(peer: peer, refusal: refusal)
+    }
+
+    /// A connection aborted for breaking the protocol: a security alert, at most one a minute
+    /// per host (`ConnectionAlerts`).
+    public func protocolViolated(peer: AssociationPeer, detail: String) async {
+        connectionAlerts.protocolViolated(peer: peer, detail: detail)
     }
 
     /// Who acts in an operation: the association's principal as its credential stands now. A

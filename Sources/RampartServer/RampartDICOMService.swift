@@ -34,7 +34,7 @@ public struct RampartDICOMService: Service {
     /// Files an earlier run left in the spool folder (a crash mid-transfer), removed at start.
     public let removedSpoolFiles: Int
     private let servers: [(ListenerKind, DICOMServer)]
-    private let limitAlerts: AssociationLimitAlerts
+    private let connectionAlerts: ConnectionAlerts
     private let web: WebServer?
     private let onListening: @Sendable (ListenerKind, SocketAddress) -> Void
     /// The server's own exposure, scanned once every listener is up and on demand.
@@ -96,7 +96,7 @@ public struct RampartDICOMService: Service {
         let provider = ArchiveServiceProvider(archive: archive, gate: gate, audit: audit, aeTitle: try AETitle(configuration.aeTitle),
                                               credentials: credentials, caseInsensitivePersonNames: settingTargets.caseInsensitivePersonNames,
                                               log: log)
-        limitAlerts = provider.limitAlerts
+        connectionAlerts = provider.connectionAlerts
         let options = AssociationOptions(spoolDirectory: spool)
         // One limiter for both listeners: the limits are the server's, whichever port a peer uses.
         let limiter = settingTargets.associationLimiter
@@ -162,12 +162,12 @@ public struct RampartDICOMService: Service {
             onListening(kind, address)
             if let port = address.port { Task { await selfScan.listening(on: port) } }
         }
-        let limitAlerts = self.limitAlerts
+        let connectionAlerts = self.connectionAlerts
         // The refusals counted but not yet recorded are recorded when the listeners have stopped.
-        defer { limitAlerts.recordPending() }
+        defer { connectionAlerts.recordPending() }
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { alerts in
-                alerts.addTask { await limitAlerts.run() }
+                alerts.addTask { await connectionAlerts.run() }
                 try await withThrowingDiscardingTaskGroup { group in
                     for ((kind, server), control) in zip(servers, controls) {
                         group.addTask { try await server.run(control: control) { onListening(kind, $0) } }

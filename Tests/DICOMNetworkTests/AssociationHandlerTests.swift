@@ -119,8 +119,8 @@ struct AssociationHandlerTests {
         }
         #expect(abort.source == .serviceProvider)
         #expect(abort.reason == .invalidPDUParameterValue)
-        guard case let .aborted(.byProvider(_, detail))? = try channel.readInbound(as: AssociationEvent.self) else {
-            Issue.record("the upper layer was not told")
+        guard case let .aborted(.protocolViolation(detail))? = try channel.readInbound(as: AssociationEvent.self) else {
+            Issue.record("the upper layer was not told of a protocol violation")
             return
         }
         #expect(detail.contains("16390"))

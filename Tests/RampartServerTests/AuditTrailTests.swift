@@ -90,7 +90,7 @@ import Logs
 
     @Test func refusedAssociationsAreOneAlertPerHostAndLimitAMinuteWithTheirCount() throws {
         let trail = try Self.trail()
-        let alerts = AssociationLimitAlerts(audit: trail, window: 60, log: .discarding)
+        let alerts = ConnectionAlerts(audit: trail, window: 60, log: .discarding)
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let perHost = AssociationLimiter.Refusal.associationsPerHost(limit: 2, host: "10.1.2.3")
         for n in 0..<50 { alerts.refused(peer: AssociationPeer(address: "10.1.2.3:\(40000 + n)"), refusal: perHost, at: start + Double(n) / 10) }
@@ -108,5 +108,24 @@ import Logs
         alerts.refused(peer: AssociationPeer(address: "10.1.2.3:1"), refusal: perHost, at: start + 62)
         alerts.recordPending(at: start + 63)
         #expect(try trail.store.events(after: 0, limit: 100).map(\.event.occurrences) == [1, 1, 49, 1])
+    }
+
+    @Test func protocolViolationsAreOneAlertPerHostAMinuteWithTheLatestDetail() throws {
+        let trail = try Self.trail()
+        let alerts = ConnectionAlerts(audit: trail, window: 60, log: .discarding)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for n in 0..<20 {
+            alerts.protocolViolated(peer: AssociationPeer(address: "10.9.8.7:\(50000 + n)"), detail: "the peer sent an invalid PDU #\(n)",
+                                    at: start + Double(n))
+        }
+        // A refusal over a limit from the same host is counted apart.
+        alerts.refused(peer: AssociationPeer(address: "10.9.8.7:1"), refusal: .associationsPerHost(limit: 2, host: "10.9.8.7"), at: start)
+        alerts.recordDue(at: start + 61)
+        let events = try trail.store.events(after: 0, limit: 100).map(\.event)
+        #expect(events.map(\.type) == [.protocolViolation, .associationLimitExceeded, .protocolViolation])
+        #expect(events.map(\.occurrences) == [1, 1, 19])
+        let last = try #require(events.last)
+        #expect(last.kind == .securityAlert && last.outcome == .minorFailure && last.source.address == "10.9.8.7")
+        #expect(last.reason.hasPrefix("19 connections from 10.9.8.7 aborted since ") && last.reason.hasSuffix("the latest: the peer sent an invalid PDU #19"))
     }
 }

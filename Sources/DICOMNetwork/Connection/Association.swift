@@ -285,6 +285,8 @@ public final class Association: Sendable {
                     end = .closed("released")
                     routing.withLock { $0.released = true }
                     break reading
+                case .aborted(.protocolViolation(let detail)):
+                    end = .protocolViolation(detail)
                 case let .aborted(why):
                     end = .closed(why.description)
                     break reading

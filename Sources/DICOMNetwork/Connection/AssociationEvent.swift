@@ -27,6 +27,9 @@ public enum AssociationAbort: Sendable, Hashable, CustomStringConvertible {
     case byPeer(Abort)
     /// The upper layer (PS3.8 A-P-ABORT): the peer broke the protocol, or the transport closed.
     case byProvider(Abort.Reason, detail: String)
+    /// The peer broke the protocol (a PDU or DIMSE message that cannot be decoded, or longer
+    /// than allowed) and this side aborted: hostile or broken input, worth an audit record.
+    case protocolViolation(detail: String)
     /// TLS failed: in the handshake (a certificate missing, expired, or from a CA not trusted),
     /// or later. A security event, not only a network one.
     case transportSecurity(detail: String)
@@ -38,7 +41,7 @@ public enum AssociationAbort: Sendable, Hashable, CustomStringConvertible {
             case .serviceProvider: "the peer's DICOM service provider aborted the association (reason: \(abort.reason))"
             case .serviceUser, .reserved: "the peer aborted the association"
             }
-        case let .byProvider(_, detail):
+        case let .byProvider(_, detail), let .protocolViolation(detail):
             detail
         case let .transportSecurity(detail):
             "TLS failed: \(detail)"

@@ -27,6 +27,9 @@ public final class AssociationHandler: ChannelDuplexHandler {
     private var fragmenter: PDVFragmenter?
     /// Set when this side aborted, so the event carries our reason rather than a bare transport close.
     private var localAbortDetail: String?
+    /// Set when that abort was for the peer's input (an oversized or undecodable PDU or DIMSE
+    /// message): the end is reported as a protocol violation.
+    private var peerBrokeProtocol = false
     /// The TLS error that ended the connection, if that is what ended it.
     private var transportSecurityFailure: String?
     private var reportedEnd = false
@@ -55,7 +58,7 @@ public final class AssociationHandler: ChannelDuplexHandler {
                 context.fireChannelRead(wrapInboundOut(.aborted(.transportSecurity(detail: failure))))
             } else {
                 let detail = localAbortDetail ?? "the connection closed before the association was released"
-                context.fireChannelRead(wrapInboundOut(.aborted(.byProvider(.notSpecified, detail: detail))))
+                context.fireChannelRead(wrapInboundOut(.aborted(peerBrokeProtocol ? .protocolViolation(detail: detail) : .byProvider(.notSpecified, detail: detail))))
             }
         }
         context.fireChannelInactive()
@@ -67,6 +70,7 @@ public final class AssociationHandler: ChannelDuplexHandler {
             // PS3.8 D.1: the maximum length bounds the P-DATA-TF variable field, PDV headers included.
             let length = pdata.values.reduce(0) { $0 + 6 + $1.data.readableBytes }
             if length > Int(localMaximumLength) {
+                peerBrokeProtocol = true
                 localAbortDetail = "the peer sent a P-DATA-TF of \(length) bytes, over the \(localMaximumLength) negotiated"
                 perform(machine.handle(.invalidPDU(.invalidPDUParameterValue)), context: context)
                 return
@@ -78,6 +82,7 @@ public final class AssociationHandler: ChannelDuplexHandler {
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
         switch error {
         case let error as PDUDecodingError:
+            peerBrokeProtocol = true
             localAbortDetail = "the peer sent an invalid PDU: \(error)"
             perform(machine.handle(.invalidPDU(Self.abortReason(for: error))), context: context)
         case ByteToMessageDecoderError.leftoverDataWhenDone:
@@ -217,6 +222,7 @@ public final class AssociationHandler: ChannelDuplexHandler {
                 }
             } catch {
                 // PS3.7 allows no recovery from a malformed message stream: abort.
+                peerBrokeProtocol = true
                 localAbortDetail = "the peer sent an invalid DIMSE message: \(error)"
                 perform(machine.handle(.abortRequest), context: context)
             }
@@ -231,7 +237,7 @@ public final class AssociationHandler: ChannelDuplexHandler {
         case let .providerAborted(reason):
             reportedEnd = true
             let detail = localAbortDetail ?? "the association was aborted by the provider (\(reason))"
-            context.fireChannelRead(wrapInboundOut(.aborted(.byProvider(reason, detail: detail))))
+            context.fireChannelRead(wrapInboundOut(.aborted(peerBrokeProtocol ? .protocolViolation(detail: detail) : .byProvider(reason, detail: detail))))
         }
     }
 

@@ -88,6 +88,9 @@ public struct DICOMServer: Sendable {
                 let peer = await AssociationChannel.peer(of: channel)
                 guard case let .associationRequested(request) = first else {
                     if case let .aborted(why) = first { log.notice("association from \(peer): \(why)") }
+                    if case let .aborted(.protocolViolation(detail)) = first {
+                        await provider.protocolViolated(peer: AssociationPeer(address: address, certificate: peer.certificate), detail: detail)
+                    }
                     if case let .aborted(.transportSecurity(detail)) = first {
                         // The channel is closed: its address is the one read at accept.
                         metrics.refused(.tls)
@@ -140,6 +143,9 @@ public struct DICOMServer: Sendable {
                 }
                 if let end = association.abnormalEnd {
                     log.notice("association \(who) ended: \(end)")
+                    if case let .protocolViolation(detail) = end {
+                        await provider.protocolViolated(peer: AssociationPeer(address: address, certificate: peer.certificate), detail: detail)
+                    }
                 }
             }
         } catch {

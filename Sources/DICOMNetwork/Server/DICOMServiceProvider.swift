@@ -37,6 +37,10 @@ public protocol DICOMServiceProvider: Sendable {
     /// has only its address. For the audit log: a flood calls this once per connection, so an
     /// implementation that records must bound what it writes.
     func associationLimitExceeded(peer: AssociationPeer, refusal: AssociationLimiter.Refusal) async
+    /// The server aborted a connection because the peer broke the protocol (`AssociationAbort
+    /// .protocolViolation`), before or after its association was accepted. For the audit log: a
+    /// flood calls this once per connection, so an implementation that records must bound it.
+    func protocolViolated(peer: AssociationPeer, detail: String) async
     /// What decodes compressed pixel data for a C-GET or C-MOVE destination that accepted only
     /// uncompressed syntaxes; nil: such an instance is a failed sub-operation.
     var pixelDataConverter: (any PixelDataConverter)? { get }
@@ -46,6 +50,7 @@ extension DICOMServiceProvider {
     /// A provider that keeps no audit log has nothing to record.
     public func tlsFailed(peer: AssociationPeer, reason: String) async {}
     public func associationLimitExceeded(peer: AssociationPeer, refusal: AssociationLimiter.Refusal) async {}
+    public func protocolViolated(peer: AssociationPeer, detail: String) async {}
     /// A provider without codecs sends compressed objects only to peers that accept them.
     public var pixelDataConverter: (any PixelDataConverter)? { nil }
 }
