@@ -411,14 +411,21 @@ public actor Archive {
 
     // MARK: Recovery
 
+    /// Removes blobs without a row and temporary files, and counts rows whose blob is missing.
+    /// Both sides are read a page at a time (blobs looked up by path, rows by id), so an index of
+    /// millions of rows is never held in memory at once.
     private static func recover(index: ArchiveIndex, blobs: BlobStore) throws(ArchiveError) -> RecoveryReport {
         var report = RecoveryReport()
-        let indexed = try index.read("list blobs") { db in
-            try db.fetchAll(ArchiveIndex.instanceSelect + " ORDER BY i.id")
-                .map { (try ArchiveIndex.storedInstance($0, blobs: blobs), try $0.requiredText("blobPath")) }
+        let files = blobs.allFiles().sorted()
+        var known = Set<String>()
+        for start in stride(from: 0, to: files.count, by: 500) {
+            let page = Array(files[start..<min(start + 500, files.count)])
+            let marks = Array(repeating: "?", count: page.count).joined(separator: ", ")
+            known.formUnion(try index.read("list blobs") { db in
+                try db.fetchAll("SELECT blobPath FROM instance WHERE blobPath IN (\(marks))", page).map { try $0.requiredText("blobPath") }
+            })
         }
-        let known = Set(indexed.map(\.1))
-        for file in blobs.allFiles().sorted() where !known.contains(file) {
+        for file in files where !known.contains(file) {
             if BlobStore.isTemporaryName(file) {
                 report.removedTemporaryFiles.append(file)
             } else {
@@ -426,7 +433,24 @@ public actor Archive {
             }
             blobs.remove(file)
         }
-        report.missingBlobs = indexed.filter { !blobs.exists($0.1) }.map(\.0)
+        var after: Int64 = 0
+        while true {
+            let page = try index.read("list blobs") { db in
+                try db.fetchAll("SELECT id, blobPath FROM instance WHERE id > ? ORDER BY id LIMIT 10000", [after])
+                    .map { (id: try $0.requiredInteger("id"), path: try $0.requiredText("blobPath")) }
+            }
+            guard let last = page.last else { break }
+            after = last.id
+            for row in page where !blobs.exists(row.path) {
+                report.missingBlobCount += 1
+                guard report.missingBlobs.count < RecoveryReport.listedMissingBlobs else { continue }
+                if let stored = try index.read("list blobs", { db in
+                    try db.fetchOne(ArchiveIndex.instanceSelect + " WHERE i.id = ?", [row.id]).map { try ArchiveIndex.storedInstance($0, blobs: blobs) }
+                }) {
+                    report.missingBlobs.append(stored)
+                }
+            }
+        }
         return report
     }
 

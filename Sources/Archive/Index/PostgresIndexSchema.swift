@@ -34,6 +34,17 @@ struct PostgresIndexSchema {
             try db.execute("CREATE INDEX patient_patientIDVaries ON patient (id) WHERE patientIDVaries = 1")
             return true
         }),
+        // `IndexColumn.Kind.personName`: names narrowed by prefix-like wild cards ("DOE*" is
+        // `LIKE 'doe%'` on the folded name); names it cannot fold are NULL, always candidates.
+        Migration(version: "v4-folded-patient-names", apply: { db, _ in
+            try db.execute("""
+                ALTER TABLE patient ADD COLUMN patientNameFolded TEXT GENERATED ALWAYS AS
+                    (CASE WHEN patientName ~ '[^ -~]' OR strpos(patientName, '=') > 0 THEN NULL ELSE lower(ltrim(patientName)) END) STORED
+                """)
+            try db.execute("CREATE INDEX patient_patientNameFolded ON patient (patientNameFolded text_pattern_ops)")
+            try db.execute("CREATE INDEX patient_patientNameUnfolded ON patient (id) WHERE patientNameFolded IS NULL OR patientNameFolded = ''")
+            return true
+        }),
     ]
 
     func migrate(_ database: PostgresIndexDatabase) throws {
