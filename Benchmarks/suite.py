@@ -14,13 +14,19 @@ asserted on time: the issue's targets are computed as met / not met in the docum
 
 Sizes (full; --quick in parentheses): ingest of 1,000 (200) CT images of 512 KiB over 1 and 4
 storescu associations; C-FIND and QIDO-RS over the generator's 20,000 (200) instances, 100 (20)
-queries of each kind per batch; dd of 512 (64) MB; 2,000 (100) fsync'd files of 512 KiB.
+queries of each kind per batch (dcmqrscp holds at most the first 4,000: DCMQRSCP_MAX_INSTANCES);
+dd of 512 (64) MB; 2,000 (100) fsync'd files of 512 KiB; C-FIND at index scale (scale.py) on
+1,000,000 (2,000) bulk-loaded instances, SQLite and PostgreSQL.
+
+The raw JSON is written after each section; a section that raises is recorded as failed (the
+report says so), the next one runs, and the exit status is 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -34,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +54,7 @@ import netdata  # noqa: E402
 import netpeers  # noqa: E402
 import performance_report  # noqa: E402
 import procstats  # noqa: E402
+import scale  # noqa: E402
 import storebench  # noqa: E402
 from dicomweb import percentile  # noqa: E402
 from pydicom.dataset import Dataset  # noqa: E402
@@ -68,10 +76,12 @@ class Sizes:
     dd_mb: int
     small_files: int
     wado_studies: int
+    scale_instances: int  # bulk-loaded, for C-FIND at index scale
 
 
-FULL = Sizes(ingest_instances=1000, collection_instances=20000, queries=100, dd_mb=512, small_files=2000, wado_studies=20)
-QUICK = Sizes(ingest_instances=200, collection_instances=200, queries=20, dd_mb=64, small_files=100, wado_studies=5)
+FULL = Sizes(ingest_instances=1000, collection_instances=20000, queries=100, dd_mb=512, small_files=2000, wado_studies=20,
+             scale_instances=1_000_000)
+QUICK = Sizes(ingest_instances=200, collection_instances=200, queries=20, dd_mb=64, small_files=100, wado_studies=5, scale_instances=2000)
 SMALL_FILE_BYTES = 512 * 1024
 
 
@@ -280,13 +290,21 @@ def qido_figures(server: dicomweb.Loaded, archive: netdata.Archive, repeat: int,
     return {"queries": figures, "wado": wado}
 
 
+# dcmqrscp's index (index.dat) is a flat file of 8 KiB records, and dcmqridx scans it from the
+# start for every file it adds: loading is quadratic (12,000 instances took 11 minutes here, 20,000
+# would take about half an hour), and beyond 32 MiB (about 4,000 instances) DCMTK logs an alert at
+# every seek. It holds the collection's first instances up to that size; its rows say how many.
+DCMQRSCP_MAX_INSTANCES = 4000
+
+
 @contextlib.contextmanager
 def dcmqrscp_loaded(work: Path, archive: netdata.Archive):
-    files = netdata.dicom_files(archive.root)
+    files = netdata.dicom_files(archive.root)[:DCMQRSCP_MAX_INSTANCES]
     start = time.perf_counter()
     # room for every study: beyond its quota dcmqrscp would delete the oldest ones
     with netpeers.dcmqrscp(work / "dcmqrscp", files, max_studies=len(archive.studies()) + 1, lifetime=7200) as peer:
         peer.extra["load_seconds"] = time.perf_counter() - start
+        peer.extra["instances"] = len(files)
         yield peer
 
 
@@ -296,7 +314,7 @@ def query_figures(binary: Path, work: Path, sizes: Sizes, repeat: int) -> dict:
     archive = netdata.collection_cached(sizes.collection_instances)
     queries = cfind_queries(archive, sizes.queries)
     out = {"instances": len(archive.instances), "studies": len(archive.studies()), "queries_per_batch": sizes.queries,
-           "repeat": repeat, "cfind": {}, "qido": {}, "load_seconds": {}, "peak_rss_mb": {}, "missing": []}
+           "repeat": repeat, "cfind": {}, "qido": {}, "load_seconds": {}, "peak_rss_mb": {}, "missing": [], "server_failures": {}}
 
     servers = [(RAMPART, lambda: dicomweb.rampart(binary, work, archive.root, tls=False))]
     if storebench.ORTHANC.exists() and dicomweb.DICOMWEB_PLUGIN.exists():
@@ -304,19 +322,31 @@ def query_figures(binary: Path, work: Path, sizes: Sizes, repeat: int) -> dict:
     else:
         out["missing"].append(ORTHANC)
     for name, start in servers:
-        log(f"{name}: loading {len(archive.instances)} instances …")
-        with start() as server:
-            out["load_seconds"][name] = server.load_seconds
-            log(f"{name}: C-FIND …")
-            out["cfind"][name], peak = cfind_latency(server.dicom_port, server.called_ae, queries, repeat, server.proc)
-            log(f"{name}: QIDO-RS and WADO-RS …")
-            out["qido"][name] = qido_figures(server, archive, sizes.queries, sizes.wado_studies)
-            out["peak_rss_mb"][name] = max(filter(None, [peak, procstats.peak_rss_mb(server.proc.pid)]), default=None)
-    log(f"{DCMQRSCP}: indexing {len(archive.instances)} instances …")
-    with dcmqrscp_loaded(work, archive) as peer:
-        out["load_seconds"][DCMQRSCP] = peer.extra["load_seconds"]
-        log(f"{DCMQRSCP}: C-FIND …")
-        out["cfind"][DCMQRSCP], out["peak_rss_mb"][DCMQRSCP] = cfind_latency(peer.port, peer.ae, queries, repeat, peer.proc)
+        try:
+            log(f"{name}: loading {len(archive.instances)} instances …")
+            with start() as server:
+                out["load_seconds"][name] = server.load_seconds
+                log(f"{name}: C-FIND …")
+                out["cfind"][name], peak = cfind_latency(server.dicom_port, server.called_ae, queries, repeat, server.proc)
+                log(f"{name}: QIDO-RS and WADO-RS …")
+                out["qido"][name] = qido_figures(server, archive, sizes.queries, sizes.wado_studies)
+                out["peak_rss_mb"][name] = max(filter(None, [peak, procstats.peak_rss_mb(server.proc.pid)]), default=None)
+        except Exception as error:  # noqa: BLE001 - one server's failure is recorded; the others still run
+            log(f"{name} FAILED: {error}")
+            out["server_failures"][name] = f"{type(error).__name__}: {error}"
+            out["cfind"].pop(name, None)
+            out["qido"].pop(name, None)
+    log(f"{DCMQRSCP}: indexing {min(len(archive.instances), DCMQRSCP_MAX_INSTANCES)} instances …")
+    try:
+        with dcmqrscp_loaded(work, archive) as peer:
+            out["load_seconds"][DCMQRSCP] = peer.extra["load_seconds"]
+            out["held"] = {DCMQRSCP: peer.extra["instances"]}
+            log(f"{DCMQRSCP}: C-FIND …")
+            out["cfind"][DCMQRSCP], out["peak_rss_mb"][DCMQRSCP] = cfind_latency(peer.port, peer.ae, queries, repeat, peer.proc)
+    except Exception as error:  # noqa: BLE001 - as above
+        log(f"{DCMQRSCP} FAILED: {error}")
+        out["server_failures"][DCMQRSCP] = f"{type(error).__name__}: {error}"
+        out["cfind"].pop(DCMQRSCP, None)
     shutil.rmtree(work / "dcmqrscp", ignore_errors=True)
     return out
 
@@ -365,6 +395,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "performance.md", help="the Markdown report; the JSON and PNG go beside it")
     parser.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="where servers write: the disk measured (default .build/bench)")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds allowed for one ingest run")
+    parser.add_argument("--only", nargs="+", choices=["limits", "ingest", "query", "scale"],
+                        help="run only these sections (the report says the others were not run)")
+    parser.add_argument("--scale-instances", type=int, help="instances bulk-loaded for the scale section (default 1,000,000; --quick 2,000)")
     args = parser.parse_args()
 
     binary = args.rampart.resolve()
@@ -373,29 +406,45 @@ def main() -> int:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     sizes = QUICK if args.quick else FULL
+    if args.scale_instances:
+        sizes = dataclasses.replace(sizes, scale_instances=args.scale_instances)
     args.work.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="suite-", dir=args.work))
     began = time.perf_counter()
     report = {"quick": args.quick, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
               "commit": command_output("git", "-C", str(REPO), "rev-parse", "HEAD"), "machine": machine(work),
               "versions": versions(binary), "sizes": sizes.__dict__, "elapsed_seconds": {}}
+    raw = args.out.with_suffix(".json")
+    raw.parent.mkdir(parents=True, exist_ok=True)
+    sections = (("limits", lambda: disk_limits(work / "limits", sizes)),
+                ("ingest", lambda: ingest_figures(binary, work / "ingest", sizes, args.repeat, args.timeout)),
+                ("query", lambda: query_figures(binary, work / "query", sizes, args.repeat)),
+                ("scale", lambda: scale.scale_figures(binary, work / "scale", sizes.scale_instances, sizes.queries, args.repeat,
+                                                      cfind_latency)))
     try:
-        for section, measure in (("limits", lambda: disk_limits(work / "limits", sizes)),
-                                 ("ingest", lambda: ingest_figures(binary, work / "ingest", sizes, args.repeat, args.timeout)),
-                                 ("query", lambda: query_figures(binary, work / "query", sizes, args.repeat))):
+        for section, measure in sections:
+            if args.only and section not in args.only:
+                continue
             log(f"== {section}")
             started = time.perf_counter()
-            report[section] = measure()
+            try:
+                report[section] = measure()
+            except Exception as error:  # noqa: BLE001 - recorded in the report, and the next section runs
+                log(f"== {section} FAILED:\n{traceback.format_exc()}")
+                report[section] = {"failed": f"{type(error).__name__}: {error}"}
             report["elapsed_seconds"][section] = round(time.perf_counter() - started, 1)
+            # after each section: a later failure (or a kill) must not lose the figures so far
+            raw.write_text(json.dumps(report, indent=1) + "\n")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report["elapsed_seconds"]["total"] = round(time.perf_counter() - began, 1)
-
-    raw = args.out.with_suffix(".json")
-    raw.parent.mkdir(parents=True, exist_ok=True)
     raw.write_text(json.dumps(report, indent=1) + "\n")  # first: the figures survive a failing report
     written = performance_report.write(report, args.out)
     log("wrote " + ", ".join(str(p) for p in [raw, *written]))
+    failed = [name for name, _ in sections if isinstance(report.get(name), dict) and "failed" in report[name]]
+    if failed:
+        log(f"failed sections (recorded in the report): {', '.join(failed)}")
+        return 1
     return 0
 
 

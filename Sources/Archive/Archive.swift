@@ -491,14 +491,7 @@ public actor Archive {
     }
 
     private static func recover(index: ArchiveIndex, blobs: any BlobStorage) throws(ArchiveError) -> RecoveryReport {
-        let indexed = try index.read("list blobs") { db in
-            try db.fetchAll(ArchiveIndex.instanceSelect + " ORDER BY i.id").map { try ArchiveIndex.storedInstance($0) }
-        }
-        do {
-            return try blobs.recover(indexed: indexed)
-        } catch {
-            throw .blobStore(error)
-        }
+        try blobs.recover(index: index)
     }
 
     static func check(_ grant: Grant, _ action: AccessAction) throws(ArchiveError) {

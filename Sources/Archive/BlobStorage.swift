@@ -36,10 +36,11 @@ protocol BlobStorage: Sendable {
     /// the plaintext (nil for old rows), is what a copy fetched from elsewhere is checked against.
     func localBlob(_ blobPath: String, sha256: String?) async throws(BlobStoreError) -> LocalBlob
 
-    /// Start-up recovery against the instances the index holds: leftovers of interrupted
-    /// writes and blobs without a row are removed; rows whose blob is gone are listed. More
-    /// blobs without a row than `unindexedLimit` is `unindexedObjects`, and nothing is removed.
-    func recover(indexed: [StoredInstance]) throws(BlobStoreError) -> RecoveryReport
+    /// Start-up recovery against the index: leftovers of interrupted writes and blobs without a
+    /// row are removed; rows whose blob is gone are counted (the first few listed). More blobs
+    /// without a row than `unindexedLimit` is `unindexedObjects`, and nothing is removed. The
+    /// index is read a page at a time: it may hold millions of rows.
+    func recover(index: ArchiveIndex) throws(ArchiveError) -> RecoveryReport
 
     /// The blobs written before `cutoff`, for a sweep to remove those no index row names. Empty
     /// for a local folder: start-up recovery has removed its orphans, under the archive's lock.

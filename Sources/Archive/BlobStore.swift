@@ -258,12 +258,24 @@ extension BlobStore: BlobStorage {
     /// Removes every file below the root that no index row names (temporary files of
     /// interrupted writes, and orphans of a crash between blob and index); lists the rows whose
     /// file is gone.
-    func recover(indexed: [StoredInstance]) throws(BlobStoreError) -> RecoveryReport {
+    /// Files are looked up in the index 500 paths at a time, rows read 10,000 at a time.
+    func recover(index: ArchiveIndex) throws(ArchiveError) -> RecoveryReport {
         var report = RecoveryReport()
-        let known = Set(indexed.map(\.blobPath))
-        let unindexed = allFiles().filter { !known.contains($0) }.sorted()
+        let files = allFiles().sorted()
+        var known = Set<String>()
+        for start in stride(from: 0, to: files.count, by: 500) {
+            let page = Array(files[start..<min(start + 500, files.count)])
+            let marks = Array(repeating: "?", count: page.count).joined(separator: ", ")
+            known.formUnion(try index.read("list blobs") { db in
+                try db.fetchAll("SELECT blobPath FROM instance WHERE blobPath IN (\(marks))", page).map { try $0.requiredText("blobPath") }
+            })
+        }
+        let unindexed = files.filter { !known.contains($0) }
         let orphans = unindexed.count { !Self.isTemporaryName($0) }
-        guard orphans <= unindexedLimit else { throw .unindexedObjects(count: orphans, indexed: indexed.count, location: root) }
+        guard orphans <= unindexedLimit else {
+            let indexed = try index.read("count instances") { db in try db.fetchOne("SELECT COUNT(*) AS n FROM instance")?.integer("n") ?? 0 }
+            throw .blobStore(.unindexedObjects(count: orphans, indexed: Int(indexed), location: root))
+        }
         for file in unindexed {
             if Self.isTemporaryName(file) {
                 report.removedTemporaryFiles.append(file)
@@ -272,7 +284,24 @@ extension BlobStore: BlobStorage {
             }
             remove(file)
         }
-        report.missingBlobs = indexed.filter { !exists($0.blobPath) }
+        var after: Int64 = 0
+        while true {
+            let page = try index.read("list blobs") { db in
+                try db.fetchAll("SELECT id, blobPath FROM instance WHERE id > ? ORDER BY id LIMIT 10000", [after])
+                    .map { (id: try $0.requiredInteger("id"), path: try $0.requiredText("blobPath")) }
+            }
+            guard let last = page.last else { break }
+            after = last.id
+            for row in page where !exists(row.path) {
+                report.missingBlobCount += 1
+                guard report.missingBlobs.count < RecoveryReport.listedMissingBlobs else { continue }
+                if let stored = try index.read("list blobs", { db in
+                    try db.fetchOne(ArchiveIndex.instanceSelect + " WHERE i.id = ?", [row.id]).map { try ArchiveIndex.storedInstance($0) }
+                }) {
+                    report.missingBlobs.append(stored)
+                }
+            }
+        }
         return report
     }
 

@@ -11,6 +11,10 @@ struct IndexColumn: Sendable {
         case text
         /// DA: Single Value and Range Matching.
         case date
+        /// PN with a folded copy (`<name>Folded`: lower case, leading spaces trimmed; NULL when the
+        /// name is not ASCII or has several component groups) that narrows prefix-like wild card
+        /// keys (`QueryPlan`); other PN keys are left to the matcher.
+        case personName
         /// Kept for responses and operators, never used to narrow (PN, TM, IS: their matching
         /// normalises, ignores case or compares numbers, which SQL would not reproduce).
         case stored
@@ -30,7 +34,7 @@ struct IndexColumn: Sendable {
 
     static let patient: [IndexColumn] = [
         IndexColumn(tag: ArchiveTag.patientID, table: "patient", alias: "p", name: "patientID", kind: .text, level: .patient),
-        IndexColumn(tag: ArchiveTag.patientName, table: "patient", alias: "p", name: "patientName", kind: .stored, level: .patient),
+        IndexColumn(tag: ArchiveTag.patientName, table: "patient", alias: "p", name: "patientName", kind: .personName, level: .patient),
         IndexColumn(tag: ArchiveTag.patientBirthDate, table: "patient", alias: "p", name: "patientBirthDate", kind: .date, level: .patient),
         IndexColumn(tag: ArchiveTag.patientSex, table: "patient", alias: "p", name: "patientSex", kind: .text, level: .patient),
     ]

@@ -98,7 +98,7 @@ struct ObjectStoreBlobStore: BlobStorage {
 
     /// Removes the cache's temporary files. Objects without a row are not looked for here: the
     /// listing is a network walk of the whole bucket (`sweepOrphans`).
-    func recover(indexed: [StoredInstance]) -> RecoveryReport {
+    func recover(index: ArchiveIndex) -> RecoveryReport {
         var report = RecoveryReport()
         report.removedTemporaryFiles = cache.removeTemporaryFiles()
         return report

@@ -16,8 +16,8 @@ import DICOMNetwork
 /// A column narrows at its own level and, since it holds the value every instance under its
 /// entity agrees on (`ArchiveIndex.agreed`), at the levels below: the keys of upper levels that
 /// relational queries carry (PS3.4 C.4.1.2.2) narrow on the parent rows the query joins.
-/// Person names, times, numbers, multiple key values, non-ASCII keys and sequences are left to
-/// the matcher. Every value is a bound parameter; column names come from `IndexColumn` alone.
+/// Person names (but prefix-like wild cards, `IndexColumn.Kind.personName`), times, numbers,
+/// multiple key values, non-ASCII keys and sequences are left to the matcher. Every value is a bound parameter; column names come from `IndexColumn` alone.
 struct QueryPlan {
     let sql: String
     let values: [IndexValue]
@@ -73,6 +73,21 @@ struct QueryPlan {
         switch column.kind {
         case .stored:
             return nil
+        case .personName:
+            // A superset of PN matching (`PersonNameText`: spaces around components and trailing
+            // empty components are insignificant; case is ignored by default; a key of one group
+            // is compared with each group) only for a key of ASCII characters without "^", "="
+            // or spaces that ends with "*": then no normalisation can make a value match that
+            // its lower-cased, left-trimmed text does not. Names that are not plain ASCII, with
+            // several groups, empty or not agreed on are NULL or empty in the folded column:
+            // always candidates.
+            guard keyValues.count == 1, let value = keyValues.first, value.hasSuffix("*"),
+                  value.unicodeScalars.allSatisfy({ $0.isASCII && $0 != "^" && $0 != "=" && $0 != " " && $0 != "\\" }),
+                  value.contains(where: { $0 != "*" && $0 != "?" })
+            else { return nil }
+            let folded = column.qualified + "Folded"
+            values.append(dialect.wildcardPattern(value.lowercased()).indexValue)
+            return "(\(dialect.wildcardCondition(folded)) OR \(folded) IS NULL OR \(folded) = '')"
         case .uid:
             // SQLite binds at most 32766 parameters; a longer list is left to the matcher.
             guard keyValues.count <= 1000 else { return nil }

@@ -36,8 +36,8 @@ struct SealedBlobStore: BlobStorage {
         try await sealing.openInMemory(folder.absolutePath(blobPath), blobPath: blobPath)
     }
 
-    func recover(indexed: [StoredInstance]) throws(BlobStoreError) -> RecoveryReport {
-        try folder.recover(indexed: indexed)
+    func recover(index: ArchiveIndex) throws(ArchiveError) -> RecoveryReport {
+        try folder.recover(index: index)
     }
 
     func blobsWritten(before cutoff: Date) -> [String] { [] }

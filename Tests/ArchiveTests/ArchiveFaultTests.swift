@@ -48,7 +48,7 @@ import Testing
         func localBlob(_ blobPath: String, sha256: String?) async throws(BlobStoreError) -> LocalBlob {
             try await folder.localBlob(blobPath, sha256: sha256)
         }
-        func recover(indexed: [StoredInstance]) throws(BlobStoreError) -> RecoveryReport { try folder.recover(indexed: indexed) }
+        func recover(index: ArchiveIndex) throws(ArchiveError) -> RecoveryReport { try folder.recover(index: index) }
         func blobsWritten(before cutoff: Date) -> [String] { [] }
         var localFolder: String { folder.root }
         var location: String { folder.root }

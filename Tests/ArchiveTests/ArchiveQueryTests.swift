@@ -36,6 +36,10 @@ import Testing
         QueryCase(name: "birth date range", level: "PATIENT", model: .patientRoot, keys: [(birthDate, .DA, "19700101-19801231"), (patientID, .LO, "")]),
         QueryCase(name: "birth date open range", level: "PATIENT", model: .patientRoot, keys: [(birthDate, .DA, "-19700101")]),
         QueryCase(name: "non-ASCII name", level: "PATIENT", model: .patientRoot, keys: [(patientName, .PN, "Müller*")]),
+        // Narrowed in SQL on the folded name; a name it cannot fold (non-ASCII) stays a candidate.
+        QueryCase(name: "patient name prefix in another case", level: "PATIENT", model: .patientRoot, keys: [(patientName, .PN, "rO*")]),
+        QueryCase(name: "patient name prefix of a non-ASCII name", level: "PATIENT", model: .patientRoot, keys: [(patientName, .PN, "M*")]),
+        QueryCase(name: "patient name with ? and *", level: "PATIENT", model: .patientRoot, keys: [(patientName, .PN, "d?e*")]),
         // Patient Root, STUDY
         QueryCase(name: "studies of a patient", level: "STUDY", model: .patientRoot,
                   keys: [(patientID, .LO, "PAT1"), (studyUID, .UI, ""), (studyDate, .DA, ""), (modalities, .CS, ""),

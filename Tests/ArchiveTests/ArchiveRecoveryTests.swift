@@ -84,7 +84,7 @@ import Testing
         let again = try Archive(directory: fixtures.archiveFolder)
         let pool = try #require(again.index.database as? SQLiteIndexDatabase).pool
         let applied = try await pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(applied == ["v1", "v2-agreed-columns", "v3-study-access-group", "v4-study-institution"])
+        #expect(applied == ["v1", "v2-agreed-columns", "v3-study-access-group", "v4-study-institution", "v5-indexable-match-arms", "v6-folded-patient-names"])
         let journal = try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
         let synchronous = try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }

@@ -426,14 +426,18 @@ def dcmqrscp(folder: Path, files: list[Path], *, ae: str = "DCMQRSCP", peers: di
     storage = folder / "storage" / ae
     storage.mkdir(parents=True)
     copies = []
-    for n, path in enumerate(files):
+    for n, path in enumerate(dict.fromkeys(Path(f).resolve() for f in files)):  # each file once: no duplicate SOP
         copy = storage / f"in{n:05d}.dcm"
         shutil.copyfile(path, copy)
         copies.append(copy)
+    # dcmqridx's index is a flat file of 8 KiB records that each add scans from the start, and
+    # beyond 32 MiB (about 4,000 instances) it logs a "DB ALERT" line at every seek: gigabytes
+    # of output at 20,000 (the alerts are logged as errors: "-ll fatal" drops them; a failure
+    # still shows in the exit status). Batches of 200, with a time allowance that grows with the index.
     for start in range(0, len(copies), 200):
-        result = run_dcmtk("dcmqridx", storage, *copies[start:start + 200], timeout=120)
+        result = run_dcmtk("dcmqridx", "-ll", "fatal", storage, *copies[start:start + 200], timeout=120 + start // 20)
         if result.returncode != 0:
-            raise PeerError(f"dcmqridx failed: {describe_run(result)}")
+            raise PeerError(f"dcmqridx failed on files {start} to {start + 199} of {len(copies)}: {describe_run(result)}")
     port = free_port()
     config = folder / "dcmqrscp.cfg"
     config.write_text(dcmqrscp_config(port, ae, storage, peers or {}, max_studies=max_studies))

@@ -39,12 +39,14 @@ enum IndexDialect: Sendable {
     }
 
     /// True when the date `column` (qualified) holds no value or not eight digits: the matcher
-    /// then decides. PostgreSQL reads a generated column with a partial index
-    /// (`PostgresIndexSchema`, v3-partial-indexes): as an expression, the planner guesses that nearly every row
-    /// qualifies and scans the table, 200 times slower at 50,000 studies (docs/scaling.md).
+    /// then decides. Both read a generated column with an index: as an expression, PostgreSQL's
+    /// planner guesses that nearly every row qualifies and scans the table, 200 times slower at
+    /// 50,000 studies, and SQLite cannot use an index for that arm of the OR at all, so it scans
+    /// too (docs/scaling.md). PostgreSQL: a partial index (`PostgresIndexSchema`, v3); SQLite:
+    /// an index on the column, which its OR optimization needs (`ArchiveIndex`, v5).
     func irregularDate(_ column: String) -> String {
         switch self {
-        case .sqlite: "\(column) IS NULL OR \(column) = '' OR length(\(column)) <> 8 OR \(column) GLOB '*[^0-9]*'"
+        case .sqlite: "\(column)Irregular = 1"
         case .postgres: "\(column)Irregular"
         }
     }

@@ -34,8 +34,19 @@ struct PostgresIndexSchema {
             try db.execute("CREATE INDEX patient_patientIDVaries ON patient (id) WHERE patientIDVaries = 1")
             return true
         }),
+        // `IndexColumn.Kind.personName`: names narrowed by prefix-like wild cards ("DOE*" is
+        // `LIKE 'doe%'` on the folded name); names it cannot fold are NULL, always candidates.
+        Migration(version: "v4-folded-patient-names", apply: { db, _ in
+            try db.execute("""
+                ALTER TABLE patient ADD COLUMN patientNameFolded TEXT GENERATED ALWAYS AS
+                    (CASE WHEN patientName ~ '[^ -~]' OR strpos(patientName, '=') > 0 THEN NULL ELSE lower(ltrim(patientName)) END) STORED
+                """)
+            try db.execute("CREATE INDEX patient_patientNameFolded ON patient (patientNameFolded text_pattern_ops)")
+            try db.execute("CREATE INDEX patient_patientNameUnfolded ON patient (id) WHERE patientNameFolded IS NULL OR patientNameFolded = ''")
+            return true
+        }),
         // The web UI's sessions, shared by the nodes (`SharedSessionTable`).
-        Migration(version: "v4-web-sessions", apply: { db, _ in
+        Migration(version: "v5-web-sessions", apply: { db, _ in
             try db.execute("""
                 CREATE TABLE web_session (
                     key TEXT PRIMARY KEY, userName TEXT NOT NULL, signIn TEXT NOT NULL, csrfToken TEXT NOT NULL,
@@ -45,7 +56,7 @@ struct PostgresIndexSchema {
             return true
         }),
         // Logins through an identity provider under way, shared by the nodes (`SharedSessionTable`).
-        Migration(version: "v5-web-pending-logins", apply: { db, _ in
+        Migration(version: "v6-web-pending-logins", apply: { db, _ in
             try db.execute("""
                 CREATE TABLE web_pending_login (
                     state TEXT PRIMARY KEY, provider TEXT NOT NULL, nonce TEXT NOT NULL, binding TEXT NOT NULL, expires BIGINT NOT NULL)

@@ -48,12 +48,16 @@ struct SQLiteIndexTransaction: IndexTransaction {
 
     var dialect: IndexDialect { .sqlite }
 
+    // The index runs a few statements many times (a store runs about ten): each is prepared
+    // once per connection and kept (GRDB's statement cache). A cached statement is reused only
+    // once the call that used it has read all its rows, so `forEachRow`, whose body may run
+    // other statements while its cursor is open, prepares its own.
     func fetchAll(_ sql: String, values: [IndexValue]) throws -> [IndexRow] {
-        try Row.fetchAll(db, sql: sql, arguments: Self.arguments(values)).map(Self.row)
+        try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: Self.arguments(values)).map(Self.row)
     }
 
     func execute(_ sql: String, values: [IndexValue]) throws -> Int {
-        try db.execute(sql: sql, arguments: Self.arguments(values))
+        try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(values))
         return db.changesCount
     }
 

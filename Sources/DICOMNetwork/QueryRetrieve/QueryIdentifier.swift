@@ -84,8 +84,8 @@ public struct QueryIdentifier: Sendable {
         matcher().matches(record)
     }
 
-    /// The keys read once, for testing many records.
-    func matcher() -> RecordMatcher {
+    /// The keys read once, for testing many records (the archive's index tests every candidate).
+    public func matcher() -> RecordMatcher {
         RecordMatcher(keys: keys, characterSet: characterSet, level: level, model: model, options: options)
     }
 

@@ -2,7 +2,7 @@ import DICOM
 
 /// The keys of an identifier (or of one sequence key item) read once for matching: a record
 /// matches when every key does (PS3.4 C.2.2.2, C.4.1.3.1.1).
-struct RecordMatcher: Sendable {
+public struct RecordMatcher: Sendable {
     private let conditions: [KeyCondition]
     private let combined: [CombinedDateTime]
 
@@ -49,7 +49,7 @@ struct RecordMatcher: Sendable {
 
     /// True when `record` matches every key. `inherited` is the character set of the data set
     /// enclosing `record`, for sequence items that declare none of their own.
-    func matches(_ record: DataSet, inherited: SpecificCharacterSet = .default) -> Bool {
+    public func matches(_ record: DataSet, inherited: SpecificCharacterSet = .default) -> Bool {
         let characterSet = ElementText.characterSet(of: record, inherited: inherited)
         return combined.allSatisfy { $0.matches(record, characterSet: characterSet) }
             && conditions.allSatisfy { $0.matches(record, characterSet: characterSet) }
