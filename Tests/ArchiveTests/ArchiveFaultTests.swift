@@ -43,10 +43,10 @@ import Testing
 
         func discard(_ staged: StagedBlob) async { folder.discard(staged) }
         func removeOrDefer(_ blobPath: String) -> String? { folder.removeOrDefer(blobPath) }
-        func remove(_ blobPath: String) async { await folder.remove(blobPath) }
+        func remove(_ blobPath: String) async { folder.remove(blobPath) }
         func isPresent(_ blobPath: String) -> Bool { folder.isPresent(blobPath) }
         func localBlob(_ blobPath: String, sha256: String?) async throws(BlobStoreError) -> LocalBlob {
-            try await folder.localBlob(blobPath, sha256: sha256)
+            folder.localBlob(blobPath, sha256: sha256)
         }
         func recover(index: ArchiveIndex) throws(ArchiveError) -> RecoveryReport { try folder.recover(index: index) }
         func blobsWritten(before cutoff: Date) -> [String] { [] }

@@ -122,6 +122,38 @@ struct LoopbackServiceTests {
         return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
     }
 
+    /// Connections that arrive while the listening socket closes (a flood during a graceful
+    /// stop) are closed; none is dropped unclosed, which would stop the process (NIO traps).
+    @Test func connectionsArrivingAsTheServerStopsAcceptingAreClosedCleanly() async throws {
+        let server = DICOMServer(configuration: DICOMServerConfiguration(port: 0), provider: RecordingProvider(), log: .discarding)
+        let control = DICOMServerControl()
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run(control: control) { continuation.yield($0.port ?? 0) } }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            // 4 clients connecting and closing, 50 times each, while the server stops accepting.
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<50 {
+                        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                        var address = sockaddr_in()
+                        address.sin_family = sa_family_t(AF_INET)
+                        address.sin_port = in_port_t(UInt16(port).bigEndian)
+                        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                        _ = withUnsafePointer(to: &address) {
+                            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                        }
+                        close(fd)
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+            control.stopAccepting()
+            try await group.waitForAll()
+        }
+    }
+
     @Test func echoSucceeds() async throws {
         try await withServer(RecordingProvider()) { port in
             let status = try await DICOMClient(host: "127.0.0.1", port: port).withAssociation(try proposal(WellKnownSOPClass.verification)) { association in

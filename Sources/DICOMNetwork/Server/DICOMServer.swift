@@ -35,6 +35,7 @@ public struct DICOMServer: Sendable {
                     onListening: @Sendable (SocketAddress) -> Void = { _ in }) async throws {
         let tls = try configuration.tls?.makeContext()
         let configuration = self.configuration
+        let unserved = UnservedConnections()
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -44,6 +45,7 @@ public struct DICOMServer: Sendable {
                     let asyncChannel = try AssociationChannel.configure(
                         channel, side: .acceptor, tls: tls, serverHostname: nil,
                         artimTimeout: configuration.artimTimeout, maximumPDULength: configuration.maximumPDULength)
+                    unserved.add(asyncChannel, of: channel)
                     return (asyncChannel, channel)
                 }
             }
@@ -54,6 +56,7 @@ public struct DICOMServer: Sendable {
             do {
                 try await server.executeThenClose { inbound in
                     for try await (child, channel) in inbound {
+                        unserved.remove(channel)
                         // Counted from the connection on, so that silent connections (waiting
                         // for ARTIM) count too; the host is the address alone, any port.
                         let host = channel.remoteAddress?.ipAddress ?? "unknown"
@@ -74,6 +77,12 @@ public struct DICOMServer: Sendable {
                 // Closing the listening socket may end the accept loop with an error instead of
                 // its end; either way the associations accepted go on, so the group waits for
                 // them rather than cancelling them with the error.
+            }
+            // Connections made as the listening socket closed, never handed to the loop: closed
+            // here, each through its own channel (one dropped unclosed would stop the process).
+            try? await server.channel.closeFuture.get()
+            for connection in unserved.removeAll() {
+                try? await connection.executeThenClose { _, _ in }
             }
         }
     }
@@ -195,3 +204,27 @@ public final class DICOMServerControl: Sendable {
         if stopped { channel.close(promise: nil) }
     }
 }
+
+/// The connections the listening channel made that the accept loop has not taken yet. NIO can
+/// make one just as the listening socket closes and never hand it to the loop (swift-nio #2637,
+/// #3481); a `NIOAsyncChannel` released without `executeThenClose` traps, so the server keeps
+/// each here until the loop takes it, and closes the rest once the listening socket is closed.
+final class UnservedConnections: Sendable {
+    private let connections = Mutex<[ObjectIdentifier: AssociationChannel.Async]>([:])
+
+    func add(_ connection: AssociationChannel.Async, of channel: any Channel) {
+        connections.withLock { $0[ObjectIdentifier(channel)] = connection }
+    }
+
+    func remove(_ channel: any Channel) {
+        _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    func removeAll() -> [AssociationChannel.Async] {
+        connections.withLock { connections in
+            defer { connections = [:] }
+            return Array(connections.values)
+        }
+    }
+}
+
