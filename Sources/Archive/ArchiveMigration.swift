@@ -48,7 +48,8 @@ public struct ArchiveMigration: Sendable {
             progress(number + 1, instances.count)
         }
         guard verify else { return report }
-        for instance in instances where !report.failures.contains(where: { $0.sopInstanceUID == instance.sopInstanceUID }) {
+        let failed = Set(report.failures.map(\.sopInstanceUID))
+        for instance in instances where !failed.contains(instance.sopInstanceUID) {
             do {
                 guard let copy = try targetInstance(instance.sopInstanceUID), Self.isCopy(copy, of: instance) else {
                     report.failures.append((instance.sopInstanceUID, "the target has no copy with the source's SHA-256"))

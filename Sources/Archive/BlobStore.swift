@@ -50,7 +50,7 @@ public struct BlobStore: Sendable {
             return StagedBlob(path: source, origin: .callersFile, size: size, sha256: digest)
         }
         try Self.makeFolder(stagingFolder)
-        let temporary = stagingFolder + "/." + key.sopInstanceUID.value + ".dcm.tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let temporary = temporaryPath(for: key)
         do throws(BlobStoreError) {
             let (size, digest) = try Self.copyZeroingPreamble(from: source, to: temporary)
             return StagedBlob(path: temporary, origin: .copy, size: size, sha256: digest)
@@ -105,6 +105,11 @@ public struct BlobStore: Sendable {
             if (info.st_mode & S_IFMT) != S_IFDIR { files.append(next) }
         }
         return files
+    }
+
+    /// A new name in the staging folder for the bytes of `key` before `commit` (`isTemporaryName`).
+    func temporaryPath(for key: BlobKey) -> String {
+        stagingFolder + "/." + key.sopInstanceUID.value + ".dcm.tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
     }
 
     /// True for a name `stage` writes before `commit` renames it: leftovers of an interrupted write.
@@ -256,9 +261,9 @@ extension BlobStore: BlobStorage {
     func localBlob(_ blobPath: String, sha256: String?) -> LocalBlob { LocalBlob(file: absolutePath(blobPath)) }
 
     /// Removes every file below the root that no index row names (temporary files of
-    /// interrupted writes, and orphans of a crash between blob and index); lists the rows whose
-    /// file is gone.
-    /// Files are looked up in the index 500 paths at a time, rows read 10,000 at a time.
+    /// interrupted writes, and orphans of a crash between blob and index); counts the rows whose
+    /// file is gone. Files are looked up in the index 500 paths at a time, rows read 10,000 at a
+    /// time.
     func recover(index: ArchiveIndex) throws(ArchiveError) -> RecoveryReport {
         var report = RecoveryReport()
         let files = allFiles().sorted()

@@ -14,7 +14,7 @@ struct SealedBlobStore: BlobStorage {
     /// caller's file is never taken over, as the blob is a new (sealed) file anyway.
     func stage(file source: String, key: BlobKey, moving: Bool) async throws(BlobStoreError) -> StagedBlob {
         try BlobStore.makeFolder(folder.stagingFolder)
-        let temporary = folder.stagingFolder + "/." + key.sopInstanceUID.value + ".dcm.tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let temporary = folder.temporaryPath(for: key)
         let (size, digest) = try await sealing.sealPart10(source, to: temporary)
         return StagedBlob(path: temporary, origin: .copy, size: size, sha256: digest)
     }
