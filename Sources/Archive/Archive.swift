@@ -308,7 +308,7 @@ public actor Archive {
                                  grant: Grant) throws(ArchiveError) -> [DataSet] {
         try Self.check(grant, .query)
         return try index.read("answer a query") { db in
-            try ArchiveIndex.matchingEntities(query, studies: grant.studies, limit: limit, db: db).map { match in
+            try ArchiveIndex.matchingEntities(query, studies: grant.studies, withEveryComputedAttribute: everyAttribute, limit: limit, db: db).map { match in
                 var response = query.response(for: match.record)
                 if everyAttribute {
                     for element in match.record where !response.contains(element.tag) { response.insert(element) }

@@ -440,11 +440,12 @@ struct ArchiveIndex: Sendable {
 
     // MARK: Queries
 
-    /// Candidate entities of the query's level with their records, computed attributes added,
-    /// kept when `query.matches` accepts them: the same records, in the same order, as
-    /// `InstanceIndex.find` over the same objects. With `limit`, the scan stops at that many.
-    static func matchingEntities(_ query: QueryIdentifier, studies: StudyScope, limit: Int? = nil,
-                                 db: any IndexTransaction) throws -> [(rowID: Int64, record: DataSet)] {
+    /// Candidate entities of the query's level with their records, the computed attributes the
+    /// query names added (all of them `withEveryComputedAttribute`), kept when `query.matches`
+    /// accepts them: the same records, in the same order, as `InstanceIndex.find` over the same
+    /// objects. With `limit`, the scan stops at that many.
+    static func matchingEntities(_ query: QueryIdentifier, studies: StudyScope, withEveryComputedAttribute: Bool = false,
+                                 limit: Int? = nil, db: any IndexTransaction) throws -> [(rowID: Int64, record: DataSet)] {
         let plan = QueryPlan(query, studies: studies, dialect: db.dialect)
         var matches: [(Int64, DataSet)] = []
         let table = ["PATIENT": "patient", "STUDY": "study", "SERIES": "series", "IMAGE": "instance"][query.level.rawValue]!
@@ -453,6 +454,8 @@ struct ArchiveIndex: Sendable {
         let matchesOnComputedKeys = query.keys.contains {
             computedTags.contains($0.tag) && !ElementText.isEmpty($0, characterSet: query.characterSet)
         }
+        // Counting is most of the work of a large answer: only what the response will carry.
+        let computed = withEveryComputedAttribute ? computedTags : computedTags.intersection(query.keys.map(\.tag))
         try db.forEachRow(plan.sql, values: plan.values) { row in
             guard matches.count < limit ?? .max else { return false }
             let rowID = try row.requiredInteger("entityID")
@@ -470,11 +473,11 @@ struct ArchiveIndex: Sendable {
                 record = try decode(row, table: table)
             }
             if matchesOnComputedKeys {
-                try addComputedAttributes(to: &record, level: query.level, studies: studies, db: db)
+                try addComputedAttributes(computed, to: &record, level: query.level, studies: studies, db: db)
                 if matcher.matches(record) { matches.append((rowID, record)) }
             } else if matcher.matches(record) {
-                // Three statements per record: for the matches only, not for every candidate.
-                try addComputedAttributes(to: &record, level: query.level, studies: studies, db: db)
+                // Up to three statements per record: for the matches only, not for every candidate.
+                try addComputedAttributes(computed, to: &record, level: query.level, studies: studies, db: db)
                 matches.append((rowID, record))
             }
             return matches.count < limit ?? .max
@@ -489,36 +492,52 @@ struct ArchiveIndex: Sendable {
         ArchiveTag.sopClassesInStudy, ArchiveTag.numberOfSeriesRelatedInstances,
     ]
 
-    /// The computed Optional Keys of PS3.4 C.6.1.1.2-4 and C.6.2.1.2-3, replacing any stored
-    /// value, for the entities the record names (as `InstanceIndex.Statistics` does). A patient's
-    /// counts take only the studies in scope: a count must not tell of a study the grant hides.
-    static func addComputedAttributes(to record: inout DataSet, level: QueryRetrieveLevel, studies: StudyScope, db: any IndexTransaction) throws {
-        let (scope, groups) = studies.sqlFilter(study: "st")
-        if let row = try db.fetchOne("""
-            SELECT (SELECT COUNT(*) FROM study st WHERE st.patientRowID = p.id AND \(scope)) AS studies,
-                   (SELECT COUNT(*) FROM series se JOIN study st ON st.id = se.studyRowID WHERE st.patientRowID = p.id AND \(scope)) AS series,
-                   (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
-                    WHERE st.patientRowID = p.id AND \(scope)) AS instances
-            FROM patient p WHERE p.patientKey = ?
-            """, groups + groups + groups + [AttributeText.first(ArchiveTag.patientID, in: record) ?? ""]) {
-            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedStudies, .IS, [String(try row.requiredInteger("studies"))]))
-            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedSeries, .IS, [String(try row.requiredInteger("series"))]))
-            record.insert(DataElement.text(ArchiveTag.numberOfPatientRelatedInstances, .IS, [String(try row.requiredInteger("instances"))]))
+    /// The computed Optional Keys of PS3.4 C.6.1.1.2-4 and C.6.2.1.2-3 among `tags`, replacing
+    /// any stored value, for the entities the record names (as `InstanceIndex.Statistics` does):
+    /// one statement per entity with a key asked for, counting only the columns asked for. A
+    /// patient's counts take only the studies in scope: a count must not tell of a study the
+    /// grant hides.
+    static func addComputedAttributes(_ tags: Set<Tag>, to record: inout DataSet, level: QueryRetrieveLevel, studies: StudyScope,
+                                      db: any IndexTransaction) throws {
+        func insertCount(_ tag: Tag, from row: IndexRow, _ column: String) throws {
+            record.insert(DataElement.text(tag, .IS, [String(try row.requiredInteger(column))]))
         }
-        if level >= .study, let row = try db.fetchOne("""
-            SELECT (SELECT COUNT(*) FROM series se WHERE se.studyRowID = st.id) AS series,
-                   (SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.studyRowID = st.id) AS instances,
-                   st.modalitiesInStudy, st.sopClassesInStudy
+        let (scope, groups) = studies.sqlFilter(study: "st")
+        let patientCounts = [
+            (ArchiveTag.numberOfPatientRelatedStudies, "SELECT COUNT(*) FROM study st WHERE st.patientRowID = p.id AND \(scope)", "studies"),
+            (ArchiveTag.numberOfPatientRelatedSeries,
+             "SELECT COUNT(*) FROM series se JOIN study st ON st.id = se.studyRowID WHERE st.patientRowID = p.id AND \(scope)", "series"),
+            (ArchiveTag.numberOfPatientRelatedInstances, """
+             SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID JOIN study st ON st.id = se.studyRowID
+             WHERE st.patientRowID = p.id AND \(scope)
+             """, "instances"),
+        ].filter { tags.contains($0.0) }
+        if !patientCounts.isEmpty, let row = try db.fetchOne("""
+            SELECT \(patientCounts.map { "(\($0.1)) AS \($0.2)" }.joined(separator: ", ")) FROM patient p WHERE p.patientKey = ?
+            """, patientCounts.flatMap { _ in groups } + [AttributeText.first(ArchiveTag.patientID, in: record) ?? ""]) {
+            for (tag, _, column) in patientCounts { try insertCount(tag, from: row, column) }
+        }
+        let studyCounts = [
+            (ArchiveTag.numberOfStudyRelatedSeries, "SELECT COUNT(*) FROM series se WHERE se.studyRowID = st.id", "series"),
+            (ArchiveTag.numberOfStudyRelatedInstances,
+             "SELECT COUNT(*) FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.studyRowID = st.id", "instances"),
+        ].filter { tags.contains($0.0) }
+        let studyLists = tags.contains(ArchiveTag.modalitiesInStudy) || tags.contains(ArchiveTag.sopClassesInStudy)
+        if level >= .study, !studyCounts.isEmpty || studyLists, let row = try db.fetchOne("""
+            SELECT \((studyCounts.map { "(\($0.1)) AS \($0.2)" } + ["st.modalitiesInStudy", "st.sopClassesInStudy"]).joined(separator: ", "))
             FROM study st WHERE st.studyInstanceUID = ?
             """, [AttributeText.first(ArchiveTag.studyInstanceUID, in: record) ?? ""]) {
-            record.insert(DataElement.text(ArchiveTag.numberOfStudyRelatedSeries, .IS, [String(try row.requiredInteger("series"))]))
-            record.insert(DataElement.text(ArchiveTag.numberOfStudyRelatedInstances, .IS, [String(try row.requiredInteger("instances"))]))
+            for (tag, _, column) in studyCounts { try insertCount(tag, from: row, column) }
             let modalities = list(try row.text("modalitiesInStudy"))
-            if !modalities.isEmpty { record.insert(DataElement.text(ArchiveTag.modalitiesInStudy, .CS, modalities)) }
+            if tags.contains(ArchiveTag.modalitiesInStudy), !modalities.isEmpty {
+                record.insert(DataElement.text(ArchiveTag.modalitiesInStudy, .CS, modalities))
+            }
             let classes = list(try row.text("sopClassesInStudy"))
-            if !classes.isEmpty { record.insert(DataElement.text(ArchiveTag.sopClassesInStudy, .UI, classes)) }
+            if tags.contains(ArchiveTag.sopClassesInStudy), !classes.isEmpty {
+                record.insert(DataElement.text(ArchiveTag.sopClassesInStudy, .UI, classes))
+            }
         }
-        if level >= .series, let count = try db.fetchOne("""
+        if level >= .series, tags.contains(ArchiveTag.numberOfSeriesRelatedInstances), let count = try db.fetchOne("""
             SELECT COUNT(*) AS instances FROM instance i JOIN series se ON se.id = i.seriesRowID WHERE se.seriesInstanceUID = ? GROUP BY se.id
             """, [AttributeText.first(ArchiveTag.seriesInstanceUID, in: record) ?? ""])?.requiredInteger("instances") {
             record.insert(DataElement.text(ArchiveTag.numberOfSeriesRelatedInstances, .IS, [String(count)]))

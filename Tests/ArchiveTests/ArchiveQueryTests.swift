@@ -122,6 +122,10 @@ import Testing
         #expect(full.count == 1)
         #expect(full[0][Self.sopUID] == every[0][Self.sopUID])
         #expect(full[0][Self.studyUID] != nil && full[0][Self.patientID] != nil && full[0][Self.modality] != nil)
+        // Computed attributes too, though the query named none: counted for every attribute only.
+        #expect(every[0][Self.seriesInstances] == nil && every[0][Self.patientStudies] == nil)
+        #expect(full[0][Self.seriesInstances] != nil && full[0][Self.studyInstances] != nil && full[0][Self.patientStudies] != nil)
+        #expect(full[0][Self.modalities] != nil)
     }
 
     @Test func everyCaseWithResultsFindsSomething() async throws {
