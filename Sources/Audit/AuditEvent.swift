@@ -133,6 +133,10 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
     /// A connection the server aborted because the peer broke the DICOM protocol (a PDU or DIMSE
     /// message that cannot be decoded, or longer than allowed): hostile input. Private, as above.
     case protocolViolation = "protocol-violation"
+    /// An HTTP request refused as malformed (400): one the HTTP parser cannot read (an oversized
+    /// header, say), or a path or parameter no route can read (a UID with letters, a traversal).
+    /// Private, as above.
+    case malformedRequest = "malformed-request"
 
     public var code: String {
         switch self {
@@ -150,13 +154,14 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
         case .securityRolesChanged: "110137"
         case .associationLimitExceeded: "association-limit-exceeded"
         case .protocolViolation: "protocol-violation"
+        case .malformedRequest: "malformed-request"
         }
     }
 
     /// DCM, or 99RAMPART for Rampart's own codes ("99" marks a private coding scheme, PS3.16 8.2).
     public var codingScheme: String {
         switch self {
-        case .associationLimitExceeded, .protocolViolation: "99RAMPART"
+        case .associationLimitExceeded, .protocolViolation, .malformedRequest: "99RAMPART"
         case .applicationStart, .applicationStop, .login, .logout, .nodeAuthentication, .emergencyOverrideStarted, .networkConfiguration,
              .securityConfiguration, .softwareConfiguration, .useOfRestrictedFunction, .userSecurityAttributesChanged, .securityRolesChanged:
             "DCM"
@@ -179,6 +184,7 @@ public enum AuditEventType: String, Sendable, Hashable, Codable, CaseIterable {
         case .securityRolesChanged: "Security Roles Changed"
         case .associationLimitExceeded: "Association Limit Exceeded"
         case .protocolViolation: "DICOM Protocol Violation"
+        case .malformedRequest: "Malformed HTTP Request"
         }
     }
 }

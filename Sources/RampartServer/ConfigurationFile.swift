@@ -290,7 +290,9 @@ public struct ConfigurationFile: Sendable {
                     settings.corsOrigins = try items.map { item throws(ServerSetupError) in try string(item, "http.cors_origins") }
                 case "max_store_bytes": settings.maximumStoreBytes = try int(value, "http.max_store_bytes")
                 case "requests_per_minute_per_host": settings.requestsPerMinutePerHost = try int(value, "http.requests_per_minute_per_host")
-                default: throw unknown(name, in: "http", value, known: ["port", "tls", "cors_origins", "max_store_bytes", "requests_per_minute_per_host"])
+                case "idle_timeout_seconds": settings.idleTimeoutSeconds = try int(value, "http.idle_timeout_seconds")
+                default: throw unknown(name, in: "http", value, known: ["port", "tls", "cors_origins", "max_store_bytes", "requests_per_minute_per_host",
+                                                                         "idle_timeout_seconds"])
                 }
             }
             return settings
@@ -416,6 +418,9 @@ public struct ConfigurationFile: Sendable {
               # Requests a minute from one client address, after a burst of as many; over it,
               # 429 Too Many Requests with Retry-After.
               requests_per_minute_per_host: \(defaults.http.requestsPerMinutePerHost)
+              # Seconds a connection may send nothing of a request (before it, between requests,
+              # or in the middle of one, as a slow "Slowloris" peer does) before it is closed.
+              idle_timeout_seconds: \(defaults.http.idleTimeoutSeconds)
 
             archive:
               # A second object with an archived SOP Instance UID: keep (the first), replace, reject.

@@ -4,18 +4,20 @@ import DICOMNetwork
 import Foundation
 import Synchronization
 import Logs
+import Web
 
-/// Connections refused over `dicom.limits`, and connections aborted because the peer broke the
-/// DICOM protocol, recorded as security alerts without letting a flood write one record per
-/// connection: per host and kind (and limit), the first is recorded at once, then at most one
-/// record a minute carries the count since the previous one (`AlertCoalescer`). `run()` writes
-/// the counts whose minute has passed; `recordPending()`, at shutdown, the rest. Each connection
-/// is in the process log one by one.
-public final class ConnectionAlerts: Sendable {
+/// Connections refused over `dicom.limits`, connections aborted because the peer broke the
+/// DICOM protocol, and HTTP requests refused as malformed, recorded as security alerts without
+/// letting a flood write one record per connection: per host and kind (and limit), the first is
+/// recorded at once, then at most one record a minute carries the count since the previous one
+/// (`AlertCoalescer`). `run()` writes the counts whose minute has passed; `recordPending()`, at
+/// shutdown, the rest. Each DICOM connection is in the process log one by one.
+public final class ConnectionAlerts: HTTPPeerAlerts, Sendable {
     private struct Alert: Sendable {
         enum Kind: Sendable {
             case refused(AssociationLimiter.Refusal)
             case protocolViolation(detail: String)
+            case malformedRequest(detail: String)
         }
 
         let host: String
@@ -48,6 +50,17 @@ public final class ConnectionAlerts: Sendable {
         occurred("\(host) protocol", Alert(host: host, kind: .protocolViolation(detail: detail)), at: now)
     }
 
+    /// One HTTP request from `peerAddress` refused with 400 (`detail`: which; the record keeps
+    /// the latest).
+    public func malformedRequest(peerAddress: String, detail: String) {
+        malformedRequest(peerAddress: peerAddress, detail: detail, at: Date())
+    }
+
+    func malformedRequest(peerAddress: String, detail: String, at now: Date) {
+        let host = Gate.host(of: peerAddress)
+        occurred("\(host) http", Alert(host: host, kind: .malformedRequest(detail: detail)), at: now)
+    }
+
     private func occurred(_ key: String, _ alert: Alert, at now: Date) {
         if let record = coalescer.withLock({ $0.occurred(key, alert, at: now) }) { write(record) }
     }
@@ -78,15 +91,19 @@ public final class ConnectionAlerts: Sendable {
     private static func event(_ alert: Alert, count: Int, since: Date?, at time: Date = Date()) -> AuditEvent {
         let host = alert.host
         let when = since.map { " since \(AuditTime.text($0))" } ?? ""
-        let (type, reason): (AuditEventType, String) = switch alert.kind {
+        let (type, channel, reason): (AuditEventType, AccessChannel, String) = switch alert.kind {
         case .refused(let refusal):
-            (.associationLimitExceeded, (count == 1 ? "1 association from \(host) refused" : "\(count) associations from \(host) refused") + "\(when): \(refusal)")
+            (.associationLimitExceeded, .dimse,
+             (count == 1 ? "1 association from \(host) refused" : "\(count) associations from \(host) refused") + "\(when): \(refusal)")
         case .protocolViolation(let detail):
-            (.protocolViolation, (count == 1 ? "1 connection from \(host) aborted" : "\(count) connections from \(host) aborted")
+            (.protocolViolation, .dimse, (count == 1 ? "1 connection from \(host) aborted" : "\(count) connections from \(host) aborted")
                 + "\(when) for breaking the DICOM protocol; the latest: \(LogText.printable(String(detail.prefix(300))))")
+        case .malformedRequest(let detail):
+            (.malformedRequest, .dicomweb, (count == 1 ? "1 HTTP request from \(host) refused" : "\(count) HTTP requests from \(host) refused")
+                + "\(when) as malformed (400); the latest: \(LogText.printable(String(detail.prefix(300))))")
         }
         return AuditEvent(time: time, kind: .securityAlert, type: type, outcome: .minorFailure,
-                          actor: AuditActor(kind: "anonymous", name: ""), channel: AccessChannel.dimse.rawValue,
+                          actor: AuditActor(kind: "anonymous", name: ""), channel: channel.rawValue,
                           source: AuditSource(address: host, ip: LocalCertificateAuthority.addressBytes(host)),
                           reason: reason, occurrences: count)
     }

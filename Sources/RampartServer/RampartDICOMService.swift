@@ -144,12 +144,13 @@ public struct RampartDICOMService: Service {
                                                                            authorizationEndpoint: $0.authorizationEndpoint, tokenEndpoint: $0.tokenEndpoint,
                                                                            clientID: $0.clientID, scope: $0.scope)
                                                   }
-                                              })
+                                              },
+                                              idleTimeout: .seconds(configuration.http.idleTimeoutSeconds))
             web = WebServer(settings: settings, archive: archive, gate: gate, authenticator: HTTPSignIn(credentials: credentials, audit: audit, log: log),
                             recorder: audit, administration: SiteAdministrator(dataDirectory: dataDirectory, archive: archive, audit: audit,
                                                                              serverCertificate: certificate.map { resolve($0.certificate) }, selfScan: selfScan,
                                                                              runTimeSettings: runTimeSettings),
-                            status: metrics, metrics: metrics.factory, spoolDirectory: spool, log: log)
+                            status: metrics, metrics: metrics.factory, alerts: connectionAlerts, spoolDirectory: spool, log: log)
         } else {
             web = nil
         }

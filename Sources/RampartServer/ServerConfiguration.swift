@@ -60,6 +60,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         /// Requests a minute from one client address, after a burst of as many: a viewer
         /// opening a study sends a few hundred; a flood of guesses is stopped before any hash.
         public var requestsPerMinutePerHost = 6000
+        /// Seconds a connection may send no part of a request before it is closed (`WebServer.Settings.idleTimeout`).
+        public var idleTimeoutSeconds = 30
 
         /// The certificate HTTPS serves with, if any.
         public func certificate(dicom: DICOMSettings) -> TLSSettings? { tls ?? dicom.tls }
@@ -294,6 +296,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
         if http.requestsPerMinutePerHost < 1 {
             throw ServerSetupError("http.requests_per_minute_per_host is \(http.requestsPerMinutePerHost): it must be at least 1 (a limit of none would refuse every request)")
+        }
+        if http.idleTimeoutSeconds < 1 {
+            throw ServerSetupError("http.idle_timeout_seconds is \(http.idleTimeoutSeconds): it must be at least 1 (a connection must be given time to send its request)")
         }
         if http.maximumStoreBytes < 1 {
             throw ServerSetupError("http.max_store_bytes is \(http.maximumStoreBytes): it must be at least 1")

@@ -45,8 +45,20 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = WebRequestContext
     let log: Log
+    /// Told of every 400: a malformed request is hostile input until shown otherwise.
+    let alerts: (any HTTPPeerAlerts)?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let response = try await answer(request, context: context, next: next)
+        if response.status == .badRequest, let alerts {
+            // The path only: a query or a problem's detail may carry what the request searched for.
+            alerts.malformedRequest(peerAddress: context.peerAddress,
+                                    detail: "\(request.method) \(request.uri.path.prefix(200))")
+        }
+        return response
+    }
+
+    private func answer(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as WebProblem {

@@ -32,10 +32,16 @@ public struct WebServer: Sendable {
         public var caseInsensitivePersonNames: RunTimeSetting<Bool>
         /// The identity providers the UI's login page offers ("Log in with …").
         public var loginProviders: [BrowserLoginProvider]
+        /// A connection is closed when its peer sends no part of a request for this long, while
+        /// no answer is being made: before its first request head, between requests, or within
+        /// a request (a head or body dribbled out byte by byte, as a Slowloris peer does, is
+        /// never a part until it is whole).
+        public var idleTimeout: Duration
 
         public init(host: String, port: Int, tls: TLSConfiguration?, corsOrigins: [String] = [], maximumStoreBytes: Int,
                     requestsPerMinutePerHost: RunTimeSetting<Int> = RunTimeSetting(6000),
-                    caseInsensitivePersonNames: RunTimeSetting<Bool> = RunTimeSetting(true), loginProviders: [BrowserLoginProvider] = []) {
+                    caseInsensitivePersonNames: RunTimeSetting<Bool> = RunTimeSetting(true), loginProviders: [BrowserLoginProvider] = [],
+                    idleTimeout: Duration = .seconds(30)) {
             self.host = host
             self.port = port
             self.tls = tls
@@ -44,6 +50,7 @@ public struct WebServer: Sendable {
             self.requestsPerMinutePerHost = requestsPerMinutePerHost
             self.caseInsensitivePersonNames = caseInsensitivePersonNames
             self.loginProviders = loginProviders
+            self.idleTimeout = idleTimeout
         }
     }
 
@@ -56,12 +63,16 @@ public struct WebServer: Sendable {
     /// Where the HTTP requests are counted (swift-metrics).
     private let metrics: any MetricsFactory
     private let authenticator: any RequestAuthenticator
+    /// Where malformed requests are reported; nil: the process log only.
+    private let alerts: (any HTTPPeerAlerts)?
     private let log: Log
 
     public init(settings: Settings, archive: Archive, gate: Gate, authenticator: any RequestAuthenticator, recorder: any DisclosureRecorder,
                 administration: (any SiteAdministration)? = nil, status: (any ServerMonitoring)? = nil,
-                metrics: any MetricsFactory = NOOPMetricsHandler.instance, spoolDirectory: String, log: Log) {
+                metrics: any MetricsFactory = NOOPMetricsHandler.instance, alerts: (any HTTPPeerAlerts)? = nil, spoolDirectory: String,
+                log: Log) {
         self.settings = settings
+        self.alerts = alerts
         self.authenticator = authenticator
         self.administration = administration
         self.status = status
@@ -100,7 +111,7 @@ public struct WebServer: Sendable {
         router.add(middleware: HTTPMetricsMiddleware(factory: metrics))
         let tokenEndpoints = Set(settings.loginProviders.compactMap(\.tokenEndpointOrigin)).sorted()
         router.add(middleware: SecurityHeadersMiddleware(strictTransportSecurity: settings.tls != nil, tokenEndpointOrigins: tokenEndpoints))
-        router.add(middleware: ProblemMiddleware(log: log))
+        router.add(middleware: ProblemMiddleware(log: log, alerts: alerts))
         router.add(middleware: RateLimitMiddleware(limiter: RequestRateLimiter(perMinute: settings.requestsPerMinutePerHost)))
         router.add(middleware: StrictCORSMiddleware(allowedOrigins: Set(settings.corsOrigins)))
         let sessions = SessionStore(shared: services.archive.sharedSessions)
@@ -124,7 +135,11 @@ public struct WebServer: Sendable {
 
     /// The server as a service of `rampart serve`'s group; `onListening` gets the bound address.
     public func application(onListening: @escaping @Sendable (SocketAddress) -> Void) throws -> some Service {
-        let server: HTTPServerBuilder = if let tls = settings.tls { try .tls(.http1(), tlsConfiguration: tls) } else { .http1() }
+        let alerts = self.alerts
+        let http1 = HTTP1Channel.Configuration(additionalChannelHandlers: alerts.map { [HTTPParserErrorReporter(alerts: $0)] } ?? [],
+                                               idleTimeout: TimeAmount(settings.idleTimeout))
+        let server: HTTPServerBuilder = if let tls = settings.tls { try .tls(.http1(configuration: http1), tlsConfiguration: tls) }
+                                        else { .http1(configuration: http1) }
         // No server name: no `Server` header, so no product or version banner (issue 6).
         return Application(router: router(), server: server,
                            configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: nil),

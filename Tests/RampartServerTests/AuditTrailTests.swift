@@ -128,4 +128,24 @@ import Logs
         #expect(last.kind == .securityAlert && last.outcome == .minorFailure && last.source.address == "10.9.8.7")
         #expect(last.reason.hasPrefix("19 connections from 10.9.8.7 aborted since ") && last.reason.hasSuffix("the latest: the peer sent an invalid PDU #19"))
     }
+
+    @Test func malformedHTTPRequestsAreOneAlertPerHostAMinuteOfTheWebChannel() throws {
+        let trail = try Self.trail()
+        let alerts = ConnectionAlerts(audit: trail, window: 60, log: .discarding)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for n in 0..<5 {
+            alerts.malformedRequest(peerAddress: "[2001:db8::7]:\(40000 + n)", detail: "GET /dicomweb/studies/1.2.x\(n)", at: start + Double(n))
+        }
+        // A DICOM protocol violation from the same host is counted apart.
+        alerts.protocolViolated(peer: AssociationPeer(address: "[2001:db8::7]:1"), detail: "an invalid PDU", at: start)
+        alerts.recordDue(at: start + 61)
+        let events = try trail.store.events(after: 0, limit: 100).map(\.event)
+        #expect(events.map(\.type) == [.malformedRequest, .protocolViolation, .malformedRequest])
+        #expect(events.map(\.occurrences) == [1, 1, 4])
+        #expect(events.map(\.channel) == ["dicomweb", "dimse", "dicomweb"])
+        let last = try #require(events.last)
+        #expect(last.kind == .securityAlert && last.outcome == .minorFailure && last.source.address == "2001:db8::7")
+        #expect(last.reason.hasPrefix("4 HTTP requests from 2001:db8::7 refused since ")
+            && last.reason.hasSuffix("as malformed (400); the latest: GET /dicomweb/studies/1.2.x4"))
+    }
 }

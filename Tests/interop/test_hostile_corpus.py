@@ -3,8 +3,11 @@ DICOM status, an A-ABORT, an HTTP status), and changes nothing in the archive (i
 and index rows are counted before and after). A store the gate allowed and the archive then
 refused leaves a record of the refusal in the audit log, after the decision it follows. The
 PDU decoder's A-ABORT is a security alert of its own (protocol-violation, at most one a minute
-per host with the count); the HTTP 400s of a header or a UID that cannot be read, which come
-before the gate is asked, are in the process log only.
+per host with the count), and so is an HTTP 400 (malformed-request): a header or a UID that cannot
+be read, refused before the gate is asked. Those alerts are coalesced per address, so each HTTP
+case is sent from an address of its own in 127.0.0.0/8 to be recorded at once.
+`test_a_slow_http_peer_is_disconnected` dribbles a request header a byte a second (Slowloris) and
+opens a connection that sends nothing: the server closes both after `http.idle_timeout_seconds`.
 
 The table `HOSTILE` is the corpus: path-traversal, over-long and illegal UIDs; element lengths
 near 2^32; sequences nested past the parser's bound; a deflated data set that inflates 1,000
@@ -20,7 +23,9 @@ damaged Part 10 files on the command line (test_malformed_input.py), association
 
 from __future__ import annotations
 
+import socket
 import sqlite3
+import ssl
 import struct
 import time
 import zlib
@@ -41,6 +46,7 @@ from netpeers import HOST
 pytestmark = pytest.mark.net
 
 CALLING = "HOSTILE"
+IDLE_TIMEOUT = 3  # http.idle_timeout_seconds of the site
 CT = "1.2.840.10008.5.1.4.1.1.2"
 IMPLICIT, EXPLICIT, DEFLATED = "1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.1.99"
 UID_ROOT = "1.2.826.0.1.3680043.2.1125.77"
@@ -181,9 +187,24 @@ def find_with_identifier(site: dict, identifier: bytes, comment: list[str] | Non
 
 # --- the DICOMweb side ----------------------------------------------------------------------
 
-def http(site: dict, method: str, path: str, **kwargs) -> requests.Response:
+class SourceAddress(requests.adapters.HTTPAdapter):
+    """Connects from `address` (a loopback address other than 127.0.0.1)."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def http(site: dict, method: str, path: str, source: str | None = None, **kwargs) -> requests.Response:
     headers = {"Authorization": f"Bearer {site['token']}", **kwargs.pop("headers", {})}
-    return requests.request(method, site["url"] + path, headers=headers, verify=site["ca"], timeout=120, **kwargs)
+    with requests.Session() as session:
+        if source:
+            session.mount("https://", SourceAddress(source))
+        return session.request(method, site["url"] + path, headers=headers, verify=site["ca"], timeout=120, **kwargs)
 
 
 def part10(dataset: bytes, sop: str, syntax: str = IMPLICIT) -> bytes:
@@ -211,8 +232,17 @@ def get_status(site: dict, path: str, **kwargs) -> str:
     return f"HTTP {http(site, 'GET', path, **kwargs).status_code}"
 
 
-def oversized_header(site: dict) -> str:
-    return get_status(site, "/studies", headers={"X-Padding": "A" * (256 * 1024)})
+def oversized_header(site: dict, source: str) -> str:
+    return get_status(site, "/studies", source=source, headers={"X-Padding": "A" * (256 * 1024)})
+
+
+# The address each HTTP case comes from: its alert is the first of its address, recorded at once.
+MALFORMED_FROM = {"wado-study-uid-path-traversal": "127.0.0.31", "qido-uid-with-letters": "127.0.0.32",
+                  "http-header-of-256-KiB": "127.0.0.33"}
+
+
+def malformed_case(name: str, send: Callable[[dict, str], str]) -> Hostile:
+    return Hostile(name, lambda site: send(site, MALFORMED_FROM[name]), "HTTP 400", f"from {MALFORMED_FROM[name]} refused as malformed")
 
 
 # --- the corpus -----------------------------------------------------------------------------
@@ -222,9 +252,8 @@ class Hostile:
     name: str
     send: Callable[[dict], str]
     expected: str
-    # What the audit record of the refusal says (a fragment of its reason), or None where the
-    # input is refused below the services (the PDU decoder, HTTP framing and routing).
-    recorded: str | None
+    # What the audit record of the refusal says: a fragment of its reason.
+    recorded: str
 
 
 def store_case(name: str, sop: str, dataset: bytes, recorded: str, syntax: str = IMPLICIT) -> Hostile:
@@ -259,10 +288,10 @@ HOSTILE = [
     stow_case("stow-sequences-nested-500-deep", UID_ROOT + ".17", data_set(UID_ROOT + ".17", after=nested_sequences(500)),
               "sequences nested deeper than"),
     stow_case("stow-deflate-bomb", UID_ROOT + ".18", deflate_bomb(UID_ROOT + ".18"), "refused as a decompression bomb", syntax=DEFLATED),
-    Hostile("wado-study-uid-path-traversal", lambda site: get_status(site, "/studies/..%2F..%2F..%2Fetc%2Fpasswd"), "HTTP 400", None),
-    Hostile("qido-uid-with-letters", lambda site: get_status(site, "/studies", params={"StudyInstanceUID": "1.2.abc"}), "HTTP 400", None),
+    malformed_case("wado-study-uid-path-traversal", lambda site, source: get_status(site, "/studies/..%2F..%2F..%2Fetc%2Fpasswd", source=source)),
+    malformed_case("qido-uid-with-letters", lambda site, source: get_status(site, "/studies", source=source, params={"StudyInstanceUID": "1.2.abc"})),
     # NIO's HTTP parser ends the request at its header limit (80 KiB) with 400, before any route.
-    Hostile("http-header-of-256-KiB", oversized_header, "HTTP 400", None),
+    malformed_case("http-header-of-256-KiB", oversized_header),
 ]
 
 
@@ -274,7 +303,10 @@ def site(rampart, tmp_path_factory) -> dict:
     data = folder / "data"
     netserve.run(rampart, "init", "--data-dir", data, check=True)
     # No self-scan: its probes would be refusals in the audit log besides the corpus's.
-    (data / "rampart.yaml").write_text((data / "rampart.yaml").read_text() + "\nself_scan:\n  at_start: false\n")
+    # A short idle timeout for test_a_slow_http_peer_is_disconnected.
+    config = (data / "rampart.yaml").read_text().replace(f"idle_timeout_seconds: 30", f"idle_timeout_seconds: {IDLE_TIMEOUT}")
+    assert f"idle_timeout_seconds: {IDLE_TIMEOUT}" in config
+    (data / "rampart.yaml").write_text(config + "\nself_scan:\n  at_start: false\n")
     netserve.register(rampart, data, CALLING, host=HOST)
     netserve.run(rampart, "user", "add", "rad", "--role", "radiologist", "--data-dir", data, check=True)
     token = netserve.run(rampart, "token", "issue", "--user", "rad", "--data-dir", data, check=True).stdout.strip()
@@ -314,17 +346,63 @@ def test_a_hostile_input_is_refused_recorded_and_changes_nothing(site, case):
     assert outcome == case.expected, site["server"].log_text(4000)
     assert archive_state(site) == before
     assert not list(site["root"].parent.rglob("hostile.dcm")) and not Path("/tmp/hostile.dcm").exists()
-    if case.recorded is not None:
-        # A store's refusal follows its decision; a protocol violation is a security alert,
-        # written once the connection has ended (so waited for, briefly).
-        def recorded(event) -> bool:
-            return case.recorded in event["reason"] and (event.get("action") == "store" or event.get("type") == "protocol-violation")
-        deadline = time.monotonic() + 10
-        while not any(recorded(e) for e in refusals_after(site, sequence)) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert any(recorded(e) for e in refusals_after(site, sequence)), refusals_after(site, sequence)
+    # A store's refusal follows its decision; a protocol violation is a security alert, written
+    # once the connection has ended (so waited for, briefly), and so is a malformed HTTP request.
+    def recorded(event) -> bool:
+        return case.recorded in event["reason"] and (event.get("action") == "store"
+                                                     or event.get("type") in ("protocol-violation", "malformed-request"))
+    deadline = time.monotonic() + 10
+    while not any(recorded(e) for e in refusals_after(site, sequence)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any(recorded(e) for e in refusals_after(site, sequence)), refusals_after(site, sequence)
     # The server goes on serving.
     assert h.echoscu(site["server"], calling=CALLING).returncode == 0
+
+
+def test_a_slow_http_peer_is_disconnected(site):
+    """A connection that sends nothing after its TLS handshake, and one that dribbles a request
+    header a byte every half second (Slowloris), are both closed by the server, unanswered,
+    long before the peer would give up (a bound of 20 idle timeouts); the server goes on
+    answering others."""
+    host, port = site["url"].split("//")[1].split("/")[0].rsplit(":", 1)
+    context = ssl.create_default_context(cafile=site["ca"])
+
+    def connect() -> ssl.SSLSocket:
+        connection = context.wrap_socket(socket.create_connection((host, int(port)), timeout=10), server_hostname=host)
+        connection.settimeout(0.5)
+        return connection
+
+    def closed_by_server(connection: ssl.SSLSocket) -> bool | None:
+        """True: closed; None: open and silent for half a second; anything it answers fails the test."""
+        try:
+            data = connection.recv(1024)
+        except (TimeoutError, socket.timeout):
+            return None
+        except (ConnectionResetError, ssl.SSLError):
+            return True
+        assert data == b"", f"the server answered a request it never got whole: {data[:80]!r}"
+        return True
+
+    silent, slow = connect(), connect()
+    try:
+        slow.sendall(b"GET /dicomweb/studies HTTP/1.1\r\nHost: " + host.encode() + b"\r\nX-Slow: ")
+        slow_closed = silent_closed = False
+        for _ in range(IDLE_TIMEOUT * 40):  # a byte every half second: 20 idle timeouts at most
+            if not slow_closed:
+                try:
+                    slow.sendall(b"a")
+                except OSError:
+                    slow_closed = True
+            slow_closed = slow_closed or bool(closed_by_server(slow))
+            silent_closed = silent_closed or bool(closed_by_server(silent))
+            if slow_closed and silent_closed:
+                break
+        assert slow_closed, "a header dribbled a byte at a time kept its connection open"
+        assert silent_closed, "a connection that sent nothing was kept open"
+    finally:
+        silent.close()
+        slow.close()
+    assert get_status(site, "/studies", params={"PatientID": "500"}) == "HTTP 200"
 
 
 # --- meta-characters in query keys ------------------------------------------------------------
