@@ -369,13 +369,15 @@ public actor Archive {
         return StorageUse(instances: instances, bytes: bytes, availableBytes: available)
     }
 
-    /// Whether the archive can work now: the index answers a read and the blob folder may be
-    /// written. Reads no patient data, so it needs no grant (readiness probes run before anyone
-    /// signs in). Throws what is wrong.
-    public nonisolated func checkReady() throws(ArchiveError) {
+    /// Whether the archive can work now: the index answers a read and blobs may be written (the
+    /// folder is writable; an object store answers). Reads no patient data, so it needs no
+    /// grant (readiness probes run before anyone signs in). Throws what is wrong.
+    public nonisolated func checkReady() async throws(ArchiveError) {
         _ = try index.read("check the index answers") { db in try db.fetchOne("SELECT 1 AS answer") }
-        guard access(blobs.localFolder, W_OK) == 0 else {
-            throw .blobStore(.cannotWrite(path: blobs.localFolder, errno: errno))
+        do {
+            try await blobs.checkWritable()
+        } catch {
+            throw .blobStore(error)
         }
     }
 

@@ -46,7 +46,11 @@ protocol BlobStorage: Sendable {
     /// for a local folder: start-up recovery has removed its orphans, under the archive's lock.
     func blobsWritten(before cutoff: Date) async throws(BlobStoreError) -> [String]
 
-    /// A local folder of this store: what `checkReady` checks is writable and `storageUse`
+    /// Throws what keeps blobs from being written now: a local folder that cannot be written,
+    /// an object store that does not answer or refuses the credentials (a readiness probe asks).
+    func checkWritable() async throws(BlobStoreError)
+
+    /// A local folder of this store: what `checkWritable` checks is writable and `storageUse`
     /// measures the free space of.
     var localFolder: String { get }
 
@@ -59,3 +63,10 @@ protocol BlobStorage: Sendable {
 /// replaced one), a failed delete one more; many more mean the index is the wrong one (empty,
 /// or another archive's), and removing them would destroy the archive.
 let unindexedLimit = 64
+
+extension BlobStorage {
+    /// The local folder may be written.
+    func checkWritable() async throws(BlobStoreError) {
+        guard access(localFolder, W_OK) == 0 else { throw .cannotWrite(path: localFolder, errno: errno) }
+    }
+}

@@ -119,6 +119,17 @@ struct ObjectStoreBlobStore: BlobStorage {
         return keys
     }
 
+    /// The cache folder may be written, and the bucket answers a listing of one key with these
+    /// credentials (the sweep lists it; a store lists what it may write).
+    func checkWritable() async throws(BlobStoreError) {
+        guard access(cache.folder, W_OK) == 0 else { throw .cannotWrite(path: cache.folder, errno: errno) }
+        do {
+            _ = try await store.listPage(maxKeys: 1)
+        } catch {
+            throw .objectStore(operation: "list one object", error)
+        }
+    }
+
     var localFolder: String { cache.folder }
 
     var location: String { "\(store.location)" }

@@ -152,11 +152,13 @@ public struct S3ObjectStore: Sendable {
         _ = try await send(.DELETE, key: try checkedKey(key))
     }
 
-    /// One page (up to 1,000 objects) of the keys under `prefix` (inside the location's prefix),
-    /// in key order (ListObjectsV2). Pass the page's `continuationToken` to get the next.
-    public func listPage(prefix: String = "", continuationToken: String? = nil) async throws(ObjectStoreError) -> ObjectListing {
+    /// One page (up to `maxKeys`, at most 1,000 objects) of the keys under `prefix` (inside the
+    /// location's prefix), in key order (ListObjectsV2). Pass the page's `continuationToken` to
+    /// get the next.
+    public func listPage(prefix: String = "", continuationToken: String? = nil, maxKeys: Int? = nil) async throws(ObjectStoreError) -> ObjectListing {
         var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", location.objectKey(prefix))]
         if let continuationToken { query.append(("continuation-token", continuationToken)) }
+        if let maxKeys { query.append(("max-keys", String(maxKeys))) }
         let response = try await send(.GET, key: nil, query: query)
         let xml = try await Self.xml(response, doing: "ListObjectsV2")
         let strip = location.prefix.isEmpty ? 0 : location.prefix.count + 1

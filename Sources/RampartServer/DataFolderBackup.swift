@@ -68,12 +68,13 @@ public struct DataFolderBackup: Sendable {
         // A PostgreSQL index is the database's to back up, consistently with its own tools.
         if let index = settings?.index {
             throw BackupError("the index is on PostgreSQL (archive.index: \((try? PostgresIndexLocation(url: index, password: nil))?.description ?? "a postgres URL")): "
-                              + "back it up with pg_dump or base backups; rampart backup copies the embedded index only")
+                              + "back it up with pg_dump or base backups, as docs/scaling.md (\"Backing up a scaled-out archive\") describes; "
+                              + "rampart backup copies the embedded index only")
         }
         // So are the objects of an object store: its versioning or replication keeps them.
         if settings?.blobs != nil {
-            throw BackupError("the blobs are in an object store (archive.blobs): back up the bucket with its versioning or replication; "
-                              + "rampart backup copies the local blob folder only")
+            throw BackupError("the blobs are in an object store (archive.blobs): back up the bucket with its versioning or replication, "
+                              + "as docs/scaling.md (\"Backing up a scaled-out archive\") describes; rampart backup copies the local blob folder only")
         }
         guard FileManager.default.fileExists(atPath: dataDirectory + "/" + Self.indexPath) else {
             throw BackupError("\(dataDirectory) holds no archive (no \(Self.indexPath)): is it the data folder (--data-dir)?")

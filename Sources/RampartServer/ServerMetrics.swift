@@ -76,7 +76,7 @@ public struct ServerMetrics: ServerMonitoring {
     public func readiness() async -> Readiness {
         var failing: [Readiness.Component: String] = [:]
         do {
-            try archive.checkReady()
+            try await archive.checkReady()
         } catch let .blobStore(problem) {
             failing[.blobStore] = "\(problem)"
         } catch {

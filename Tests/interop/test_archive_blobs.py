@@ -233,3 +233,25 @@ def test_start_up_removes_unindexed_objects_only_past_the_grace_period(rampart, 
     with serve(rampart, data, tmp_path / "second.log") as server:
         wait_for_log(server, "removed 1 unindexed objects from the object store")
     assert keys() == filed, "the sweep removed the stray object and nothing indexed"
+
+
+def test_readiness_fails_while_the_bucket_does_not_answer(rampart, moto, tmp_path, monkeypatch):  # noqa: F811
+    """/health/ready lists one key of the bucket: ready while it answers; once the bucket is
+    gone, 503 naming the blob store (the process log says which bucket and why)."""
+    endpoint, credentials, s3 = moto
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["aws_secret_access_key"])
+    bucket = "rampart-readiness"
+    s3.create_bucket(Bucket=bucket)
+    data = tmp_path / "data"
+    register(rampart, data, "STORESCU")
+    (data / "rampart.yaml").write_text(f"archive:\n  blobs: {location(endpoint, 'archive').replace(BUCKET, bucket, 1)}\n")
+    with serve(rampart, data, tmp_path / "serve.log") as server:
+        ready = dicomweb_url(server).removesuffix("/dicomweb") + "/health/ready"
+        ca = str(data / "tls" / "ca.pem")
+        answer = requests.get(ready, verify=ca, timeout=120)
+        assert answer.status_code == 200 and answer.json() == {"status": "ready"}, answer.text
+        s3.delete_bucket(Bucket=bucket)
+        answer = requests.get(ready, verify=ca, timeout=120)
+        assert answer.status_code == 503 and answer.json() == {"status": "not ready", "failing": ["blob-store"]}, answer.text
+        assert bucket in server.log_text(20000)
