@@ -23,6 +23,27 @@ struct PostgresIndexTests {
         #expect(indexes.contains { $0.contains("USING gin") && $0.contains("studydescription") && $0.contains("gin_trgm_ops") })
     }
 
+    @Test func readsArePreparedOnceAConnectionAndTheOldestAreDeallocatedPastTheCapacity() async throws {
+        let fixtures = try ArchiveFixtures(backend: .postgres)
+        defer { fixtures.remove() }
+        let archive = try fixtures.archive()
+        func prepared(_ db: any IndexTransaction) throws -> [String] {
+            try db.fetchAll("SELECT statement FROM pg_prepared_statements").map { try $0.requiredText("statement") }
+        }
+        // One transaction: one connection, whose statements pg_prepared_statements lists.
+        let (once, withNull, afterMany) = try archive.index.read("test") { db in
+            for key in ["P1", "P2", "P1"] { _ = try db.fetchAll("SELECT id FROM patient WHERE patientKey = ?", [key]) }
+            let once = try prepared(db).filter { $0 == "SELECT id FROM patient WHERE patientKey = $1::text" }.count
+            _ = try db.fetchAll("SELECT id FROM patient WHERE patientKey = ? OR patientKey = ?", values: [.text("P1"), .null])
+            let withNull = try prepared(db).filter { $0.contains("$2") }.count
+            for n in 0...PreparedStatements.capacity { _ = try db.fetchAll("SELECT ? AS v\(n)", [n]) }
+            return (once, withNull, try prepared(db))
+        }
+        #expect(once == 1)
+        #expect(withNull == 0, "a statement binding NULL runs unnamed")
+        #expect(afterMany.count <= PreparedStatements.capacity && !afterMany.contains("SELECT $1::int8 AS v0"))
+    }
+
     @Test func aSessionOpenedOnOneNodeIsResumedAndClosedOnAnother() throws {
         let (first, second) = try Self.twoNodes()
         defer { first.remove(); second.remove() }

@@ -15,9 +15,15 @@ import PostgresNIO
 /// every caller of `Archive` for no gain while the SQLite back end blocks on disk the same way.
 /// `EventLoopFuture.wait()` traps if ever called on an event loop, so misuse cannot deadlock.
 final class PostgresConnectionPool: Sendable {
+    /// A connection with the statements prepared on it, which live as long as it does.
+    struct Pooled: Sendable {
+        let connection: PostgresConnection
+        let statements: PreparedStatements
+    }
+
     private let configuration: PostgresConnection.Configuration
     private let logger: Logger
-    private let idle = NIOLockedValueBox<[PostgresConnection]>([])
+    private let idle = NIOLockedValueBox<[Pooled]>([])
     /// Counts the connections that may still be taken (`size` in all).
     private let slots: DispatchSemaphore
     private let nextID = NIOLockedValueBox(0)
@@ -69,29 +75,30 @@ final class PostgresConnectionPool: Sendable {
     deinit {
         // postgres-nio requires a connection closed before it is released: each is kept by
         // its close's callback until the close completes.
-        for connection in idle.withLockedValue({ $0 }) {
+        for connection in idle.withLockedValue({ $0 }).map(\.connection) {
             let closed: EventLoopFuture<Void> = connection.close()
             closed.whenComplete { _ in withExtendedLifetime(connection) {} }
         }
     }
 
     /// Runs `body` with a connection of its own; a connection the server closed is not reused.
-    func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+    func withConnection<T>(_ body: (Pooled) throws -> T) throws -> T {
         slots.wait()
         defer { slots.signal() }
-        let connection = try idle.withLockedValue { $0.popLast() } ?? connect()
+        let pooled = try idle.withLockedValue { $0.popLast() } ?? connect()
         defer {
-            if !connection.isClosed { idle.withLockedValue { $0.append(connection) } }
+            if !pooled.connection.isClosed { idle.withLockedValue { $0.append(pooled) } }
         }
-        return try body(connection)
+        return try body(pooled)
     }
 
-    private func connect() throws -> PostgresConnection {
+    private func connect() throws -> Pooled {
         let id = nextID.withLockedValue { id in
             id += 1
             return id
         }
-        return try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
-                                              id: id, logger: logger).wait()
+        let connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                                        id: id, logger: logger).wait()
+        return Pooled(connection: connection, statements: PreparedStatements())
     }
 }

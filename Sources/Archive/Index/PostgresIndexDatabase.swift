@@ -39,15 +39,15 @@ struct PostgresIndexDatabase: IndexDatabase {
         while true {
             do {
                 return try transaction(begin: "BEGIN ISOLATION LEVEL READ COMMITTED", body)
-            } catch let error as PSQLError where attempt < Self.attempts && Self.isConflict(error) {
+            } catch where attempt < Self.attempts && Self.isConflict(error) {
                 attempt += 1
             }
         }
     }
 
     private func transaction<T>(begin: String, _ body: (any IndexTransaction) throws -> T) throws -> T {
-        try pool.withConnection { connection in
-            let transaction = PostgresIndexTransaction(connection: connection, logger: logger)
+        try pool.withConnection { pooled in
+            let transaction = PostgresIndexTransaction(connection: pooled.connection, statements: pooled.statements, logger: logger)
             try transaction.execute(begin)
             do {
                 let result = try body(transaction)
@@ -63,16 +63,28 @@ struct PostgresIndexDatabase: IndexDatabase {
     }
 
     /// 40001 serialization_failure, 40P01 deadlock_detected: the transaction may succeed if run again.
-    private static func isConflict(_ error: PSQLError) -> Bool {
-        ["40001", "40P01"].contains(error.serverInfo?[.sqlState])
+    private static func isConflict(_ error: any Error) -> Bool {
+        ["40001", "40P01"].contains(serverMessage(of: error)?.sqlState)
+    }
+
+    /// What the server said of a failed statement: in postgres-nio's `PSQLError`, or in the
+    /// older `PostgresError` its prepared statements (`PreparedStatements`) fail with.
+    private static func serverMessage(of error: any Error) -> (message: String, sqlState: String?)? {
+        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
+            return (message, error.serverInfo?[.sqlState])
+        }
+        if case .server(let server)? = error as? PostgresError, let message = server.fields[.message] {
+            return (message, server.fields[.sqlState])
+        }
+        return nil
     }
 
     /// What PostgreSQL said, or postgres-nio's error when the server said nothing (connection refused).
     static func explain(_ error: any Error) -> String {
-        guard let error = error as? PSQLError else { return "\(error)" }
-        if let message = error.serverInfo?[.message] {
-            return "PostgreSQL: \(message) (SQLSTATE \(error.serverInfo?[.sqlState] ?? "?"))"
+        if let (message, sqlState) = serverMessage(of: error) {
+            return "PostgreSQL: \(message) (SQLSTATE \(sqlState ?? "?"))"
         }
+        guard let error = error as? PSQLError else { return "\(error)" }
         let underlying = error.underlying.map { "\($0)" } ?? ""
         if underlying.contains("CERTIFICATE_VERIFY_FAILED") {
             return "the server's TLS certificate was not accepted: name the CA that signed it with sslrootcert=/path/ca.pem in the URL, "
