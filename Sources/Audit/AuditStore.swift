@@ -21,7 +21,7 @@ import GRDB
 /// link is read inside each write transaction.
 public struct AuditStore: Sendable {
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let signingKey: AuditSigningKey?
     /// Records between two signed checkpoints.
     public let checkpointInterval: UInt64
@@ -34,14 +34,14 @@ public struct AuditStore: Sendable {
         self.checkpointInterval = max(1, checkpointInterval)
         do {
             var configuration = Configuration()
-            // DESIGN.md rule 2: an access is allowed only once its record is written, and the
-            // record must survive a power cut as the archived object does (FULL syncs the WAL).
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
             configuration.readonly = signingKey == nil && FileManager.default.fileExists(atPath: path)
             pool = try DatabasePool(path: path, configuration: configuration)
             if !configuration.readonly {
+                // DESIGN.md rule 2: an access is allowed only once its record is written, and the
+                // record must survive a power cut as the archived object does (FULL syncs the
+                // WAL at every commit). Set on the writer once the pool is open: GRDB sets NORMAL
+                // when it turns WAL on, after `prepareDatabase` has run (`Database.setUpWALMode`).
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
                 try Self.migrator.migrate(pool)
             }
         } catch {

@@ -10,6 +10,15 @@ import Testing
     static let sopUID = DICOM.Tag(0x0008, 0x0018), studyUID = DICOM.Tag(0x0020, 0x000D), seriesUID = DICOM.Tag(0x0020, 0x000E)
     static let description = DICOM.Tag(0x0008, 0x1030), patientID = DICOM.Tag(0x0010, 0x0020)
 
+    @Test func theEmbeddedIndexSyncsEveryCommitToDisk() throws {
+        let fixtures = try ArchiveFixtures(backend: .sqlite)
+        defer { fixtures.remove() }
+        let archive = try fixtures.archive()
+        // 2 is FULL: the WAL is synced at every commit (GRDB's pool alone leaves NORMAL, 1).
+        let mode = try archive.index.write("test") { db in try db.fetchOne("PRAGMA synchronous")?.requiredInteger("synchronous") }
+        #expect(mode == 2)
+    }
+
     @Test(arguments: IndexBackend.allForTests)
     func storedObjectIsIndexedAndItsBlobIsAZeroPreambleCopy(_ backend: IndexBackend) async throws {
         let fixtures = try ArchiveFixtures(backend: backend)

@@ -166,6 +166,13 @@ import Testing
         #expect(throws: AuditError.self) { try reader.append(Self.event(2)) }
         #expect(try reader.verify(with: folder.key.publicKey).intact)
     }
+    @Test func everyAppendIsSyncedToDiskBeforeItReturns() throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.path) }
+        let store = try folder.store()
+        // 2 is FULL: the WAL is synced at every commit (GRDB's pool alone leaves NORMAL, 1).
+        #expect(try store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 2)
+    }
 }
 
 @Suite struct AuditTimeTests {

@@ -15,12 +15,12 @@ struct SQLiteIndexDatabase: IndexDatabase {
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
-            // Rule 5: a committed store survives a power cut, not only a process crash. In WAL
-            // mode NORMAL may lose the last commits; FULL syncs the WAL at every commit.
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = FULL")
-            }
             pool = try DatabasePool(path: path, configuration: configuration)
+            // Rule 5: a committed store survives a power cut, not only a process crash. In WAL
+            // mode NORMAL may lose the last commits; FULL syncs the WAL at every commit. Set on
+            // the writer once the pool is open: GRDB sets NORMAL when it turns WAL on, after
+            // `prepareDatabase` has run (`Database.setUpWALMode`).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try migrator.migrate(pool)
         } catch {
             throw .index(operation: "be opened at \(path)", underlying: "\(error)")
