@@ -260,6 +260,10 @@ def markdown(report: dict, chart: Path | None, chart_note: str) -> str:
               "loopback, started and stopped by the suite, one at a time.", "",
               "Ratios are Rampart ÷ the other: for rates above 1 means Rampart is faster; for latencies and memory below 1 "
               "means Rampart is faster or smaller.", ""]
+    # A section run again later (`suite.py --only`), its figures put in place of the first run's.
+    for again in report.get("remeasured", []):
+        lines += [f"The {again['section']} section was run again on {again['date']}, commit `{again['commit'][:12]}`, and its "
+                  f"figures replace the first run's: {again['why']}", ""]
 
     lines += ["## Targets (issue 14)", ""] + table(["target", "measured", "result"], targets(report))
 
