@@ -187,23 +187,11 @@ def find_with_identifier(site: dict, identifier: bytes, comment: list[str] | Non
 
 # --- the DICOMweb side ----------------------------------------------------------------------
 
-class SourceAddress(requests.adapters.HTTPAdapter):
-    """Connects from `address` (a loopback address other than 127.0.0.1)."""
-
-    def __init__(self, address: str):
-        self.address = address
-        super().__init__()
-
-    def init_poolmanager(self, *args, **kwargs):
-        kwargs["source_address"] = (self.address, 0)
-        super().init_poolmanager(*args, **kwargs)
-
-
 def http(site: dict, method: str, path: str, source: str | None = None, **kwargs) -> requests.Response:
     headers = {"Authorization": f"Bearer {site['token']}", **kwargs.pop("headers", {})}
     with requests.Session() as session:
         if source:
-            session.mount("https://", SourceAddress(source))
+            session.mount("https://", netserve.SourceAddressAdapter(source))
         return session.request(method, site["url"] + path, headers=headers, verify=site["ca"], timeout=120, **kwargs)
 
 
