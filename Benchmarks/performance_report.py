@@ -265,6 +265,8 @@ def markdown(report: dict, chart: Path | None, chart_note: str) -> str:
     for again in report.get("remeasured", []):
         lines += [f"The {again['section']} section was run again on {again['date']}, commit `{again['commit'][:12]}`, and its "
                   f"figures replace the first run's: {again['why']}", ""]
+    # What a reader must know of a section that was not run again.
+    lines += [line for note in report.get("notes", []) for line in (note, "")]
 
     lines += ["## Targets (issue 14)", ""] + table(["target", "measured", "result"], targets(report))
 
