@@ -25,6 +25,8 @@ public enum IndexSnapshot {
         do {
             var configuration = Configuration()
             configuration.readonly = true
+            // The running server may be checkpointing its WAL: wait for it.
+            configuration.busyMode = .timeout(30)
             let reader = try DatabasePool(path: source, configuration: configuration)
             let copy = try DatabaseQueue(path: destination)
             try reader.backup(to: copy)

@@ -25,6 +25,8 @@ public struct AuditStore: Sendable {
     private let signingKey: AuditSigningKey?
     /// Records between two signed checkpoints.
     public let checkpointInterval: UInt64
+    /// How long an append waits for another process's transaction before it fails.
+    static let lockWait: TimeInterval = 30
 
     /// Opens (or creates) the log. Without a signing key the store can be read and verified but
     /// not written.
@@ -35,6 +37,9 @@ public struct AuditStore: Sendable {
         do {
             var configuration = Configuration()
             configuration.readonly = signingKey == nil && FileManager.default.fileExists(atPath: path)
+            // A server and the command line append to one file: a writer waits its turn (a
+            // commit holds the lock for its fsync) instead of failing with SQLITE_BUSY.
+            configuration.busyMode = .timeout(Self.lockWait)
             pool = try DatabasePool(path: path, configuration: configuration)
             if !configuration.readonly {
                 // DESIGN.md rule 2: an access is allowed only once its record is written, and the

@@ -166,6 +166,25 @@ import Testing
         #expect(throws: AuditError.self) { try reader.append(Self.event(2)) }
         #expect(try reader.verify(with: folder.key.publicKey).intact)
     }
+    /// A server and `rampart backup` append to one file from two processes: each waits for the
+    /// other's commit (and its fsync) instead of failing with "database is locked".
+    @Test func twoWritersOnOneFileTakeTurnsAndKeepOneChain() async throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.path) }
+        let first = try folder.store(), second = try folder.store()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (offset, store) in [(0, first), (1000, second)] {
+                group.addTask {
+                    for number in 1...60 { try store.append(Self.event(offset + number)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let result = try folder.verify()
+        #expect(result.intact)
+        #expect(result.records == 120)
+    }
+
     @Test func everyAppendIsSyncedToDiskBeforeItReturns() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(atPath: folder.path) }

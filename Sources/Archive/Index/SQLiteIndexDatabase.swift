@@ -15,6 +15,9 @@ struct SQLiteIndexDatabase: IndexDatabase {
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
+            // The command line (backup, verify, import) opens the index while a server writes
+            // it: wait for the writer's commit and its fsync rather than fail with SQLITE_BUSY.
+            configuration.busyMode = .timeout(30)
             pool = try DatabasePool(path: path, configuration: configuration)
             // Rule 5: a committed store survives a power cut, not only a process crash. In WAL
             // mode NORMAL may lose the last commits; FULL syncs the WAL at every commit. Set on
