@@ -12,6 +12,9 @@ public struct AuditTrail: DecisionRecorder {
     public static let relativePath = "audit/audit.sqlite"
 
     public let store: AuditStore
+    /// The gate's decisions, the one record every access makes, share commits when they arrive
+    /// together.
+    private let decisions: AuditGroupCommit
     /// Called after each append, so an exporter sends the new record without waiting.
     private let appended: @Sendable () -> Void
 
@@ -25,6 +28,7 @@ public struct AuditTrail: DecisionRecorder {
         } catch {
             throw ServerSetupError("\(error)")
         }
+        decisions = AuditGroupCommit(store)
         self.appended = appended
     }
 
@@ -46,7 +50,9 @@ public struct AuditTrail: DecisionRecorder {
     }
 
     public func record(_ decision: GateDecision) async throws -> DecisionID {
-        DecisionID(try append(Self.event(for: decision)))
+        let sequence = try await decisions.append(Self.event(for: decision))
+        appended()
+        return DecisionID(sequence)
     }
 
     /// Appends an event that is not a gate decision: a sign-in, a change, a start or stop.

@@ -185,6 +185,22 @@ import Testing
         #expect(result.records == 120)
     }
 
+    /// Many tasks appending at once through the group commit: each gets its own record number,
+    /// in one unbroken chain, and the batches stay within the limit.
+    @Test func concurrentAppendsShareCommitsAndEachGetsItsRecord() async throws {
+        let folder = try Folder()
+        defer { try? FileManager.default.removeItem(atPath: folder.path) }
+        let writer = AuditGroupCommit(try folder.store())
+        let sequences = try await withThrowingTaskGroup(of: UInt64.self) { group in
+            for number in 1...300 { group.addTask { try await writer.append(Self.event(number)) } }
+            return try await group.reduce(into: [UInt64]()) { $0.append($1) }
+        }
+        #expect(sequences.sorted() == Array(1...300))
+        let result = try folder.verify()
+        #expect(result.intact)
+        #expect(result.records == 300)
+    }
+
     @Test func everyAppendIsSyncedToDiskBeforeItReturns() throws {
         let folder = try Folder()
         defer { try? FileManager.default.removeItem(atPath: folder.path) }
