@@ -34,6 +34,12 @@ public actor Archive {
     /// Counts what is filed (swift-metrics; by default kept nowhere).
     private nonisolated let metrics: any MetricsFactory
 
+    /// Filing blocks on fsyncs and the index commit: on a thread of its own, not the
+    /// cooperative pool's (`DiskThreads`).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        DiskThreads.filing.asUnownedSerialExecutor()
+    }
+
     /// Opens the archive in `directory`, creating it (mode 0700) when needed, takes its lock
     /// (`ArchiveError.inUse` when another process has it open), opens and migrates the index
     /// (`index`: SQLite in `directory` by default, or PostgreSQL), then recovers from any crash:
@@ -197,53 +203,124 @@ public actor Archive {
         }
     }
 
-    /// The serialized part of a store: decide against the index as it is now, place the staged
-    /// blob (durable when `commit` returns), then commit the index entry. Returns the outcome,
-    /// and the blob of a replaced version for the caller to remove once out of the actor (see
-    /// `BlobStorage.removeOrDefer`).
-    private func file(_ item: IngestedInstance, staged: StagedBlob, grant: Grant) throws(ArchiveError) -> (StoreOutcome, String?) {
-        let (existing, settled) = try lookUp(item, grant: grant)
-        if let settled { return (settled, nil) }
+    /// A store waiting for its turn to be filed.
+    private struct Filing {
+        let item: IngestedInstance
+        let staged: StagedBlob
+        let grant: Grant
+        let continuation: CheckedContinuation<Result<(StoreOutcome, String?), ArchiveError>, Never>
+    }
 
-        var filed = item
-        do {
-            filed.blobPath = try blobs.commit(staged, key: item.key)
-        } catch {
-            throw .blobStore(error)
+    /// Stores waiting to be filed, and whether a task is filing them.
+    private var waiting: [Filing] = []
+    private var filing = false
+    /// At most this many stores filed together, so that one transaction stays short.
+    static let filingBatchLimit = 64
+
+    /// The serialized part of a store, with group commit: the stores that wait while a batch is
+    /// filed go together in the next, sharing the folder's fsync and the index commit's. Returns
+    /// the outcome, and the blob of a replaced version for the caller to remove once out of the
+    /// actor (see `BlobStorage.removeOrDefer`).
+    private func file(_ item: IngestedInstance, staged: StagedBlob, grant: Grant) async throws(ArchiveError) -> (StoreOutcome, String?) {
+        let result = await withCheckedContinuation { continuation in
+            waiting.append(Filing(item: item, staged: staged, grant: grant, continuation: continuation))
+            if !filing {
+                filing = true
+                Task { await self.fileWhileWaiting() }
+            }
         }
-        filed.size = staged.size
-        filed.sha256 = staged.sha256
-        do {
-            try index.write("record an instance") { db in
-                if existing != nil {
-                    try ArchiveIndex.replace(filed, db: db)
+        return try result.get()
+    }
+
+    private func fileWhileWaiting() async {
+        while !waiting.isEmpty {
+            // One store per SOP Instance UID in a batch: a second must see the first filed.
+            var batch: [Filing] = [], later: [Filing] = [], uids = Set<String>()
+            for filing in waiting {
+                if batch.count < Self.filingBatchLimit, uids.insert(filing.item.sopInstanceUID).inserted {
+                    batch.append(filing)
                 } else {
-                    try ArchiveIndex.insert(filed, db: db)
+                    later.append(filing)
                 }
             }
-        } catch {
-            // A new blob without a row would be an orphan: remove it now rather than at the next
-            // start (one with a name of its own goes with the caller's `discard`). A replaced
-            // blob cannot be taken back; it is a valid object of the same UID.
-            if existing == nil { _ = blobs.removeOrDefer(filed.blobPath) }
-            // Another node sharing the index filed this UID since the look-up (its insert won the
-            // unique key): that is a duplicate, settled by the policy as if it had come second.
-            // (Under `replace` nothing is settled: the store fails, and a retry replaces.)
-            if existing == nil, let settled = try? lookUp(item, grant: grant).settled { return (settled, nil) }
-            throw error
+            waiting = later
+            for (filing, result) in zip(batch, file(batch)) { filing.continuation.resume(returning: result) }
+            // The stores that arrived meanwhile run their `file` now and join the next batch.
+            await Task.yield()
         }
+        filing = false
+    }
+
+    /// Files a batch: decide each against the index as it is now, place the staged blobs
+    /// (durable when `commit` returns), then commit their index entries in one transaction, each
+    /// in a savepoint so that one that fails leaves the others filed.
+    private func file(_ batch: [Filing]) -> [Result<(StoreOutcome, String?), ArchiveError>] {
+        var results = [Result<(StoreOutcome, String?), ArchiveError>?](repeating: nil, count: batch.count)
+        var placing: [(position: Int, existing: StoredInstance?)] = []
+        for (position, filing) in batch.enumerated() {
+            do throws(ArchiveError) {
+                let (existing, settled) = try lookUp(filing.item, grant: filing.grant)
+                if let settled { results[position] = .success((settled, nil)) } else { placing.append((position, existing)) }
+            } catch {
+                results[position] = .failure(error)
+            }
+        }
+        var filed: [(position: Int, existing: StoredInstance?, item: IngestedInstance)] = []
+        let placed = blobs.commit(placing.map { (batch[$0.position].staged, batch[$0.position].item.key) })
+        for ((position, existing), place) in zip(placing, placed) {
+            switch place {
+            case let .success(blobPath):
+                var item = batch[position].item
+                item.blobPath = blobPath
+                item.size = batch[position].staged.size
+                item.sha256 = batch[position].staged.sha256
+                filed.append((position, existing, item))
+            case let .failure(error):
+                results[position] = .failure(.blobStore(error))
+            }
+        }
+        let recorded: [Result<Void, ArchiveError>]
+        do {
+            recorded = try index.write("record an instance") { db in
+                try filed.map { entry in try index.inSavepoint(db, "record an instance") { db in
+                    if entry.existing != nil { try ArchiveIndex.replace(entry.item, db: db) } else { try ArchiveIndex.insert(entry.item, db: db) }
+                } }
+            }
+        } catch {
+            recorded = filed.map { _ in .failure(error) }
+        }
+        for (entry, outcome) in zip(filed, recorded) {
+            results[entry.position] = outcome.flatMap { () -> Result<(StoreOutcome, String?), ArchiveError> in
+                .success(stored(entry.item, replacing: entry.existing))
+            }.flatMapError { error in
+                // A new blob without a row would be an orphan: remove it now rather than at the
+                // next start (one with a name of its own goes with the caller's `discard`). A
+                // replaced blob cannot be taken back; it is a valid object of the same UID.
+                if entry.existing == nil { _ = blobs.removeOrDefer(entry.item.blobPath) }
+                // Another node sharing the index filed this UID since the look-up (its insert won
+                // the unique key): that is a duplicate, settled by the policy as if it had come
+                // second. (Under `replace` nothing is settled: the store fails, and a retry replaces.)
+                if entry.existing == nil, let settled = try? lookUp(entry.item, grant: batch[entry.position].grant).settled {
+                    return .success((settled, nil))
+                }
+                return .failure(error)
+            }
+        }
+        // Every position has its result by now; a missing one would be a bug here, not a store filed.
+        return results.map { $0 ?? .failure(.index(operation: "file an instance", underlying: "the batch lost track of this store")) }
+    }
+
+    /// The outcome of a filed item, and the blob of the version it replaced when that is now
+    /// unindexed (another study or series, or an object store's name per version).
+    private func stored(_ item: IngestedInstance, replacing existing: StoredInstance?) -> (StoreOutcome, String?) {
         let stored = StoredInstance(sopClassUID: item.sopClassUID, sopInstanceUID: item.sopInstanceUID, patientID: item.patientKey,
                                     studyInstanceUID: item.studyInstanceUID, seriesInstanceUID: item.seriesInstanceUID,
-                                    blobPath: filed.blobPath,
-                                    transferSyntax: TransferSyntax(uid: item.transferSyntaxUID), size: filed.size,
-                                    sha256: filed.sha256)
-        if let existing {
-            // The replacement has another name (another study or series, or an object store's
-            // name per version): the old blob is now unindexed.
-            let deferred = existing.blobPath != stored.blobPath ? blobs.removeOrDefer(existing.blobPath) : nil
-            return (.replaced(stored), deferred)
-        }
-        return (.stored(stored), nil)
+                                    blobPath: item.blobPath,
+                                    transferSyntax: TransferSyntax(uid: item.transferSyntaxUID), size: item.size,
+                                    sha256: item.sha256)
+        guard let existing else { return (.stored(stored), nil) }
+        let deferred = existing.blobPath != stored.blobPath ? blobs.removeOrDefer(existing.blobPath) : nil
+        return (.replaced(stored), deferred)
     }
 
     /// Reads and validates an object; bulk values stay in the file (the reader defers them).

@@ -168,6 +168,23 @@ struct ArchiveIndex: Sendable {
         }
     }
 
+    /// Runs `body` in a savepoint of `db`, a write transaction: an error undoes what `body` did
+    /// and is returned, and the rest of the transaction stands. A PostgreSQL conflict is rethrown
+    /// instead: the whole transaction runs again (`PostgresIndexDatabase.write`).
+    func inSavepoint(_ db: any IndexTransaction, _ operation: String,
+                     _ body: (any IndexTransaction) throws -> Void) throws -> Result<Void, ArchiveError> {
+        try db.execute("SAVEPOINT filing")
+        do {
+            try body(db)
+            try db.execute("RELEASE SAVEPOINT filing")
+            return .success(())
+        } catch where !PostgresIndexDatabase.isConflict(error) {
+            try db.execute("ROLLBACK TO SAVEPOINT filing")
+            try db.execute("RELEASE SAVEPOINT filing")
+            return .failure(error as? ArchiveError ?? failure(operation, error))
+        }
+    }
+
     /// A back end's error as the archive's: the PostgreSQL server's with what it said.
     private func failure(_ operation: String, _ error: any Error) -> ArchiveError {
         database is PostgresIndexDatabase

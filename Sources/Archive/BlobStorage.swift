@@ -17,6 +17,10 @@ protocol BlobStorage: Sendable {
     /// Durable when it returns. Runs inside the archive's actor: never suspends.
     func commit(_ staged: StagedBlob, key: BlobKey) throws(BlobStoreError) -> String
 
+    /// Places several staged blobs, durable when it returns, each result in the order given:
+    /// what stores filed together share the syncs (a local folder fsyncs each folder once).
+    func commit(_ blobs: [(staged: StagedBlob, key: BlobKey)]) -> [Result<String, BlobStoreError>]
+
     /// Drops a staged blob that is not filed (the caller's own file stays).
     func discard(_ staged: StagedBlob) async
 
@@ -68,5 +72,11 @@ extension BlobStorage {
     /// The local folder may be written.
     func checkWritable() async throws(BlobStoreError) {
         guard access(localFolder, W_OK) == 0 else { throw .cannotWrite(path: localFolder, errno: errno) }
+    }
+}
+
+extension BlobStorage {
+    func commit(_ blobs: [(staged: StagedBlob, key: BlobKey)]) -> [Result<String, BlobStoreError>] {
+        blobs.map { blob in Result { () throws(BlobStoreError) in try commit(blob.staged, key: blob.key) } }
     }
 }

@@ -43,7 +43,7 @@ public struct BlobStore: Sendable {
     /// removes it if the process dies before `commit` or `discard`. With `moving`, a file that
     /// already has a zero preamble (as SpoolWriter writes it) and is on the store's filesystem is
     /// only fsynced, to be renamed by `commit`. `source` itself is never changed.
-    func stage(file source: String, key: BlobKey, moving: Bool) throws(BlobStoreError) -> StagedBlob {
+    func stageBlocking(file source: String, key: BlobKey, moving: Bool) throws(BlobStoreError) -> StagedBlob {
         if moving, try Self.hasZeroPreamble(source), try Self.device(of: source) == Self.device(of: root) {
             try Self.fsyncFile(source)
             let (size, digest) = try Self.digest(of: source)
@@ -64,13 +64,36 @@ public struct BlobStore: Sendable {
     /// folder: when this returns, the blob is durable under its final name. Returns the relative
     /// path.
     func commit(_ staged: StagedBlob, key: BlobKey) throws(BlobStoreError) -> String {
-        let relative = key.relativePath
-        let destination = absolutePath(relative)
-        let folder = String(destination[..<destination.lastIndex(of: "/")!])
-        try makeFolders(for: key)
-        guard rename(staged.path, destination) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
-        try Self.fsyncFolder(folder)
-        return relative
+        try commit([(staged, key)])[0].get()
+    }
+
+    /// Renames each staged blob into place, then fsyncs each folder they went to once. A blob
+    /// whose rename or folder fsync failed gets the error (renamed but not synced, it is an
+    /// orphan that recovery removes if no index row names it).
+    func commit(_ blobs: [(staged: StagedBlob, key: BlobKey)]) -> [Result<String, BlobStoreError>] {
+        var results: [Result<String, BlobStoreError>] = []
+        var folders: [String: Result<Void, BlobStoreError>] = [:]
+        for (staged, key) in blobs {
+            let relative = key.relativePath
+            let destination = absolutePath(relative)
+            do throws(BlobStoreError) {
+                try makeFolders(for: key)
+                guard rename(staged.path, destination) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
+                folders[String(destination[..<destination.lastIndex(of: "/")!])] = .success(())
+                results.append(.success(relative))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        for folder in folders.keys {
+            folders[folder] = Result { () throws(BlobStoreError) in try Self.fsyncFolder(folder) }
+        }
+        return results.map { result in
+            result.flatMap { relative in
+                let destination = absolutePath(relative)
+                return (folders[String(destination[..<destination.lastIndex(of: "/")!])] ?? .success(())).map { relative }
+            }
+        }
     }
 
     /// Drops a staged blob that was not committed; the caller's own file stays.
@@ -250,6 +273,11 @@ public struct BlobStore: Sendable {
 }
 
 extension BlobStore: BlobStorage {
+    /// Copying, hashing and fsyncing wait for the disk: on a disk thread.
+    func stage(file source: String, key: BlobKey, moving: Bool) async throws(BlobStoreError) -> StagedBlob {
+        try await DiskThreads.run { () throws(BlobStoreError) in try self.stageBlocking(file: source, key: key, moving: moving) }
+    }
+
     func removeOrDefer(_ blobPath: String) -> String? {
         remove(blobPath)
         return nil

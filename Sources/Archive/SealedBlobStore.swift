@@ -23,6 +23,10 @@ struct SealedBlobStore: BlobStorage {
         try folder.commit(staged, key: key)
     }
 
+    func commit(_ blobs: [(staged: StagedBlob, key: BlobKey)]) -> [Result<String, BlobStoreError>] {
+        folder.commit(blobs)
+    }
+
     func discard(_ staged: StagedBlob) async { folder.discard(staged) }
 
     func removeOrDefer(_ blobPath: String) -> String? { folder.removeOrDefer(blobPath) }

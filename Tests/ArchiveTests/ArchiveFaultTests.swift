@@ -31,7 +31,7 @@ import Testing
 
         func stage(file source: String, key: BlobKey, moving: Bool) async throws(BlobStoreError) -> StagedBlob {
             if fails(stageFailures) { throw .cannotWrite(path: source, errno: EIO) }
-            return try folder.stage(file: source, key: key, moving: moving)
+            return try await folder.stage(file: source, key: key, moving: moving)
         }
 
         func commit(_ staged: StagedBlob, key: BlobKey) throws(BlobStoreError) -> String {

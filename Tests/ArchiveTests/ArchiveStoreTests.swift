@@ -261,6 +261,48 @@ import Testing
         #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)) == ArchiveCounts(patients: 3, studies: 4, series: 5, instances: 6))
     }
 
+    /// Stores filed together share one index transaction: one whose row the index refuses (a
+    /// trigger planted for the test) fails alone and leaves no blob, the others are filed.
+    @Test func aStoreTheIndexRefusesFailsAloneAmongThoseFiledWithIt() async throws {
+        let fixtures = try ArchiveFixtures(backend: .sqlite)
+        defer { fixtures.remove() }
+        let archive = try fixtures.archive()
+        let poisoned = "1.2.826.0.9.7.5"
+        try archive.index.write("plant a trigger") { db in
+            try db.execute("""
+                CREATE TRIGGER refuse_one BEFORE INSERT ON instance WHEN NEW.sopInstanceUID = '\(poisoned)'
+                BEGIN SELECT RAISE(ABORT, 'refused for the test'); END
+                """)
+        }
+        let instances = (0..<24).map { number in
+            var instance = ArchiveFixtures.instances[number % ArchiveFixtures.instances.count]
+            instance.sop = "1.2.826.0.9.7.\(number)"
+            return instance
+        }
+        let paths = try instances.enumerated().map { try fixtures.write(ArchiveFixtures.dataSet($1), name: "p\($0)") }
+        let grant = try await ArchiveFixtures.grant(.store)
+        let outcomes = await withTaskGroup(of: (String, Result<StoreOutcome, any Error>).self) { group in
+            for (path, instance) in zip(paths, instances) {
+                group.addTask {
+                    do {
+                        return (instance.sop, .success(try await archive.store(file: path, moving: false, grant: grant)))
+                    } catch {
+                        return (instance.sop, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: [String: Result<StoreOutcome, any Error>]()) { $0[$1.0] = $1.1 }
+        }
+        for (sop, outcome) in outcomes {
+            switch (sop == poisoned, outcome) {
+            case (true, .failure), (false, .success(.stored)): break
+            default: Issue.record("\(sop): \(outcome)")
+            }
+        }
+        #expect(try fixtures.blobFiles().count == instances.count - 1)
+        #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)).instances == instances.count - 1)
+    }
+
     /// Writes "MZ" and a marker into the preamble, as a polyglot executable would.
     static func plantPreamble(in path: String) throws {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))

@@ -63,7 +63,7 @@ struct PostgresIndexDatabase: IndexDatabase {
     }
 
     /// 40001 serialization_failure, 40P01 deadlock_detected: the transaction may succeed if run again.
-    private static func isConflict(_ error: any Error) -> Bool {
+    static func isConflict(_ error: any Error) -> Bool {
         ["40001", "40P01"].contains(serverMessage(of: error)?.sqlState)
     }
 
