@@ -233,7 +233,7 @@ public actor Archive {
     }
 
     private func fileWhileWaiting() async {
-        while !waiting.isEmpty {
+        while true {
             // One store per SOP Instance UID in a batch: a second must see the first filed.
             var batch: [Filing] = [], later: [Filing] = [], uids = Set<String>()
             for filing in waiting {
@@ -244,11 +244,15 @@ public actor Archive {
                 }
             }
             waiting = later
-            for (filing, result) in zip(batch, file(batch)) { filing.continuation.resume(returning: result) }
+            let results = file(batch)
             // The stores that arrived meanwhile run their `file` now and join the next batch.
             await Task.yield()
+            if waiting.isEmpty { filing = false }
+            // Answered last: once the last batch is answered, this task holds the archive no
+            // longer (a caller that then closes and reopens it finds its lock free).
+            for (store, result) in zip(batch, results) { store.continuation.resume(returning: result) }
+            if !filing { return }
         }
-        filing = false
     }
 
     /// Files a batch: decide each against the index as it is now, place the staged blobs

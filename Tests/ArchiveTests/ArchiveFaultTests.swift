@@ -74,12 +74,7 @@ import Testing
     func acknowledgedObjectsSurviveFailingWritesAndFailedOnesLeaveNothing(seed: UInt64) async throws {
         let fixtures = try ArchiveFixtures()
         defer { fixtures.remove() }
-        let instances = (0..<60).map { number in
-            var instance = ArchiveFixtures.instances[number % ArchiveFixtures.instances.count]
-            instance.sop = "1.2.826.0.9.\(seed).\(number)"
-            return instance
-        }
-        let paths = try instances.enumerated().map { try fixtures.write(ArchiveFixtures.dataSet($1), name: "f\($0)") }
+        let objects = try fixtures.numbered(60, root: "1.2.826.0.9.\(seed)")
         let grant = try await ArchiveFixtures.grant(.store)
         var acknowledged: [String: StoredInstance] = [:]
         var failed: [String] = []
@@ -88,18 +83,7 @@ import Testing
                                       metrics: NOOPMetricsHandler.instance) { directory throws(BlobStoreError) in
                 FaultyBlobStore(folder: try BlobStore(root: directory + "/blobs"), seed: seed, stageFailures: 0.15, commitFailures: 0.15)
             }
-            let outcomes = await withTaskGroup(of: (String, Result<StoreOutcome, any Error>).self) { group in
-                for (path, instance) in zip(paths, instances) {
-                    group.addTask {
-                        do {
-                            return (instance.sop, .success(try await archive.store(file: path, moving: false, grant: grant)))
-                        } catch {
-                            return (instance.sop, .failure(error))
-                        }
-                    }
-                }
-                return await group.reduce(into: [(String, Result<StoreOutcome, any Error>)]()) { $0.append($1) }
-            }
+            let outcomes = await ArchiveFixtures.storeAtOnce(objects, in: archive, grant: grant)
             for (sop, outcome) in outcomes {
                 switch outcome {
                 case .success(.stored(let stored)): acknowledged[sop] = stored

@@ -119,6 +119,34 @@ struct ArchiveFixtures {
         try Self.instances.enumerated().map { try write(Self.dataSet($1), name: "in-\($0)") }
     }
 
+    /// `count` objects of the fixtures' patients and studies, each with a SOP Instance UID of its
+    /// own (`root.n`), written as files: with their paths.
+    func numbered(_ count: Int, root: String) throws -> [(instance: Instance, path: String)] {
+        try (0..<count).map { number in
+            var instance = Self.instances[number % Self.instances.count]
+            instance.sop = "\(root).\(number)"
+            return (instance, try write(Self.dataSet(instance), name: "n\(number)"))
+        }
+    }
+
+    /// Stores the files all at once, each from a task of its own: each SOP Instance UID with
+    /// its outcome, or the error its store threw.
+    static func storeAtOnce(_ objects: [(instance: Instance, path: String)], in archive: Archive,
+                            grant: Grant) async -> [String: Result<StoreOutcome, any Error>] {
+        await withTaskGroup(of: (String, Result<StoreOutcome, any Error>).self) { group in
+            for (instance, path) in objects {
+                group.addTask {
+                    do {
+                        return (instance.sop, .success(try await archive.store(file: path, moving: false, grant: grant)))
+                    } catch {
+                        return (instance.sop, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: [String: Result<StoreOutcome, any Error>]()) { $0[$1.0] = $1.1 }
+        }
+    }
+
     /// The in-memory reference over the same objects.
     static func referenceIndex(_ instances: [Instance] = ArchiveFixtures.instances) -> InstanceIndex {
         InstanceIndex(instances.map { InstanceIndex.Entry(attributes: dataSet($0), location: $0.sop)! })

@@ -274,33 +274,17 @@ import Testing
                 BEGIN SELECT RAISE(ABORT, 'refused for the test'); END
                 """)
         }
-        let instances = (0..<24).map { number in
-            var instance = ArchiveFixtures.instances[number % ArchiveFixtures.instances.count]
-            instance.sop = "1.2.826.0.9.7.\(number)"
-            return instance
-        }
-        let paths = try instances.enumerated().map { try fixtures.write(ArchiveFixtures.dataSet($1), name: "p\($0)") }
-        let grant = try await ArchiveFixtures.grant(.store)
-        let outcomes = await withTaskGroup(of: (String, Result<StoreOutcome, any Error>).self) { group in
-            for (path, instance) in zip(paths, instances) {
-                group.addTask {
-                    do {
-                        return (instance.sop, .success(try await archive.store(file: path, moving: false, grant: grant)))
-                    } catch {
-                        return (instance.sop, .failure(error))
-                    }
-                }
-            }
-            return await group.reduce(into: [String: Result<StoreOutcome, any Error>]()) { $0[$1.0] = $1.1 }
-        }
+        let objects = try fixtures.numbered(24, root: "1.2.826.0.9.7")
+        let outcomes = await ArchiveFixtures.storeAtOnce(objects, in: archive, grant: try await ArchiveFixtures.grant(.store))
         for (sop, outcome) in outcomes {
             switch (sop == poisoned, outcome) {
             case (true, .failure), (false, .success(.stored)): break
             default: Issue.record("\(sop): \(outcome)")
             }
         }
-        #expect(try fixtures.blobFiles().count == instances.count - 1)
-        #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)).instances == instances.count - 1)
+        #expect(outcomes.count == objects.count)
+        #expect(try fixtures.blobFiles().count == objects.count - 1)
+        #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)).instances == objects.count - 1)
     }
 
     /// Writes "MZ" and a marker into the preamble, as a polyglot executable would.
