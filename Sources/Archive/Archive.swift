@@ -211,6 +211,33 @@ public actor Archive {
         let continuation: CheckedContinuation<Result<(StoreOutcome, String?), ArchiveError>, Never>
     }
 
+    /// The stores filed together: none may change what another is decided on. A second store
+    /// of one SOP Instance UID, one that puts its study under another patient or its series
+    /// under another study than a store already in the batch, or that gives its study other
+    /// attributes (the grants' study conditions read them), waits for the next batch, where it
+    /// is decided against the first one filed, as if the two had come one after the other.
+    private struct FilingBatch {
+        private(set) var stores: [Filing] = []
+        private var uids = Set<String>()
+        private var studies: [String: (patientKey: String, attributes: StudyAttributes)] = [:]
+        private var seriesStudies: [String: String] = [:]
+
+        mutating func admit(_ filing: Filing) -> Bool {
+            let item = filing.item
+            guard stores.count < Archive.filingBatchLimit, !uids.contains(item.sopInstanceUID) else { return false }
+            let attributes = item.studyAttributes
+            if let study = studies[item.studyInstanceUID], study.patientKey != item.patientKey || study.attributes != attributes {
+                return false
+            }
+            if let study = seriesStudies[item.seriesInstanceUID], study != item.studyInstanceUID { return false }
+            uids.insert(item.sopInstanceUID)
+            studies[item.studyInstanceUID] = (item.patientKey, attributes)
+            seriesStudies[item.seriesInstanceUID] = item.studyInstanceUID
+            stores.append(filing)
+            return true
+        }
+    }
+
     /// Stores waiting to be filed, and whether a task is filing them.
     private var waiting: [Filing] = []
     private var filing = false
@@ -234,16 +261,10 @@ public actor Archive {
 
     private func fileWhileWaiting() async {
         while true {
-            // One store per SOP Instance UID in a batch: a second must see the first filed.
-            var batch: [Filing] = [], later: [Filing] = [], uids = Set<String>()
-            for filing in waiting {
-                if batch.count < Self.filingBatchLimit, uids.insert(filing.item.sopInstanceUID).inserted {
-                    batch.append(filing)
-                } else {
-                    later.append(filing)
-                }
-            }
+            var admitted = FilingBatch(), later: [Filing] = []
+            for filing in waiting where !admitted.admit(filing) { later.append(filing) }
             waiting = later
+            let batch = admitted.stores
             let results = file(batch)
             // The stores that arrived meanwhile run their `file` now and join the next batch.
             await Task.yield()

@@ -188,6 +188,34 @@ import Testing
         #expect(try fixtures.blobFiles().count == 1)
     }
 
+    /// Stores filed together are decided as if one after another: of one study sent under two
+    /// Patient IDs at once, the objects of whichever patient comes first are filed, the others
+    /// refused as a conflict.
+    @Test(arguments: IndexBackend.allForTests)
+    func oneStudyUnderTwoPatientsAtOnceIsFiledUnderOne(_ backend: IndexBackend) async throws {
+        let fixtures = try ArchiveFixtures(backend: backend)
+        defer { fixtures.remove() }
+        let archive = try fixtures.archive()
+        let objects = try (0..<8).map { number in
+            var instance = ArchiveFixtures.instances[0]
+            instance.sop = "1.2.826.0.9.8.\(number)"
+            if number.isMultiple(of: 2) { instance.patientID = "SOMEONE-ELSE" }
+            return (instance: instance, path: try fixtures.write(ArchiveFixtures.dataSet(instance), name: "c\(number)"))
+        }
+        let outcomes = await ArchiveFixtures.storeAtOnce(objects, in: archive, grant: try await ArchiveFixtures.grant(.store))
+        var filedPatients = Set<String>(), conflicts = 0
+        for (sop, outcome) in outcomes {
+            switch outcome {
+            case .success(.stored(let stored)): filedPatients.insert(stored.patientID)
+            case .success(.rejected(.hierarchyConflict)): conflicts += 1
+            default: Issue.record("\(sop): \(outcome)")
+            }
+        }
+        #expect(filedPatients.count == 1)
+        #expect(conflicts == 4)
+        #expect(try fixtures.blobFiles().count == 4)
+    }
+
     @Test(arguments: IndexBackend.allForTests)
     func everyEntryPointRefusesAGrantForAnotherAction(_ backend: IndexBackend) async throws {
         let fixtures = try ArchiveFixtures(backend: backend)
