@@ -241,8 +241,10 @@ public actor Archive {
     /// Stores waiting to be filed, and whether a task is filing them.
     private var waiting: [Filing] = []
     private var filing = false
-    /// At most this many stores filed together, so that one transaction stays short.
-    static let filingBatchLimit = 64
+    /// At most this many stores filed together: few enough that what a crash in the middle of
+    /// a batch leaves unindexed (a new blob and a replaced one for each, and a failed delete)
+    /// stays within `unindexedLimit`, which recovery removes without asking.
+    static let filingBatchLimit = (unindexedLimit - 1) / 2
 
     /// The serialized part of a store, with group commit: the stores that wait while a batch is
     /// filed go together in the next, sharing the folder's fsync and the index commit's. Returns

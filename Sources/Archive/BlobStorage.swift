@@ -63,9 +63,10 @@ protocol BlobStorage: Sendable {
 }
 
 /// The most blobs without an index row that recovery or the object store's sweep removes. The
-/// archive files one object at a time, so a crash leaves one or two (a store's new blob, a
-/// replaced one), a failed delete one more; many more mean the index is the wrong one (empty,
-/// or another archive's), and removing them would destroy the archive.
+/// archive files at most `Archive.filingBatchLimit` objects at a time, so a crash leaves at most
+/// two per object of one batch (its new blob, a replaced one) and a failed delete one more; many
+/// more mean the index is the wrong one (empty, or another archive's), and removing them would
+/// destroy the archive.
 let unindexedLimit = 64
 
 extension BlobStorage {

@@ -289,6 +289,13 @@ import Testing
         #expect(try archive.counts(grant: try await ArchiveFixtures.grant(.administer)) == ArchiveCounts(patients: 3, studies: 4, series: 5, instances: 6))
     }
 
+    /// A crash in the middle of a full batch leaves no more blobs without a row than recovery
+    /// removes on its own: the archive would otherwise refuse to open after it.
+    @Test func whatACrashInABatchLeavesRecoveryRemoves() {
+        #expect(2 * Archive.filingBatchLimit + 1 <= unindexedLimit)
+        #expect(Archive.filingBatchLimit > 1)
+    }
+
     /// Stores filed together share one index transaction: one whose row the index refuses (a
     /// trigger planted for the test) fails alone and leaves no blob, the others are filed.
     @Test func aStoreTheIndexRefusesFailsAloneAmongThoseFiledWithIt() async throws {
