@@ -74,9 +74,7 @@ extension BlobStorage {
     func checkWritable() async throws(BlobStoreError) {
         guard access(localFolder, W_OK) == 0 else { throw .cannotWrite(path: localFolder, errno: errno) }
     }
-}
 
-extension BlobStorage {
     func commit(_ blobs: [(staged: StagedBlob, key: BlobKey)]) -> [Result<String, BlobStoreError>] {
         blobs.map { blob in Result { () throws(BlobStoreError) in try commit(blob.staged, key: blob.key) } }
     }

@@ -71,27 +71,21 @@ public struct BlobStore: Sendable {
     /// whose rename or folder fsync failed gets the error (renamed but not synced, it is an
     /// orphan that recovery removes if no index row names it).
     func commit(_ blobs: [(staged: StagedBlob, key: BlobKey)]) -> [Result<String, BlobStoreError>] {
-        var results: [Result<String, BlobStoreError>] = []
-        var folders: [String: Result<Void, BlobStoreError>] = [:]
-        for (staged, key) in blobs {
-            let relative = key.relativePath
-            let destination = absolutePath(relative)
-            do throws(BlobStoreError) {
+        let renamed = blobs.map { staged, key in
+            Result { () throws(BlobStoreError) -> (relative: String, folder: String) in
+                let destination = absolutePath(key.relativePath)
                 try makeFolders(for: key)
                 guard rename(staged.path, destination) == 0 else { throw .cannotWrite(path: destination, errno: errno) }
-                folders[String(destination[..<destination.lastIndex(of: "/")!])] = .success(())
-                results.append(.success(relative))
-            } catch {
-                results.append(.failure(error))
+                return (key.relativePath, String(destination[..<destination.lastIndex(of: "/")!]))
             }
         }
-        for folder in folders.keys {
-            folders[folder] = Result { () throws(BlobStoreError) in try Self.fsyncFolder(folder) }
-        }
-        return results.map { result in
-            result.flatMap { relative in
-                let destination = absolutePath(relative)
-                return (folders[String(destination[..<destination.lastIndex(of: "/")!])] ?? .success(())).map { relative }
+        // Every rename is done (`map` is eager): each folder is fsynced once, for all of them.
+        var synced: [String: Result<Void, BlobStoreError>] = [:]
+        return renamed.map { result in
+            result.flatMap { blob in
+                let sync = synced[blob.folder] ?? Result { () throws(BlobStoreError) in try Self.fsyncFolder(blob.folder) }
+                synced[blob.folder] = sync
+                return sync.map { blob.relative }
             }
         }
     }
