@@ -26,7 +26,7 @@ public enum IndexSnapshot {
             var configuration = Configuration()
             configuration.readonly = true
             // The running server may be checkpointing its WAL: wait for it.
-            configuration.busyMode = .timeout(30)
+            configuration.busyMode = .timeout(SQLiteIndexDatabase.lockWait)
             let reader = try DatabasePool(path: source, configuration: configuration)
             let copy = try DatabaseQueue(path: destination)
             try reader.backup(to: copy)

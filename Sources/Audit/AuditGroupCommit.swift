@@ -9,9 +9,9 @@ import Synchronization
 /// two threads for its tasks, and two associations each waiting for an fsync would stall every
 /// other one.
 public final class AuditGroupCommit: Sendable {
-    public let store: AuditStore
+    private let store: AuditStore
     /// At most this many events in one transaction, so that one commit stays short.
-    public static let batchLimit = 256
+    static let batchLimit = 256
 
     private struct Waiting: Sendable {
         let event: AuditEvent

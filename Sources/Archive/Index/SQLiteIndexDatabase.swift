@@ -10,14 +10,16 @@ import GRDB
 /// writer). Its schema is migrated by GRDB's migrator (`ArchiveIndex.sqliteMigrator`).
 struct SQLiteIndexDatabase: IndexDatabase {
     let pool: DatabasePool
+    /// How long a connection waits for another's transaction (a commit holds the lock through its
+    /// fsync) before it fails with SQLITE_BUSY: the command line (backup, verify, import) opens
+    /// the index while a server writes it.
+    static let lockWait: TimeInterval = 30
 
     init(path: String, migrator: DatabaseMigrator) throws(ArchiveError) {
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
-            // The command line (backup, verify, import) opens the index while a server writes
-            // it: wait for the writer's commit and its fsync rather than fail with SQLITE_BUSY.
-            configuration.busyMode = .timeout(30)
+            configuration.busyMode = .timeout(Self.lockWait)
             pool = try DatabasePool(path: path, configuration: configuration)
             // Rule 5: a committed store survives a power cut, not only a process crash. In WAL
             // mode NORMAL may lose the last commits; FULL syncs the WAL at every commit. Set on
