@@ -1,3 +1,5 @@
+import DICOM
+
 /// Person Name (PN) values brought to one spelling before matching (PS3.5 6.2.1): spaces around
 /// a component are insignificant (CP-726), and trailing empty components and component groups
 /// may be left out, so "DOE^JOHN^^^" and " DOE ^JOHN" are both "DOE^JOHN" (dcm4che likewise
@@ -6,7 +8,7 @@ enum PersonNameText {
     static func normalized(_ value: String) -> String {
         var groups = value.split(separator: "=", omittingEmptySubsequences: false).map { group in
             var components = group.split(separator: "^", omittingEmptySubsequences: false).map { component in
-                String(component.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+                String(TextValue.trimming(component, leading: { $0 == 0x20 }, trailing: { $0 == 0x20 }))
             }
             while components.last?.isEmpty == true { components.removeLast() }
             return components.joined(separator: "^")

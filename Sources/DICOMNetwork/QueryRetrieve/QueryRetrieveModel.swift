@@ -96,6 +96,6 @@ public enum QueryRetrieveModel: Sendable, Hashable, CaseIterable, CustomStringCo
     private var sopClassUIDs: [String] { [findSOPClassUID, moveSOPClassUID, getSOPClassUID] }
 
     static func trimmed(_ uid: String) -> String {
-        String(uid.reversed().drop(while: { $0 == "\0" || $0 == " " }).reversed())
+        TextValue.strip(uid[...], vr: .UI)
     }
 }
