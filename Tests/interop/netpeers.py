@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import random
 import re
 import select
 import shutil
@@ -76,11 +77,35 @@ def dcmtk_env() -> dict:
     return env
 
 
+_PORTS_HANDED_OUT: set[int] = set()
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
+    """A TCP port on the loopback interface that nothing listens on right now, from below the
+    kernel's ephemeral range and never the same twice in this process. A port bind(0) picks is
+    an ephemeral one, which any outgoing connection (a client's, PostgreSQL's) may take before
+    the server binds it, and keep: CI once saw a storescp fail with "Address already in use"."""
+    low = min(_ephemeral_low(), 32768)
+    rng = random.SystemRandom()
+    for _ in range(500):
+        port = rng.randrange(max(1024, low - 12000), low)
+        if port in _PORTS_HANDED_OUT:
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                continue
+        _PORTS_HANDED_OUT.add(port)
+        return port
+    raise PeerError(f"no free TCP port on {HOST} between {max(1024, low - 12000)} and {low}")
 
 
 def run_dcmtk(tool: str, *args, timeout: float = 120, cwd: Path | None = None) -> subprocess.CompletedProcess:
