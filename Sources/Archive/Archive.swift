@@ -112,6 +112,10 @@ public actor Archive {
     /// checks the study again when it files: another store may have changed it meanwhile.) An
     /// error `authorize` throws (a denial) ends the store and is rethrown as is; the others are
     /// `ArchiveError`s.
+    ///
+    /// A file taken over (`moving`) by a storage that stages on its own disk is staged while the
+    /// gate decides (its sync overlaps the audit record's), and discarded unless filed: staging
+    /// files nothing, and nothing leaves the machine before the grant.
     @concurrent
     public nonisolated func store(file path: String, moving: Bool,
                                   authorize: (AccessSubjects) async throws -> Grant) async throws -> StoreOutcome {
@@ -122,12 +126,32 @@ public actor Archive {
             subjects = AccessSubjects(patientIDs: [item.patientKey], studyUIDs: [item.studyInstanceUID], sopInstanceUIDs: [item.sopInstanceUID],
                                       object: item.studyAttributes, archivedStudy: archived)
         }
-        return try await store(ingested, from: path, moving: moving, grant: try await authorize(subjects))
+        async let early = stageWhileDeciding(ingested, from: path, moving: moving)
+        let grant: Grant
+        do {
+            grant = try await authorize(subjects)
+        } catch {
+            if case let .success(staged)? = await early { await blobs.discard(staged) }
+            throw error
+        }
+        return try await store(ingested, from: path, moving: moving, grant: grant, early: await early)
+    }
+
+    /// The staging `store(file:moving:authorize:)` starts before the grant, or nil where
+    /// it waits for it (see there).
+    private nonisolated func stageWhileDeciding(_ ingested: Result<IngestedInstance, StoreRejection>, from path: String,
+                                                moving: Bool) async -> Result<StagedBlob, BlobStoreError>? {
+        guard moving, blobs.stagesLocally, case let .success(item) = ingested else { return nil }
+        do {
+            return .success(try await blobs.stage(file: path, key: item.key, moving: true))
+        } catch {
+            return .failure(error)
+        }
     }
 
     private nonisolated func store(_ ingested: Result<IngestedInstance, StoreRejection>, from path: String, moving: Bool,
-                                   grant: Grant) async throws(ArchiveError) -> StoreOutcome {
-        let outcome = try await file(ingested, from: path, moving: moving, grant: grant)
+                                   grant: Grant, early: Result<StagedBlob, BlobStoreError>? = nil) async throws(ArchiveError) -> StoreOutcome {
+        let outcome = try await file(ingested, from: path, moving: moving, grant: grant, early: early)
         let (label, bytes): (String, Int) = switch outcome {
         case let .stored(instance): ("stored", instance.size)
         case let .replaced(instance): ("replaced", instance.size)
@@ -139,27 +163,26 @@ public actor Archive {
         return outcome
     }
 
+    /// Files the object unless the grant, the index or the duplicate policy settle the store
+    /// first; `early` is the blob staged while the gate decided, discarded when not filed.
     private nonisolated func file(_ ingested: Result<IngestedInstance, StoreRejection>, from path: String, moving: Bool,
-                                  grant: Grant) async throws(ArchiveError) -> StoreOutcome {
-        try Self.check(grant, .store)
+                                  grant: Grant, early: Result<StagedBlob, BlobStoreError>?) async throws(ArchiveError) -> StoreOutcome {
         let item: IngestedInstance
-        switch ingested {
-        case .failure(let rejection): return .rejected(rejection)
-        case .success(let ingested): item = ingested
+        do throws(ArchiveError) {
+            switch try settleBeforeStaging(ingested, grant: grant) {
+            case let .settled(outcome):
+                if case let .success(staged)? = early { await blobs.discard(staged) }
+                return outcome
+            case let .toFile(ingested):
+                item = ingested
+            }
+        } catch {
+            if case let .success(staged)? = early { await blobs.discard(staged) }
+            throw error
         }
-        // The grant reaches only studies inside its data limits: an object outside them is not
-        // filed, whatever study it names (the modality of one institution cannot file into
-        // another's studies).
-        if let outside = grant.studies.dataExclusion(of: item.studyAttributes) {
-            return .rejected(.outsideGrant("the object is outside the studies the grant reaches: \(outside)"))
-        }
-        // A first look without the actor: a duplicate the policy keeps or refuses, or a conflict,
-        // needs no copy. `file` looks again, as another store may have filed the UID meanwhile.
-        if let settled = try lookUp(item, grant: grant).settled { return settled }
-
         let staged: StagedBlob
-        do {
-            staged = try await blobs.stage(file: path, key: item.key, moving: moving)
+        do throws(BlobStoreError) {
+            if let early { staged = try early.get() } else { staged = try await blobs.stage(file: path, key: item.key, moving: moving) }
         } catch {
             throw .blobStore(error)
         }
@@ -180,6 +203,33 @@ public actor Archive {
             await blobs.discard(staged)
         }
         return outcome
+    }
+
+    private enum BeforeStaging {
+        case settled(StoreOutcome)
+        case toFile(IngestedInstance)
+    }
+
+    /// What settles a store without a blob: a grant without the right to store (thrown), an
+    /// object that cannot be filed, outside the grant's data limits, or that the index refuses
+    /// or already has (a first look without the actor: `file` looks again, as another store
+    /// may have filed the UID meanwhile).
+    private nonisolated func settleBeforeStaging(_ ingested: Result<IngestedInstance, StoreRejection>,
+                                                 grant: Grant) throws(ArchiveError) -> BeforeStaging {
+        try Self.check(grant, .store)
+        let item: IngestedInstance
+        switch ingested {
+        case .failure(let rejection): return .settled(.rejected(rejection))
+        case .success(let ingested): item = ingested
+        }
+        // The grant reaches only studies inside its data limits: an object outside them is not
+        // filed, whatever study it names (the modality of one institution cannot file into
+        // another's studies).
+        if let outside = grant.studies.dataExclusion(of: item.studyAttributes) {
+            return .settled(.rejected(.outsideGrant("the object is outside the studies the grant reaches: \(outside)")))
+        }
+        if let settled = try lookUp(item, grant: grant).settled { return .settled(settled) }
+        return .toFile(item)
     }
 
     /// What the index says of `item` now: the archived instance of its UID, and the outcome when

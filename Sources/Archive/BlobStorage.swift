@@ -13,6 +13,10 @@ protocol BlobStorage: Sendable {
     /// looks up yet. With `moving` the store may take the file over; `source` is never changed.
     func stage(file source: String, key: BlobKey, moving: Bool) async throws(BlobStoreError) -> StagedBlob
 
+    /// Whether `stage` writes only to this machine's own disk (no upload): the archive may then
+    /// stage a file while the gate still decides on it, and discard it if refused.
+    var stagesLocally: Bool { get }
+
     /// Places a staged blob under its final name and returns that name (the index's blobPath).
     /// Durable when it returns. Runs inside the archive's actor: never suspends.
     func commit(_ staged: StagedBlob, key: BlobKey) throws(BlobStoreError) -> String

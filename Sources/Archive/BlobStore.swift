@@ -272,6 +272,8 @@ extension BlobStore: BlobStorage {
         try await DiskThreads.run { () throws(BlobStoreError) in try self.stageBlocking(file: source, key: key, moving: moving) }
     }
 
+    var stagesLocally: Bool { true }
+
     func removeOrDefer(_ blobPath: String) -> String? {
         remove(blobPath)
         return nil

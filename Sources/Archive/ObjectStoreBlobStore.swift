@@ -50,6 +50,9 @@ struct ObjectStoreBlobStore: BlobStorage {
         return StagedBlob(path: objectKey, origin: .uploaded, size: plain.size, sha256: plain.sha256)
     }
 
+    /// Staging uploads: nothing leaves for the object store before the gate has decided.
+    var stagesLocally: Bool { false }
+
     func commit(_ staged: StagedBlob, key: BlobKey) throws(BlobStoreError) -> String {
         staged.path
     }

@@ -19,6 +19,8 @@ struct SealedBlobStore: BlobStorage {
         return StagedBlob(path: temporary, origin: .copy, size: size, sha256: digest)
     }
 
+    var stagesLocally: Bool { true }
+
     func commit(_ staged: StagedBlob, key: BlobKey) throws(BlobStoreError) -> String {
         try folder.commit(staged, key: key)
     }

@@ -33,6 +33,7 @@ import Testing
             if fails(stageFailures) { throw .cannotWrite(path: source, errno: EIO) }
             return try await folder.stage(file: source, key: key, moving: moving)
         }
+        var stagesLocally: Bool { true }
 
         func commit(_ staged: StagedBlob, key: BlobKey) throws(BlobStoreError) -> String {
             guard fails(commitFailures) else { return try folder.commit(staged, key: key) }

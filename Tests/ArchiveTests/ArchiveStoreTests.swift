@@ -323,6 +323,72 @@ import Testing
     }
 
     /// Writes "MZ" and a marker into the preamble, as a polyglot executable would.
+    // MARK: Staging while the gate decides
+
+    struct Refused: Error {}
+
+    /// The copies in the blob store's staging folder (none when it was never made).
+    static func stagedCopies(_ fixtures: ArchiveFixtures) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: BlobStore(root: fixtures.archiveFolder + "/blobs").stagingFolder)) ?? []
+    }
+
+    /// A file the archive takes over is staged while the gate decides (its sync overlaps the
+    /// audit record's): a planted preamble makes the staged copy visible before the grant.
+    @Test func aMovedFileIsStagedWhileTheGateDecides() async throws {
+        let fixtures = try ArchiveFixtures(backend: .sqlite)
+        defer { fixtures.remove() }
+        let archive = try fixtures.archive()
+        let source = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "one")
+        try Self.plantPreamble(in: source)
+        let outcome = try await archive.store(file: source, moving: true) { _ in
+            for _ in 0..<2_000 where Self.stagedCopies(fixtures).isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(Self.stagedCopies(fixtures).count == 1, "the copy is staged before the grant is given")
+            return try await ArchiveFixtures.grant(.store)
+        }
+        guard case .stored(let stored) = outcome else { Issue.record("\(outcome)"); return }
+        #expect(FileManager.default.fileExists(atPath: fixtures.blobFile(stored)))
+        #expect(Self.stagedCopies(fixtures).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: source), "a moved file is the archive's once stored")
+    }
+
+    /// What was staged for a store the gate refuses is removed, and the caller keeps its file.
+    @Test func aRefusedStoreLeavesNoStagedCopy() async throws {
+        let fixtures = try ArchiveFixtures(backend: .sqlite)
+        defer { fixtures.remove() }
+        let archive = try fixtures.archive()
+        let source = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "one")
+        try Self.plantPreamble(in: source)
+        await #expect(throws: Refused.self) {
+            try await archive.store(file: source, moving: true) { _ in
+                for _ in 0..<2_000 where Self.stagedCopies(fixtures).isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+                throw Refused()
+            }
+        }
+        #expect(Self.stagedCopies(fixtures).isEmpty)
+        #expect(try fixtures.blobFiles().isEmpty)
+        #expect(FileManager.default.fileExists(atPath: source))
+    }
+
+    /// A duplicate the policy keeps was staged before the index was asked: the copy goes, the
+    /// archived object and the caller's file stay.
+    @Test func aDuplicateStagedWhileTheGateDecidedIsDiscarded() async throws {
+        let fixtures = try ArchiveFixtures(backend: .sqlite)
+        defer { fixtures.remove() }
+        let archive = try fixtures.archive(duplicatePolicy: .keep)
+        let first = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "first")
+        let again = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "again")
+        try Self.plantPreamble(in: again)
+        let grant = try await ArchiveFixtures.grant(.store)
+        guard case .stored = try await archive.store(file: first, moving: true, authorize: { _ in grant }) else {
+            Issue.record("the first store was not filed"); return
+        }
+        let outcome = try await archive.store(file: again, moving: true, authorize: { _ in grant })
+        guard case .duplicateKept = outcome else { Issue.record("\(outcome)"); return }
+        #expect(Self.stagedCopies(fixtures).isEmpty)
+        #expect(try fixtures.blobFiles().count == 1)
+        #expect(FileManager.default.fileExists(atPath: again), "a file not stored stays for the caller to remove")
+    }
+
     static func plantPreamble(in path: String) throws {
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[0] = 0x4D
