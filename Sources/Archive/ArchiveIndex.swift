@@ -240,7 +240,7 @@ struct ArchiveIndex: Sendable {
 
     /// Files a new instance: entity rows found or created and their records grown.
     static func insert(_ item: IngestedInstance, db: any IndexTransaction) throws {
-        let seriesRowID = try entityRows(for: item, db: db, merging: true)
+        let (studyRowID, seriesRowID) = try entityRows(for: item, db: db, merging: true)
         try db.execute("""
             INSERT INTO instance (sopInstanceUID, seriesRowID, sopClassUID, instanceNumber, modality, transferSyntaxUID, blobPath, size, sha256, attributes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -248,15 +248,14 @@ struct ArchiveIndex: Sendable {
                   AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
                   item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size, item.sha256,
                   try EntityRecord.encode(item.attributes)])
-        let studyRowID = try db.fetchOne("SELECT studyRowID FROM series WHERE id = ?", [seriesRowID])?.requiredInteger("studyRowID")
-        if let studyRowID { try growStudyLists(studyRowID, with: item, db: db) }
+        try growStudyLists(studyRowID, with: item, db: db)
     }
 
     /// Replaces an archived instance in place (it keeps its position in the order of storage, as
     /// `InstanceIndex.insert` does) and rebuilds every entity it left or joined.
     static func replace(_ item: IngestedInstance, db: any IndexTransaction) throws {
         let before = try affectedRows(sopInstanceUID: item.sopInstanceUID, db: db)
-        let seriesRowID = try entityRows(for: item, db: db, merging: false)
+        let seriesRowID = try entityRows(for: item, db: db, merging: false).series
         try db.execute("""
             UPDATE instance SET seriesRowID = ?, sopClassUID = ?, instanceNumber = ?, modality = ?, transferSyntaxUID = ?,
                 blobPath = ?, size = ?, sha256 = ?, attributes = ? WHERE sopInstanceUID = ?
@@ -306,10 +305,10 @@ struct ArchiveIndex: Sendable {
                             series: [try row.requiredInteger("seriesRowID")])
     }
 
-    /// Finds or creates the patient, study and series rows of `item`; returns the series row.
+    /// Finds or creates the patient, study and series rows of `item`; returns the study and series rows.
     /// With `merging`, the item's attributes are merged into each record (a new instance comes
     /// last in storage order, so merging equals rebuilding).
-    private static func entityRows(for item: IngestedInstance, db: any IndexTransaction, merging: Bool) throws -> Int64 {
+    private static func entityRows(for item: IngestedInstance, db: any IndexTransaction, merging: Bool) throws -> (study: Int64, series: Int64) {
         let patientRowID = try entityRow(table: "patient", keyColumn: "patientKey", key: item.patientKey, parent: nil,
                                          level: .patient, item: item, merging: merging, db: db)
         if !item.patientIDIsSingle {
@@ -317,8 +316,8 @@ struct ArchiveIndex: Sendable {
         }
         let studyRowID = try entityRow(table: "study", keyColumn: "studyInstanceUID", key: item.studyInstanceUID,
                                        parent: ("patientRowID", patientRowID), level: .study, item: item, merging: merging, db: db)
-        return try entityRow(table: "series", keyColumn: "seriesInstanceUID", key: item.seriesInstanceUID,
-                             parent: ("studyRowID", studyRowID), level: .series, item: item, merging: merging, db: db)
+        return (studyRowID, try entityRow(table: "series", keyColumn: "seriesInstanceUID", key: item.seriesInstanceUID,
+                                          parent: ("studyRowID", studyRowID), level: .series, item: item, merging: merging, db: db))
     }
 
     /// Finds the entity row of `key` (locked for the merge, `IndexDialect.forUpdate`) or creates
@@ -386,10 +385,12 @@ struct ArchiveIndex: Sendable {
     /// `InstanceIndex.Statistics` lists them; a new instance can only append.
     private static func growStudyLists(_ studyRowID: Int64, with item: IngestedInstance, db: any IndexTransaction) throws {
         let row = try db.fetchOne("SELECT modalitiesInStudy, sopClassesInStudy FROM study WHERE id = ?" + db.dialect.forUpdate, [studyRowID])
-        var modalities = Self.list(try row?.text("modalitiesInStudy"))
-        var classes = Self.list(try row?.text("sopClassesInStudy"))
+        let before = (Self.list(try row?.text("modalitiesInStudy")), Self.list(try row?.text("sopClassesInStudy")))
+        var (modalities, classes) = before
         for modality in item.modalities where !modalities.contains(modality) { modalities.append(modality) }
         if !item.sopClassUID.isEmpty, !classes.contains(item.sopClassUID) { classes.append(item.sopClassUID) }
+        // Most objects join a study whose lists name them already: no write then.
+        guard modalities != before.0 || classes != before.1 else { return }
         try db.execute("UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
                        [modalities.isEmpty ? nil : modalities.joined(separator: "\\"),
                         classes.isEmpty ? nil : classes.joined(separator: "\\"), studyRowID])
