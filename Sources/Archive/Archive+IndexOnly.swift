@@ -45,6 +45,7 @@ extension Archive {
             // Where the batch files its series, checked once per series (a store checks each
             // object): against the index, and within the batch.
             var placed: [String: IngestedInstance] = [:]
+            var writes = ArchiveIndex.EntityRowWrites()
             for item in items {
                 if let first = placed[item.seriesInstanceUID] {
                     guard first.studyInstanceUID == item.studyInstanceUID, first.patientKey == item.patientKey else {
@@ -57,8 +58,9 @@ extension Archive {
                     placed[item.seriesInstanceUID] = item
                 }
                 // An instance indexed already fails the instance table's unique constraint.
-                try ArchiveIndex.insert(item, db: db)
+                try ArchiveIndex.insert(item, db: db, writes: &writes)
             }
+            try writes.write(db: db)
         }
     }
 

@@ -240,7 +240,16 @@ struct ArchiveIndex: Sendable {
 
     /// Files a new instance: entity rows found or created and their records grown.
     static func insert(_ item: IngestedInstance, db: any IndexTransaction) throws {
-        let (studyRowID, seriesRowID) = try entityRows(for: item, db: db, merging: true)
+        var writes = EntityRowWrites()
+        try insert(item, db: db, writes: &writes)
+        try writes.write(db: db)
+    }
+
+    /// Files a new instance, its entities' records grown in `writes` until `writes.write`: many
+    /// instances filed in one transaction (a bulk load) then read and write each entity row
+    /// once, not once per instance.
+    static func insert(_ item: IngestedInstance, db: any IndexTransaction, writes: inout EntityRowWrites) throws {
+        let (studyRowID, seriesRowID) = try entityRows(for: item, db: db, merging: true, writes: &writes)
         try db.execute("""
             INSERT INTO instance (sopInstanceUID, seriesRowID, sopClassUID, instanceNumber, modality, transferSyntaxUID, blobPath, size, sha256, attributes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -248,14 +257,15 @@ struct ArchiveIndex: Sendable {
                   AttributeText.column(ArchiveTag.instanceNumber, in: item.attributes),
                   item.modalities.joined(separator: "\\"), item.transferSyntaxUID, item.blobPath, item.size, item.sha256,
                   try EntityRecord.encode(item.attributes)])
-        try growStudyLists(studyRowID, with: item, db: db)
+        try growStudyLists(studyRowID, with: item, db: db, writes: &writes)
     }
 
     /// Replaces an archived instance in place (it keeps its position in the order of storage, as
     /// `InstanceIndex.insert` does) and rebuilds every entity it left or joined.
     static func replace(_ item: IngestedInstance, db: any IndexTransaction) throws {
         let before = try affectedRows(sopInstanceUID: item.sopInstanceUID, db: db)
-        let seriesRowID = try entityRows(for: item, db: db, merging: false).series
+        var unmerged = EntityRowWrites()
+        let seriesRowID = try entityRows(for: item, db: db, merging: false, writes: &unmerged).series
         try db.execute("""
             UPDATE instance SET seriesRowID = ?, sopClassUID = ?, instanceNumber = ?, modality = ?, transferSyntaxUID = ?,
                 blobPath = ?, size = ?, sha256 = ?, attributes = ? WHERE sopInstanceUID = ?
@@ -308,26 +318,39 @@ struct ArchiveIndex: Sendable {
     /// Finds or creates the patient, study and series rows of `item`; returns the study and series rows.
     /// With `merging`, the item's attributes are merged into each record (a new instance comes
     /// last in storage order, so merging equals rebuilding).
-    private static func entityRows(for item: IngestedInstance, db: any IndexTransaction, merging: Bool) throws -> (study: Int64, series: Int64) {
+    private static func entityRows(for item: IngestedInstance, db: any IndexTransaction, merging: Bool,
+                                   writes: inout EntityRowWrites) throws -> (study: Int64, series: Int64) {
         let patientRowID = try entityRow(table: "patient", keyColumn: "patientKey", key: item.patientKey, parent: nil,
-                                         level: .patient, item: item, merging: merging, db: db)
+                                         level: .patient, item: item, merging: merging, db: db, writes: &writes)
         if !item.patientIDIsSingle {
             try db.execute("UPDATE patient SET patientIDVaries = 1 WHERE id = ?", [patientRowID])
         }
         let studyRowID = try entityRow(table: "study", keyColumn: "studyInstanceUID", key: item.studyInstanceUID,
-                                       parent: ("patientRowID", patientRowID), level: .study, item: item, merging: merging, db: db)
+                                       parent: ("patientRowID", patientRowID), level: .study, item: item, merging: merging, db: db, writes: &writes)
         return (studyRowID, try entityRow(table: "series", keyColumn: "seriesInstanceUID", key: item.seriesInstanceUID,
-                                          parent: ("studyRowID", studyRowID), level: .series, item: item, merging: merging, db: db))
+                                          parent: ("studyRowID", studyRowID), level: .series, item: item, merging: merging, db: db, writes: &writes))
     }
 
     /// Finds the entity row of `key` (locked for the merge, `IndexDialect.forUpdate`) or creates
     /// it. Another node may create the same row meanwhile: the insert then does nothing and
     /// the row is read again, so neither store fails nor duplicates it.
     /// `table`, `keyColumn` and the parent column are names from this file, never input.
+    /// With `merging`, the merged record goes to `writes` (written by `writes.write`), and a row
+    /// `writes` holds already is merged there without reading it again.
     private static func entityRow(table: String, keyColumn: String, key: String, parent: (String, Int64)?,
-                                  level: QueryRetrieveLevel, item: IngestedInstance, merging: Bool, db: any IndexTransaction) throws -> Int64 {
+                                  level: QueryRetrieveLevel, item: IngestedInstance, merging: Bool, db: any IndexTransaction,
+                                  writes: inout EntityRowWrites) throws -> Int64 {
         let columns = IndexColumn.columns(of: table)
         let own = columns.map { AttributeText.column($0.tag, in: item.attributes) }
+        let held = EntityRowWrites.Key(table: table, key: key)
+        if merging, var entity = writes.entities[held] {
+            let before = (entity.record, entity.columns)
+            EntityRecord.merge(item.attributes, into: &entity.record, level: level)
+            entity.columns = zip(entity.columns, own).map(agreed)
+            entity.changed = entity.changed || entity.record != before.0 || entity.columns != before.1
+            writes.entities[held] = entity
+            return entity.id
+        }
         let select = (["id", "attributes"] + columns.map(\.name)).joined(separator: ", ")
         // Twice at most: a row a concurrent insert won is there to be read the second time.
         for _ in 0..<2 {
@@ -339,7 +362,8 @@ struct ArchiveIndex: Sendable {
                     EntityRecord.merge(item.attributes, into: &record, level: level)
                     let old = try columns.map { try row.text($0.name) }
                     let agreed = zip(old, own).map(agreed)
-                    if record != before || agreed != old { try update(table: table, rowID: rowID, record: record, columns: agreed, db: db) }
+                    writes.entities[held] = .init(table: table, id: rowID, record: record, columns: agreed,
+                                                  changed: record != before || agreed != old)
                 }
                 return rowID
             }
@@ -357,14 +381,16 @@ struct ArchiveIndex: Sendable {
                 INSERT INTO \(table) (\(names.joined(separator: ", "))) VALUES (\(marks))
                 ON CONFLICT (\(keyColumn)) DO NOTHING RETURNING id
                 """, values) {
-                return try inserted.requiredInteger("id")
+                let rowID = try inserted.requiredInteger("id")
+                if merging { writes.entities[held] = .init(table: table, id: rowID, record: record, columns: own, changed: false) }
+                return rowID
             }
         }
         throw ArchiveError.index(operation: "file into \(table) row \(key)", underlying: "the row was neither found nor created; try again")
     }
 
     /// `columns` are the values of `IndexColumn.columns(of: table)`, in that order.
-    private static func update(table: String, rowID: Int64, record: DataSet, columns: [String?], db: any IndexTransaction) throws {
+    fileprivate static func update(table: String, rowID: Int64, record: DataSet, columns: [String?], db: any IndexTransaction) throws {
         let assignments = (["attributes"] + IndexColumn.columns(of: table).map(\.name)).map { "\($0) = ?" }.joined(separator: ", ")
         var values: [any IndexArgument] = [try EntityRecord.encode(record)]
         values += columns.map { $0 as any IndexArgument }
@@ -383,17 +409,64 @@ struct ArchiveIndex: Sendable {
 
     /// Modalities in Study and SOP Classes in Study in order of first appearance, as
     /// `InstanceIndex.Statistics` lists them; a new instance can only append.
-    private static func growStudyLists(_ studyRowID: Int64, with item: IngestedInstance, db: any IndexTransaction) throws {
-        let row = try db.fetchOne("SELECT modalitiesInStudy, sopClassesInStudy FROM study WHERE id = ?" + db.dialect.forUpdate, [studyRowID])
-        let before = (Self.list(try row?.text("modalitiesInStudy")), Self.list(try row?.text("sopClassesInStudy")))
-        var (modalities, classes) = before
-        for modality in item.modalities where !modalities.contains(modality) { modalities.append(modality) }
-        if !item.sopClassUID.isEmpty, !classes.contains(item.sopClassUID) { classes.append(item.sopClassUID) }
-        // Most objects join a study whose lists name them already: no write then.
-        guard modalities != before.0 || classes != before.1 else { return }
-        try db.execute("UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
-                       [modalities.isEmpty ? nil : modalities.joined(separator: "\\"),
-                        classes.isEmpty ? nil : classes.joined(separator: "\\"), studyRowID])
+    private static func growStudyLists(_ studyRowID: Int64, with item: IngestedInstance, db: any IndexTransaction,
+                                       writes: inout EntityRowWrites) throws {
+        var lists: EntityRowWrites.StudyLists
+        if let held = writes.studyLists[studyRowID] {
+            lists = held
+        } else {
+            let row = try db.fetchOne("SELECT modalitiesInStudy, sopClassesInStudy FROM study WHERE id = ?" + db.dialect.forUpdate, [studyRowID])
+            lists = .init(modalities: Self.list(try row?.text("modalitiesInStudy")), classes: Self.list(try row?.text("sopClassesInStudy")))
+        }
+        for modality in item.modalities where !lists.modalities.contains(modality) {
+            lists.modalities.append(modality)
+            lists.changed = true
+        }
+        if !item.sopClassUID.isEmpty, !lists.classes.contains(item.sopClassUID) {
+            lists.classes.append(item.sopClassUID)
+            lists.changed = true
+        }
+        writes.studyLists[studyRowID] = lists
+    }
+
+    /// The entity rows a transaction has read to file instances, with their records and study
+    /// lists as merged so far. Each row is locked from its first read (`IndexDialect.forUpdate`)
+    /// to the commit, so what is held here is what the index holds for this transaction; most
+    /// objects join a series whose records they do not change, and then nothing is written.
+    struct EntityRowWrites {
+        struct Key: Hashable {
+            let table: String
+            let key: String
+        }
+
+        struct Entity {
+            let table: String
+            let id: Int64
+            var record: DataSet
+            var columns: [String?]
+            var changed: Bool
+        }
+
+        struct StudyLists {
+            var modalities: [String]
+            var classes: [String]
+            var changed = false
+        }
+
+        fileprivate var entities: [Key: Entity] = [:]
+        fileprivate var studyLists: [Int64: StudyLists] = [:]
+
+        /// Writes the records and study lists that changed, in row order.
+        func write(db: any IndexTransaction) throws {
+            for entity in entities.values.filter(\.changed).sorted(by: { ($0.table, $0.id) < ($1.table, $1.id) }) {
+                try ArchiveIndex.update(table: entity.table, rowID: entity.id, record: entity.record, columns: entity.columns, db: db)
+            }
+            for (rowID, lists) in studyLists.filter(\.value.changed).sorted(by: { $0.key < $1.key }) {
+                try db.execute("UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",
+                               [lists.modalities.isEmpty ? nil : lists.modalities.joined(separator: "\\"),
+                                lists.classes.isEmpty ? nil : lists.classes.joined(separator: "\\"), rowID])
+            }
+        }
     }
 
     static func list(_ text: String?) -> [String] {

@@ -41,6 +41,13 @@ private typealias Tag = DICOM.Tag
         try indexing.indexWithoutObjects(Array(dataSets.dropFirst(2)), grant: grant)
 
         #expect(try Self.tables(indexing) == Self.tables(storing))
+        // One transaction for all: each entity row read once, its record merged in memory
+        // object after object and written at the end, must file the same rows.
+        let whole = try ArchiveFixtures(backend: backend)
+        defer { whole.remove() }
+        let indexingAtOnce = try whole.archive()
+        try indexingAtOnce.indexWithoutObjects(dataSets, grant: grant)
+        #expect(try Self.tables(indexingAtOnce) == Self.tables(storing))
         let query = try ArchiveFixtures.query("STUDY", .studyRoot, [(Tag(0x0010, 0x0010), .PN, "*"), (Tag(0x0008, 0x0061), .CS, ""),
                                                                    (Tag(0x0020, 0x1208), .IS, "")])
         let queryGrant = try await ArchiveFixtures.grant(.query)
