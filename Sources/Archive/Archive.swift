@@ -131,10 +131,15 @@ public actor Archive {
         do {
             grant = try await authorize(subjects)
         } catch {
-            if case let .success(staged)? = await early { await blobs.discard(staged) }
+            await discard(await early)
             throw error
         }
         return try await store(ingested, from: path, moving: moving, grant: grant, early: await early)
+    }
+
+    /// Drops what was staged while the gate decided, for a store that is not filed.
+    private nonisolated func discard(_ early: Result<StagedBlob, BlobStoreError>?) async {
+        if case let .success(staged)? = early { await blobs.discard(staged) }
     }
 
     /// The staging `store(file:moving:authorize:)` starts before the grant, or nil where
@@ -168,16 +173,14 @@ public actor Archive {
     private nonisolated func file(_ ingested: Result<IngestedInstance, StoreRejection>, from path: String, moving: Bool,
                                   grant: Grant, early: Result<StagedBlob, BlobStoreError>?) async throws(ArchiveError) -> StoreOutcome {
         let item: IngestedInstance
-        do throws(ArchiveError) {
-            switch try settleBeforeStaging(ingested, grant: grant) {
-            case let .settled(outcome):
-                if case let .success(staged)? = early { await blobs.discard(staged) }
-                return outcome
-            case let .toFile(ingested):
-                item = ingested
-            }
-        } catch {
-            if case let .success(staged)? = early { await blobs.discard(staged) }
+        switch Result(catching: { () throws(ArchiveError) in try settleBeforeStaging(ingested, grant: grant) }) {
+        case let .success(.toFile(ingested)):
+            item = ingested
+        case let .success(.settled(outcome)):
+            await discard(early)
+            return outcome
+        case let .failure(error):
+            await discard(early)
             throw error
         }
         let staged: StagedBlob

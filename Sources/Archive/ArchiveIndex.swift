@@ -362,8 +362,7 @@ struct ArchiveIndex: Sendable {
                     EntityRecord.merge(item.attributes, into: &record, level: level)
                     let old = try columns.map { try row.text($0.name) }
                     let agreed = zip(old, own).map(agreed)
-                    writes.entities[held] = .init(table: table, id: rowID, record: record, columns: agreed,
-                                                  changed: record != before || agreed != old)
+                    writes.entities[held] = .init(id: rowID, record: record, columns: agreed, changed: record != before || agreed != old)
                 }
                 return rowID
             }
@@ -382,7 +381,7 @@ struct ArchiveIndex: Sendable {
                 ON CONFLICT (\(keyColumn)) DO NOTHING RETURNING id
                 """, values) {
                 let rowID = try inserted.requiredInteger("id")
-                if merging { writes.entities[held] = .init(table: table, id: rowID, record: record, columns: own, changed: false) }
+                if merging { writes.entities[held] = .init(id: rowID, record: record, columns: own, changed: false) }
                 return rowID
             }
         }
@@ -440,7 +439,6 @@ struct ArchiveIndex: Sendable {
         }
 
         struct Entity {
-            let table: String
             let id: Int64
             var record: DataSet
             var columns: [String?]
@@ -458,8 +456,8 @@ struct ArchiveIndex: Sendable {
 
         /// Writes the records and study lists that changed, in row order.
         func write(db: any IndexTransaction) throws {
-            for entity in entities.values.filter(\.changed).sorted(by: { ($0.table, $0.id) < ($1.table, $1.id) }) {
-                try ArchiveIndex.update(table: entity.table, rowID: entity.id, record: entity.record, columns: entity.columns, db: db)
+            for (key, entity) in entities.filter(\.value.changed).sorted(by: { ($0.key.table, $0.value.id) < ($1.key.table, $1.value.id) }) {
+                try ArchiveIndex.update(table: key.table, rowID: entity.id, record: entity.record, columns: entity.columns, db: db)
             }
             for (rowID, lists) in studyLists.filter(\.value.changed).sorted(by: { $0.key < $1.key }) {
                 try db.execute("UPDATE study SET modalitiesInStudy = ?, sopClassesInStudy = ? WHERE id = ?",

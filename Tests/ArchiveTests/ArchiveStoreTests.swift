@@ -332,6 +332,11 @@ import Testing
         (try? FileManager.default.contentsOfDirectory(atPath: BlobStore(root: fixtures.archiveFolder + "/blobs").stagingFolder)) ?? []
     }
 
+    /// Waits, at most 10 s, for a staged copy to appear (the gate's side of a store).
+    static func waitForAStagedCopy(_ fixtures: ArchiveFixtures) async throws {
+        for _ in 0..<2_000 where stagedCopies(fixtures).isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
     /// A file the archive takes over is staged while the gate decides (its sync overlaps the
     /// audit record's): a planted preamble makes the staged copy visible before the grant.
     @Test func aMovedFileIsStagedWhileTheGateDecides() async throws {
@@ -341,7 +346,7 @@ import Testing
         let source = try fixtures.write(ArchiveFixtures.dataSet(ArchiveFixtures.instances[0]), name: "one")
         try Self.plantPreamble(in: source)
         let outcome = try await archive.store(file: source, moving: true) { _ in
-            for _ in 0..<2_000 where Self.stagedCopies(fixtures).isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+            try await Self.waitForAStagedCopy(fixtures)
             #expect(Self.stagedCopies(fixtures).count == 1, "the copy is staged before the grant is given")
             return try await ArchiveFixtures.grant(.store)
         }
@@ -360,7 +365,7 @@ import Testing
         try Self.plantPreamble(in: source)
         await #expect(throws: Refused.self) {
             try await archive.store(file: source, moving: true) { _ in
-                for _ in 0..<2_000 where Self.stagedCopies(fixtures).isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+                try await Self.waitForAStagedCopy(fixtures)
                 throw Refused()
             }
         }
